@@ -1,0 +1,139 @@
+import path from 'node:path';
+
+/**
+ * The one place Salon reads its environment. Every variable has a default
+ * that gives the embedded setup (SQLite under ./data, in-process bus), so
+ * `npm start` needs no configuration. All problems are collected and reported
+ * together at boot.
+ */
+export interface Config {
+  host: string;
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  redisUrl: string | null;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  trustProxy: boolean;
+  cookieSecure: boolean;
+  sessionTtlDays: number;
+  rateLimit: { authPerMinute: number; writesPerMinute: number };
+  avatarMaxBytes: number;
+  shutdownTimeoutMs: number;
+  hostMinFollowers: number;
+  maxStage: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const problems: string[] = [];
+  const str = (name: string, fallback: string): string => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? fallback : value.trim();
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name]?.trim().toLowerCase();
+    if (raw === undefined || raw === '') return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name} must be true or false (got "${env[name]}")`);
+    return fallback;
+  };
+
+  const host = str('HOST', '127.0.0.1');
+  const port = int('PORT', 8080, 0, 65535);
+  const dataDir = path.resolve(cwd, str('DATA_DIR', 'data'));
+
+  const defaultPublicHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  const publicUrl = str('PUBLIC_URL', `http://${defaultPublicHost}:${port}`).replace(/\/+$/, '');
+  if (!isHttpUrl(publicUrl))
+    problems.push(`PUBLIC_URL must be an http(s) URL (got "${publicUrl}")`);
+
+  let database: Config['database'] = { kind: 'sqlite', file: path.join(dataDir, 'salon.db') };
+  const databaseUrl = str('DATABASE_URL', '');
+  if (databaseUrl.startsWith('postgres://') || databaseUrl.startsWith('postgresql://')) {
+    database = { kind: 'postgres', url: databaseUrl };
+  } else if (databaseUrl.startsWith('sqlite:')) {
+    const file = databaseUrl.slice('sqlite:'.length);
+    if (file === '')
+      problems.push('DATABASE_URL sqlite: needs a file path, e.g. sqlite:./data/salon.db');
+    database = { kind: 'sqlite', file: path.resolve(cwd, file) };
+  } else if (databaseUrl !== '') {
+    problems.push('DATABASE_URL must start with postgres://, postgresql:// or sqlite:');
+  }
+
+  const redisUrl = str('REDIS_URL', '') || null;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
+    problems.push('REDIS_URL must start with redis:// or rediss://');
+  }
+
+  const logLevel = str('LOG_LEVEL', 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  }
+
+  const config: Config = {
+    host,
+    port,
+    publicUrl,
+    dataDir,
+    database,
+    redisUrl,
+    logLevel,
+    trustProxy: bool('TRUST_PROXY', false),
+    cookieSecure: bool('COOKIE_SECURE', publicUrl.startsWith('https://')),
+    sessionTtlDays: int('SESSION_TTL_DAYS', 30, 1, 3650),
+    rateLimit: {
+      authPerMinute: int('RATE_LIMIT_AUTH_PER_MINUTE', 20, 1, 1_000_000),
+      writesPerMinute: int('RATE_LIMIT_WRITES_PER_MINUTE', 120, 1, 1_000_000),
+    },
+    avatarMaxBytes: int('AVATAR_MAX_BYTES', 2 * 1024 * 1024, 1024, 50 * 1024 * 1024),
+    shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
+    hostMinFollowers: int('HOST_MIN_FOLLOWERS', 600, 0, 1_000_000_000),
+    maxStage: int('MAX_STAGE', 11, 2, 100),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** The config as it may be logged: credentials in URLs are masked. */
+export function redactedConfig(config: Config): Record<string, unknown> {
+  const mask = (url: string) => url.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
+  return {
+    ...config,
+    database:
+      config.database.kind === 'postgres'
+        ? { kind: 'postgres', url: mask(config.database.url) }
+        : config.database,
+    redisUrl: config.redisUrl ? mask(config.redisUrl) : null,
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * The tables as Kysely sees them. Times are epoch milliseconds (bigint on
+ * PostgreSQL, parsed back to numbers), flags are 0/1 integers, ids are the
+ * sortable strings of util/ids.ts: the same column types work on both engines.
+ */
+export interface Database {
+  server_settings: { key: string; value: string };
+  users: UsersTable;
+  sessions: SessionsTable;
+  media_blobs: MediaBlobsTable;
+  follows: { follower_id: string; followee_id: string; created_at: number };
+  blocks: { blocker_id: string; blocked_id: string; created_at: number };
+  posts: PostsTable;
+  direct_messages: DirectMessagesTable;
+  notifications: NotificationsTable;
+}
+
+export type Role = 'user' | 'admin';
+
+export interface UsersTable {
+  id: string;
+  handle: string;
+  handle_lower: string;
+  display_name: string;
+  bio: string;
+  avatar_key: string | null;
+  password_hash: string;
+  role: Role;
+  can_host: number;
+  suspended_at: number | null;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  /** sha256 of the token: a stolen database does not yield usable tokens. */
+  id: string;
+  user_id: string;
+  kind: 'web' | 'api';
+  name: string | null;
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number;
+}
+
+export interface MediaBlobsTable {
+  key: string;
+  owner_id: string;
+  content_type: string;
+  bytes: Buffer;
+  created_at: number;
+}
+
+export interface PostsTable {
+  id: string;
+  author_id: string;
+  text: string;
+  space_id: string | null;
+  created_at: number;
+}
+
+export interface DirectMessagesTable {
+  id: string;
+  sender_id: string;
+  recipient_id: string;
+  /** "a|b" with a < b: one key per conversation, whoever wrote. */
+  pair_key: string;
+  text: string;
+  space_id: string | null;
+  created_at: number;
+  read_at: number | null;
+}
+
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  actor_id: string | null;
+  post_id: string | null;
+  space_id: string | null;
+  message_id: string | null;
+  created_at: number;
+  read_at: number | null;
+}

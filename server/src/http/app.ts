@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { accountRoutes, avatarRoutes } from '../accounts/routes.js';
+import { AppError } from '../errors.js';
+import { operationsRoutes } from '../observability/routes.js';
+import type { Services } from '../services.js';
+import { socialRoutes } from '../social/routes.js';
+import { installErrorHandling } from './errors.js';
+import { installValidation } from './validation.js';
+import { credentialOf } from './viewer.js';
+
+export interface AppOptions {
+  logger: FastifyBaseLogger;
+  /** Set while the server drains on SIGTERM: /readyz turns 503. */
+  isShuttingDown?: () => boolean;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The HTTP transport: routes translate requests into service calls and present the results. */
+export async function buildApp(services: Services, options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    trustProxy: services.config.trustProxy,
+    bodyLimit: 64 * 1024,
+    requestIdHeader: 'x-request-id',
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installValidation(app);
+  installErrorHandling(app);
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Salon API',
+        version: '1',
+        description:
+          'Live audio spaces. Errors are `{ "error": { "code", "message" } }`; lists are cursor-paginated (`cursor`, `limit`, `next_cursor`). Authenticate with the session cookie or `Authorization: Bearer <token>`.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'salon_session' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(rateLimit, {
+    global: false,
+    keyGenerator: (request) =>
+      request.viewer?.kind === 'user' ? `u:${request.viewer.user.id}` : `ip:${request.ip}`,
+  });
+
+  app.decorateRequest('viewer', null as never);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    request.viewer = { kind: 'anonymous' };
+    const credential = credentialOf(request);
+    if (!credential) return;
+    const viewer = await services.accounts.authenticate(credential.token);
+    if (viewer) {
+      request.viewer = viewer;
+    } else if (credential.from === 'bearer') {
+      // A stale cookie just means "signed out"; a bad bearer token is a client bug worth reporting.
+      throw new AppError(
+        'unauthenticated',
+        'invalid_token',
+        'The bearer token is invalid or expired.',
+      );
+    }
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    services.metrics.httpRequests.inc({
+      method: request.method,
+      route,
+      status: String(reply.statusCode),
+    });
+    services.metrics.httpDuration.observe(
+      { method: request.method, route },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  await app.register(operationsRoutes(services, options.isShuttingDown ?? (() => false)));
+  await app.register(avatarRoutes(services));
+  await app.register(accountRoutes(services), { prefix: '/api/v1' });
+  await app.register(socialRoutes(services), { prefix: '/api/v1' });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

@@ -1,0 +1,83 @@
+import { type TObject, type TProperties, type TSchema, Type } from '@sinclair/typebox';
+import { AppError } from '../errors.js';
+
+/**
+ * Cursors are opaque to clients: base64url of a JSON array of the last row's
+ * sort key. A cursor that does not decode to the expected shape is a 400.
+ */
+export const PageQuery = Type.Object(
+  {
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  },
+  { additionalProperties: false },
+);
+
+export function pageQuery(): typeof PageQuery;
+export function pageQuery<P extends TProperties>(
+  extra: P,
+): TObject<typeof PageQuery.properties & P>;
+export function pageQuery(extra: TProperties = {}) {
+  return Type.Object({ ...PageQuery.properties, ...extra }, { additionalProperties: false });
+}
+
+export function encodeCursor(values: Array<string | number>): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+function decode(raw: string, shape: ReadonlyArray<'string' | 'number'>): unknown[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    parsed = null;
+  }
+  const ok =
+    Array.isArray(parsed) &&
+    parsed.length === shape.length &&
+    parsed.every((value, i) =>
+      shape[i] === 'number'
+        ? Number.isFinite(value)
+        : typeof value === 'string' && value.length <= 100,
+    );
+  if (!ok) throw AppError.invalid('invalid_cursor', 'The cursor is not one this server gave out.');
+  return parsed as unknown[];
+}
+
+/** A cursor over rows ordered by id. */
+export function decodeIdCursor(raw: string | undefined): string | null {
+  return raw === undefined ? null : (decode(raw, ['string'])[0] as string);
+}
+
+/** A cursor over rows ordered by (time, id). */
+export function decodeTimeIdCursor(raw: string | undefined): [number, string] | null {
+  return raw === undefined ? null : (decode(raw, ['number', 'string']) as [number, string]);
+}
+
+export interface Page<T> {
+  data: T[];
+  next_cursor: string | null;
+}
+
+/** Rows were fetched with limit + 1; the extra row says whether there is a next page. */
+export function toPage<Row, T>(
+  rows: Row[],
+  limit: number,
+  present: (row: Row) => T,
+  cursorOf: (row: Row) => Array<string | number>,
+): Page<T> {
+  const more = rows.length > limit;
+  const pageRows = more ? rows.slice(0, limit) : rows;
+  const last = pageRows[pageRows.length - 1];
+  return {
+    data: pageRows.map(present),
+    next_cursor: more && last !== undefined ? encodeCursor(cursorOf(last)) : null,
+  };
+}
+
+export function PageOf<T extends TSchema>(item: T) {
+  return Type.Object({
+    data: Type.Array(item),
+    next_cursor: Type.Union([Type.String(), Type.Null()]),
+  });
+}

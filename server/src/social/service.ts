@@ -1,0 +1,493 @@
+import { EventEmitter } from 'node:events';
+import { sql } from 'kysely';
+import type { Storage } from '../db/database.js';
+import type { NotificationsTable, UsersTable } from '../db/schema.js';
+import { AppError } from '../errors.js';
+import { decodeIdCursor, decodeTimeIdCursor } from '../http/pagination.js';
+import type { Clock } from '../util/clock.js';
+import { newId } from '../util/ids.js';
+import { insertNotification, type NotificationInput } from './notifications.js';
+
+export interface SocialEvents {
+  /** A notification was committed; realtime delivery listens here. */
+  notification: [NotificationsTable];
+}
+
+export const POST_MAX_CHARS = 280;
+
+export class SocialService extends EventEmitter<SocialEvents> {
+  constructor(
+    private readonly storage: Storage,
+    private readonly clock: Clock,
+  ) {
+    super();
+  }
+
+  private get db() {
+    return this.storage.db;
+  }
+
+  async usersByIds(ids: readonly string[]): Promise<Map<string, UsersTable>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = await this.db.selectFrom('users').selectAll().where('id', 'in', unique).execute();
+    return new Map(rows.map((u) => [u.id, u]));
+  }
+
+  async requireUser(id: string): Promise<UsersTable> {
+    const user = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!user) throw AppError.notFound('user');
+    return user;
+  }
+
+  async counts(userId: string) {
+    const count = (q: Promise<{ n: number | string } | undefined>) =>
+      q.then((r) => Number(r?.n ?? 0));
+    const [followers, following, posts] = await Promise.all([
+      count(
+        this.db
+          .selectFrom('follows')
+          .select(sql<number>`count(*)`.as('n'))
+          .where('followee_id', '=', userId)
+          .executeTakeFirst(),
+      ),
+      count(
+        this.db
+          .selectFrom('follows')
+          .select(sql<number>`count(*)`.as('n'))
+          .where('follower_id', '=', userId)
+          .executeTakeFirst(),
+      ),
+      count(
+        this.db
+          .selectFrom('posts')
+          .select(sql<number>`count(*)`.as('n'))
+          .where('author_id', '=', userId)
+          .executeTakeFirst(),
+      ),
+    ]);
+    return { followers, following, posts };
+  }
+
+  async relationship(viewerId: string, otherId: string) {
+    const [follows, blocks] = await Promise.all([
+      this.db
+        .selectFrom('follows')
+        .selectAll()
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('follower_id', '=', viewerId), eb('followee_id', '=', otherId)]),
+            eb.and([eb('follower_id', '=', otherId), eb('followee_id', '=', viewerId)]),
+          ]),
+        )
+        .execute(),
+      this.db
+        .selectFrom('blocks')
+        .selectAll()
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('blocker_id', '=', viewerId), eb('blocked_id', '=', otherId)]),
+            eb.and([eb('blocker_id', '=', otherId), eb('blocked_id', '=', viewerId)]),
+          ]),
+        )
+        .execute(),
+    ]);
+    return {
+      following: follows.some((f) => f.follower_id === viewerId),
+      followed_by: follows.some((f) => f.follower_id === otherId),
+      blocking: blocks.some((b) => b.blocker_id === viewerId),
+      blocked_by: blocks.some((b) => b.blocker_id === otherId),
+    };
+  }
+
+  async isBlockedEitherWay(a: string, b: string): Promise<boolean> {
+    const r = await this.relationship(a, b);
+    return r.blocking || r.blocked_by;
+  }
+
+  /** Whether `blockerId` blocked `blockedId` (one direction). */
+  async hasBlocked(blockerId: string, blockedId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('blocks')
+      .select('blocker_id')
+      .where('blocker_id', '=', blockerId)
+      .where('blocked_id', '=', blockedId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  // ---- follows -------------------------------------------------------------
+
+  async follow(viewerId: string, targetId: string): Promise<void> {
+    if (viewerId === targetId)
+      throw AppError.invalid('cannot_follow_self', 'You cannot follow yourself.');
+    await this.requireUser(targetId);
+    const rel = await this.relationship(viewerId, targetId);
+    if (rel.blocking)
+      throw AppError.forbidden('blocking_user', 'Unblock this account to follow it.');
+    if (rel.blocked_by)
+      throw AppError.forbidden('blocked_by_user', 'This account has blocked you.');
+    const now = this.clock.now();
+    const created = await this.db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('follows')
+        .values({ follower_id: viewerId, followee_id: targetId, created_at: now })
+        .onConflict((oc) => oc.columns(['follower_id', 'followee_id']).doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return null;
+      return insertNotification(trx, { userId: targetId, kind: 'follow', actorId: viewerId }, now);
+    });
+    if (created) this.emit('notification', created);
+  }
+
+  async unfollow(viewerId: string, targetId: string): Promise<void> {
+    await this.requireUser(targetId);
+    await this.db
+      .deleteFrom('follows')
+      .where('follower_id', '=', viewerId)
+      .where('followee_id', '=', targetId)
+      .execute();
+  }
+
+  /** Followers (or followees) of a user, newest first; cursor is [created_at, user id]. */
+  async followList(
+    userId: string,
+    direction: 'followers' | 'following',
+    cursor: string | undefined,
+    limit: number,
+  ) {
+    await this.requireUser(userId);
+    const after = decodeTimeIdCursor(cursor);
+    const [mine, theirs] =
+      direction === 'followers'
+        ? (['followee_id', 'follower_id'] as const)
+        : (['follower_id', 'followee_id'] as const);
+    let query = this.db
+      .selectFrom('follows')
+      .innerJoin('users', 'users.id', `follows.${theirs}`)
+      .selectAll('users')
+      .select('follows.created_at as followed_at')
+      .where(`follows.${mine}`, '=', userId);
+    if (after) {
+      const [at, id] = after;
+      query = query.where((eb) =>
+        eb.or([
+          eb('follows.created_at', '<', at),
+          eb.and([eb('follows.created_at', '=', at), eb('users.id', '<', id)]),
+        ]),
+      );
+    }
+    return query
+      .orderBy('follows.created_at', 'desc')
+      .orderBy('users.id', 'desc')
+      .limit(limit + 1)
+      .execute();
+  }
+
+  // ---- blocks --------------------------------------------------------------
+
+  /** Blocking removes follows in both directions, as on X. */
+  async block(viewerId: string, targetId: string): Promise<void> {
+    if (viewerId === targetId)
+      throw AppError.invalid('cannot_block_self', 'You cannot block yourself.');
+    await this.requireUser(targetId);
+    const now = this.clock.now();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('blocks')
+        .values({ blocker_id: viewerId, blocked_id: targetId, created_at: now })
+        .onConflict((oc) => oc.columns(['blocker_id', 'blocked_id']).doNothing())
+        .execute();
+      await trx
+        .deleteFrom('follows')
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('follower_id', '=', viewerId), eb('followee_id', '=', targetId)]),
+            eb.and([eb('follower_id', '=', targetId), eb('followee_id', '=', viewerId)]),
+          ]),
+        )
+        .execute();
+    });
+  }
+
+  async unblock(viewerId: string, targetId: string): Promise<void> {
+    await this.requireUser(targetId);
+    await this.db
+      .deleteFrom('blocks')
+      .where('blocker_id', '=', viewerId)
+      .where('blocked_id', '=', targetId)
+      .execute();
+  }
+
+  async blockList(viewerId: string, cursor: string | undefined, limit: number) {
+    const after = decodeTimeIdCursor(cursor);
+    let query = this.db
+      .selectFrom('blocks')
+      .innerJoin('users', 'users.id', 'blocks.blocked_id')
+      .selectAll('users')
+      .select('blocks.created_at as blocked_at')
+      .where('blocks.blocker_id', '=', viewerId);
+    if (after) {
+      const [at, id] = after;
+      query = query.where((eb) =>
+        eb.or([
+          eb('blocks.created_at', '<', at),
+          eb.and([eb('blocks.created_at', '=', at), eb('users.id', '<', id)]),
+        ]),
+      );
+    }
+    return query
+      .orderBy('blocks.created_at', 'desc')
+      .orderBy('users.id', 'desc')
+      .limit(limit + 1)
+      .execute();
+  }
+
+  // ---- posts ---------------------------------------------------------------
+
+  async createPost(authorId: string, text: string, spaceId: string | null = null) {
+    const trimmed = text.trim();
+    if (trimmed.length === 0) throw AppError.invalid('empty_post', 'A post needs some text.');
+    if ([...trimmed].length > POST_MAX_CHARS) {
+      throw AppError.invalid('post_too_long', `A post has at most ${POST_MAX_CHARS} characters.`);
+    }
+    const now = this.clock.now();
+    const post = {
+      id: newId(now),
+      author_id: authorId,
+      text: trimmed,
+      space_id: spaceId,
+      created_at: now,
+    };
+    await this.db.insertInto('posts').values(post).execute();
+    return post;
+  }
+
+  async getPost(postId: string, viewerId: string | null) {
+    const post = await this.db
+      .selectFrom('posts')
+      .selectAll()
+      .where('id', '=', postId)
+      .executeTakeFirst();
+    if (!post) throw AppError.notFound('post');
+    if (viewerId && (await this.hasBlocked(post.author_id, viewerId))) {
+      throw AppError.forbidden('blocked_by_user', 'The author of this post has blocked you.');
+    }
+    return post;
+  }
+
+  async deletePost(viewer: UsersTable, postId: string): Promise<void> {
+    const post = await this.db
+      .selectFrom('posts')
+      .selectAll()
+      .where('id', '=', postId)
+      .executeTakeFirst();
+    if (!post) throw AppError.notFound('post');
+    if (post.author_id !== viewer.id && viewer.role !== 'admin') {
+      throw AppError.forbidden('not_author', 'Only the author can delete this post.');
+    }
+    await this.db.deleteFrom('posts').where('id', '=', postId).execute();
+  }
+
+  async userPosts(
+    authorId: string,
+    viewerId: string | null,
+    cursor: string | undefined,
+    limit: number,
+  ) {
+    await this.requireUser(authorId);
+    if (viewerId && (await this.hasBlocked(authorId, viewerId))) {
+      throw AppError.forbidden('blocked_by_user', 'This account has blocked you.');
+    }
+    const after = decodeIdCursor(cursor);
+    let query = this.db.selectFrom('posts').selectAll().where('author_id', '=', authorId);
+    if (after) query = query.where('id', '<', after);
+    return query
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
+  }
+
+  /** Your posts and those of the people you follow, newest first. */
+  async timeline(userId: string, cursor: string | undefined, limit: number) {
+    const after = decodeIdCursor(cursor);
+    let query = this.db
+      .selectFrom('posts')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb('author_id', '=', userId),
+          eb(
+            'author_id',
+            'in',
+            eb.selectFrom('follows').select('followee_id').where('follower_id', '=', userId),
+          ),
+        ]),
+      );
+    if (after) query = query.where('id', '<', after);
+    return query
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
+  }
+
+  // ---- direct messages -----------------------------------------------------
+
+  async sendMessage(
+    senderId: string,
+    recipientId: string,
+    text: string,
+    spaceId: string | null = null,
+  ) {
+    if (senderId === recipientId)
+      throw AppError.invalid('cannot_message_self', 'You cannot message yourself.');
+    await this.requireUser(recipientId);
+    if (await this.isBlockedEitherWay(senderId, recipientId)) {
+      throw AppError.forbidden(
+        'dm_blocked',
+        'You cannot message this account: one of you has blocked the other.',
+      );
+    }
+    const trimmed = text.trim();
+    if (trimmed.length === 0 && !spaceId)
+      throw AppError.invalid('empty_message', 'A message needs some text.');
+    const now = this.clock.now();
+    const message = {
+      id: newId(now),
+      sender_id: senderId,
+      recipient_id: recipientId,
+      pair_key: pairKey(senderId, recipientId),
+      text: trimmed,
+      space_id: spaceId,
+      created_at: now,
+      read_at: null,
+    };
+    const notification = await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('direct_messages').values(message).execute();
+      return insertNotification(
+        trx,
+        { userId: recipientId, kind: 'dm', actorId: senderId, messageId: message.id, spaceId },
+        now,
+      );
+    });
+    this.emit('notification', notification);
+    return message;
+  }
+
+  async conversation(userId: string, peerId: string, cursor: string | undefined, limit: number) {
+    await this.requireUser(peerId);
+    const after = decodeIdCursor(cursor);
+    let query = this.db
+      .selectFrom('direct_messages')
+      .selectAll()
+      .where('pair_key', '=', pairKey(userId, peerId));
+    if (after) query = query.where('id', '<', after);
+    return query
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
+  }
+
+  /** One row per conversation: its newest message and how many are unread. */
+  async conversations(userId: string, cursor: string | undefined, limit: number) {
+    const after = decodeIdCursor(cursor);
+    let query = this.db
+      .selectFrom('direct_messages')
+      .selectAll()
+      .where(
+        'id',
+        'in',
+        this.db
+          .selectFrom('direct_messages')
+          .select((eb) => eb.fn.max('id').as('id'))
+          .where((eb) => eb.or([eb('sender_id', '=', userId), eb('recipient_id', '=', userId)]))
+          .groupBy('pair_key'),
+      );
+    if (after) query = query.where('id', '<', after);
+    const latest = await query
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
+    const unread = await this.db
+      .selectFrom('direct_messages')
+      .select(['pair_key', sql<number>`count(*)`.as('n')])
+      .where('recipient_id', '=', userId)
+      .where('read_at', 'is', null)
+      .groupBy('pair_key')
+      .execute();
+    const unreadByPair = new Map(unread.map((r) => [r.pair_key, Number(r.n)]));
+    return latest.map((m) => ({
+      message: m,
+      peerId: m.sender_id === userId ? m.recipient_id : m.sender_id,
+      unread: unreadByPair.get(m.pair_key) ?? 0,
+    }));
+  }
+
+  async markConversationRead(userId: string, peerId: string): Promise<void> {
+    await this.db
+      .updateTable('direct_messages')
+      .set({ read_at: this.clock.now() })
+      .where('pair_key', '=', pairKey(userId, peerId))
+      .where('recipient_id', '=', userId)
+      .where('read_at', 'is', null)
+      .execute();
+  }
+
+  // ---- notifications -------------------------------------------------------
+
+  /** For other domains: write a notification now and deliver it. */
+  async notify(input: NotificationInput): Promise<NotificationsTable> {
+    const row = await insertNotification(this.db, input, this.clock.now());
+    this.emit('notification', row);
+    return row;
+  }
+
+  async notifications(
+    userId: string,
+    unreadOnly: boolean,
+    cursor: string | undefined,
+    limit: number,
+  ) {
+    const after = decodeIdCursor(cursor);
+    let query = this.db.selectFrom('notifications').selectAll().where('user_id', '=', userId);
+    if (unreadOnly) query = query.where('read_at', 'is', null);
+    if (after) query = query.where('id', '<', after);
+    return query
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
+  }
+
+  async unreadNotificationCount(userId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('notifications')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('user_id', '=', userId)
+      .where('read_at', 'is', null)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /** Marks the given notifications (or all) read; returns how many changed. */
+  async markNotificationsRead(userId: string, ids: string[] | 'all'): Promise<number> {
+    let query = this.db
+      .updateTable('notifications')
+      .set({ read_at: this.clock.now() })
+      .where('user_id', '=', userId)
+      .where('read_at', 'is', null);
+    if (ids !== 'all') {
+      if (ids.length === 0) return 0;
+      query = query.where('id', 'in', ids);
+    }
+    const result = await query.executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+}
+
+export function pairKey(a: string, b: string): string {
+  return a < b ? `${a}|${b}` : `${b}|${a}`;
+}

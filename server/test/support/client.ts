@@ -1,0 +1,65 @@
+/**
+ * A small HTTP client for tests: JSON in and out, and a cookie jar of one
+ * session cookie, as a browser would keep it.
+ */
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export class Client {
+  cookie: string | null = null;
+  bearer: string | null = null;
+
+  constructor(readonly baseUrl: string) {}
+
+  async request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Reply<T>> {
+    const init: RequestInit = { method, headers: { ...headers } };
+    const h = init.headers as Record<string, string>;
+    if (body !== undefined) {
+      if (Buffer.isBuffer(body) || typeof body === 'string') {
+        init.body = body;
+      } else {
+        h['content-type'] ??= 'application/json';
+        init.body = JSON.stringify(body);
+      }
+    }
+    if (this.cookie) h['cookie'] = this.cookie;
+    if (this.bearer) h['authorization'] = `Bearer ${this.bearer}`;
+    const response = await fetch(this.baseUrl + path, init);
+    const setCookie = response.headers.get('set-cookie');
+    if (setCookie) {
+      const pair = setCookie.split(';')[0]!;
+      this.cookie = pair.endsWith('=') ? null : pair;
+    }
+    const text = await response.text();
+    const type = response.headers.get('content-type') ?? '';
+    return {
+      status: response.status,
+      body: (type.includes('json') && text ? JSON.parse(text) : text) as T,
+      headers: response.headers,
+    };
+  }
+
+  get<T = any>(path: string) {
+    return this.request<T>('GET', path);
+  }
+  post<T = any>(path: string, body?: unknown) {
+    return this.request<T>('POST', path, body);
+  }
+  patch<T = any>(path: string, body?: unknown) {
+    return this.request<T>('PATCH', path, body);
+  }
+  put<T = any>(path: string, body?: unknown, headers?: Record<string, string>) {
+    return this.request<T>('PUT', path, body, headers);
+  }
+  delete<T = any>(path: string) {
+    return this.request<T>('DELETE', path);
+  }
+}

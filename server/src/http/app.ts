@@ -34,6 +34,11 @@ export async function buildApp(services: Services, options: AppOptions): Promise
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false } },
+    // Errors Fastify raises before routing (bad URL encoding, overlong params) get our shape too.
+    frameworkErrors: (error, _request, reply) => {
+      const code = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'param_too_long' : 'bad_url';
+      reply.status(error.statusCode ?? 400).send({ error: { code, message: error.message } });
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installValidation(app);

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Sets up Salon on a Debian machine with Node 20+: system packages (only those
+# missing), npm dependencies, and the build. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have janus || missing+=(janus)               # the media server (AudioBridge, Streaming)
+have ffmpeg || missing+=(ffmpeg)             # HLS packaging and recordings
+have chromium || missing+=(chromium)         # browser tests
+have ip || missing+=(iproute2)               # network namespaces for media tests
+have nginx || missing+=(nginx-light)         # the HLS benchmark's baseline
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)  # throwaway test databases
+have redis-server || missing+=(redis-server) # multi-node tests
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "Installing system packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+npm run build
+echo "Salon is set up. Start it with: npm start"

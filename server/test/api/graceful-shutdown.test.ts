@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { Client } from '../support/client.js';
+
+/**
+ * The real entrypoint in a child process: SIGTERM during a burst of writes,
+ * then a restart on the same data. Every write that got a 2xx must be there.
+ */
+const root = path.resolve(import.meta.dirname, '../../..');
+const dataDir = mkdtempSync(path.join(tmpdir(), 'salon-sigterm-'));
+after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+async function startChild(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=salon-source', '--import', 'tsx', 'server/src/main.ts'],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: '0',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'info',
+        RATE_LIMIT_WRITES_PER_MINUTE: '100000',
+        RATE_LIMIT_AUTH_PER_MINUTE: '100000',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let buffer = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${buffer}`)), 20_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const match = /"url":"([^"]+)"/.exec(buffer);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${buffer}`)));
+  });
+  return { child, url };
+}
+
+test('SIGTERM during a burst of writes loses none that were acknowledged', async () => {
+  const first = await startChild();
+  const writer = new Client(first.url);
+  const reg = await writer.post('/api/v1/auth/register', {
+    handle: 'writer',
+    display_name: 'W',
+    password: 'long enough pw',
+  });
+  assert.equal(reg.status, 201);
+
+  const acknowledged: string[] = [];
+  let refused = 0;
+  let sent = 0;
+  let signalled = false;
+  const exited = once(first.child, 'exit');
+  const worker = async () => {
+    while (sent < 2000) {
+      sent += 1;
+      try {
+        const reply = await writer.post('/api/v1/posts', { text: `burst ${sent}` });
+        if (reply.status === 201) acknowledged.push(reply.body.id);
+        else refused += 1;
+      } catch {
+        refused += 1; // connection refused or reset once the server stops listening
+        if (signalled) return;
+      }
+      if (!signalled && acknowledged.length >= 150) {
+        signalled = true;
+        first.child.kill('SIGTERM');
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  const [code] = await exited;
+  assert.equal(code, 0, 'a clean exit after draining');
+  assert.ok(signalled && acknowledged.length >= 150, `acknowledged ${acknowledged.length}`);
+
+  const second = await startChild();
+  try {
+    const reader = new Client(second.url);
+    assert.equal(
+      (await reader.post('/api/v1/auth/login', { handle: 'writer', password: 'long enough pw' }))
+        .status,
+      200,
+    );
+    const stored = new Set<string>();
+    let cursor = '';
+    for (;;) {
+      const page = await reader.get(`/api/v1/users/${reg.body.user.id}/posts?limit=100${cursor}`);
+      for (const p of page.body.data) stored.add(p.id);
+      if (!page.body.next_cursor) break;
+      cursor = `&cursor=${page.body.next_cursor}`;
+    }
+    const missing = acknowledged.filter((id) => !stored.has(id));
+    assert.deepEqual(
+      missing,
+      [],
+      `${missing.length} of ${acknowledged.length} acknowledged writes lost (${refused} refused)`,
+    );
+  } finally {
+    second.child.kill('SIGTERM');
+    await once(second.child, 'exit');
+  }
+});

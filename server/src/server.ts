@@ -5,9 +5,14 @@ import { AccountService } from './accounts/service.js';
 import { type Config, redactedConfig } from './config.js';
 import { openStorage, type Storage, type StorageOptions } from './db/database.js';
 import { buildApp } from './http/app.js';
+import { ReportService } from './moderation/reports.js';
 import { Metrics } from './observability/metrics.js';
+import { type Bus, MemoryBus, RedisBus } from './realtime/bus.js';
+import { RealtimeGateway } from './realtime/gateway.js';
 import type { Services } from './services.js';
 import { SocialService } from './social/service.js';
+import { SpaceService } from './spaces/service.js';
+import { SpaceSharing } from './spaces/sharing.js';
 import { type Clock, systemClock } from './util/clock.js';
 
 export interface SalonServer {
@@ -25,6 +30,15 @@ export interface ServerOptions {
   logger?: Logger;
   storage?: StorageOptions;
   processMetrics?: boolean;
+  /** Realtime aggregation window (reactions, counts). */
+  windowMs?: number;
+}
+
+async function createBus(config: Config): Promise<Bus> {
+  if (!config.redisUrl) return new MemoryBus();
+  const bus = new RedisBus(config.redisUrl);
+  await bus.ready();
+  return bus;
 }
 
 /** Wires storage, services and transports together; used by main.ts and by tests. */
@@ -45,15 +59,35 @@ export async function createServer(
 
   try {
     const guests = await GuestTokens.load(storage.db);
+    const bus = await createBus(config);
+    const metrics = new Metrics({ processMetrics: options.processMetrics ?? true });
+    const accounts = new AccountService(storage, clock, config, guests);
+    const social = new SocialService(storage, clock);
+    const spaces = new SpaceService(storage, clock, config, social, bus);
+    const realtime = new RealtimeGateway({
+      accounts,
+      spaces,
+      bus,
+      metrics,
+      clock,
+      logger,
+      ...(options.windowMs ? { windowMs: options.windowMs } : {}),
+    });
     const services: Services = {
       config,
       storage,
       clock,
-      metrics: new Metrics({ processMetrics: options.processMetrics ?? true }),
-      accounts: new AccountService(storage, clock, config, guests),
-      social: new SocialService(storage, clock),
+      metrics,
+      accounts,
+      social,
+      bus,
+      spaces,
+      realtime,
+      sharing: new SpaceSharing(storage, social),
+      reports: new ReportService(storage, clock),
     };
     const app = await buildApp(services, { logger, isShuttingDown: () => shuttingDown });
+    realtime.attach(app.server);
 
     const server: SalonServer = {
       app,
@@ -68,8 +102,11 @@ export async function createServer(
       stop() {
         stopping ??= (async () => {
           shuttingDown = true;
-          // close() stops accepting connections and waits for in-flight requests.
+          // Realtime first (it flushes listener marks to storage), then HTTP, which
+          // stops accepting and waits for in-flight requests; storage last.
+          await services.realtime.close();
           await app.close();
+          await services.bus.close();
           await storage.close();
           logger.info('salon stopped');
         })();

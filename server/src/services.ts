@@ -1,8 +1,13 @@
 import type { AccountService } from './accounts/service.js';
 import type { Config } from './config.js';
 import type { Storage } from './db/database.js';
+import type { ReportService } from './moderation/reports.js';
 import type { Metrics } from './observability/metrics.js';
+import type { Bus } from './realtime/bus.js';
+import type { RealtimeGateway } from './realtime/gateway.js';
 import type { SocialService } from './social/service.js';
+import type { SpaceService } from './spaces/service.js';
+import type { SpaceSharing } from './spaces/sharing.js';
 import type { Clock } from './util/clock.js';
 
 /** What the transports (HTTP, WebSocket) are given: the domain services, built once at start. */
@@ -13,4 +18,9 @@ export interface Services {
   metrics: Metrics;
   accounts: AccountService;
   social: SocialService;
+  bus: Bus;
+  spaces: SpaceService;
+  sharing: SpaceSharing;
+  reports: ReportService;
+  realtime: RealtimeGateway;
 }

@@ -13,6 +13,43 @@ export interface Database {
   posts: PostsTable;
   direct_messages: DirectMessagesTable;
   notifications: NotificationsTable;
+  spaces: SpacesTable;
+  space_listeners: { space_id: string; identity: string; first_joined_at: number };
+  space_device_bans: { space_id: string; device_id: string; created_at: number };
+  reports: ReportsTable;
+}
+
+export interface SpacesTable {
+  id: string;
+  host_id: string;
+  state: string;
+  title: string;
+  description: string;
+  /** JSON array of strings. */
+  topics: string;
+  language: string;
+  scheduled_start: number | null;
+  started_at: number | null;
+  ended_at: number | null;
+  recording: number;
+  version: number;
+  /** The whole SpaceState as JSON. */
+  data: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ReportsTable {
+  id: string;
+  reporter_id: string;
+  space_id: string | null;
+  target_user_id: string | null;
+  reason: string;
+  details: string;
+  status: 'open' | 'upheld' | 'dismissed';
+  created_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
 }
 
 export type Role = 'user' | 'admin';

@@ -4,12 +4,14 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { accountRoutes, avatarRoutes } from '../accounts/routes.js';
 import { AppError } from '../errors.js';
 import { operationsRoutes } from '../observability/routes.js';
 import type { Services } from '../services.js';
 import { socialRoutes } from '../social/routes.js';
+import { spaceRoutes } from '../spaces/routes.js';
+import { DEVICE_COOKIE, isDeviceId, newDeviceId } from './device.js';
 import { installErrorHandling } from './errors.js';
 import { installValidation } from './validation.js';
 import { credentialOf } from './viewer.js';
@@ -37,7 +39,9 @@ export async function buildApp(services: Services, options: AppOptions): Promise
     // Errors Fastify raises before routing (bad URL encoding, overlong params) get our shape too.
     frameworkErrors: (error, _request, reply) => {
       const code = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'param_too_long' : 'bad_url';
-      reply.status(error.statusCode ?? 400).send({ error: { code, message: error.message } });
+      (reply as unknown as FastifyReply)
+        .status(error.statusCode ?? 400)
+        .send({ error: { code, message: error.message } });
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -73,6 +77,15 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   app.decorateRequest('viewer', null as never);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (!isDeviceId(request.cookies[DEVICE_COOKIE])) {
+      reply.setCookie(DEVICE_COOKIE, newDeviceId(), {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: services.config.cookieSecure,
+        maxAge: 5 * 365 * 24 * 3600,
+      });
+    }
     request.viewer = { kind: 'anonymous' };
     const credential = credentialOf(request);
     if (!credential) return;
@@ -106,6 +119,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   await app.register(avatarRoutes(services));
   await app.register(accountRoutes(services), { prefix: '/api/v1' });
   await app.register(socialRoutes(services), { prefix: '/api/v1' });
+  await app.register(spaceRoutes(services), { prefix: '/api/v1' });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -9,8 +9,13 @@ export interface Reply<T = any> {
 }
 
 export class Client {
-  cookie: string | null = null;
+  readonly cookies = new Map<string, string>();
   bearer: string | null = null;
+
+  /** The Cookie header a browser would send. */
+  get cookie(): string | null {
+    return this.cookies.size ? [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') : null;
+  }
 
   constructor(readonly baseUrl: string) {}
 
@@ -33,10 +38,12 @@ export class Client {
     if (this.cookie) h['cookie'] = this.cookie;
     if (this.bearer) h['authorization'] = `Bearer ${this.bearer}`;
     const response = await fetch(this.baseUrl + path, init);
-    const setCookie = response.headers.get('set-cookie');
-    if (setCookie) {
-      const pair = setCookie.split(';')[0]!;
-      this.cookie = pair.endsWith('=') ? null : pair;
+    for (const line of response.headers.getSetCookie()) {
+      const pair = line.split(';')[0]!;
+      const at = pair.indexOf('=');
+      const [name, value] = [pair.slice(0, at), pair.slice(at + 1)];
+      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
     }
     const text = await response.text();
     const type = response.headers.get('content-type') ?? '';

@@ -2,9 +2,11 @@ import type { Migration } from 'kysely';
 import type { Dialect } from '../database.js';
 import { accounts } from './001_accounts.js';
 import { social } from './002_social.js';
+import { spaces } from './003_spaces.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit an applied one. */
 export const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '001_accounts': accounts,
   '002_social': social,
+  '003_spaces': spaces,
 };

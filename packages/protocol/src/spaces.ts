@@ -1,0 +1,298 @@
+/**
+ * The wire vocabulary of spaces, shared by the server and the web app: the
+ * DTOs the HTTP API returns and the messages of the realtime WebSocket.
+ *
+ * Conventions: field names are snake_case (as in the HTTP API); times are
+ * ISO-8601 UTC strings; ids are the server's opaque strings. This module holds
+ * types and constants only, so it costs the web bundle nothing at runtime.
+ */
+
+// ---------------------------------------------------------------------------
+// Vocabulary
+// ---------------------------------------------------------------------------
+
+export const SPACE_STATES = ['scheduled', 'live', 'ended', 'cancelled'] as const;
+/** The lifecycle state of a space (the `state` field). */
+export type SpaceStatus = (typeof SPACE_STATES)[number];
+
+/** Why a space ended or was cancelled: its host, or the platform's moderators. */
+export const ENDED_REASONS = ['host', 'moderation'] as const;
+export type EndedReason = (typeof ENDED_REASONS)[number];
+
+/** Roles on the stage. Everyone else in a space is a listener. */
+export const STAGE_ROLES = ['host', 'cohost', 'speaker'] as const;
+export type StageRole = (typeof STAGE_ROLES)[number];
+
+export const INVITATION_ROLES = ['speaker', 'cohost'] as const;
+export type InvitationRole = (typeof INVITATION_ROLES)[number];
+
+/**
+ * The fixed set of reactions. Two of them carry the emoji variation selector
+ * (U+FE0F); servers should accept them with or without it and answer with
+ * the spelling below.
+ */
+export const REACTION_EMOJI = ['💯', '✋', '✊', '✌️', '👋', '😂', '❤️', '👍'] as const;
+export type ReactionEmoji = (typeof REACTION_EMOJI)[number];
+
+/** Content limits, counted in Unicode code points, so the web form can check early. */
+export const SPACE_CONTENT_LIMITS = {
+  title_max: 70,
+  description_max: 280,
+  topics_max: 3,
+  topic_max: 30,
+} as const;
+
+/** ISO-8601 UTC, e.g. "2026-01-01T18:00:00.000Z". */
+export type IsoDateTime = string;
+
+// ---------------------------------------------------------------------------
+// DTOs
+// ---------------------------------------------------------------------------
+
+export interface UserSummaryDto {
+  id: string;
+  handle: string;
+  display_name: string;
+  avatar_url: string | null;
+}
+
+export interface SpaceDto {
+  id: string;
+  host_id: string;
+  host: UserSummaryDto;
+  title: string;
+  description: string;
+  /** Lowercase, at most 3. */
+  topics: string[];
+  /** A BCP-47 language tag such as "en" or "pt-BR". */
+  language: string;
+  state: SpaceStatus;
+  scheduled_start: IsoDateTime | null;
+  started_at: IsoDateTime | null;
+  ended_at: IsoDateTime | null;
+  ended_reason: EndedReason | null;
+  /** Shown to everyone as a REC indicator while live. */
+  recording: boolean;
+  created_at: IsoDateTime;
+  /** The canonical link to share. */
+  url: string;
+}
+
+export interface StageMemberDto {
+  user_id: string;
+  user: UserSummaryDto;
+  role: StageRole;
+  /** Authoritative: the media plane does not forward a muted microphone. */
+  muted: boolean;
+  joined_at: IsoDateTime;
+}
+
+export interface SpeakRequestDto {
+  user_id: string;
+  user: UserSummaryDto;
+  requested_at: IsoDateTime;
+}
+
+export interface InvitationDto {
+  user_id: string;
+  user: UserSummaryDto;
+  role: InvitationRole;
+  invited_by: string;
+  invited_at: IsoDateTime;
+}
+
+/** A signed-in, non-incognito listener. Guests and incognito listeners are only counted. */
+export interface ListenerDto {
+  user_id: string;
+  user: UserSummaryDto;
+  joined_at: IsoDateTime;
+}
+
+/**
+ * Who is in the space. `now_total = now_listed + now_anonymous`, counting
+ * people (several tabs of one person count once), stage included.
+ * `now_anonymous` is guests plus incognito listeners, which is why the listed
+ * listeners can be fewer than `now_total`. `total_unique` counts everyone who
+ * has listened since the space started.
+ */
+export interface ListenerCountsDto {
+  now_total: number;
+  now_listed: number;
+  now_anonymous: number;
+  total_unique: number;
+}
+
+export interface PinnedPostDto {
+  post_id: string;
+  pinned_by: string;
+  pinned_at: IsoDateTime;
+  /** Null when the post was deleted after it was pinned. */
+  post: {
+    id: string;
+    author: UserSummaryDto;
+    text: string;
+    created_at: IsoDateTime;
+  } | null;
+}
+
+/** A person in a space, with or without an account. Guest ids are opaque. */
+export interface ParticipantRefDto {
+  kind: 'user' | 'guest';
+  id: string;
+}
+
+/**
+ * Everything a client needs to draw a space, at one `version`. Events with
+ * `version` greater than this one apply on top of it.
+ */
+export interface SpaceSnapshot {
+  space: SpaceDto;
+  version: number;
+  /** Host first, then in the order people came on stage. */
+  stage: StageMemberDto[];
+  requests: SpeakRequestDto[];
+  invitations: InvitationDto[];
+  /** The first page of listed listeners; fetch more over HTTP with the cursor. */
+  listeners: { data: ListenerDto[]; next_cursor: string | null };
+  counts: ListenerCountsDto;
+  pins: PinnedPostDto[];
+  recording: boolean;
+}
+
+/** Counts per emoji over one aggregation window; emoji nobody sent are absent. */
+export type ReactionCountsDto = Partial<Record<ReactionEmoji, number>>;
+
+// ---------------------------------------------------------------------------
+// Versioned space events
+// ---------------------------------------------------------------------------
+
+export const STAGE_LEAVE_REASONS = ['left', 'removed_from_stage', 'removed_from_space'] as const;
+export type StageLeaveReason = (typeof STAGE_LEAVE_REASONS)[number];
+
+export const REQUEST_REMOVED_REASONS = [
+  'cancelled',
+  'approved',
+  'declined',
+  'joined_stage',
+  'removed_from_space',
+] as const;
+export type RequestRemovedReason = (typeof REQUEST_REMOVED_REASONS)[number];
+
+export const INVITATION_REMOVED_REASONS = [
+  'accepted',
+  'declined',
+  'replaced',
+  'joined_stage',
+  'removed_from_space',
+] as const;
+export type InvitationRemovedReason = (typeof INVITATION_REMOVED_REASONS)[number];
+
+/** What happened to the stage; `stage_changed` also carries the whole new stage. */
+export type StageChangeDto =
+  | { kind: 'joined'; user_id: string; role: StageRole }
+  | { kind: 'left'; user_id: string; reason: StageLeaveReason }
+  | { kind: 'role_changed'; user_id: string; role: StageRole; previous_role: StageRole };
+
+export const SPACE_EVENT_TYPES = [
+  'space_updated',
+  'state_changed',
+  'stage_changed',
+  'mute_changed',
+  'request_added',
+  'request_removed',
+  'invitation_added',
+  'invitation_removed',
+  'pins_changed',
+  'recording_changed',
+  'participant_removed',
+] as const;
+export type SpaceEventType = (typeof SPACE_EVENT_TYPES)[number];
+
+/**
+ * One change to a space. The stage (at most a few dozen people) and the pins
+ * travel whole, so a client replaces them instead of patching.
+ * A space that leaves `live` has no requests or invitations left: clients
+ * drop theirs on `state_changed` without a removal event for each.
+ */
+export type SpaceEventPayload =
+  | {
+      type: 'space_updated';
+      title: string;
+      description: string;
+      topics: string[];
+      language: string;
+    }
+  | {
+      type: 'state_changed';
+      state: SpaceStatus;
+      started_at: IsoDateTime | null;
+      ended_at: IsoDateTime | null;
+      ended_reason: EndedReason | null;
+    }
+  | { type: 'stage_changed'; stage: StageMemberDto[]; change: StageChangeDto }
+  | { type: 'mute_changed'; user_ids: string[]; muted: boolean; by: string }
+  | { type: 'request_added'; request: SpeakRequestDto }
+  | { type: 'request_removed'; user_id: string; reason: RequestRemovedReason }
+  | { type: 'invitation_added'; invitation: InvitationDto }
+  | { type: 'invitation_removed'; user_id: string; reason: InvitationRemovedReason }
+  | { type: 'pins_changed'; pins: PinnedPostDto[] }
+  | { type: 'recording_changed'; recording: boolean }
+  | { type: 'participant_removed'; participant: ParticipantRefDto; by: string };
+
+// ---------------------------------------------------------------------------
+// Realtime messages
+// ---------------------------------------------------------------------------
+
+export const CLIENT_MESSAGE_TYPES = ['subscribe', 'unsubscribe', 'ping'] as const;
+export type ClientMessageType = (typeof CLIENT_MESSAGE_TYPES)[number];
+
+/**
+ * Client → server. `request_id`, when given, is echoed on the answer
+ * (`snapshot`, `pong` or `error`) so a client can match them.
+ */
+export type ClientMessage =
+  | {
+      type: 'subscribe';
+      space_id: string;
+      /** Listen without being listed (signed-in users only). */
+      incognito?: boolean;
+      request_id?: string;
+    }
+  | { type: 'unsubscribe'; space_id: string; request_id?: string }
+  | { type: 'ping'; request_id?: string };
+
+export const SERVER_MESSAGE_TYPES = [
+  'snapshot',
+  'event',
+  'listeners',
+  'counts',
+  'reactions',
+  'removed_from_space',
+  'pong',
+  'error',
+] as const;
+export type ServerMessageType = (typeof SERVER_MESSAGE_TYPES)[number];
+
+/**
+ * Server → client.
+ *
+ * `event` is the only versioned message: versions of a space increase by
+ * exactly one per change, and one message carries every payload of that
+ * version. A client ignores versions it already has and, on a gap, subscribes
+ * again to get a fresh snapshot.
+ *
+ * `listeners`, `counts` and `reactions` are aggregated per space over a short
+ * window and are not versioned: they describe presence, not the space, and a
+ * client that misses one is corrected by the next.
+ */
+export type ServerMessage =
+  | { type: 'snapshot'; space_id: string; snapshot: SpaceSnapshot; request_id?: string }
+  | { type: 'event'; space_id: string; version: number; events: SpaceEventPayload[] }
+  /** Listed listeners who joined or left during the window. */
+  | { type: 'listeners'; space_id: string; joined: ListenerDto[]; left: string[] }
+  | { type: 'counts'; space_id: string; counts: ListenerCountsDto }
+  | { type: 'reactions'; space_id: string; window_ms: number; counts: ReactionCountsDto }
+  /** Sent only to the person removed; the server then stops sending them this space. */
+  | { type: 'removed_from_space'; space_id: string; message: string }
+  | { type: 'pong'; at: IsoDateTime; request_id?: string }
+  | { type: 'error'; code: string; message: string; space_id?: string; request_id?: string };

@@ -1,0 +1,509 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ClientMessage, ListenerDto, ServerMessage } from '@salon/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { AccountService } from '../accounts/service.js';
+import { AppError, isAppError } from '../errors.js';
+import { DEVICE_COOKIE, isDeviceId } from '../http/device.js';
+import { SESSION_COOKIE, type Viewer } from '../http/viewer.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Participant } from '../spaces/policy.js';
+import { type SpaceService, spaceChannel } from '../spaces/service.js';
+import type { Clock } from '../util/clock.js';
+import { ID_PATTERN } from '../util/ids.js';
+import type { Bus } from './bus.js';
+import { type PresenceMember, SpacePresence } from './presence.js';
+import { canonicalEmoji, ReactionLimiter, ReactionWindow } from './reactions.js';
+
+export const REALTIME_PATH = '/api/v1/realtime';
+const SNAPSHOT_LISTENERS = 50;
+/** A client this far behind gets no more best-effort messages until it drains. */
+const SLOW_CLIENT_BYTES = 1 << 20;
+const idRe = new RegExp(ID_PATTERN);
+
+interface Connection {
+  ws: WebSocket;
+  viewer: Viewer;
+  device: string | null;
+  spaces: Map<string, PresenceMember>;
+  alive: boolean;
+}
+
+/** A space as this node sees it: its local subscribers and what changed in the current window. */
+class LocalSpace {
+  readonly subscribers = new Set<Connection>();
+  readonly presence = new SpacePresence();
+  readonly reactions = new ReactionWindow();
+  totalUnique: number | null = null;
+  joined: ListenerDto[] = [];
+  left: string[] = [];
+  newIdentities: string[] = [];
+  countsDirty = false;
+  constructor(readonly unsubscribe: () => void) {}
+}
+
+export interface GatewayOptions {
+  accounts: AccountService;
+  spaces: SpaceService;
+  bus: Bus;
+  metrics: Metrics;
+  clock: Clock;
+  logger: FastifyBaseLogger;
+  /** Aggregation window for reactions, counts and listener lists. */
+  windowMs?: number;
+}
+
+/**
+ * The realtime WebSocket: one connection per client, subscriptions to
+ * spaces, presence, and fan-out. Space events arrive already serialized from
+ * the bus and are forwarded as they are; reactions, counts and listener
+ * changes are aggregated per space per window, so the cost of fan-out does
+ * not grow with the number of people reacting or joining.
+ */
+export class RealtimeGateway {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
+  private readonly spacesById = new Map<string, LocalSpace>();
+  private readonly connections = new Set<Connection>();
+  private readonly limiter = new ReactionLimiter();
+  private readonly windowMs: number;
+  private readonly flushTimer: NodeJS.Timeout;
+  private readonly heartbeat: NodeJS.Timeout;
+  private closed = false;
+  /** Writes started by a flush; close() waits for them. */
+  private readonly pending = new Set<Promise<unknown>>();
+
+  constructor(private readonly o: GatewayOptions) {
+    this.windowMs = o.windowMs ?? 250;
+    this.flushTimer = setInterval(() => this.flush(), this.windowMs);
+    this.heartbeat = setInterval(() => this.ping(), 30_000);
+  }
+
+  attach(server: Server): void {
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      if (url.pathname !== REALTIME_PATH || this.closed) {
+        socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
+        return;
+      }
+      this.authenticate(request, url).then(
+        (viewer) => {
+          if (!viewer) {
+            socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\n\r\n');
+            return;
+          }
+          this.wss.handleUpgrade(request, socket, head, (ws) => {
+            const device = cookie(request, DEVICE_COOKIE);
+            this.accept(ws, viewer, isDeviceId(device) ? device : null);
+          });
+        },
+        () => socket.end('HTTP/1.1 403 Forbidden\r\nconnection: close\r\n\r\n'),
+      );
+    });
+  }
+
+  /** Cookie (browsers), `?token=` (guest or session token) or a bearer header; none means anonymous. */
+  private async authenticate(request: IncomingMessage, url: URL): Promise<Viewer | null> {
+    const header = request.headers.authorization;
+    const token =
+      url.searchParams.get('token') ??
+      (header?.startsWith('Bearer ') ? header.slice(7) : null) ??
+      cookie(request, SESSION_COOKIE);
+    if (!token) return { kind: 'anonymous' };
+    const viewer = await this.o.accounts.authenticate(token);
+    if (viewer) return viewer;
+    // A stale cookie means signed out; an explicit token that fails is refused.
+    return url.searchParams.has('token') || header ? null : { kind: 'anonymous' };
+  }
+
+  private accept(ws: WebSocket, viewer: Viewer, device: string | null): void {
+    const conn: Connection = { ws, viewer, device, spaces: new Map(), alive: true };
+    this.connections.add(conn);
+    this.o.metrics.websocketConnections.inc();
+    ws.on('pong', () => {
+      conn.alive = true;
+    });
+    ws.on('message', (data, isBinary) => {
+      if (isBinary)
+        return this.send(conn, {
+          type: 'error',
+          code: 'binary_not_supported',
+          message: 'Send JSON text.',
+        });
+      this.onMessage(conn, data.toString()).catch((error: unknown) =>
+        this.o.logger.error({ err: error }, 'realtime message failed'),
+      );
+    });
+    ws.on('close', () => {
+      this.connections.delete(conn);
+      this.o.metrics.websocketConnections.dec();
+      for (const spaceId of [...conn.spaces.keys()]) this.leave(conn, spaceId);
+    });
+    ws.on('error', () => ws.terminate());
+  }
+
+  private async onMessage(conn: Connection, text: string): Promise<void> {
+    let message:
+      | ClientMessage
+      | { type: 'react'; space_id: string; emoji: string; request_id?: string };
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return this.send(conn, {
+        type: 'error',
+        code: 'invalid_json',
+        message: 'Messages are JSON objects.',
+      });
+    }
+    if (typeof message !== 'object' || message === null || typeof message.type !== 'string') {
+      return this.send(conn, {
+        type: 'error',
+        code: 'invalid_message',
+        message: 'A message needs a "type".',
+      });
+    }
+    const requestId =
+      typeof message.request_id === 'string' ? message.request_id.slice(0, 64) : undefined;
+    const reply = (error: AppError, spaceId?: string) =>
+      this.send(conn, {
+        type: 'error',
+        code: error.code,
+        message: error.message,
+        ...(spaceId ? { space_id: spaceId } : {}),
+        ...(requestId ? { request_id: requestId } : {}),
+      });
+    if (message.type === 'ping') {
+      return this.send(conn, {
+        type: 'pong',
+        at: new Date(this.o.clock.now()).toISOString(),
+        ...(requestId ? { request_id: requestId } : {}),
+      });
+    }
+    const spaceId = 'space_id' in message ? message.space_id : undefined;
+    if (typeof spaceId !== 'string' || !idRe.test(spaceId)) {
+      return reply(AppError.invalid('invalid_space_id', 'space_id must be a space id.'));
+    }
+    try {
+      switch (message.type) {
+        case 'subscribe':
+          return await this.subscribe(conn, spaceId, message.incognito === true, requestId);
+        case 'unsubscribe':
+          this.leave(conn, spaceId);
+          return;
+        case 'react':
+          return await this.react(
+            conn,
+            spaceId,
+            String((message as { emoji?: unknown }).emoji ?? ''),
+          );
+        default:
+          return reply(
+            AppError.invalid(
+              'unknown_message',
+              `Unknown message type "${String((message as { type: unknown }).type)}".`,
+            ),
+          );
+      }
+    } catch (error) {
+      if (isAppError(error)) return reply(error, spaceId);
+      throw error;
+    }
+  }
+
+  private async subscribe(
+    conn: Connection,
+    spaceId: string,
+    incognito: boolean,
+    requestId?: string,
+  ): Promise<void> {
+    if (incognito && conn.viewer.kind !== 'user') {
+      throw AppError.invalid(
+        'incognito_needs_account',
+        'Only signed-in listeners can be incognito; guests are never listed.',
+      );
+    }
+    const { state } = await this.o.spaces.admit(spaceId, conn.viewer, conn.device, incognito);
+    const space = this.local(spaceId);
+    if (!conn.spaces.has(spaceId)) {
+      const member = memberOf(conn.viewer, incognito, this.o.clock.now());
+      if (member) {
+        conn.spaces.set(spaceId, member);
+        space.subscribers.add(conn);
+        const change = space.presence.add(member);
+        if (change.kind === 'joined') {
+          if (change.first) space.newIdentities.push(member.key);
+          if (change.listed) space.joined.push(change.listed);
+          space.countsDirty = true;
+        }
+      } else {
+        // Anonymous viewers may watch a space that is not live; they are not present in it.
+        conn.spaces.set(spaceId, { key: '', listed: null });
+        space.subscribers.add(conn);
+      }
+    }
+    space.totalUnique ??= await this.o.spaces.totalListeners(spaceId);
+    const base = await this.o.spaces.snapshotBase(state);
+    this.send(conn, {
+      type: 'snapshot',
+      space_id: spaceId,
+      snapshot: {
+        ...base,
+        listeners: { data: space.presence.listed(SNAPSHOT_LISTENERS), next_cursor: null },
+        counts: space.presence.counts(space.totalUnique + space.newIdentities.length),
+      },
+      ...(requestId ? { request_id: requestId } : {}),
+    });
+  }
+
+  private async react(conn: Connection, spaceId: string, raw: string): Promise<void> {
+    const member = conn.spaces.get(spaceId);
+    if (!member?.key) throw AppError.forbidden('not_in_space', 'Join the space before reacting.');
+    const emoji = canonicalEmoji(raw);
+    if (!emoji)
+      throw AppError.invalid('unknown_reaction', 'That reaction is not one of the offered emoji.');
+    const state = await this.o.spaces.get(spaceId);
+    if (state.state !== 'live')
+      throw AppError.conflict('space_not_live', 'Reactions are for live spaces.');
+    if (!this.limiter.allow(member.key, this.o.clock.now())) {
+      throw new AppError(
+        'rate_limited',
+        'reaction_rate_limited',
+        'Slow down: too many reactions at once.',
+      );
+    }
+    this.local(spaceId).reactions.add(emoji);
+  }
+
+  /** For the HTTP reaction endpoint: the same limiter and window. */
+  async reactAs(viewer: Viewer, spaceId: string, raw: string): Promise<void> {
+    const key =
+      viewer.kind === 'user'
+        ? `u:${viewer.user.id}`
+        : viewer.kind === 'guest'
+          ? `g:${viewer.guestId}`
+          : null;
+    if (!key) throw AppError.unauthenticated();
+    const emoji = canonicalEmoji(raw);
+    if (!emoji)
+      throw AppError.invalid('unknown_reaction', 'That reaction is not one of the offered emoji.');
+    const { state } = await this.o.spaces.admit(spaceId, viewer, null, false);
+    if (state.state !== 'live')
+      throw AppError.conflict('space_not_live', 'Reactions are for live spaces.');
+    if (!this.limiter.allow(key, this.o.clock.now())) {
+      throw new AppError(
+        'rate_limited',
+        'reaction_rate_limited',
+        'Slow down: too many reactions at once.',
+      );
+    }
+    this.local(spaceId).reactions.add(emoji);
+  }
+
+  private local(spaceId: string): LocalSpace {
+    let space = this.spacesById.get(spaceId);
+    if (!space) {
+      const unsubscribe = this.o.bus.subscribe(spaceChannel(spaceId), (message) =>
+        this.onBus(spaceId, message),
+      );
+      space = new LocalSpace(unsubscribe);
+      this.spacesById.set(spaceId, space);
+    }
+    return space;
+  }
+
+  private leave(conn: Connection, spaceId: string): void {
+    const member = conn.spaces.get(spaceId);
+    if (!member) return;
+    conn.spaces.delete(spaceId);
+    const space = this.spacesById.get(spaceId);
+    if (!space) return;
+    space.subscribers.delete(conn);
+    if (member.key) {
+      const change = space.presence.remove(member);
+      if (change.kind === 'left') {
+        if (change.listed) space.left.push(change.listed.user_id);
+        space.countsDirty = true;
+      }
+    }
+  }
+
+  /** Messages for one space from any node: forwarded as they are, after the side effects this node owns. */
+  private onBus(spaceId: string, text: string): void {
+    const space = this.spacesById.get(spaceId);
+    if (!space) return;
+    if (text.startsWith('{"type":"event"')) {
+      const message = JSON.parse(text) as Extract<ServerMessage, { type: 'event' }>;
+      this.o.spaces.invalidate(spaceId, message.version);
+      this.broadcast(space, text, true);
+      for (const event of message.events) {
+        if (event.type === 'participant_removed') this.expel(spaceId, space, event.participant);
+      }
+      return;
+    }
+    this.broadcast(space, text, false);
+  }
+
+  /** A removed person's connections leave the space; the browsers they used are banned from it. */
+  private expel(spaceId: string, space: LocalSpace, who: Participant): void {
+    const devices: string[] = [];
+    const text = JSON.stringify({
+      type: 'removed_from_space',
+      space_id: spaceId,
+      message: 'You were removed from this space.',
+    } satisfies ServerMessage);
+    for (const conn of [...space.subscribers]) {
+      const v = conn.viewer;
+      const match =
+        who.kind === 'user'
+          ? v.kind === 'user' && v.user.id === who.id
+          : v.kind === 'guest' && v.guestId === who.id;
+      if (!match) continue;
+      if (conn.device) devices.push(conn.device);
+      this.leave(conn, spaceId);
+      if (conn.ws.readyState === WebSocket.OPEN) conn.ws.send(text);
+    }
+    this.track(this.o.spaces.banDevices(spaceId, devices), 'device ban failed');
+  }
+
+  private track(work: Promise<unknown>, failure: string): void {
+    const tracked = work.catch((error: unknown) => this.o.logger.error({ err: error }, failure));
+    this.pending.add(tracked);
+    tracked.finally(() => this.pending.delete(tracked));
+  }
+
+  private broadcast(space: LocalSpace, text: string, essential: boolean): void {
+    for (const conn of space.subscribers) {
+      if (conn.ws.readyState !== WebSocket.OPEN) continue;
+      if (!essential && conn.ws.bufferedAmount > SLOW_CLIENT_BYTES) continue;
+      conn.ws.send(text);
+    }
+  }
+
+  private send(conn: Connection, message: ServerMessage): void {
+    if (conn.ws.readyState === WebSocket.OPEN) conn.ws.send(JSON.stringify(message));
+  }
+
+  /** Once per window: presence and reaction aggregates for every space that changed. */
+  private flush(): void {
+    for (const [spaceId, space] of this.spacesById) {
+      if (space.newIdentities.length > 0) {
+        const batch = space.newIdentities;
+        space.newIdentities = [];
+        space.totalUnique = (space.totalUnique ?? 0) + batch.length;
+        this.track(
+          this.o.spaces.recordListeners(spaceId, batch).then((inserted) => {
+            // People who listened before a restart are already counted.
+            space.totalUnique = (space.totalUnique ?? 0) - (batch.length - inserted);
+          }),
+          'recording listeners failed',
+        );
+      }
+      if (space.joined.length > 0 || space.left.length > 0) {
+        const message: ServerMessage = {
+          type: 'listeners',
+          space_id: spaceId,
+          joined: space.joined,
+          left: space.left,
+        };
+        space.joined = [];
+        space.left = [];
+        this.broadcast(space, JSON.stringify(message), false);
+      }
+      if (space.countsDirty) {
+        space.countsDirty = false;
+        const message: ServerMessage = {
+          type: 'counts',
+          space_id: spaceId,
+          counts: space.presence.counts(space.totalUnique ?? 0),
+        };
+        this.broadcast(space, JSON.stringify(message), false);
+      }
+      if (!space.reactions.empty) {
+        const message: ServerMessage = {
+          type: 'reactions',
+          space_id: spaceId,
+          window_ms: this.windowMs,
+          counts: space.reactions.drain(),
+        };
+        // Through the bus: every node's listeners get every node's reactions.
+        this.o.bus.publish(spaceChannel(spaceId), JSON.stringify(message));
+      }
+      if (
+        space.subscribers.size === 0 &&
+        space.presence.size === 0 &&
+        space.newIdentities.length === 0
+      ) {
+        space.unsubscribe();
+        this.spacesById.delete(spaceId);
+      }
+    }
+    this.limiter.sweep(this.o.clock.now());
+  }
+
+  /** Listed listeners of a space on this node (for the HTTP listeners page). */
+  listeners(spaceId: string, limit: number): ListenerDto[] {
+    return this.spacesById.get(spaceId)?.presence.listed(limit) ?? [];
+  }
+
+  counts(spaceId: string) {
+    const space = this.spacesById.get(spaceId);
+    return space ? space.presence.counts(space.totalUnique ?? 0) : null;
+  }
+
+  /** Connections that did not answer the previous ping are dead (a network blip, a closed laptop). */
+  private ping(): void {
+    for (const conn of this.connections) {
+      if (!conn.alive) {
+        conn.ws.terminate();
+        continue;
+      }
+      conn.alive = false;
+      conn.ws.ping();
+    }
+  }
+
+  /** Stops accepting, flushes pending listener marks, closes every connection. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.flushTimer);
+    clearInterval(this.heartbeat);
+    this.flush();
+    for (const ws of this.wss.clients) ws.close(1001, 'server shutting down');
+    for (const space of this.spacesById.values()) space.unsubscribe();
+    this.spacesById.clear();
+    await Promise.all(this.pending);
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+}
+
+function memberOf(viewer: Viewer, incognito: boolean, now: number): PresenceMember | null {
+  if (viewer.kind === 'guest') return { key: `g:${viewer.guestId}`, listed: null };
+  if (viewer.kind !== 'user') return null;
+  const u = viewer.user;
+  return {
+    key: `u:${u.id}`,
+    listed: incognito
+      ? null
+      : {
+          user_id: u.id,
+          user: {
+            id: u.id,
+            handle: u.handle,
+            display_name: u.display_name,
+            avatar_url: u.avatar_key ? `/media/avatars/${u.avatar_key}` : null,
+          },
+          joined_at: new Date(now).toISOString(),
+        },
+  };
+}
+
+function cookie(request: IncomingMessage, name: string): string | null {
+  const header = request.headers.cookie;
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return null;
+}

@@ -1,0 +1,259 @@
+import type { ServerMessage, SpaceEventPayload, SpaceSnapshot } from '@salon/protocol';
+import { sql } from 'kysely';
+import type { Config } from '../config.js';
+import type { Storage } from '../db/database.js';
+import { AppError } from '../errors.js';
+import type { Viewer } from '../http/viewer.js';
+import type { Bus } from '../realtime/bus.js';
+import type { SocialService } from '../social/service.js';
+import type { Clock } from '../util/clock.js';
+import { newId } from '../util/ids.js';
+import {
+  type Command,
+  type CreateSpaceInput,
+  createSpace,
+  DEFAULT_SPACE_LIMITS,
+  type SpaceEvent,
+  type SpaceLimits,
+  type SpaceState,
+} from './model.js';
+import { type Actor, authorize, mayHost } from './policy.js';
+import {
+  type Lookup,
+  presentEvent,
+  presentInvitation,
+  presentPins,
+  presentRequest,
+  presentSpace,
+  presentStage,
+  referencedIds,
+} from './presenter.js';
+import { insertSpace, loadSpace, updateSpace } from './repository.js';
+
+export type SnapshotBase = Omit<SpaceSnapshot, 'listeners' | 'counts'>;
+
+export const spaceChannel = (id: string) => `space:${id}`;
+
+/** Version conflicts are retried this often before giving up (each retry re-reads the space). */
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Runs the pure space commands inside storage transactions and publishes
+ * their events after commit. Keeps the latest state of each space it has seen
+ * in memory, so that joins (the hot path) do not read the database.
+ */
+export class SpaceService {
+  readonly limits: SpaceLimits;
+  private readonly states = new Map<string, SpaceState>();
+  private readonly snapshots = new Map<string, { version: number; base: Promise<SnapshotBase> }>();
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly clock: Clock,
+    private readonly config: Pick<Config, 'maxStage' | 'hostMinFollowers' | 'publicUrl'>,
+    private readonly social: SocialService,
+    private readonly bus: Bus,
+  ) {
+    this.limits = { ...DEFAULT_SPACE_LIMITS, maxStage: config.maxStage };
+  }
+
+  private get db() {
+    return this.storage.db;
+  }
+
+  /** The model's view of a viewer; `blockedByHost` comes from the social graph. */
+  async actorFor(viewer: Viewer, space: SpaceState | null, incognito = false): Promise<Actor> {
+    if (viewer.kind === 'guest') return { kind: 'guest', guestId: viewer.guestId };
+    if (viewer.kind === 'anonymous') return { kind: 'anonymous' };
+    const blockedByHost =
+      space !== null &&
+      space.host_id !== viewer.user.id &&
+      (await this.social.hasBlocked(space.host_id, viewer.user.id));
+    return {
+      kind: 'user',
+      userId: viewer.user.id,
+      role: viewer.user.role,
+      incognito,
+      blockedByHost,
+    };
+  }
+
+  async create(viewer: Viewer, input: Omit<CreateSpaceInput, 'id'>): Promise<SpaceState> {
+    if (viewer.kind !== 'user') {
+      throw viewer.kind === 'guest'
+        ? AppError.forbidden(
+            'guest_not_allowed',
+            'Guests can listen only. Create an account to host.',
+          )
+        : AppError.unauthenticated();
+    }
+    const { followers } = await this.social.counts(viewer.user.id);
+    const eligible = mayHost(
+      { followers, canHost: viewer.user.can_host === 1, role: viewer.user.role },
+      this.config.hostMinFollowers,
+    );
+    if (!eligible.ok) throw eligible.error;
+    const now = this.clock.now();
+    const actor = await this.actorFor(viewer, null);
+    const { state } = createSpace(
+      actor,
+      { ...input, id: newId(now) },
+      { now, limits: this.limits },
+    );
+    await insertSpace(this.db, state, now);
+    this.states.set(state.id, state);
+    return state;
+  }
+
+  async get(id: string): Promise<SpaceState> {
+    const cached = this.states.get(id);
+    if (cached) return cached;
+    const state = await loadSpace(this.db, id);
+    if (!state) throw AppError.notFound('space');
+    this.remember(state);
+    return state;
+  }
+
+  private remember(state: SpaceState): void {
+    const known = this.states.get(state.id);
+    if (!known || known.version <= state.version) this.states.set(state.id, state);
+    // Ended spaces are rarely read again; keep the cache to what is live or upcoming.
+    if (state.state === 'ended' || state.state === 'cancelled') this.states.delete(state.id);
+  }
+
+  /** Another node changed a space: forget our copy if it is older. */
+  invalidate(id: string, version: number): void {
+    const known = this.states.get(id);
+    if (known && known.version < version) this.states.delete(id);
+  }
+
+  /**
+   * Runs one command: read, apply, write if nobody wrote meanwhile (else
+   * retry on the newer state), then publish the events after the commit.
+   */
+  async run<I>(
+    viewer: Viewer,
+    spaceId: string,
+    command: Command<I>,
+    input: I,
+  ): Promise<SpaceState> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = await loadSpace(this.db, spaceId);
+      if (!current) throw AppError.notFound('space');
+      const actor = await this.actorFor(viewer, current);
+      const now = this.clock.now();
+      const outcome = command(current, actor, input, { now, limits: this.limits });
+      if (outcome.events.length === 0) return current;
+      const stored = await updateSpace(this.db, outcome.state, current.version, now);
+      if (!stored) continue;
+      this.remember(outcome.state);
+      await this.publish(outcome.state, outcome.events);
+      return outcome.state;
+    }
+    throw new AppError('conflict', 'space_busy', 'The space is changing quickly; try again.');
+  }
+
+  private async publish(state: SpaceState, events: SpaceEvent[]): Promise<void> {
+    const lookup = await this.lookup(state, events);
+    const payloads = events
+      .map((e) => presentEvent(e, lookup))
+      .filter((p): p is SpaceEventPayload => p !== null);
+    if (payloads.length === 0) return;
+    const message: ServerMessage = {
+      type: 'event',
+      space_id: state.id,
+      version: state.version,
+      events: payloads,
+    };
+    this.bus.publish(spaceChannel(state.id), JSON.stringify(message));
+  }
+
+  async lookup(state: SpaceState, events: SpaceEvent[] = []): Promise<Lookup> {
+    const { userIds, postIds } = referencedIds(state);
+    for (const e of events) {
+      if (e.type === 'request_removed' || e.type === 'invitation_removed') userIds.push(e.user_id);
+    }
+    const posts = postIds.length
+      ? await this.db.selectFrom('posts').selectAll().where('id', 'in', postIds).execute()
+      : [];
+    const users = await this.social.usersByIds([...userIds, ...posts.map((p) => p.author_id)]);
+    return { users, posts: new Map(posts.map((p) => [p.id, p])) };
+  }
+
+  /** Everything of a snapshot but presence, built once per version. */
+  snapshotBase(state: SpaceState): Promise<SnapshotBase> {
+    const cached = this.snapshots.get(state.id);
+    if (cached && cached.version === state.version) return cached.base;
+    const base = this.lookup(state).then((lookup) => ({
+      space: presentSpace(state, lookup, this.config.publicUrl),
+      version: state.version,
+      stage: presentStage(state.stage, lookup),
+      requests: state.requests.map((r) => presentRequest(r, lookup)),
+      invitations: state.invitations.map((i) => presentInvitation(i, lookup)),
+      pins: presentPins(state.pins, lookup),
+      recording: state.recording,
+    }));
+    this.snapshots.set(state.id, { version: state.version, base });
+    base.catch(() => this.snapshots.delete(state.id));
+    return base;
+  }
+
+  async present(state: SpaceState) {
+    return presentSpace(state, await this.lookup(state), this.config.publicUrl);
+  }
+
+  /** Whether a viewer may be in this space now; the space's state when so. */
+  async admit(spaceId: string, viewer: Viewer, device: string | null, incognito: boolean) {
+    const state = await this.get(spaceId);
+    const actor = await this.actorFor(viewer, state, incognito);
+    authorize(actor, state.state === 'live' ? 'listen' : 'view', state);
+    if (device && (await this.isDeviceBanned(spaceId, device))) {
+      throw AppError.forbidden('removed_from_space', 'You were removed from this space.');
+    }
+    return { state, actor };
+  }
+
+  // ---- listeners and bans ---------------------------------------------------
+
+  /** Marks people as having listened; returns how many were new. One statement per batch. */
+  async recordListeners(spaceId: string, identities: string[]): Promise<number> {
+    if (identities.length === 0) return 0;
+    const now = this.clock.now();
+    const result = await this.db
+      .insertInto('space_listeners')
+      .values(identities.map((identity) => ({ space_id: spaceId, identity, first_joined_at: now })))
+      .onConflict((oc) => oc.columns(['space_id', 'identity']).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0);
+  }
+
+  async totalListeners(spaceId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('space_listeners')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('space_id', '=', spaceId)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /** The browsers a removed person used are kept out too (a new tab as a guest). */
+  async banDevices(spaceId: string, devices: string[]): Promise<void> {
+    if (devices.length === 0) return;
+    const now = this.clock.now();
+    await this.db
+      .insertInto('space_device_bans')
+      .values(devices.map((device_id) => ({ space_id: spaceId, device_id, created_at: now })))
+      .onConflict((oc) => oc.columns(['space_id', 'device_id']).doNothing())
+      .execute();
+  }
+
+  async isDeviceBanned(spaceId: string, device: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('space_device_bans')
+      .select('device_id')
+      .where('space_id', '=', spaceId)
+      .where('device_id', '=', device)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+}

@@ -65,9 +65,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const dataDir = path.resolve(cwd, str('DATA_DIR', 'data'));
 
   const defaultPublicHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-  const publicUrl = str('PUBLIC_URL', `http://${defaultPublicHost}:${port}`).replace(/\/+$/, '');
-  if (!isHttpUrl(publicUrl))
+  // With PORT=0 the port is known only once listening; the server fills PUBLIC_URL in then.
+  const derived = port === 0 ? '' : `http://${defaultPublicHost}:${port}`;
+  const publicUrl = str('PUBLIC_URL', derived).replace(/\/+$/, '');
+  if (publicUrl !== '' && !isHttpUrl(publicUrl)) {
     problems.push(`PUBLIC_URL must be an http(s) URL (got "${publicUrl}")`);
+  }
 
   let database: Config['database'] = { kind: 'sqlite', file: path.join(dataDir, 'salon.db') };
   const databaseUrl = str('DATABASE_URL', '');
@@ -127,7 +130,7 @@ function isHttpUrl(value: string): boolean {
 
 /** The config as it may be logged: credentials in URLs are masked. */
 export function redactedConfig(config: Config): Record<string, unknown> {
-  const mask = (url: string) => url.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
+  const mask = (url: string) => url.replace(/\/\/([^:@/]*):([^@/]+)@/, '//$1:***@');
   return {
     ...config,
     database:

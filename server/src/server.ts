@@ -96,6 +96,7 @@ export async function createServer(
       async start() {
         const address = await app.listen({ host: config.host, port: config.port });
         server.url = address.replace('[::1]', 'localhost');
+        if (config.publicUrl === '') config.publicUrl = server.url;
         logger.info({ url: server.url, config: redactedConfig(config) }, 'salon started');
         return server.url;
       },

@@ -392,8 +392,12 @@ export class RealtimeGateway {
         space.totalUnique = (space.totalUnique ?? 0) + batch.length;
         this.track(
           this.o.spaces.recordListeners(spaceId, batch).then((inserted) => {
-            // People who listened before a restart are already counted.
-            space.totalUnique = (space.totalUnique ?? 0) - (batch.length - inserted);
+            // People who listened before (a restart, another node) were already
+            // counted: correct the optimistic total and send the counts again.
+            if (inserted < batch.length) {
+              space.totalUnique = (space.totalUnique ?? 0) - (batch.length - inserted);
+              space.countsDirty = true;
+            }
           }),
           'recording listeners failed',
         );

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadConfig, redactedConfig } from './config.js';
+
+test('with no environment at all, the embedded default is complete', () => {
+  const config = loadConfig({}, '/srv/salon');
+  assert.equal(config.host, '127.0.0.1');
+  assert.equal(config.port, 8080);
+  assert.equal(config.publicUrl, 'http://127.0.0.1:8080');
+  assert.deepEqual(config.database, { kind: 'sqlite', file: '/srv/salon/data/salon.db' });
+  assert.equal(config.redisUrl, null);
+  assert.equal(config.cookieSecure, false);
+  assert.equal(config.hostMinFollowers, 600);
+  assert.equal(config.maxStage, 11);
+});
+
+test('every problem is listed in one error', () => {
+  const error = (() => {
+    try {
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        REDIS_URL: 'http://r',
+        LOG_LEVEL: 'loud',
+        TRUST_PROXY: 'maybe',
+        PUBLIC_URL: 'ftp://x',
+      });
+    } catch (e) {
+      return e;
+    }
+    return null;
+  })();
+  assert.ok(error instanceof ConfigError);
+  assert.equal(error.problems.length, 6);
+  for (const name of [
+    'PORT',
+    'DATABASE_URL',
+    'REDIS_URL',
+    'LOG_LEVEL',
+    'TRUST_PROXY',
+    'PUBLIC_URL',
+  ]) {
+    assert.ok(error.message.includes(name), `${name} is named`);
+  }
+});
+
+test('PostgreSQL and https are recognised, and credentials never reach the logs', () => {
+  const config = loadConfig({
+    DATABASE_URL: 'postgres://salon:s3cret@db:5432/salon',
+    REDIS_URL: 'redis://:hunter2@cache:6379',
+    PUBLIC_URL: 'https://spaces.example.org/',
+  });
+  assert.equal(config.database.kind, 'postgres');
+  assert.equal(config.publicUrl, 'https://spaces.example.org');
+  assert.equal(config.cookieSecure, true);
+  const logged = JSON.stringify(redactedConfig(config));
+  assert.ok(!logged.includes('s3cret') && !logged.includes('hunter2'), logged);
+});

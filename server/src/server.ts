@@ -10,6 +10,7 @@ import { Metrics } from './observability/metrics.js';
 import { type Bus, MemoryBus, RedisBus } from './realtime/bus.js';
 import { RealtimeGateway } from './realtime/gateway.js';
 import type { Services } from './services.js';
+import { pushNotificationsLive } from './social/push.js';
 import { SocialService } from './social/service.js';
 import { SpaceService } from './spaces/service.js';
 import { SpaceSharing } from './spaces/sharing.js';
@@ -63,6 +64,7 @@ export async function createServer(
     const metrics = new Metrics({ processMetrics: options.processMetrics ?? true });
     const accounts = new AccountService(storage, clock, config, guests);
     const social = new SocialService(storage, clock);
+    pushNotificationsLive(social, bus, logger);
     const spaces = new SpaceService(storage, clock, config, social, bus);
     const realtime = new RealtimeGateway({
       accounts,

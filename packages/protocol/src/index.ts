@@ -1,2 +1,3 @@
 export * from './reducer.js';
+export * from './social.js';
 export * from './spaces.js';

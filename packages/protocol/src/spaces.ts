@@ -7,6 +7,8 @@
  * types and constants only, so it costs the web bundle nothing at runtime.
  */
 
+import type { PersonalMessage } from './social.js';
+
 // ---------------------------------------------------------------------------
 // Vocabulary
 // ---------------------------------------------------------------------------
@@ -270,6 +272,7 @@ export const SERVER_MESSAGE_TYPES = [
   'removed_from_space',
   'pong',
   'error',
+  'notification',
 ] as const;
 export type ServerMessageType = (typeof SERVER_MESSAGE_TYPES)[number];
 
@@ -295,4 +298,6 @@ export type ServerMessage =
   /** Sent only to the person removed; the server then stops sending them this space. */
   | { type: 'removed_from_space'; space_id: string; message: string }
   | { type: 'pong'; at: IsoDateTime; request_id?: string }
+  /** Personal: a new notification for the signed-in user of this connection. */
+  | PersonalMessage
   | { type: 'error'; code: string; message: string; space_id?: string; request_id?: string };

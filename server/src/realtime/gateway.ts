@@ -1,6 +1,11 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ClientMessage, ListenerDto, ServerMessage } from '@salon/protocol';
+import {
+  type ClientMessage,
+  type ListenerDto,
+  type ServerMessage,
+  userChannel,
+} from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { AccountService } from '../accounts/service.js';
@@ -118,6 +123,13 @@ export class RealtimeGateway {
 
   private accept(ws: WebSocket, viewer: Viewer, device: string | null): void {
     const conn: Connection = { ws, viewer, device, spaces: new Map(), alive: true };
+    // Personal messages (notifications) reach every connection of a signed-in user, on any node.
+    const personal =
+      viewer.kind === 'user'
+        ? this.o.bus.subscribe(userChannel(viewer.user.id), (text) => {
+            if (ws.readyState === WebSocket.OPEN) ws.send(text);
+          })
+        : null;
     this.connections.add(conn);
     this.o.metrics.websocketConnections.inc();
     ws.on('pong', () => {
@@ -135,6 +147,7 @@ export class RealtimeGateway {
       );
     });
     ws.on('close', () => {
+      personal?.();
       this.connections.delete(conn);
       this.o.metrics.websocketConnections.dec();
       for (const spaceId of [...conn.spaces.keys()]) this.leave(conn, spaceId);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /** The walk a new user takes with curl, as the README describes it. */
@@ -202,4 +203,17 @@ test('health, readiness, metrics, OpenAPI and docs answer', async () => {
   assert.ok(id && id.length > 8);
   const echoed = await c.request('GET', '/healthz', undefined, { 'x-request-id': 'trace-123' });
   assert.equal(echoed.headers.get('x-request-id'), 'trace-123');
+});
+
+test('a signed-in user gets notifications live over the realtime WebSocket', async () => {
+  const star = await t.user();
+  const fan = await t.user();
+  const rt = await RealtimeClient.connect(t.url, star.client);
+  const live = rt.waitFor((m) => m.type === 'notification');
+  await fan.client.post(`/api/v1/users/${star.id}/follow`);
+  const message = await live;
+  assert.ok(message.type === 'notification');
+  assert.equal(message.notification.kind, 'follow');
+  assert.equal(message.notification.actor?.id, fan.id);
+  await rt.close();
 });

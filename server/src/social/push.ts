@@ -1,0 +1,28 @@
+import { type PersonalMessage, userChannel } from '@salon/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Bus } from '../realtime/bus.js';
+import { presentNotification } from './presenter.js';
+import type { SocialService } from './service.js';
+
+/** Every committed notification also goes, live, to the recipient's open connections. */
+export function pushNotificationsLive(
+  social: SocialService,
+  bus: Bus,
+  logger: FastifyBaseLogger,
+): void {
+  social.on('notification', (row) => {
+    social
+      .usersByIds(row.actor_id ? [row.actor_id] : [])
+      .then((actors) => {
+        const message: PersonalMessage = {
+          type: 'notification',
+          notification: presentNotification(
+            row,
+            row.actor_id ? actors.get(row.actor_id) : undefined,
+          ),
+        };
+        bus.publish(userChannel(row.user_id), JSON.stringify(message));
+      })
+      .catch((error: unknown) => logger.error({ err: error }, 'live notification failed'));
+  });
+}

@@ -245,7 +245,7 @@ export type SpaceEventPayload =
 // Realtime messages
 // ---------------------------------------------------------------------------
 
-export const CLIENT_MESSAGE_TYPES = ['subscribe', 'unsubscribe', 'ping'] as const;
+export const CLIENT_MESSAGE_TYPES = ['subscribe', 'unsubscribe', 'react', 'ping'] as const;
 export type ClientMessageType = (typeof CLIENT_MESSAGE_TYPES)[number];
 
 /**
@@ -261,6 +261,8 @@ export type ClientMessage =
       request_id?: string;
     }
   | { type: 'unsubscribe'; space_id: string; request_id?: string }
+  /** Aggregated with everyone's per window; emoji from REACTION_EMOJI (with or without U+FE0F). */
+  | { type: 'react'; space_id: string; emoji: string; request_id?: string }
   | { type: 'ping'; request_id?: string };
 
 export const SERVER_MESSAGE_TYPES = [

@@ -27,7 +27,30 @@ const SNAPSHOT_LISTENERS = 50;
 const SLOW_CLIENT_BYTES = 1 << 20;
 const idRe = new RegExp(ID_PATTERN);
 
-interface Connection {
+/** What an extension sees of a connection. */
+export interface RealtimeConnection {
+  readonly id: number;
+  readonly viewer: Viewer;
+  /** Serializes and sends if the socket is open. */
+  send(message: object): void;
+}
+
+/**
+ * Other planes (media signaling) answer their own client messages on the
+ * same WebSocket without the gateway knowing them: each extension names the
+ * message types it handles and hears about disconnections.
+ */
+export interface GatewayExtension {
+  readonly messageTypes: readonly string[];
+  handle(
+    conn: RealtimeConnection,
+    message: { type: string; space_id: string } & Record<string, unknown>,
+    requestId: string | undefined,
+  ): Promise<void>;
+  disconnected?(conn: RealtimeConnection): void;
+}
+
+interface Connection extends RealtimeConnection {
   ws: WebSocket;
   viewer: Viewer;
   device: string | null;
@@ -75,6 +98,8 @@ export class RealtimeGateway {
   private readonly flushTimer: NodeJS.Timeout;
   private readonly heartbeat: NodeJS.Timeout;
   private closed = false;
+  private nextConnectionId = 1;
+  private readonly extensions = new Map<string, GatewayExtension>();
   /** Writes started by a flush; close() waits for them. */
   private readonly pending = new Set<Promise<unknown>>();
 
@@ -82,6 +107,10 @@ export class RealtimeGateway {
     this.windowMs = o.windowMs ?? 250;
     this.flushTimer = setInterval(() => this.flush(), this.windowMs);
     this.heartbeat = setInterval(() => this.ping(), 30_000);
+  }
+
+  extend(extension: GatewayExtension): void {
+    for (const type of extension.messageTypes) this.extensions.set(type, extension);
   }
 
   attach(server: Server): void {
@@ -122,7 +151,17 @@ export class RealtimeGateway {
   }
 
   private accept(ws: WebSocket, viewer: Viewer, device: string | null): void {
-    const conn: Connection = { ws, viewer, device, spaces: new Map(), alive: true };
+    const conn: Connection = {
+      id: this.nextConnectionId++,
+      ws,
+      viewer,
+      device,
+      spaces: new Map(),
+      alive: true,
+      send: (message: object) => {
+        if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+      },
+    };
     // Personal messages (notifications) reach every connection of a signed-in user, on any node.
     const personal =
       viewer.kind === 'user'
@@ -151,14 +190,13 @@ export class RealtimeGateway {
       this.connections.delete(conn);
       this.o.metrics.websocketConnections.dec();
       for (const spaceId of [...conn.spaces.keys()]) this.leave(conn, spaceId);
+      for (const extension of new Set(this.extensions.values())) extension.disconnected?.(conn);
     });
     ws.on('error', () => ws.terminate());
   }
 
   private async onMessage(conn: Connection, text: string): Promise<void> {
-    let message:
-      | ClientMessage
-      | { type: 'react'; space_id: string; emoji: string; request_id?: string };
+    let message: ClientMessage;
     try {
       message = JSON.parse(text);
     } catch {
@@ -204,18 +242,21 @@ export class RealtimeGateway {
           this.leave(conn, spaceId);
           return;
         case 'react':
-          return await this.react(
-            conn,
-            spaceId,
-            String((message as { emoji?: unknown }).emoji ?? ''),
-          );
-        default:
+          return await this.react(conn, spaceId, String(message.emoji ?? ''));
+        default: {
+          const other = message as unknown as { type: string; space_id: string } & Record<
+            string,
+            unknown
+          >;
+          const extension = this.extensions.get(other.type);
+          if (extension) return await extension.handle(conn, other, requestId);
           return reply(
             AppError.invalid(
               'unknown_message',
               `Unknown message type "${String((message as { type: unknown }).type)}".`,
             ),
           );
+        }
       }
     } catch (error) {
       if (isAppError(error)) return reply(error, spaceId);

@@ -59,7 +59,7 @@ export class RealtimeClient {
     });
   }
 
-  send(message: ClientMessage | { type: 'react'; space_id: string; emoji: string }): void {
+  send(message: ClientMessage): void {
     this.ws.send(JSON.stringify(message));
   }
 

@@ -14,6 +14,8 @@ export interface TestServer {
   server: SalonServer;
   url: string;
   config: Config;
+  /** The PostgreSQL schema of this instance (postgres backend only), for a second node on the same data. */
+  pgSchema: string | null;
   client(): Client;
   /** A new account, signed in on its own client. */
   user(
@@ -63,6 +65,7 @@ export async function startTestServer(
     server: await boot(),
     url: '',
     config,
+    pgSchema: schema?.schema ?? null,
     client: () => new Client(test.url),
     async user(handle = uniqueHandle(), displayName = handle) {
       const client = test.client();

@@ -23,6 +23,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+# `npm install` rather than `npm ci`: it follows package-lock.json, and tolerates a
+# lock written on a machine whose registry lacked some other platforms' optional
+# binaries (which `npm ci` refuses as "out of sync").
+npm install --no-audit --no-fund
 npm run build
 echo "Salon is set up. Start it with: npm start"

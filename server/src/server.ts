@@ -6,6 +6,7 @@ import { type Config, redactedConfig } from './config.js';
 import { openStorage, type Storage, type StorageOptions } from './db/database.js';
 import { buildApp } from './http/app.js';
 import { ReportService } from './moderation/reports.js';
+import { ModerationService } from './moderation/service.js';
 import { Metrics } from './observability/metrics.js';
 import { type Bus, MemoryBus, RedisBus } from './realtime/bus.js';
 import { RealtimeGateway } from './realtime/gateway.js';
@@ -57,6 +58,7 @@ export async function createServer(
   const storage: Storage = await openStorage(config.database, options.storage);
   let shuttingDown = false;
   let stopping: Promise<void> | null = null;
+  let purgeTimer: NodeJS.Timeout | null = null;
 
   try {
     const guests = await GuestTokens.load(storage.db);
@@ -87,6 +89,7 @@ export async function createServer(
       realtime,
       sharing: new SpaceSharing(storage, social),
       reports: new ReportService(storage, clock),
+      moderation: new ModerationService(storage, clock, spaces),
     };
     const app = await buildApp(services, { logger, isShuttingDown: () => shuttingDown });
     realtime.attach(app.server);
@@ -99,12 +102,18 @@ export async function createServer(
         const address = await app.listen({ host: config.host, port: config.port });
         server.url = address.replace('[::1]', 'localhost');
         if (config.publicUrl === '') config.publicUrl = server.url;
+        // Audio kept for moderation is purged when its retention runs out; hourly is plenty.
+        purgeTimer = setInterval(() => {
+          services.moderation.purgeExpired().catch((error: unknown) => logger.error({ err: error }, 'purge failed'));
+        }, 3600_000);
+        purgeTimer.unref();
         logger.info({ url: server.url, config: redactedConfig(config) }, 'salon started');
         return server.url;
       },
       stop() {
         stopping ??= (async () => {
           shuttingDown = true;
+          if (purgeTimer) clearInterval(purgeTimer);
           // Realtime first (it flushes listener marks to storage), then HTTP, which
           // stops accepting and waits for in-flight requests; storage last.
           await services.realtime.close();

@@ -2,6 +2,7 @@ import type { AccountService } from './accounts/service.js';
 import type { Config } from './config.js';
 import type { Storage } from './db/database.js';
 import type { ReportService } from './moderation/reports.js';
+import type { ModerationService } from './moderation/service.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Bus } from './realtime/bus.js';
 import type { RealtimeGateway } from './realtime/gateway.js';
@@ -22,5 +23,6 @@ export interface Services {
   spaces: SpaceService;
   sharing: SpaceSharing;
   reports: ReportService;
+  moderation: ModerationService;
   realtime: RealtimeGateway;
 }

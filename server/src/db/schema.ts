@@ -17,6 +17,9 @@ export interface Database {
   space_listeners: { space_id: string; identity: string; first_joined_at: number };
   space_device_bans: { space_id: string; device_id: string; created_at: number };
   reports: ReportsTable;
+  audio_archives: { space_id: string; dir: string; created_at: number };
+  appeals: AppealsTable;
+  moderation_log: ModerationLogTable;
 }
 
 export interface SpacesTable {
@@ -117,4 +120,26 @@ export interface NotificationsTable {
   message_id: string | null;
   created_at: number;
   read_at: number | null;
+}
+
+export interface AppealsTable {
+  id: string;
+  report_id: string;
+  user_id: string;
+  text: string;
+  status: 'pending' | 'granted' | 'denied';
+  created_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+}
+
+export interface ModerationLogTable {
+  id: string;
+  /** Null for the platform itself (the purge job). */
+  actor_id: string | null;
+  action: string;
+  subject_type: 'report' | 'appeal' | 'user' | 'space' | 'archive';
+  subject_id: string;
+  note: string;
+  created_at: number;
 }

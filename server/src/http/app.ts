@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { accountRoutes, avatarRoutes } from '../accounts/routes.js';
 import { AppError } from '../errors.js';
+import { moderationRoutes } from '../moderation/routes.js';
 import { operationsRoutes } from '../observability/routes.js';
 import type { Services } from '../services.js';
 import { socialRoutes } from '../social/routes.js';
@@ -120,6 +121,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   await app.register(accountRoutes(services), { prefix: '/api/v1' });
   await app.register(socialRoutes(services), { prefix: '/api/v1' });
   await app.register(spaceRoutes(services), { prefix: '/api/v1' });
+  await app.register(moderationRoutes(services), { prefix: '/api/v1' });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

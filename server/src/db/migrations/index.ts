@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import type { Dialect } from '../database.js';
+import { moderation } from './010_moderation.js';
 import { accounts } from './001_accounts.js';
 import { social } from './002_social.js';
 import { spaces } from './003_spaces.js';
@@ -9,4 +10,5 @@ export const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '001_accounts': accounts,
   '002_social': social,
   '003_spaces': spaces,
+  '010_moderation': moderation,
 };

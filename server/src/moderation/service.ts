@@ -1,0 +1,325 @@
+import { rm } from 'node:fs/promises';
+import type { Storage } from '../db/database.js';
+import type { AppealsTable, ModerationLogTable, ReportsTable, UsersTable } from '../db/schema.js';
+import { AppError } from '../errors.js';
+import type { Viewer } from '../http/viewer.js';
+import { endSpace } from '../spaces/model.js';
+import type { SpaceService } from '../spaces/service.js';
+import type { Clock } from '../util/clock.js';
+import { newId } from '../util/ids.js';
+import { appealDeadline, isPurgeable } from './retention.js';
+
+/**
+ * The moderators' side: the report queue, decisions, appeals, suspensions,
+ * the audio kept for review, and its purge. Every decision is logged with who
+ * and when. Moderators are the platform's admins.
+ */
+export class ModerationService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly clock: Clock,
+    private readonly spaces: SpaceService,
+  ) {}
+
+  private get db() {
+    return this.storage.db;
+  }
+
+  private async log(entry: Omit<ModerationLogTable, 'id' | 'created_at'>, now: number) {
+    await this.db
+      .insertInto('moderation_log')
+      .values({ ...entry, id: newId(now), created_at: now })
+      .execute();
+  }
+
+  reports(status: ReportsTable['status'], limit: number) {
+    return this.db
+      .selectFrom('reports')
+      .selectAll()
+      .where('status', '=', status)
+      .orderBy('id', 'asc')
+      .limit(limit)
+      .execute();
+  }
+
+  async decideReport(
+    moderator: UsersTable,
+    reportId: string,
+    action: 'uphold' | 'dismiss',
+    note: string,
+  ) {
+    const now = this.clock.now();
+    const status = action === 'uphold' ? 'upheld' : 'dismissed';
+    const result = await this.db
+      .updateTable('reports')
+      .set({ status, decided_by: moderator.id, decided_at: now })
+      .where('id', '=', reportId)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) {
+      const exists = await this.db
+        .selectFrom('reports')
+        .select('status')
+        .where('id', '=', reportId)
+        .executeTakeFirst();
+      if (!exists) throw AppError.notFound('report');
+      throw AppError.conflict(
+        'report_already_decided',
+        `This report was already ${exists.status}.`,
+      );
+    }
+    await this.log(
+      {
+        actor_id: moderator.id,
+        action: `report_${status}`,
+        subject_type: 'report',
+        subject_id: reportId,
+        note,
+      },
+      now,
+    );
+    return this.report(reportId);
+  }
+
+  async report(reportId: string): Promise<ReportsTable> {
+    const row = await this.db
+      .selectFrom('reports')
+      .selectAll()
+      .where('id', '=', reportId)
+      .executeTakeFirst();
+    if (!row) throw AppError.notFound('report');
+    return row;
+  }
+
+  /** The person a decision is about may appeal it, once, within 90 days. */
+  async appeal(user: UsersTable, reportId: string, text: string): Promise<AppealsTable> {
+    const report = await this.report(reportId);
+    const space = report.space_id ? await this.spaces.get(report.space_id).catch(() => null) : null;
+    const subject = report.target_user_id ?? space?.host_id ?? null;
+    if (subject !== user.id)
+      throw AppError.forbidden(
+        'not_your_decision',
+        'Only the person a decision is about can appeal it.',
+      );
+    if (report.status !== 'upheld' || report.decided_at === null) {
+      throw AppError.conflict('nothing_to_appeal', 'Only upheld reports can be appealed.');
+    }
+    const now = this.clock.now();
+    if (now > appealDeadline(report.decided_at)) {
+      throw AppError.conflict(
+        'appeal_window_closed',
+        'The 90 days to appeal this decision are over.',
+      );
+    }
+    const appeal: AppealsTable = {
+      id: newId(now),
+      report_id: reportId,
+      user_id: user.id,
+      text: text.trim(),
+      status: 'pending',
+      created_at: now,
+      decided_by: null,
+      decided_at: null,
+    };
+    try {
+      await this.db.insertInto('appeals').values(appeal).execute();
+    } catch {
+      throw AppError.conflict('already_appealed', 'This decision has already been appealed.');
+    }
+    await this.log(
+      {
+        actor_id: user.id,
+        action: 'appeal_filed',
+        subject_type: 'report',
+        subject_id: reportId,
+        note: '',
+      },
+      now,
+    );
+    return appeal;
+  }
+
+  appeals(status: AppealsTable['status'], limit: number) {
+    return this.db
+      .selectFrom('appeals')
+      .selectAll()
+      .where('status', '=', status)
+      .orderBy('id', 'asc')
+      .limit(limit)
+      .execute();
+  }
+
+  /** A granted appeal overturns the decision: the report counts as dismissed from then on. */
+  async decideAppeal(
+    moderator: UsersTable,
+    appealId: string,
+    action: 'grant' | 'deny',
+    note: string,
+  ) {
+    const now = this.clock.now();
+    const status = action === 'grant' ? 'granted' : 'denied';
+    const appeal = await this.db
+      .selectFrom('appeals')
+      .selectAll()
+      .where('id', '=', appealId)
+      .executeTakeFirst();
+    if (!appeal) throw AppError.notFound('appeal');
+    if (appeal.status !== 'pending')
+      throw AppError.conflict(
+        'appeal_already_decided',
+        `This appeal was already ${appeal.status}.`,
+      );
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('appeals')
+        .set({ status, decided_by: moderator.id, decided_at: now })
+        .where('id', '=', appealId)
+        .execute();
+      if (status === 'granted') {
+        await trx
+          .updateTable('reports')
+          .set({ status: 'dismissed' })
+          .where('id', '=', appeal.report_id)
+          .execute();
+      }
+    });
+    await this.log(
+      {
+        actor_id: moderator.id,
+        action: `appeal_${status}`,
+        subject_type: 'appeal',
+        subject_id: appealId,
+        note,
+      },
+      now,
+    );
+    return { ...appeal, status, decided_by: moderator.id, decided_at: now };
+  }
+
+  /** Suspends an account: its sessions stop working and its live spaces end. */
+  async suspend(moderator: Viewer & { kind: 'user' }, userId: string, note: string): Promise<void> {
+    if (moderator.user.id === userId)
+      throw AppError.invalid('cannot_suspend_self', 'You cannot suspend yourself.');
+    const now = this.clock.now();
+    const result = await this.db
+      .updateTable('users')
+      .set({ suspended_at: now })
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw AppError.notFound('user');
+    const live = await this.db
+      .selectFrom('spaces')
+      .select('id')
+      .where('host_id', '=', userId)
+      .where('state', '=', 'live')
+      .execute();
+    for (const { id } of live) await this.spaces.run(moderator, id, endSpace, {});
+    await this.log(
+      {
+        actor_id: moderator.user.id,
+        action: 'user_suspended',
+        subject_type: 'user',
+        subject_id: userId,
+        note,
+      },
+      now,
+    );
+  }
+
+  async unsuspend(moderator: UsersTable, userId: string, note: string): Promise<void> {
+    const now = this.clock.now();
+    const result = await this.db
+      .updateTable('users')
+      .set({ suspended_at: null })
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw AppError.notFound('user');
+    await this.log(
+      {
+        actor_id: moderator.id,
+        action: 'user_unsuspended',
+        subject_type: 'user',
+        subject_id: userId,
+        note,
+      },
+      now,
+    );
+  }
+
+  decisions(limit: number) {
+    return this.db
+      .selectFrom('moderation_log')
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+  }
+
+  // ---- the audio kept for review -----------------------------------------------
+
+  /** Called when a space's audio is complete on disk (the packager's folder). */
+  async registerArchive(spaceId: string, dir: string): Promise<void> {
+    await this.db
+      .insertInto('audio_archives')
+      .values({ space_id: spaceId, dir, created_at: this.clock.now() })
+      .onConflict((oc) => oc.column('space_id').doUpdateSet({ dir }))
+      .execute();
+  }
+
+  async archive(spaceId: string) {
+    const row = await this.db
+      .selectFrom('audio_archives')
+      .selectAll()
+      .where('space_id', '=', spaceId)
+      .executeTakeFirst();
+    if (!row) throw AppError.notFound('archive');
+    return row;
+  }
+
+  /** Deletes, files and rows, every archive whose retention has run out. Returns the purged space ids. */
+  async purgeExpired(): Promise<string[]> {
+    const now = this.clock.now();
+    const archives = await this.db
+      .selectFrom('audio_archives')
+      .innerJoin('spaces', 'spaces.id', 'audio_archives.space_id')
+      .select(['audio_archives.space_id', 'audio_archives.dir', 'spaces.ended_at'])
+      .execute();
+    const purged: string[] = [];
+    for (const archive of archives) {
+      if (archive.ended_at === null) continue; // still live: nothing to decide yet
+      const upheld = await this.db
+        .selectFrom('reports')
+        .select('decided_at')
+        .where('space_id', '=', archive.space_id)
+        .where('status', '=', 'upheld')
+        .execute();
+      const pending = await this.db
+        .selectFrom('appeals')
+        .innerJoin('reports', 'reports.id', 'appeals.report_id')
+        .select('appeals.id')
+        .where('reports.space_id', '=', archive.space_id)
+        .where('appeals.status', '=', 'pending')
+        .execute();
+      const facts = {
+        endedAt: archive.ended_at,
+        upheldAt: upheld.flatMap((r) => (r.decided_at === null ? [] : [r.decided_at])),
+        pendingAppeals: pending.length,
+      };
+      if (!isPurgeable(facts, now)) continue;
+      await rm(archive.dir, { recursive: true, force: true });
+      await this.db.deleteFrom('audio_archives').where('space_id', '=', archive.space_id).execute();
+      await this.log(
+        {
+          actor_id: null,
+          action: 'archive_purged',
+          subject_type: 'archive',
+          subject_id: archive.space_id,
+          note: archive.dir,
+        },
+        now,
+      );
+      purged.push(archive.space_id);
+    }
+    return purged;
+  }
+}

@@ -12,6 +12,7 @@ have() { command -v "$1" >/dev/null 2>&1; }
 have janus || missing+=(janus)               # the media server (AudioBridge, Streaming)
 have ffmpeg || missing+=(ffmpeg)             # HLS packaging and recordings
 have chromium || missing+=(chromium)         # browser tests
+[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)  # reactions in browser-test screenshots
 have ip || missing+=(iproute2)               # network namespaces for media tests
 have nginx || missing+=(nginx-light)         # the HLS benchmark's baseline
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)  # throwaway test databases

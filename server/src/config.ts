@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { type MediaSettings, readMediaSettings } from './media/settings.js';
 
 /**
  * The one place Salon reads its environment. Every variable has a default
@@ -22,6 +23,15 @@ export interface Config {
   shutdownTimeoutMs: number;
   hostMinFollowers: number;
   maxStage: number;
+  media: MediaSettings;
+  /** How often each node looks for due jobs (reminders, pushes); 0 turns the loop off. */
+  schedulerPollMs: number;
+  push: {
+    /** The VAPID contact push services see (mailto: or https:). */
+    subject: string;
+    /** Accept http:// and private-address push endpoints (tests, closed networks). */
+    allowLocalEndpoints: boolean;
+  };
 }
 
 export class ConfigError extends Error {
@@ -95,6 +105,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
   }
 
+  const vapidSubject = str('VAPID_SUBJECT', '');
+  if (vapidSubject !== '' && !/^(mailto:|https:\/\/)/.test(vapidSubject)) {
+    problems.push(`VAPID_SUBJECT must be a mailto: or https:// URL (got "${vapidSubject}")`);
+  }
+
   const config: Config = {
     host,
     port,
@@ -114,6 +129,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     hostMinFollowers: int('HOST_MIN_FOLLOWERS', 600, 0, 1_000_000_000),
     maxStage: int('MAX_STAGE', 11, 2, 100),
+    media: readMediaSettings(env, problems),
+    schedulerPollMs: int('SCHEDULER_POLL_MS', 1000, 0, 3_600_000),
+    push: {
+      subject:
+        vapidSubject ||
+        (publicUrl.startsWith('https://') ? publicUrl : 'mailto:webpush@salon.invalid'),
+      allowLocalEndpoints: bool('PUSH_ALLOW_LOCAL_ENDPOINTS', false),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -138,5 +161,10 @@ export function redactedConfig(config: Config): Record<string, unknown> {
         ? { kind: 'postgres', url: mask(config.database.url) }
         : config.database,
     redisUrl: config.redisUrl ? mask(config.redisUrl) : null,
+    media: {
+      ...config.media,
+      janusApiSecret: config.media.janusApiSecret ? '***' : null,
+      turn: config.media.turn ? { ...config.media.turn, password: '***' } : null,
+    },
   };
 }

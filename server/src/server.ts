@@ -4,12 +4,26 @@ import { GuestTokens } from './accounts/guests.js';
 import { AccountService } from './accounts/service.js';
 import { type Config, redactedConfig } from './config.js';
 import { openStorage, type Storage, type StorageOptions } from './db/database.js';
+import { SpaceInvites } from './discovery/invites.js';
+import { Discovery } from './discovery/service.js';
+import { indexStagesOnCommit, StageIndex } from './discovery/stage-index.js';
+import { HlsOrigin } from './hls/origin.js';
+import { Recordings } from './hls/recordings.js';
+import { HlsService } from './hls/service.js';
+import { HlsUrlSigner } from './hls/signing.js';
 import { buildApp } from './http/app.js';
+import { type Media, startMedia } from './media/index.js';
 import { ReportService } from './moderation/reports.js';
 import { ModerationService } from './moderation/service.js';
+import { NotificationCenter } from './notifications/center.js';
+import { NotificationPreferences } from './notifications/preferences.js';
+import { WebPush } from './notifications/webpush/service.js';
+import { VapidKeys } from './notifications/webpush/vapid.js';
 import { Metrics } from './observability/metrics.js';
 import { type Bus, MemoryBus, RedisBus } from './realtime/bus.js';
 import { RealtimeGateway } from './realtime/gateway.js';
+import { JobScheduler } from './scheduler/jobs.js';
+import { SpaceSchedule } from './scheduler/space-schedule.js';
 import type { Services } from './services.js';
 import { pushNotificationsLive } from './social/push.js';
 import { SocialService } from './social/service.js';
@@ -34,6 +48,8 @@ export interface ServerOptions {
   processMetrics?: boolean;
   /** Realtime aggregation window (reactions, counts). */
   windowMs?: number;
+  /** Names this node in the job table (tests that run two nodes in one process). */
+  nodeId?: string;
 }
 
 async function createBus(config: Config): Promise<Bus> {
@@ -59,6 +75,7 @@ export async function createServer(
   let shuttingDown = false;
   let stopping: Promise<void> | null = null;
   let purgeTimer: NodeJS.Timeout | null = null;
+  let media: Media | null = null;
 
   try {
     const guests = await GuestTokens.load(storage.db);
@@ -77,7 +94,67 @@ export async function createServer(
       logger,
       ...(options.windowMs ? { windowMs: options.windowMs } : {}),
     });
+    const listenersNow = (spaceId: string) => realtime.counts(spaceId)?.now_total ?? 0;
+    const scheduler = new JobScheduler(storage, clock, logger, {
+      pollMs: config.schedulerPollMs,
+      ...(options.nodeId ? { nodeId: options.nodeId } : {}),
+    });
+    const notificationPreferences = new NotificationPreferences(storage);
+    const webPush = new WebPush(
+      storage,
+      clock,
+      scheduler,
+      notificationPreferences,
+      social,
+      await VapidKeys.load(storage.db),
+      {
+        subject: config.push.subject,
+        publicUrl: () => config.publicUrl,
+        allowLocalEndpoints: config.push.allowLocalEndpoints,
+      },
+      logger,
+    );
+    const notifications = new NotificationCenter(
+      storage,
+      clock,
+      social,
+      notificationPreferences,
+      webPush,
+      scheduler,
+    );
+    const stageIndex = new StageIndex(storage);
+    indexStagesOnCommit(spaces, stageIndex, (error) =>
+      logger.error({ err: error }, 'stage index update failed'),
+    );
+    scheduler.every('rebuild_stage_index', 60_000, () => stageIndex.rebuild());
+    media =
+      config.media.mode === 'off'
+        ? null
+        : await startMedia(config, { spaces, accounts, bus, logger });
+    const moderation = new ModerationService(storage, clock, spaces);
+    const plane = media?.plane ?? null;
+    const recordings = new Recordings({
+      storage,
+      clock,
+      spaces,
+      moderation,
+      dataDir: config.dataDir,
+      packagers: media?.hls ?? null,
+      logger,
+    });
+    const hls = new HlsService({
+      config,
+      clock,
+      spaces,
+      moderation,
+      signer: await HlsUrlSigner.load(storage.db),
+      origin: new HlsOrigin(config.dataDir),
+      recordings,
+      plane: () => plane,
+    });
     const services: Services = {
+      media,
+      hls,
       config,
       storage,
       clock,
@@ -89,10 +166,19 @@ export async function createServer(
       realtime,
       sharing: new SpaceSharing(storage, social),
       reports: new ReportService(storage, clock),
-      moderation: new ModerationService(storage, clock, spaces),
+      moderation,
+      listenersNow,
+      scheduler,
+      notificationPreferences,
+      notifications,
+      webPush,
+      spaceSchedule: new SpaceSchedule(storage, clock, scheduler, spaces, notifications, logger),
+      discovery: new Discovery(storage, social, stageIndex, listenersNow),
+      invites: new SpaceInvites(storage, clock, social, notifications),
     };
     const app = await buildApp(services, { logger, isShuttingDown: () => shuttingDown });
     realtime.attach(app.server);
+    if (services.media) realtime.extend(services.media.signaling);
 
     const server: SalonServer = {
       app,
@@ -102,9 +188,13 @@ export async function createServer(
         const address = await app.listen({ host: config.host, port: config.port });
         server.url = address.replace('[::1]', 'localhost');
         if (config.publicUrl === '') config.publicUrl = server.url;
+        services.scheduler.start();
+        await services.hls.recordings.recover();
         // Audio kept for moderation is purged when its retention runs out; hourly is plenty.
         purgeTimer = setInterval(() => {
-          services.moderation.purgeExpired().catch((error: unknown) => logger.error({ err: error }, 'purge failed'));
+          services.moderation
+            .purgeExpired()
+            .catch((error: unknown) => logger.error({ err: error }, 'purge failed'));
         }, 3600_000);
         purgeTimer.unref();
         logger.info({ url: server.url, config: redactedConfig(config) }, 'salon started');
@@ -113,10 +203,14 @@ export async function createServer(
       stop() {
         stopping ??= (async () => {
           shuttingDown = true;
+          // Jobs first: a pass in progress finishes while storage is still open.
+          await services.scheduler.close();
           if (purgeTimer) clearInterval(purgeTimer);
           // Realtime first (it flushes listener marks to storage), then HTTP, which
           // stops accepting and waits for in-flight requests; storage last.
           await services.realtime.close();
+          await services.hls.recordings.close();
+          await services.media?.close();
           await app.close();
           await services.bus.close();
           await storage.close();
@@ -127,6 +221,7 @@ export async function createServer(
     };
     return server;
   } catch (error) {
+    await media?.close();
     await storage.close();
     throw error;
   }

@@ -1,11 +1,20 @@
 import type { AccountService } from './accounts/service.js';
 import type { Config } from './config.js';
 import type { Storage } from './db/database.js';
+import type { SpaceInvites } from './discovery/invites.js';
+import type { Discovery } from './discovery/service.js';
+import type { HlsService } from './hls/service.js';
+import type { Media } from './media/index.js';
 import type { ReportService } from './moderation/reports.js';
 import type { ModerationService } from './moderation/service.js';
+import type { NotificationCenter } from './notifications/center.js';
+import type { NotificationPreferences } from './notifications/preferences.js';
+import type { WebPush } from './notifications/webpush/service.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Bus } from './realtime/bus.js';
 import type { RealtimeGateway } from './realtime/gateway.js';
+import type { JobScheduler } from './scheduler/jobs.js';
+import type { SpaceSchedule } from './scheduler/space-schedule.js';
 import type { SocialService } from './social/service.js';
 import type { SpaceService } from './spaces/service.js';
 import type { SpaceSharing } from './spaces/sharing.js';
@@ -13,6 +22,10 @@ import type { Clock } from './util/clock.js';
 
 /** What the transports (HTTP, WebSocket) are given: the domain services, built once at start. */
 export interface Services {
+  /** Null when MEDIA=off. */
+  media: Media | null;
+  /** Listening tiers, signed HLS URLs, recordings and replays. */
+  hls: HlsService;
   config: Config;
   storage: Storage;
   clock: Clock;
@@ -25,4 +38,13 @@ export interface Services {
   reports: ReportService;
   moderation: ModerationService;
   realtime: RealtimeGateway;
+  /** How many listen to a space now, as this node knows it. */
+  listenersNow: (spaceId: string) => number;
+  scheduler: JobScheduler;
+  notificationPreferences: NotificationPreferences;
+  notifications: NotificationCenter;
+  webPush: WebPush;
+  spaceSchedule: SpaceSchedule;
+  discovery: Discovery;
+  invites: SpaceInvites;
 }

@@ -1,3 +1,4 @@
+export * from './media.js';
 export * from './reducer.js';
 export * from './social.js';
 export * from './spaces.js';

@@ -7,6 +7,7 @@
  * types and constants only, so it costs the web bundle nothing at runtime.
  */
 
+import type { MediaClientMessage, MediaServerMessage } from './media.js';
 import type { PersonalMessage } from './social.js';
 
 // ---------------------------------------------------------------------------
@@ -263,7 +264,8 @@ export type ClientMessage =
   | { type: 'unsubscribe'; space_id: string; request_id?: string }
   /** Aggregated with everyone's per window; emoji from REACTION_EMOJI (with or without U+FE0F). */
   | { type: 'react'; space_id: string; emoji: string; request_id?: string }
-  | { type: 'ping'; request_id?: string };
+  | { type: 'ping'; request_id?: string }
+  | MediaClientMessage;
 
 export const SERVER_MESSAGE_TYPES = [
   'snapshot',
@@ -302,4 +304,5 @@ export type ServerMessage =
   | { type: 'pong'; at: IsoDateTime; request_id?: string }
   /** Personal: a new notification for the signed-in user of this connection. */
   | PersonalMessage
+  | MediaServerMessage
   | { type: 'error'; code: string; message: string; space_id?: string; request_id?: string };

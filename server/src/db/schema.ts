@@ -20,6 +20,44 @@ export interface Database {
   audio_archives: { space_id: string; dir: string; created_at: number };
   appeals: AppealsTable;
   moderation_log: ModerationLogTable;
+  jobs: JobsTable;
+  space_reminders: { space_id: string; user_id: string; created_at: number };
+  notification_keys: { key: string; created_at: number };
+  notification_preferences: { user_id: string; kind: string; in_app: number; push: number };
+  push_subscriptions: PushSubscriptionsTable;
+  space_stage: { space_id: string; user_id: string; role: string; version: number };
+  space_recordings: SpaceRecordingsTable;
+  recording_spans: { space_id: string; started_at: number; ended_at: number | null };
+}
+
+export interface JobsTable {
+  id: string;
+  /** Unique: the same job is enqueued once, whoever asks. */
+  key: string;
+  kind: string;
+  /** JSON. */
+  payload: string;
+  run_at: number;
+  attempts: number;
+  claimed_by: string | null;
+  /** A node that claimed the job holds it until then; past it, another node may take over. */
+  lease_until: number | null;
+  done_at: number | null;
+  failed: number;
+  last_error: string | null;
+  created_at: number;
+}
+
+export interface PushSubscriptionsTable {
+  id: string;
+  user_id: string;
+  endpoint: string;
+  /** The browser's P-256 public key, base64url (65 bytes uncompressed). */
+  p256dh: string;
+  /** The browser's 16-byte auth secret, base64url. */
+  auth: string;
+  created_at: number;
+  last_success_at: number | null;
 }
 
 export interface SpacesTable {
@@ -142,4 +180,19 @@ export interface ModerationLogTable {
   subject_id: string;
   note: string;
   created_at: number;
+}
+
+/** The audio of a space as the HLS packager keeps it (server/src/hls). */
+export interface SpaceRecordingsTable {
+  space_id: string;
+  /** `live` while the packager may still write; `finalized` once the space ended. */
+  state: 'live' | 'finalized';
+  /** The public replay: none (never recorded, or no audio), ready, or deleted by the host. */
+  replay: 'none' | 'ready' | 'deleted';
+  /** Length of the replay. */
+  duration_ms: number | null;
+  plays: number;
+  created_at: number;
+  finalized_at: number | null;
+  deleted_at: number | null;
 }

@@ -6,9 +6,15 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { accountRoutes, avatarRoutes } from '../accounts/routes.js';
+import { twitterRoutes } from '../compat/twitter/routes.js';
+import { discoveryRoutes } from '../discovery/routes.js';
 import { AppError } from '../errors.js';
+import { hlsApiRoutes, hlsOriginRoutes } from '../hls/routes.js';
+import { HLS_PREFIX } from '../hls/signing.js';
 import { moderationRoutes } from '../moderation/routes.js';
+import { notificationRoutes } from '../notifications/routes.js';
 import { operationsRoutes } from '../observability/routes.js';
+import { scheduleRoutes } from '../scheduler/routes.js';
 import type { Services } from '../services.js';
 import { socialRoutes } from '../social/routes.js';
 import { spaceRoutes } from '../spaces/routes.js';
@@ -16,6 +22,7 @@ import { DEVICE_COOKIE, isDeviceId, newDeviceId } from './device.js';
 import { installErrorHandling } from './errors.js';
 import { installValidation } from './validation.js';
 import { credentialOf } from './viewer.js';
+import { registerWebApp } from './web.js';
 
 export interface AppOptions {
   logger: FastifyBaseLogger;
@@ -78,6 +85,9 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   app.decorateRequest('viewer', null as never);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    request.viewer = { kind: 'anonymous' };
+    // HLS files are shared through caches: no cookie may be set, no session read.
+    if (request.url.startsWith(HLS_PREFIX)) return;
     if (!isDeviceId(request.cookies[DEVICE_COOKIE])) {
       reply.setCookie(DEVICE_COOKIE, newDeviceId(), {
         path: '/',
@@ -122,7 +132,16 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   await app.register(socialRoutes(services), { prefix: '/api/v1' });
   await app.register(spaceRoutes(services), { prefix: '/api/v1' });
   await app.register(moderationRoutes(services), { prefix: '/api/v1' });
+  await app.register(discoveryRoutes(services), { prefix: '/api/v1' });
+  await app.register(scheduleRoutes(services), { prefix: '/api/v1' });
+  await app.register(notificationRoutes(services), { prefix: '/api/v1' });
+  await app.register(hlsApiRoutes(services), { prefix: '/api/v1' });
+  await app.register(hlsOriginRoutes(services));
+  // Twitter API v2–compatible reads, with Twitter's envelopes and errors.
+  await app.register(twitterRoutes(services), { prefix: '/2' });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // Last: the web app answers only what no route above claims.
+  await registerWebApp(app);
   return app;
 }

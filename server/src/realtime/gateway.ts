@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import {
   type ClientMessage,
@@ -68,6 +69,8 @@ class LocalSpace {
   left: string[] = [];
   newIdentities: string[] = [];
   countsDirty = false;
+  /** When counts and listener changes were last sent. */
+  presenceSentAt = Number.NEGATIVE_INFINITY;
   constructor(readonly unsubscribe: () => void) {}
 }
 
@@ -456,25 +459,34 @@ export class RealtimeGateway {
           'recording listeners failed',
         );
       }
-      if (space.joined.length > 0 || space.left.length > 0) {
-        const message: ServerMessage = {
-          type: 'listeners',
-          space_id: spaceId,
-          joined: space.joined,
-          left: space.left,
-        };
-        space.joined = [];
-        space.left = [];
-        this.broadcast(space, JSON.stringify(message), false);
-      }
-      if (space.countsDirty) {
-        space.countsDirty = false;
-        const message: ServerMessage = {
-          type: 'counts',
-          space_id: spaceId,
-          counts: space.presence.counts(space.totalUnique ?? 0),
-        };
-        this.broadcast(space, JSON.stringify(message), false);
+      // Counts and listener lists change with every join; in a big audience, sending
+      // them every window would cost more than the joins themselves. They go out at
+      // most once a second, and less often the larger the audience (capped at 5 s).
+      // Wall time, not the injectable clock: this is pacing, not a domain date.
+      const now = performance.now();
+      const presenceDue = now - space.presenceSentAt >= presenceIntervalMs(space.subscribers.size);
+      if (presenceDue && (space.joined.length > 0 || space.left.length > 0 || space.countsDirty)) {
+        space.presenceSentAt = now;
+        if (space.joined.length > 0 || space.left.length > 0) {
+          const message: ServerMessage = {
+            type: 'listeners',
+            space_id: spaceId,
+            joined: space.joined,
+            left: space.left,
+          };
+          space.joined = [];
+          space.left = [];
+          this.broadcast(space, JSON.stringify(message), false);
+        }
+        if (space.countsDirty) {
+          space.countsDirty = false;
+          const message: ServerMessage = {
+            type: 'counts',
+            space_id: spaceId,
+            counts: space.presence.counts(space.totalUnique ?? 0),
+          };
+          this.broadcast(space, JSON.stringify(message), false);
+        }
       }
       if (!space.reactions.empty) {
         const message: ServerMessage = {
@@ -533,6 +545,11 @@ export class RealtimeGateway {
     await Promise.all(this.pending);
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
+}
+
+/** How often presence (counts, listener changes) is sent to a space of this many subscribers. */
+export function presenceIntervalMs(subscribers: number): number {
+  return Math.min(5000, 1000 * Math.max(1, Math.ceil(subscribers / 2000)));
 }
 
 function memberOf(viewer: Viewer, incognito: boolean, now: number): PresenceMember | null {

@@ -7,6 +7,8 @@ export type NotificationKind =
   | 'dm'
   | 'space_started'
   | 'space_reminder'
+  | 'space_starting_soon'
+  | 'space_start_time'
   | 'space_invite'
   | 'speaker_invite'
   | 'cohost_invite';

@@ -34,6 +34,9 @@ export type SnapshotBase = Omit<SpaceSnapshot, 'listeners' | 'counts'>;
 
 export const spaceChannel = (id: string) => `space:${id}`;
 
+/** Told of every committed change, after its events are published; must not throw. */
+export type CommitListener = (state: SpaceState, events: SpaceEvent[]) => void;
+
 /** Version conflicts are retried this often before giving up (each retry re-reads the space). */
 const MAX_ATTEMPTS = 8;
 
@@ -46,6 +49,7 @@ export class SpaceService {
   readonly limits: SpaceLimits;
   private readonly states = new Map<string, SpaceState>();
   private readonly snapshots = new Map<string, { version: number; base: Promise<SnapshotBase> }>();
+  private readonly commitListeners: CommitListener[] = [];
 
   constructor(
     private readonly storage: Storage,
@@ -59,6 +63,11 @@ export class SpaceService {
 
   private get db() {
     return this.storage.db;
+  }
+
+  /** Other domains (discovery, scheduling, notifications) learn of changes here. */
+  onCommitted(listener: CommitListener): void {
+    this.commitListeners.push(listener);
   }
 
   /** The model's view of a viewer; `blockedByHost` comes from the social graph. */
@@ -95,13 +104,14 @@ export class SpaceService {
     if (!eligible.ok) throw eligible.error;
     const now = this.clock.now();
     const actor = await this.actorFor(viewer, null);
-    const { state } = createSpace(
+    const { state, events } = createSpace(
       actor,
       { ...input, id: newId(now) },
       { now, limits: this.limits },
     );
     await insertSpace(this.db, state, now);
     this.states.set(state.id, state);
+    for (const listener of this.commitListeners) listener(state, events);
     return state;
   }
 
@@ -148,6 +158,7 @@ export class SpaceService {
       if (!stored) continue;
       this.remember(outcome.state);
       await this.publish(outcome.state, outcome.events);
+      for (const listener of this.commitListeners) listener(outcome.state, outcome.events);
       return outcome.state;
     }
     throw new AppError('conflict', 'space_busy', 'The space is changing quickly; try again.');

@@ -13,7 +13,12 @@ import { Client } from '../support/client.js';
  */
 const root = path.resolve(import.meta.dirname, '../../..');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'salon-sigterm-'));
-after(() => rmSync(dataDir, { recursive: true, force: true }));
+// A failing assertion must not leave a server running (it would hang the test runner).
+const children = new Set<ChildProcess>();
+after(() => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 async function startChild(): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
@@ -26,6 +31,7 @@ async function startChild(): Promise<{ child: ChildProcess; url: string }> {
         PORT: '0',
         DATA_DIR: dataDir,
         LOG_LEVEL: 'info',
+        MEDIA: 'off',
         RATE_LIMIT_WRITES_PER_MINUTE: '100000',
         RATE_LIMIT_AUTH_PER_MINUTE: '100000',
       },
@@ -34,7 +40,10 @@ async function startChild(): Promise<{ child: ChildProcess; url: string }> {
   );
   let buffer = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${buffer}`)), 20_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start: ${buffer}`));
+    }, 60_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       const match = /"url":"([^"]+)"/.exec(buffer);

@@ -21,6 +21,7 @@ before(async () => {
     PORT: '0',
     DATA_DIR: nodeA.config.dataDir,
     LOG_LEVEL: 'silent',
+    MEDIA: 'off',
     DATABASE_URL: nodeA.config.database.kind === 'postgres' ? nodeA.config.database.url : '',
     REDIS_URL: redis,
     RATE_LIMIT_AUTH_PER_MINUTE: '100000',

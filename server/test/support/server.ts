@@ -45,6 +45,8 @@ export async function startTestServer(
     PORT: '0',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
+    // Audio needs a network namespace (see test/media); the control plane does not.
+    MEDIA: 'off',
     RATE_LIMIT_AUTH_PER_MINUTE: '100000',
     RATE_LIMIT_WRITES_PER_MINUTE: '100000',
     ...(schema ? { DATABASE_URL: schema.url } : {}),

@@ -1,14 +1,18 @@
 import type { Migration } from 'kysely';
 import type { Dialect } from '../database.js';
-import { moderation } from './010_moderation.js';
 import { accounts } from './001_accounts.js';
 import { social } from './002_social.js';
 import { spaces } from './003_spaces.js';
+import { discoveryAndNotifications } from './004_discovery_notifications.js';
+import { moderation } from './010_moderation.js';
+import { recordings } from './011_recordings.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit an applied one. */
 export const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '001_accounts': accounts,
   '002_social': social,
   '003_spaces': spaces,
+  '004_discovery_notifications': discoveryAndNotifications,
   '010_moderation': moderation,
+  '011_recordings': recordings,
 };

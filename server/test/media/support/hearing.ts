@@ -28,7 +28,10 @@ export type Shares = Record<number, number>;
  * Resolves with the tone shares of the first window, heard after the call,
  * that meets the expectation; rejects after `timeoutMs` with what was heard.
  */
-export async function heard(listener: Listener, expectation: Expectation): Promise<Shares> {
+/** Anything that keeps decoded audio: a direct Janus listener or one signaled through Salon. */
+export type Hearing = Pick<Listener, 'samplesSince' | 'sampleRate'>;
+
+export async function heard(listener: Hearing, expectation: Expectation): Promise<Shares> {
   const { present = [], absent = [], windowMs = 400, timeoutMs = 20_000 } = expectation;
   const since = performance.now();
   let last: { shares: Shares; power: number; ms: number } | undefined;

@@ -1,0 +1,94 @@
+/**
+ * The packager's ffmpeg command, as data (see ARCHITECTURE.md, "Facts about
+ * ffmpeg 5.1 and the forwarded mix"). Paths are relative: ffmpeg runs in the
+ * space's folder, so nothing in DATA_DIR needs escaping for the tee muxer.
+ */
+export const SDP_FILE = 'mix.sdp';
+export const PID_FILE = 'packager.pid';
+/** Janus's rtp_forward payload type for the Opus mix; must match the SDP. */
+export const MIX_PAYLOAD_TYPE = 111;
+/** The target segment length, seconds. */
+export const SEGMENT_SECONDS = 1;
+/** Segments in the live playlist; players start about three from the end. */
+export const LIVE_LIST_SIZE = 6;
+
+/** The SDP ffmpeg reads the forwarded mix with. ffmpeg also binds port+1 (RTCP). */
+export function mixSdp(port: number): string {
+  if (port % 2 !== 0) throw new Error('RTP ports are even (RTCP takes the next one)');
+  return [
+    'v=0',
+    'o=- 0 0 IN IP4 127.0.0.1',
+    's=salon mix',
+    'c=IN IP4 127.0.0.1',
+    't=0 0',
+    `m=audio ${port} RTP/AVP ${MIX_PAYLOAD_TYPE}`,
+    `a=rtpmap:${MIX_PAYLOAD_TYPE} opus/48000/2`,
+    `a=fmtp:${MIX_PAYLOAD_TYPE} sprop-stereo=0; useinbandfec=1`,
+    '',
+  ].join('\n');
+}
+
+export interface PackagerArgsInput {
+  /** Whether each playlist already exists: only then append (else a spurious discontinuity). */
+  appendLive: boolean;
+  appendArchive: boolean;
+  bitrateKbps?: number;
+}
+
+/**
+ * One process, one AAC encode, two HLS outputs through `tee`: the live
+ * playlist (short, old segments deleted) and the archive (every segment, an
+ * EVENT playlist). `append_list` continues both after a restart; wall-clock
+ * timestamps and `aresample=async=1` keep 1 s segments across a restarted
+ * forwarder (which begins again at sequence 1) by filling gaps with silence.
+ */
+export function packagerArgs(input: PackagerArgsInput): string[] {
+  const hls = (extra: string[], append: boolean) =>
+    [
+      'f=hls',
+      `hls_time=${SEGMENT_SECONDS}`,
+      `hls_flags=${['program_date_time', 'temp_file', ...(append ? ['append_list'] : []), ...extra].join('+')}`,
+    ].join(':');
+  const live = `[${hls(['delete_segments'], input.appendLive)}:hls_list_size=${LIVE_LIST_SIZE}:hls_segment_filename=live/l%06d.ts]live/index.m3u8`;
+  const archive = `[${hls([], input.appendArchive)}:hls_list_size=0:hls_playlist_type=event:hls_segment_filename=archive/a%06d.ts]archive/index.m3u8`;
+  return [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
+    '-protocol_whitelist',
+    'file,udp,rtp',
+    '-fflags',
+    '+nobuffer',
+    '-flags',
+    'low_delay',
+    '-probesize',
+    '32',
+    '-analyzeduration',
+    '0',
+    '-reorder_queue_size',
+    '0',
+    '-use_wallclock_as_timestamps',
+    '1',
+    // Without it the SDP demuxer gives up after 10 s without RTP.
+    '-listen_timeout',
+    '-1',
+    '-i',
+    SDP_FILE,
+    '-map',
+    '0:a',
+    '-af',
+    'aresample=async=1',
+    '-c:a',
+    'aac',
+    '-b:a',
+    `${input.bitrateKbps ?? 64}k`,
+    '-ac',
+    '1',
+    '-ar',
+    '48000',
+    '-f',
+    'tee',
+    `${live}|${archive}`,
+  ];
+}

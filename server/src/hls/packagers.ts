@@ -1,0 +1,145 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { RoomId } from '../media/janus/audiobridge.js';
+import type { MediaPlane } from '../media/plane.js';
+import type { HlsSettings } from '../media/settings.js';
+import { MIX_PAYLOAD_TYPE } from './ffmpeg.js';
+import { spaceDir } from './layout.js';
+import { Packager } from './packager.js';
+import { PortPool } from './ports.js';
+
+interface Tap {
+  packager: Packager;
+  room: RoomId | null;
+  forwarder: number | null;
+}
+
+/**
+ * The HLS tier of one media node: for every room the plane opens, a packager
+ * fed by its own `rtp_forward` of the room's mix. When Janus restarts, the
+ * plane recreates the room and calls `roomReady` again: the packager keeps
+ * running and only the forwarder is made anew; when the packager restarts on
+ * another port, the forwarder follows it.
+ */
+export class HlsPackagers {
+  private readonly taps = new Map<string, Tap>();
+  private readonly ports: PortPool;
+  private plane: MediaPlane | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly o: { dataDir: string; settings: HlsSettings; logger: FastifyBaseLogger },
+  ) {
+    this.ports = new PortPool(o.settings.rtpPorts);
+  }
+
+  /** The plane is built with `roomReady` as its hook, then attached here. */
+  attach(plane: MediaPlane): void {
+    this.plane = plane;
+  }
+
+  /** The media plane opened (or, after a Janus restart, recreated) a space's room. */
+  roomReady(spaceId: string, room: RoomId): void {
+    void this.run(spaceId, async () => {
+      let tap = this.taps.get(spaceId);
+      if (!tap) {
+        if (this.closed) return;
+        tap = await this.open(spaceId);
+      }
+      if (tap.room === room && tap.forwarder !== null) return;
+      await this.unforward(tap);
+      tap.room = room;
+      await this.forward(spaceId, tap);
+    });
+  }
+
+  packager(spaceId: string): Packager | undefined {
+    return this.taps.get(spaceId)?.packager;
+  }
+
+  /** The space ended: ffmpeg flushes its last segment and ENDLIST, then exits. */
+  async stop(spaceId: string): Promise<void> {
+    const step = this.run(spaceId, async () => {
+      const tap = this.taps.get(spaceId);
+      if (!tap) return;
+      this.taps.delete(spaceId);
+      // Stopped while the mix still flows, so ffmpeg sees the signal at once.
+      await tap.packager.stop();
+      await this.unforward(tap);
+      this.ports.release(tap.packager.port);
+    });
+    await step;
+    if (this.chains.get(spaceId) === step) this.chains.delete(spaceId);
+  }
+
+  /** Shutdown: every packager flushes; live spaces resume appending at the next start. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.taps.keys()].map((id) => this.stop(id)));
+  }
+
+  /** Changes to one space's tap run one after another. */
+  private readonly chains = new Map<string, Promise<void>>();
+
+  private run(spaceId: string, work: () => Promise<void>): Promise<void> {
+    const step = (this.chains.get(spaceId) ?? Promise.resolve())
+      .then(work)
+      .catch((error: unknown) =>
+        this.o.logger.error({ err: error, space: spaceId }, 'HLS packager setup failed'),
+      );
+    this.chains.set(spaceId, step);
+    return step;
+  }
+
+  private async open(spaceId: string): Promise<Tap> {
+    const port = await this.ports.take();
+    const packager = new Packager({
+      spaceId,
+      dir: spaceDir(this.o.dataDir, spaceId),
+      port,
+      ffmpegPath: this.o.settings.ffmpegPath,
+      logger: this.o.logger,
+      portForRestart: async (current) => {
+        if (await this.ports.stillFree(current)) return current;
+        this.ports.release(current);
+        return this.ports.take();
+      },
+    });
+    const tap: Tap = { packager, room: null, forwarder: null };
+    packager.on('portChanged', () => {
+      void this.run(spaceId, async () => {
+        if (this.taps.get(spaceId) !== tap) return;
+        await this.unforward(tap);
+        await this.forward(spaceId, tap);
+      });
+    });
+    try {
+      await packager.start();
+    } catch (error) {
+      await packager.stop();
+      this.ports.release(port);
+      throw error;
+    }
+    this.taps.set(spaceId, tap);
+    return tap;
+  }
+
+  private async forward(spaceId: string, tap: Tap): Promise<void> {
+    if (!this.plane || tap.room === null) return;
+    tap.forwarder = await this.plane.control.audioBridge.rtpForward(tap.room, {
+      host: this.o.settings.forwardHost,
+      port: tap.packager.port,
+      ptype: MIX_PAYLOAD_TYPE,
+    });
+    this.o.logger.debug(
+      { space: spaceId, room: tap.room, port: tap.packager.port },
+      'mix forwarded to the HLS packager',
+    );
+  }
+
+  private async unforward(tap: Tap): Promise<void> {
+    if (!this.plane || tap.room === null || tap.forwarder === null) return;
+    const forwarder = tap.forwarder;
+    tap.forwarder = null;
+    await this.plane.control.audioBridge.stopRtpForward(tap.room, forwarder).catch(() => undefined);
+  }
+}

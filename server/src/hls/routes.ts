@@ -1,0 +1,228 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../errors.js';
+import { DEVICE_COOKIE, isDeviceId } from '../http/device.js';
+import { rateLimits } from '../http/limits.js';
+import { requireAdmin } from '../http/viewer.js';
+import type { Services } from '../services.js';
+import { SpaceParams } from '../spaces/schemas.js';
+import { isMediaFile, isScope, isSpaceId } from './layout.js';
+
+const YEAR_S = 365 * 24 * 3600;
+const iso = (ms: number) => new Date(ms).toISOString();
+const device = (request: FastifyRequest) => {
+  const value = request.cookies[DEVICE_COOKIE];
+  return isDeviceId(value) ? value : null;
+};
+
+const ListenTier = Type.Object({
+  tier: Type.Union([Type.Literal('webrtc'), Type.Literal('hls')]),
+  reason: Type.Union([
+    Type.Literal('asked'),
+    Type.Literal('space_full'),
+    Type.Literal('node_full'),
+    Type.Literal('free'),
+  ]),
+  hls_url: Type.String(),
+  hls_expires_at: Type.String({ format: 'date-time' }),
+});
+const Replay = Type.Object({
+  state: Type.Union([Type.Literal('ready'), Type.Literal('processing')]),
+  url: Type.Union([Type.String(), Type.Null()]),
+  expires_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  duration_ms: Type.Union([Type.Integer(), Type.Null()]),
+  plays: Type.Integer(),
+});
+const SignedUrl = Type.Object({
+  url: Type.String(),
+  expires_at: Type.String({ format: 'date-time' }),
+});
+
+/**
+ * Playlists and segments at `/hls/<space>/<scope>/<token>/<file>`: plain
+ * files with cache headers a CDN or nginx can follow. Segments are immutable
+ * (cached until the URL expires); live playlists are fresh for a second.
+ * Nothing here reads cookies or sessions: the token in the path is the access.
+ */
+export function hlsOriginRoutes(services: Services): FastifyPluginAsyncTypebox {
+  const { hls, clock } = services;
+  return async (app) => {
+    app.get(
+      '/hls/:space/:scope/:token/:file',
+      {
+        logLevel: 'warn',
+        schema: {
+          // Files, not JSON: documented in README and reached through /listen and /replay.
+          hide: true,
+          tags: ['audio'],
+          summary: 'HLS playlists and segments, by signed URL (from /listen, /replay)',
+          params: Type.Object({
+            space: Type.String({ maxLength: 64 }),
+            scope: Type.String({ maxLength: 16 }),
+            token: Type.String({ maxLength: 128 }),
+            file: Type.String({ maxLength: 80 }),
+          }),
+        },
+      },
+      async (request, reply) => {
+        const { space, scope, token, file } = request.params;
+        reply.header('access-control-allow-origin', '*');
+        if (!isSpaceId(space) || !isScope(scope) || !isMediaFile(file)) {
+          reply.header('cache-control', 'no-store');
+          throw AppError.notFound('file');
+        }
+        const now = clock.now();
+        const verdict = hls.signer.verify(space, scope, token, now);
+        if (verdict !== 'ok') {
+          reply.header('cache-control', 'no-store');
+          throw verdict === 'expired'
+            ? AppError.forbidden('url_expired', 'This audio link has expired; ask for a new one.')
+            : AppError.forbidden('invalid_signature', 'This audio link is not valid.');
+        }
+        const found = await hls.origin.read(space, scope, file);
+        if (!found) {
+          // A playlist not written yet (the first second of a space) must not be cached long.
+          reply.header('cache-control', 'public, max-age=1');
+          throw AppError.notFound('file');
+        }
+        const remaining = Math.max(
+          0,
+          Math.floor((Number(token.split('.')[0]) * 1000 - now) / 1000),
+        );
+        const maxAge = found.live ? 1 : Math.min(found.mutable ? 60 : YEAR_S, remaining);
+        return reply
+          .header('content-type', found.contentType)
+          .header(
+            'cache-control',
+            found.mutable ? `public, max-age=${maxAge}` : `public, max-age=${maxAge}, immutable`,
+          )
+          .send(found.body);
+      },
+    );
+    // Anything else under /hls/ (overlong parts the router will not match) is not the web app.
+    app.get('/hls/*', { logLevel: 'warn', schema: { hide: true } }, async (_request, reply) => {
+      reply.header('cache-control', 'no-store');
+      throw AppError.notFound('file');
+    });
+  };
+}
+
+export function hlsApiRoutes(services: Services): FastifyPluginAsyncTypebox {
+  const { hls } = services;
+  const write = rateLimits(services.config).write;
+  const tags = ['audio'];
+  return async (app) => {
+    app.get(
+      '/spaces/:id/listen',
+      {
+        schema: {
+          tags,
+          summary: 'Which tier to listen on: WebRTC while seats last, else HLS (always allowed)',
+          params: SpaceParams,
+          querystring: Type.Object(
+            {
+              tier: Type.Optional(
+                Type.Union([Type.Literal('auto'), Type.Literal('webrtc'), Type.Literal('hls')]),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: ListenTier },
+        },
+      },
+      async (request) => {
+        const verdict = await hls.listen(
+          request.viewer,
+          request.params.id,
+          request.query.tier ?? 'auto',
+          device(request),
+        );
+        return {
+          tier: verdict.tier,
+          reason: verdict.reason,
+          hls_url: verdict.hls.url,
+          hls_expires_at: iso(verdict.hls.expiresAt),
+        };
+      },
+    );
+
+    app.get(
+      '/spaces/:id/replay',
+      {
+        schema: {
+          tags,
+          summary: 'The replay of a recorded space (404 when it was not recorded or was deleted)',
+          params: SpaceParams,
+          response: { 200: Replay },
+        },
+      },
+      async (request) => {
+        const replay = await hls.replay(request.viewer, request.params.id, device(request));
+        if (replay.state !== 'ready')
+          return { state: replay.state, url: null, expires_at: null, duration_ms: null, plays: 0 };
+        return {
+          state: replay.state,
+          url: replay.url,
+          expires_at: iso(replay.expiresAt),
+          duration_ms: replay.durationMs,
+          plays: replay.plays,
+        };
+      },
+    );
+
+    app.delete(
+      '/spaces/:id/replay',
+      {
+        ...write,
+        schema: {
+          tags,
+          summary: 'Delete the replay (host); the moderation copy is kept until its retention ends',
+          params: SpaceParams,
+        },
+      },
+      async (request, reply) => {
+        await hls.recordings.deleteReplay(request.viewer, request.params.id);
+        hls.origin.forget(request.params.id);
+        return reply.status(204).send();
+      },
+    );
+
+    app.post(
+      '/spaces/:id/replay/plays',
+      {
+        ...write,
+        schema: {
+          tags,
+          summary: 'Count one play of the replay (a player calls it once per play)',
+          params: SpaceParams,
+          response: { 200: Type.Object({ plays: Type.Integer() }) },
+        },
+      },
+      async (request) => {
+        await hls.mayView(request.viewer, request.params.id, device(request));
+        return { plays: await hls.recordings.countPlay(request.params.id) };
+      },
+    );
+
+    app.get(
+      '/moderation/archives/:space_id/audio',
+      {
+        schema: {
+          tags: ['moderation'],
+          summary: 'A short-lived URL to the audio kept for review of a space (moderators)',
+          params: Type.Object(
+            { space_id: SpaceParams.properties.id },
+            { additionalProperties: false },
+          ),
+          response: { 200: SignedUrl },
+        },
+      },
+      async (request) => {
+        requireAdmin(request);
+        const signed = await hls.archive(request.params.space_id);
+        return { url: signed.url, expires_at: iso(signed.expiresAt) };
+      },
+    );
+  };
+}

@@ -1,0 +1,108 @@
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+import type { Viewer } from '../http/viewer.js';
+import type { MediaPlane } from '../media/plane.js';
+import type { ModerationService } from '../moderation/service.js';
+import { authorize } from '../spaces/policy.js';
+import type { SpaceService } from '../spaces/service.js';
+import type { Clock } from '../util/clock.js';
+import type { HlsOrigin } from './origin.js';
+import type { Recordings } from './recordings.js';
+import type { HlsUrlSigner } from './signing.js';
+import { chooseTier, type Tier, type TierVerdict } from './tiering.js';
+
+/** Moderators listen to archived audio with short-lived URLs. */
+const ARCHIVE_URL_TTL_S = 3600;
+
+export interface HlsUrl {
+  url: string;
+  expiresAt: number;
+}
+
+/**
+ * The HLS tier as the API sees it: which tier a listener gets, signed URLs
+ * for live audio, replays and (for moderators) archives.
+ */
+export class HlsService {
+  constructor(
+    private readonly o: {
+      config: Config;
+      clock: Clock;
+      spaces: SpaceService;
+      moderation: ModerationService;
+      signer: HlsUrlSigner;
+      origin: HlsOrigin;
+      recordings: Recordings;
+      /** Null when MEDIA=off: no audio at all. */
+      plane: () => MediaPlane | null;
+    },
+  ) {}
+
+  get origin(): HlsOrigin {
+    return this.o.origin;
+  }
+
+  get signer(): HlsUrlSigner {
+    return this.o.signer;
+  }
+
+  get recordings(): Recordings {
+    return this.o.recordings;
+  }
+
+  private url(spaceId: string, scope: 'live' | 'replay' | 'archive', ttlSeconds: number): HlsUrl {
+    const signed = this.o.signer.issue(spaceId, scope, this.o.clock.now(), ttlSeconds);
+    const base = this.o.config.media.hls.baseUrl ?? this.o.config.publicUrl;
+    return { url: `${base}${signed.path}`, expiresAt: signed.expiresAt };
+  }
+
+  /**
+   * Which tier this listener should use. WebRTC while the space and the node
+   * have seats; HLS beyond, or when asked. The HLS URL always comes along, so
+   * a client can fall back without asking again.
+   */
+  async listen(
+    viewer: Viewer,
+    spaceId: string,
+    want: Tier | 'auto',
+    device: string | null,
+  ): Promise<TierVerdict & { hls: HlsUrl }> {
+    const { state } = await this.o.spaces.admit(spaceId, viewer, device, false);
+    if (state.state !== 'live')
+      throw AppError.conflict('space_not_live', 'This space is not live.');
+    const plane = this.o.plane();
+    if (!plane)
+      throw new AppError('unavailable', 'media_unavailable', 'Audio is off on this server.');
+    const counts = plane.listenerCounts(spaceId);
+    const { media } = this.o.config;
+    const verdict = chooseTier({
+      want,
+      spaceListeners: counts.space,
+      nodeListeners: counts.node,
+      caps: { perSpace: media.webrtcListenersPerSpace, perNode: media.webrtcListenersPerNode },
+    });
+    return { ...verdict, hls: this.url(spaceId, 'live', media.hls.urlTtlSeconds) };
+  }
+
+  /** A recorded space's replay, for whoever may see the space. */
+  async replay(viewer: Viewer, spaceId: string, device: string | null) {
+    await this.mayView(viewer, spaceId, device);
+    const replay = await this.o.recordings.replay(spaceId);
+    if (replay.state !== 'ready') return replay;
+    return { ...replay, ...this.url(spaceId, 'replay', this.o.config.media.hls.urlTtlSeconds) };
+  }
+
+  /** Anyone who may see the space's card (not those it removed or its host blocked). */
+  async mayView(viewer: Viewer, spaceId: string, device: string | null): Promise<void> {
+    const state = await this.o.spaces.get(spaceId);
+    authorize(await this.o.spaces.actorFor(viewer, state), 'view', state);
+    if (device && (await this.o.spaces.isDeviceBanned(spaceId, device)))
+      throw AppError.forbidden('removed_from_space', 'You were removed from this space.');
+  }
+
+  /** The moderation copy, for moderators, while it is kept. */
+  async archive(spaceId: string): Promise<HlsUrl> {
+    await this.o.moderation.archive(spaceId);
+    return this.url(spaceId, 'archive', ARCHIVE_URL_TTL_S);
+  }
+}

@@ -1,0 +1,340 @@
+import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WEBRTC_FULL_CODE } from '@salon/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import { AppError } from '../errors.js';
+import { type TierCaps, webrtcFull } from '../hls/tiering.js';
+import { AudioBridge, type ParticipantId, type RoomId } from './janus/audiobridge.js';
+import type { JanusConnection } from './janus/connection.js';
+import { JanusSession } from './janus/session.js';
+import { type MountpointId, Streaming } from './janus/streaming.js';
+
+/**
+ * The media of every live space on one Janus: an AudioBridge room (the stage,
+ * mixed), a Streaming mountpoint fed by the room's mix through `rtp_forward`
+ * (the WebRTC listeners), one AudioBridge handle per publishing stage member
+ * and one Streaming handle per listening connection.
+ *
+ * Janus is the source of truth for nothing: when it restarts (or the
+ * connection drops) the plane reconnects, recreates the rooms of the spaces
+ * it carries, and tells their clients to negotiate again.
+ */
+export interface MediaPlaneOptions {
+  /** Opens a new API connection (to the embedded child or an external node). */
+  connect(): Promise<JanusConnection>;
+  logger: FastifyBaseLogger;
+  /** Where mountpoints receive the forwarded mix: the Janus host as Janus sees it. */
+  forwardHost?: string;
+  /** Extra taps on each room's mix (the HLS packager): called once a room exists. */
+  onRoomReady?: (spaceId: string, room: RoomId) => void;
+  /** Before a room is torn down, while its mix still flows (the HLS packager flushes). */
+  onRoomClosing?: (spaceId: string) => Promise<void>;
+  /** WebRTC listener seats; past them `listen` is refused and the client uses HLS. */
+  listenerCaps?: TierCaps;
+}
+
+export interface MediaPlaneEvents {
+  speaking: [change: { spaceId: string; userId: string; speaking: boolean }];
+  /** The media server was replaced: clients of these spaces must negotiate again. */
+  reset: [spaceIds: string[]];
+}
+
+interface Publisher {
+  id: ParticipantId;
+  bridge: AudioBridge;
+  /** The realtime connection that negotiated it. */
+  owner: number;
+}
+
+interface SpaceMedia {
+  room: RoomId;
+  mountpoint: { id: MountpointId; port: number };
+  forwarder: number;
+  publishers: Map<string, Publisher>;
+  listeners: Map<number, Streaming>;
+  /** Server-side mute state per user, applied to every (re)publication. */
+  muted: Map<string, boolean>;
+}
+
+interface Link {
+  connection: JanusConnection;
+  session: JanusSession;
+  control: AudioBridge;
+  streaming: Streaming;
+}
+
+let nextRoom = Math.floor(Math.random() * 1_000_000) * 1000;
+
+export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
+  static async start(options: MediaPlaneOptions): Promise<MediaPlane> {
+    const plane = new MediaPlane(options);
+    plane.link = await plane.openLink();
+    return plane;
+  }
+
+  private link!: Link;
+  private readonly spaces = new Map<string, SpaceMedia>();
+  private readonly opening = new Map<string, Promise<SpaceMedia>>();
+  private nextParticipant = 1;
+  private closed = false;
+  private relinking: Promise<void> | null = null;
+
+  private constructor(private readonly o: MediaPlaneOptions) {
+    super();
+  }
+
+  private async openLink(): Promise<Link> {
+    const connection = await this.o.connect();
+    const session = await JanusSession.create(connection);
+    const control = await AudioBridge.attach(session);
+    const streaming = await Streaming.attach(session);
+    connection.once('closed', () => this.relink());
+    return { connection, session, control, streaming };
+  }
+
+  /** After Janus went away: reconnect, rebuild every room, ask clients to renegotiate. */
+  private relink(): void {
+    if (this.closed || this.relinking) return;
+    this.relinking = (async () => {
+      const carried = [...this.spaces.keys()];
+      this.spaces.clear();
+      this.opening.clear();
+      for (let attempt = 0; !this.closed; attempt++) {
+        try {
+          this.link = await this.openLink();
+          break;
+        } catch {
+          await sleep(Math.min(100 * 2 ** attempt, 2000));
+        }
+      }
+      if (this.closed) return;
+      this.o.logger.warn({ spaces: carried.length }, 'media server reconnected; rebuilding rooms');
+      // Straight on the new link: open() would wait for this very relink to finish.
+      const link = this.link;
+      await Promise.all(carried.map((id) => this.open(id, link).catch(() => undefined)));
+      this.emit('reset', carried);
+    })().finally(() => {
+      this.relinking = null;
+    });
+  }
+
+  /** Waits for a reconnection in progress, so requests go to the live Janus. */
+  private async ready(): Promise<Link> {
+    if (this.relinking) await this.relinking;
+    if (this.closed)
+      throw new AppError('unavailable', 'media_unavailable', 'The media server is stopping.');
+    return this.link;
+  }
+
+  has(spaceId: string): boolean {
+    return this.spaces.has(spaceId);
+  }
+
+  /** The room, mountpoint and forwarder of a space; created once. */
+  open(spaceId: string, link?: Link): Promise<SpaceMedia> {
+    const known = this.spaces.get(spaceId);
+    if (known) return Promise.resolve(known);
+    let opening = this.opening.get(spaceId);
+    if (!opening) {
+      opening = this.create(spaceId, link).finally(() => this.opening.delete(spaceId));
+      this.opening.set(spaceId, opening);
+    }
+    return opening;
+  }
+
+  private async create(spaceId: string, link?: Link): Promise<SpaceMedia> {
+    const { control, streaming } = link ?? (await this.ready());
+    nextRoom += 1;
+    const room = await control.createRoom({ room: nextRoom, description: `space ${spaceId}` });
+    const mountpoint = await streaming.createRtpMountpoint({
+      id: room,
+      description: `space ${spaceId}`,
+    });
+    const forwarder = await control.rtpForward(room, {
+      host: this.o.forwardHost ?? '127.0.0.1',
+      port: mountpoint.port,
+    });
+    const media: SpaceMedia = {
+      room,
+      mountpoint,
+      forwarder,
+      publishers: new Map(),
+      listeners: new Map(),
+      muted: new Map(),
+    };
+    this.spaces.set(spaceId, media);
+    this.o.onRoomReady?.(spaceId, room);
+    return media;
+  }
+
+  /** Tears a space's media down: publishers, listeners, forwarder, mountpoint, room. Idempotent. */
+  async close(spaceId: string): Promise<void> {
+    const media =
+      this.spaces.get(spaceId) ?? (await this.opening.get(spaceId)?.catch(() => undefined));
+    if (!media) return;
+    this.spaces.delete(spaceId);
+    await this.o.onRoomClosing?.(spaceId).catch(() => undefined);
+    const { control, streaming } = this.link;
+    await Promise.all(
+      [...media.publishers.values()].map((p) => p.bridge.close().catch(() => undefined)),
+    );
+    await Promise.all([...media.listeners.values()].map((l) => l.close().catch(() => undefined)));
+    await control.stopRtpForward(media.room, media.forwarder).catch(() => undefined);
+    await streaming.destroyMountpoint(media.mountpoint.id).catch(() => undefined);
+    await control.destroyRoom(media.room).catch(() => undefined);
+  }
+
+  /**
+   * A stage member publishes (or publishes again after a reconnect): their
+   * previous publication, if any, is replaced. Starts muted when the space
+   * says they are muted, so nothing leaks before the mute lands.
+   */
+  async publish(
+    spaceId: string,
+    userId: string,
+    owner: number,
+    offerSdp: string,
+    muted: boolean,
+  ): Promise<string> {
+    const media = await this.open(spaceId);
+    const { session } = await this.ready();
+    await this.unpublish(spaceId, userId);
+    media.muted.set(userId, muted);
+    const bridge = await AudioBridge.attach(session);
+    const id = this.nextParticipant++;
+    const publisher: Publisher = { id, bridge, owner };
+    try {
+      await bridge.join(media.room, { id, display: userId, muted });
+      bridge.on('talking', (change) => {
+        // Every participant's handle hears everyone's verdicts; each reports its own.
+        if (change.id === id) this.emit('speaking', { spaceId, userId, speaking: change.talking });
+      });
+      media.publishers.set(userId, publisher);
+      const answer = await bridge.publish({ type: 'offer', sdp: offerSdp }, { muted });
+      // The mute state may have changed while negotiating.
+      if (media.muted.get(userId) !== muted)
+        await this.setMuted(spaceId, userId, media.muted.get(userId) ?? true);
+      return answer.sdp ?? '';
+    } catch (error) {
+      media.publishers.delete(userId);
+      await bridge.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Cuts a stage member's audio out of the mix at once. */
+  async unpublish(spaceId: string, userId: string): Promise<boolean> {
+    const media = this.spaces.get(spaceId);
+    const publisher = media?.publishers.get(userId);
+    if (!media || !publisher) return false;
+    media.publishers.delete(userId);
+    await this.link.control.kick(media.room, publisher.id).catch(() => undefined);
+    await publisher.bridge.close().catch(() => undefined);
+    return true;
+  }
+
+  /** Server-side mute: a muted member is not mixed, whatever their client sends. */
+  async setMuted(spaceId: string, userId: string, muted: boolean): Promise<void> {
+    const media = this.spaces.get(spaceId);
+    if (!media) return;
+    media.muted.set(userId, muted);
+    const publisher = media.publishers.get(userId);
+    if (!publisher) return;
+    const { control } = await this.ready();
+    if (muted) await control.mute(media.room, publisher.id);
+    else await control.unmute(media.room, publisher.id);
+  }
+
+  /** A WebRTC listener: Janus's offer for the mix. */
+  async listen(spaceId: string, owner: number): Promise<string> {
+    const media = await this.open(spaceId);
+    const { session } = await this.ready();
+    const caps = this.o.listenerCaps;
+    const full =
+      caps &&
+      webrtcFull({
+        spaceListeners: media.listeners.size,
+        nodeListeners: this.listenerCounts(spaceId).node,
+        holdsSeat: media.listeners.has(owner),
+        caps,
+      });
+    if (full) {
+      throw AppError.conflict(
+        WEBRTC_FULL_CODE,
+        `The WebRTC seats of this ${full === 'space_full' ? 'space' : 'media server'} are taken; listen over HLS (GET /api/v1/spaces/${spaceId}/listen).`,
+      );
+    }
+    await this.stopListening(spaceId, owner);
+    const streaming = await Streaming.attach(session);
+    media.listeners.set(owner, streaming);
+    try {
+      const offer = await streaming.watch(media.mountpoint.id);
+      return offer.sdp ?? '';
+    } catch (error) {
+      media.listeners.delete(owner);
+      await streaming.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async answerListen(spaceId: string, owner: number, answerSdp: string): Promise<void> {
+    const streaming = this.spaces.get(spaceId)?.listeners.get(owner);
+    if (!streaming) throw AppError.conflict('not_listening', 'Ask to listen first (media_listen).');
+    await streaming.start({ type: 'answer', sdp: answerSdp });
+  }
+
+  async stopListening(spaceId: string, owner: number): Promise<void> {
+    const media = this.spaces.get(spaceId);
+    const streaming = media?.listeners.get(owner);
+    if (!media || !streaming) return;
+    media.listeners.delete(owner);
+    await streaming.close().catch(() => undefined);
+  }
+
+  /** A realtime connection went away: its publications and listens end. */
+  async dropConnection(owner: number): Promise<Array<{ spaceId: string; userId: string }>> {
+    const dropped: Array<{ spaceId: string; userId: string }> = [];
+    for (const [spaceId, media] of this.spaces) {
+      for (const [userId, publisher] of media.publishers) {
+        if (publisher.owner !== owner) continue;
+        dropped.push({ spaceId, userId });
+        await this.unpublish(spaceId, userId);
+      }
+      await this.stopListening(spaceId, owner);
+    }
+    return dropped;
+  }
+
+  /** WebRTC listeners of a space, and of every space on this node. */
+  listenerCounts(spaceId: string): { space: number; node: number } {
+    let node = 0;
+    for (const media of this.spaces.values()) node += media.listeners.size;
+    return { space: this.spaces.get(spaceId)?.listeners.size ?? 0, node };
+  }
+
+  /** For tests and metrics: what this plane holds for a space. */
+  describe(spaceId: string) {
+    const media = this.spaces.get(spaceId);
+    if (!media) return null;
+    return {
+      room: media.room,
+      mountpoint: media.mountpoint.id,
+      forwarder: media.forwarder,
+      publishers: [...media.publishers.keys()],
+      listeners: media.listeners.size,
+    };
+  }
+
+  /** The raw control handles, for leak checks in tests. */
+  get control(): { audioBridge: AudioBridge; streaming: Streaming } {
+    return { audioBridge: this.link.control, streaming: this.link.streaming };
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    for (const id of [...this.spaces.keys()]) await this.close(id).catch(() => undefined);
+    this.closed = true;
+    await this.link.session.destroy().catch(() => undefined);
+    await this.link.connection.close();
+  }
+}

@@ -1,0 +1,234 @@
+import { MEDIA_CLIENT_MESSAGE_TYPES, type MediaServerMessage } from '@salon/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import type { AccountService } from '../accounts/service.js';
+import { AppError } from '../errors.js';
+import type { Viewer } from '../http/viewer.js';
+import type { Bus } from '../realtime/bus.js';
+import type { GatewayExtension, RealtimeConnection } from '../realtime/gateway.js';
+import { leaveStage, type SpaceEvent, type SpaceState } from '../spaces/model.js';
+import { type SpaceService, spaceChannel } from '../spaces/service.js';
+import type { MediaPlane } from './plane.js';
+
+/** How long a stage member whose connection dropped keeps their seat. */
+export const DEFAULT_STAGE_GRACE_MS = 60_000;
+const MAX_SDP = 64 * 1024;
+
+/**
+ * Media signaling on the realtime WebSocket, and the rules that make the
+ * stage's audio follow the space: only stage members publish; mutes,
+ * demotions, removals and the end of a space take effect in the media server
+ * at once, whatever a client keeps sending.
+ */
+export class MediaSignaling implements GatewayExtension {
+  readonly messageTypes = MEDIA_CLIENT_MESSAGE_TYPES;
+  private readonly connections = new Map<number, RealtimeConnection>();
+  /** Publishers whose connection dropped: their seat is released if they do not come back. */
+  private readonly graceTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly o: {
+      plane: MediaPlane;
+      spaces: SpaceService;
+      accounts: AccountService;
+      bus: Bus;
+      logger: FastifyBaseLogger;
+      stageGraceMs?: number;
+    },
+  ) {
+    o.plane.on('speaking', ({ spaceId, userId, speaking }) =>
+      this.broadcast(spaceId, { type: 'speaking', space_id: spaceId, user_id: userId, speaking }),
+    );
+    o.plane.on('reset', (spaceIds) => {
+      for (const spaceId of spaceIds)
+        this.broadcast(spaceId, { type: 'media_restart', space_id: spaceId });
+    });
+    o.spaces.onCommitted((state, events) => {
+      this.follow(state, events).catch((error: unknown) =>
+        o.logger.error({ err: error, space: state.id }, 'media did not follow a space change'),
+      );
+    });
+  }
+
+  async handle(
+    conn: RealtimeConnection,
+    message: { type: string; space_id: string } & Record<string, unknown>,
+    requestId: string | undefined,
+  ): Promise<void> {
+    const spaceId = message.space_id;
+    const reply = (m: MediaServerMessage) =>
+      conn.send(requestId ? { ...m, request_id: requestId } : m);
+    const sdp = () => {
+      const value = message['sdp'];
+      if (
+        typeof value !== 'string' ||
+        value.length === 0 ||
+        value.length > MAX_SDP ||
+        !value.startsWith('v=0')
+      ) {
+        throw AppError.invalid(
+          'invalid_sdp',
+          'sdp must be a session description (v=0 …), at most 64 KiB.',
+        );
+      }
+      return value;
+    };
+    this.connections.set(conn.id, conn);
+    switch (message.type) {
+      case 'media_publish': {
+        const offer = sdp();
+        const { userId, muted } = await this.stageMember(conn.viewer, spaceId);
+        this.clearGrace(spaceId, userId);
+        const answer = await this.o.plane.publish(spaceId, userId, conn.id, offer, muted);
+        return reply({ type: 'media_answer', space_id: spaceId, sdp: answer });
+      }
+      case 'media_unpublish': {
+        const userId = conn.viewer.kind === 'user' ? conn.viewer.user.id : null;
+        if (userId) await this.o.plane.unpublish(spaceId, userId);
+        return;
+      }
+      case 'media_listen': {
+        const { state } = await this.o.spaces.admit(spaceId, conn.viewer, null, false);
+        if (state.state !== 'live')
+          throw AppError.conflict('space_not_live', 'This space is not live.');
+        const offer = await this.o.plane.listen(spaceId, conn.id);
+        return reply({ type: 'media_offer', space_id: spaceId, sdp: offer });
+      }
+      case 'media_listen_answer': {
+        await this.o.plane.answerListen(spaceId, conn.id, sdp());
+        return reply({ type: 'media_listening', space_id: spaceId });
+      }
+      case 'media_stop_listening':
+        return this.o.plane.stopListening(spaceId, conn.id);
+    }
+  }
+
+  disconnected(conn: RealtimeConnection): void {
+    this.connections.delete(conn.id);
+    this.o.plane
+      .dropConnection(conn.id)
+      .then((dropped) => {
+        for (const { spaceId, userId } of dropped) this.startGrace(spaceId, userId);
+      })
+      .catch((error: unknown) => this.o.logger.error({ err: error }, 'media cleanup failed'));
+  }
+
+  /** Only current stage members of a live space publish; the space says whether they start muted. */
+  private async stageMember(viewer: Viewer, spaceId: string) {
+    if (viewer.kind !== 'user') {
+      throw AppError.forbidden(
+        viewer.kind === 'guest' ? 'guest_not_allowed' : 'unauthenticated',
+        'Only people on the stage can speak.',
+      );
+    }
+    const state = await this.o.spaces.get(spaceId);
+    if (state.state !== 'live')
+      throw AppError.conflict('space_not_live', 'This space is not live.');
+    const member = state.stage.find((m) => m.user_id === viewer.user.id);
+    if (!member)
+      throw AppError.forbidden(
+        'not_on_stage',
+        'Only people on the stage can speak. Ask to speak first.',
+      );
+    return { userId: member.user_id, muted: member.muted };
+  }
+
+  /** Applies a committed change of a space to its media. */
+  private async follow(state: SpaceState, events: SpaceEvent[]): Promise<void> {
+    const plane = this.o.plane;
+    for (const event of events) {
+      switch (event.type) {
+        case 'space_created':
+        case 'state_changed':
+          if (state.state === 'live') await plane.open(state.id);
+          if (state.state === 'ended' || state.state === 'cancelled') {
+            this.broadcast(state.id, {
+              type: 'media_stopped',
+              space_id: state.id,
+              reason: 'space_ended',
+            });
+            await plane.close(state.id);
+          }
+          break;
+        case 'mute_changed':
+          for (const userId of event.user_ids) await plane.setMuted(state.id, userId, event.muted);
+          break;
+        case 'stage_changed':
+          if (
+            event.change.kind === 'left' &&
+            (await plane.unpublish(state.id, event.change.user_id))
+          ) {
+            const reason =
+              event.change.reason === 'removed_from_space' ? 'removed' : 'not_on_stage';
+            this.tellUser(event.change.user_id, {
+              type: 'media_stopped',
+              space_id: state.id,
+              reason,
+            });
+          }
+          if (event.change.kind === 'joined' || event.change.kind === 'role_changed') {
+            const member = state.stage.find((m) => m.user_id === event.change.user_id);
+            if (member) await plane.setMuted(state.id, member.user_id, member.muted);
+          }
+          break;
+        case 'participant_removed':
+          if (
+            event.participant.kind === 'user' &&
+            (await plane.unpublish(state.id, event.participant.id))
+          ) {
+            this.tellUser(event.participant.id, {
+              type: 'media_stopped',
+              space_id: state.id,
+              reason: 'removed',
+            });
+          }
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  private startGrace(spaceId: string, userId: string): void {
+    const key = `${spaceId}:${userId}`;
+    clearTimeout(this.graceTimers.get(key));
+    const timer = setTimeout(() => {
+      this.graceTimers.delete(key);
+      this.releaseSeat(spaceId, userId).catch((error: unknown) =>
+        this.o.logger.error({ err: error }, 'releasing a dropped seat failed'),
+      );
+    }, this.o.stageGraceMs ?? DEFAULT_STAGE_GRACE_MS);
+    timer.unref();
+    this.graceTimers.set(key, timer);
+  }
+
+  private clearGrace(spaceId: string, userId: string): void {
+    const key = `${spaceId}:${userId}`;
+    clearTimeout(this.graceTimers.get(key));
+    this.graceTimers.delete(key);
+  }
+
+  /** A stage member did not come back in time: they leave the stage, as if they had tapped Leave. */
+  private async releaseSeat(spaceId: string, userId: string): Promise<void> {
+    const state = await this.o.spaces.get(spaceId);
+    const member = state.stage.find((m) => m.user_id === userId);
+    if (state.state !== 'live' || !member || member.role === 'host') return;
+    const user = await this.o.accounts.findById(userId);
+    if (!user) return;
+    await this.o.spaces.run({ kind: 'user', user, sessionId: '' }, spaceId, leaveStage, {});
+  }
+
+  private broadcast(spaceId: string, message: MediaServerMessage): void {
+    this.o.bus.publish(spaceChannel(spaceId), JSON.stringify(message));
+  }
+
+  private tellUser(userId: string, message: MediaServerMessage): void {
+    for (const conn of this.connections.values()) {
+      if (conn.viewer.kind === 'user' && conn.viewer.user.id === userId) conn.send(message);
+    }
+  }
+
+  close(): void {
+    for (const timer of this.graceTimers.values()) clearTimeout(timer);
+    this.graceTimers.clear();
+  }
+}

@@ -1,0 +1,157 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { PushSubscriptionsTable } from '../db/schema.js';
+import { rateLimits } from '../http/limits.js';
+import { requireUser } from '../http/viewer.js';
+import type { Services } from '../services.js';
+import { NOTIFICATION_KINDS } from './preferences.js';
+
+const Base64Url = (maxLength: number) =>
+  Type.String({ minLength: 1, maxLength, pattern: '^[A-Za-z0-9_-]+={0,2}$' });
+
+const SubscribeBody = Type.Object(
+  {
+    endpoint: Type.String({ minLength: 1, maxLength: 2048 }),
+    keys: Type.Object(
+      { p256dh: Base64Url(120), auth: Base64Url(40) },
+      { additionalProperties: false },
+    ),
+    // PushSubscription.toJSON() has it; accepted so that a browser's object can be posted as is.
+    expirationTime: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+const UnsubscribeBody = Type.Object(
+  { endpoint: Type.String({ minLength: 1, maxLength: 2048 }) },
+  { additionalProperties: false },
+);
+const SubscriptionDto = Type.Object({
+  id: Type.String(),
+  endpoint: Type.String(),
+  created_at: Type.String({ format: 'date-time' }),
+  last_success_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+const Preference = Type.Object({ in_app: Type.Boolean(), push: Type.Boolean() });
+const PreferenceChange = Type.Object(
+  { in_app: Type.Optional(Type.Boolean()), push: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false, minProperties: 1 },
+);
+const PreferencesDto = Type.Object(
+  Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, Preference])) as Record<
+    (typeof NOTIFICATION_KINDS)[number],
+    typeof Preference
+  >,
+);
+const PreferencesPatch = Type.Object(
+  Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, Type.Optional(PreferenceChange)])),
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    description: 'Only the kinds and channels to change.',
+  },
+);
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const present = (s: PushSubscriptionsTable) => ({
+  id: s.id,
+  endpoint: s.endpoint,
+  created_at: iso(s.created_at),
+  last_success_at: s.last_success_at === null ? null : iso(s.last_success_at),
+});
+
+/** Web Push subscriptions and notification preferences. */
+export function notificationRoutes(services: Services): FastifyPluginAsyncTypebox {
+  const { webPush, notificationPreferences: preferences } = services;
+  const write = rateLimits(services.config).write;
+  const push = ['push'];
+  const notes = ['notifications'];
+
+  return async (app) => {
+    app.get(
+      '/push/vapid_public_key',
+      {
+        schema: {
+          tags: push,
+          summary: 'The key browsers subscribe with (`applicationServerKey`)',
+          response: { 200: Type.Object({ public_key: Type.String() }) },
+        },
+      },
+      async () => ({ public_key: webPush.keys.publicKey }),
+    );
+
+    app.post(
+      '/push/subscriptions',
+      {
+        ...write,
+        schema: {
+          tags: push,
+          summary: 'Receive push alerts in this browser (post PushSubscription.toJSON())',
+          body: SubscribeBody,
+          response: { 201: SubscriptionDto },
+        },
+      },
+      async (request, reply) => {
+        const user = requireUser(request);
+        const { endpoint, keys } = request.body;
+        const row = await webPush.subscribe(user.id, { endpoint, ...keys });
+        return reply.status(201).send(present(row));
+      },
+    );
+
+    app.get(
+      '/push/subscriptions',
+      {
+        schema: {
+          tags: push,
+          summary: 'Browsers that receive your push alerts',
+          response: { 200: Type.Object({ data: Type.Array(SubscriptionDto) }) },
+        },
+      },
+      async (request) => ({ data: (await webPush.list(requireUser(request).id)).map(present) }),
+    );
+
+    app.delete(
+      '/push/subscriptions',
+      {
+        ...write,
+        schema: {
+          tags: push,
+          summary: 'Stop push alerts to a browser',
+          body: UnsubscribeBody,
+          response: { 200: Type.Object({ ok: Type.Boolean() }) },
+        },
+      },
+      async (request) => {
+        await webPush.unsubscribe(requireUser(request).id, request.body.endpoint);
+        return { ok: true };
+      },
+    );
+
+    app.get(
+      '/notifications/preferences',
+      {
+        schema: {
+          tags: notes,
+          summary: 'Which kinds of notification you get, in the app and as push alerts',
+          response: { 200: PreferencesDto },
+        },
+      },
+      async (request) => preferences.get(requireUser(request).id),
+    );
+
+    app.patch(
+      '/notifications/preferences',
+      {
+        ...write,
+        schema: {
+          tags: notes,
+          summary: 'Turn kinds of notification on or off, per channel',
+          body: PreferencesPatch,
+          response: { 200: PreferencesDto },
+        },
+      },
+      async (request) => preferences.update(requireUser(request).id, request.body),
+    );
+  };
+}

@@ -1,0 +1,224 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { scopeDir } from '../../src/hls/layout.js';
+import { ManualClock } from '../../src/util/clock.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+/**
+ * The HLS origin and the replay API without a media server: playlists and
+ * segments are written here the way the packager writes them, so these run
+ * anywhere (the media tests run the real packager).
+ */
+const clock = new ManualClock(Date.UTC(2026, 10, 21, 12, 0, 0));
+let t: TestServer;
+let admin: Awaited<ReturnType<TestServer['user']>>;
+before(async () => {
+  t = await startTestServer({ clock, env: { HOST_MIN_FOLLOWERS: '0' } });
+  admin = await t.user(); // the first account of an instance is its admin
+});
+after(() => t.close());
+
+const SEGMENT = Buffer.alloc(1880, 0x47);
+type ErrorBody = { error: { code: string; message: string } };
+
+/** An archive playlist as ffmpeg writes it, one 1 s segment per second from `from`. */
+async function writeArchive(spaceId: string, from: number, seconds: number) {
+  const dir = scopeDir(t.config.dataDir, spaceId, 'archive');
+  await mkdir(dir, { recursive: true });
+  const lines = [
+    '#EXTM3U',
+    '#EXT-X-VERSION:3',
+    '#EXT-X-TARGETDURATION:1',
+    '#EXT-X-MEDIA-SEQUENCE:0',
+    '#EXT-X-PLAYLIST-TYPE:EVENT',
+  ];
+  for (let i = 0; i < seconds; i++) {
+    const name = `a${String(i).padStart(6, '0')}.ts`;
+    await writeFile(path.join(dir, name), SEGMENT);
+    lines.push(
+      '#EXTINF:1.000000,',
+      `#EXT-X-PROGRAM-DATE-TIME:${new Date(from + i * 1000).toISOString()}`,
+      name,
+    );
+  }
+  await writeFile(path.join(dir, 'index.m3u8'), `${lines.join('\n')}\n#EXT-X-ENDLIST\n`);
+  return dir;
+}
+
+async function liveSpace(title: string, recording: boolean) {
+  const host = await t.user();
+  const space = (await host.client.post('/api/v1/spaces', { title, recording })).body;
+  return { host, space: space as { id: string } };
+}
+
+async function eventually<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('signed URLs serve playlists and segments with their content types and cache headers, and no cookies', async () => {
+  const { space } = await liveSpace('Origin', false);
+  const dir = scopeDir(t.config.dataDir, space.id, 'live');
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, 'index.m3u8'), '#EXTM3U\n#EXTINF:1.0,\nl000000.ts\n');
+  await writeFile(path.join(dir, 'l000000.ts'), SEGMENT);
+  const { path: playlist } = t.server.services.hls.signer.issue(
+    space.id,
+    'live',
+    clock.now(),
+    3600,
+  );
+
+  const list = await fetch(t.url + playlist);
+  assert.equal(list.status, 200);
+  assert.equal(list.headers.get('content-type'), 'application/vnd.apple.mpegurl');
+  assert.equal(list.headers.get('cache-control'), 'public, max-age=1');
+  assert.equal(list.headers.get('access-control-allow-origin'), '*');
+  assert.equal(list.headers.get('set-cookie'), null, 'a cookie would keep CDNs from caching');
+  assert.match(await list.text(), /l000000\.ts/);
+
+  const segment = await fetch(t.url + playlist.replace('index.m3u8', 'l000000.ts'));
+  assert.equal(segment.status, 200);
+  assert.equal(segment.headers.get('content-type'), 'video/mp2t');
+  assert.match(segment.headers.get('cache-control') ?? '', /^public, max-age=\d+, immutable$/);
+  const maxAge = Number(/max-age=(\d+)/.exec(segment.headers.get('cache-control') ?? '')?.[1]);
+  assert.ok(
+    maxAge >= 3600 && maxAge <= 3600 + 900,
+    'cached as long as the URL is valid, no longer',
+  );
+  assert.deepEqual(Buffer.from(await segment.arrayBuffer()), SEGMENT);
+
+  const head = await fetch(t.url + playlist, { method: 'HEAD' });
+  assert.equal(head.status, 200);
+  const missing = await fetch(t.url + playlist.replace('index.m3u8', 'l000099.ts'));
+  assert.equal(missing.status, 404);
+  const traversal = await fetch(`${t.url}${playlist.replace('index.m3u8', '..%2F..%2Fsalon.db')}`);
+  assert.equal(traversal.status, 404);
+});
+
+test('a tampered or expired signature gets 403 with an error body', async () => {
+  const { space } = await liveSpace('Guarded', false);
+  const dir = scopeDir(t.config.dataDir, space.id, 'live');
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, 'index.m3u8'), '#EXTM3U\n');
+  const signer = t.server.services.hls.signer;
+  const { path: good, expiresAt } = signer.issue(space.id, 'live', clock.now(), 120);
+  assert.equal((await fetch(t.url + good)).status, 200);
+
+  const [, , , , token] = good.split('/') as string[];
+  const [expires, signature] = (token ?? '').split('.') as [string, string];
+  const tampered = [
+    good.replace(`/${expires}.`, `/${Number(expires) + 86_400}.`),
+    good.replace(
+      signature,
+      `${signature.slice(0, 10)}${signature[10] === 'x' ? 'y' : 'x'}${signature.slice(11)}`,
+    ),
+    good.replace('/live/', '/archive/'),
+    good.replace(token ?? '', 'no-token'),
+  ];
+  for (const url of tampered) {
+    const reply = await fetch(t.url + url);
+    assert.equal(reply.status, 403, url);
+    assert.equal(reply.headers.get('cache-control'), 'no-store');
+    assert.equal(((await reply.json()) as ErrorBody).error.code, 'invalid_signature');
+  }
+
+  clock.set(expiresAt + 1);
+  const expired = await fetch(t.url + good);
+  assert.equal(expired.status, 403);
+  const body = (await expired.json()) as ErrorBody;
+  assert.equal(body.error.code, 'url_expired');
+  assert.equal(typeof body.error.message, 'string');
+});
+
+test('a recorded space has a replay once it ends; the host deletes it and the moderation copy stays', async () => {
+  const { host, space } = await liveSpace('Recorded', true);
+  const startedAt = clock.now();
+  const archive = await writeArchive(space.id, startedAt, 8);
+  const pending = await t.client().get(`/api/v1/spaces/${space.id}/replay`);
+  assert.equal(pending.body.state, 'processing', JSON.stringify(pending.body));
+
+  clock.advance(8_000);
+  assert.equal((await host.client.post(`/api/v1/spaces/${space.id}/end`)).status, 200);
+  const anyone = t.client();
+  const replay = await eventually(async () => {
+    const reply = await anyone.get(`/api/v1/spaces/${space.id}/replay`);
+    return reply.body.state === 'ready' ? reply.body : undefined;
+  }, 'the replay');
+  assert.equal(replay.duration_ms, 8000);
+  assert.equal(replay.plays, 0);
+  const list = await fetch(replay.url);
+  assert.equal(list.status, 200);
+  const text = await list.text();
+  assert.match(text, /#EXT-X-PLAYLIST-TYPE:VOD/);
+  assert.match(text, /#EXT-X-ENDLIST/);
+  assert.equal((await fetch(new URL('a000003.ts', replay.url))).status, 200);
+
+  assert.deepEqual((await anyone.post(`/api/v1/spaces/${space.id}/replay/plays`)).body, {
+    plays: 1,
+  });
+  assert.deepEqual((await anyone.post(`/api/v1/spaces/${space.id}/replay/plays`)).body, {
+    plays: 2,
+  });
+
+  const stranger = await t.user();
+  const refused = await stranger.client.delete(`/api/v1/spaces/${space.id}/replay`);
+  assert.equal(refused.status, 403);
+  assert.equal((await host.client.delete(`/api/v1/spaces/${space.id}/replay`)).status, 204);
+  assert.equal((await anyone.get(`/api/v1/spaces/${space.id}/replay`)).status, 404);
+  assert.equal((await fetch(replay.url)).status, 404);
+  assert.equal((await anyone.post(`/api/v1/spaces/${space.id}/replay/plays`)).status, 404);
+  // Deleting the replay never deletes what moderators may need.
+  const kept = await t.server.services.moderation.archive(space.id);
+  assert.equal(kept.dir, archive);
+  assert.ok(existsSync(path.join(archive, 'a000003.ts')));
+});
+
+test('an unrecorded space has no replay, but its audio is in the moderation archive for moderators only', async () => {
+  const { host, space } = await liveSpace('Off the record', false);
+  const archive = await writeArchive(space.id, clock.now(), 3);
+  clock.advance(3_000);
+  await host.client.post(`/api/v1/spaces/${space.id}/end`);
+  await t.server.services.hls.recordings.settled(space.id);
+  assert.equal((await t.client().get(`/api/v1/spaces/${space.id}/replay`)).status, 404);
+  assert.equal((await host.client.get(`/api/v1/spaces/${space.id}/replay`)).status, 404);
+  assert.equal((await t.server.services.moderation.archive(space.id)).dir, archive);
+  // A replay-scope URL of the space finds nothing; the archive needs its own signature.
+  const signer = t.server.services.hls.signer;
+  const replayUrl = signer.issue(space.id, 'replay', clock.now(), 3600).path;
+  assert.equal((await fetch(t.url + replayUrl)).status, 404);
+  const forged = replayUrl.replace('/replay/', '/archive/');
+  assert.equal((await fetch(t.url + forged)).status, 403);
+  assert.equal(
+    (await host.client.get(`/api/v1/moderation/archives/${space.id}/audio`)).status,
+    403,
+  );
+  const audio = await admin.client.get(`/api/v1/moderation/archives/${space.id}/audio`);
+  assert.equal(audio.status, 200);
+  const list = await fetch(audio.body.url);
+  assert.equal(list.status, 200);
+  assert.match(await list.text(), /#EXT-X-ENDLIST/);
+});
+
+test('without a media server, asking for a tier says audio is unavailable', async () => {
+  const { host, space } = await liveSpace('Silent', false);
+  const reply = await host.client.get(`/api/v1/spaces/${space.id}/listen`);
+  assert.equal(reply.status, 503);
+  assert.equal(reply.body.error.code, 'media_unavailable');
+});
+
+test('anything else under /hls/ is a 404 in our error shape, never the web app', async () => {
+  for (const url of [`/hls/${'0'.repeat(300)}/live/x/index.m3u8`, '/hls/', '/hls/a/b']) {
+    const reply = await fetch(t.url + url);
+    assert.equal(reply.status, 404, url);
+    assert.equal(((await reply.json()) as ErrorBody).error.code, 'file_not_found');
+  }
+});

@@ -1,0 +1,198 @@
+/**
+ * Test peers that reach the stage the way a browser does: through Salon's
+ * realtime WebSocket (media_publish / media_listen), never the Janus API.
+ */
+import { performance } from 'node:perf_hooks';
+import type { ServerMessage } from '@salon/protocol';
+import type { RealtimeClient } from '../../support/realtime.js';
+import { FRAME_SAMPLES, SAMPLE_RATE, ToneGenerator } from './tone.js';
+import {
+  type AudioSink,
+  type AudioSource,
+  gatheringComplete,
+  type MediaStreamTrack,
+  type PeerConnection,
+  RTCAudioSink,
+  RTCAudioSource,
+  RTCPeerConnection,
+} from './wrtc.js';
+
+let requests = 0;
+
+/** Sends one signaling request and resolves with its answer, or rejects with the error's code. */
+async function ask<T extends ServerMessage['type']>(
+  rt: RealtimeClient,
+  message: Record<string, unknown> & { type: string },
+  answer: T,
+): Promise<Extract<ServerMessage, { type: T }>> {
+  const requestId = `m${++requests}`;
+  const reply = rt.waitFor(
+    (m) =>
+      (m.type === answer || m.type === 'error') && 'request_id' in m && m.request_id === requestId,
+    15_000,
+  );
+  rt.ws.send(JSON.stringify({ ...message, request_id: requestId }));
+  const m = await reply;
+  if (m.type === 'error')
+    throw Object.assign(new Error(`${m.code}: ${m.message}`), { code: m.code });
+  return m as Extract<ServerMessage, { type: T }>;
+}
+
+export class SalonSpeaker {
+  pc!: PeerConnection;
+  private source: AudioSource = new RTCAudioSource();
+  private track: MediaStreamTrack = this.source.createTrack();
+  private readonly tone: ToneGenerator;
+  private readonly pump: NodeJS.Timeout;
+  private readonly startedAt = performance.now();
+  private framesSent = 0;
+  private closed = false;
+
+  /** Publishes a tone to the space's stage; fails with Salon's error code when not allowed. */
+  static async publish(
+    rt: RealtimeClient,
+    spaceId: string,
+    frequency: number,
+  ): Promise<SalonSpeaker> {
+    const speaker = new SalonSpeaker(rt, spaceId, frequency);
+    try {
+      await speaker.negotiate();
+    } catch (error) {
+      await speaker.close();
+      throw error;
+    }
+    return speaker;
+  }
+
+  private constructor(
+    readonly rt: RealtimeClient,
+    readonly spaceId: string,
+    frequency: number,
+  ) {
+    this.tone = new ToneGenerator(frequency);
+    this.pump = setInterval(() => this.sendDueFrames(), 10);
+  }
+
+  /** (Re)negotiates with a fresh peer connection: after a media restart, as a browser would. */
+  async negotiate(): Promise<void> {
+    this.pc?.close();
+    this.pc = new RTCPeerConnection({ iceServers: [] });
+    this.pc.addTrack(this.track);
+    await this.pc.setLocalDescription(await this.pc.createOffer());
+    await gatheringComplete(this.pc);
+    const answer = await ask(
+      this.rt,
+      { type: 'media_publish', space_id: this.spaceId, sdp: this.pc.localDescription!.sdp },
+      'media_answer',
+    );
+    await this.pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
+  }
+
+  async packetsSent(): Promise<number> {
+    let packets = 0;
+    for (const stats of (await this.pc.getStats()).values()) {
+      if (stats['type'] === 'outbound-rtp' && typeof stats['packetsSent'] === 'number')
+        packets += stats['packetsSent'];
+    }
+    return packets;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.pump);
+    this.track.stop();
+    this.pc?.close();
+  }
+
+  private sendDueFrames(): void {
+    const due = Math.floor((performance.now() - this.startedAt) / 10) - this.framesSent;
+    for (let i = 0; i < Math.min(due, 10); i++) {
+      this.source.onData({ samples: this.tone.next(FRAME_SAMPLES), sampleRate: SAMPLE_RATE });
+    }
+    this.framesSent += due;
+  }
+}
+
+interface Frame {
+  at: number;
+  samples: Int16Array;
+}
+
+export class SalonListener {
+  pc!: PeerConnection;
+  sampleRate = SAMPLE_RATE;
+  private readonly frames: Frame[] = [];
+  private sink: AudioSink | undefined;
+  private closed = false;
+
+  static async listen(rt: RealtimeClient, spaceId: string): Promise<SalonListener> {
+    const listener = new SalonListener(rt, spaceId);
+    try {
+      await listener.negotiate();
+    } catch (error) {
+      await listener.close();
+      throw error;
+    }
+    return listener;
+  }
+
+  private constructor(
+    readonly rt: RealtimeClient,
+    readonly spaceId: string,
+  ) {}
+
+  async negotiate(): Promise<void> {
+    this.sink?.stop();
+    this.pc?.close();
+    this.pc = new RTCPeerConnection({ iceServers: [] });
+    const track = new Promise<MediaStreamTrack>((resolve) =>
+      this.pc.addEventListener('track', (e) => resolve(e.track)),
+    );
+    const offer = await ask(
+      this.rt,
+      { type: 'media_listen', space_id: this.spaceId },
+      'media_offer',
+    );
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
+    await this.pc.setLocalDescription(await this.pc.createAnswer());
+    await gatheringComplete(this.pc);
+    await ask(
+      this.rt,
+      { type: 'media_listen_answer', space_id: this.spaceId, sdp: this.pc.localDescription!.sdp },
+      'media_listening',
+    );
+    const sink = new RTCAudioSink(await track);
+    sink.ondata = (data) => {
+      const channels = data.channelCount ?? 1;
+      const mono = new Int16Array(data.samples.length / channels);
+      for (let i = 0; i < mono.length; i++) mono[i] = data.samples[i * channels] ?? 0;
+      this.sampleRate = data.sampleRate;
+      this.frames.push({ at: performance.now(), samples: mono });
+      if (this.frames.length > 1000) this.frames.shift();
+    };
+    this.sink = sink;
+  }
+
+  samplesSince(since: number): Int16Array {
+    const chosen = this.frames.filter((f) => f.at >= since);
+    const out = new Int16Array(chosen.reduce((n, f) => n + f.samples.length, 0));
+    let offset = 0;
+    for (const f of chosen) {
+      out.set(f.samples, offset);
+      offset += f.samples.length;
+    }
+    return out;
+  }
+
+  framesSince(since: number): Frame[] {
+    return this.frames.filter((f) => f.at >= since);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.sink?.stop();
+    this.pc?.close();
+  }
+}

@@ -1,0 +1,247 @@
+import type { ListenTierDto } from '@salon/protocol';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { AudioController, type AudioTarget } from './AudioController';
+import { DEFAULT_FLAGS } from './flags';
+import { MicrophoneError, micProblem } from './microphone';
+import { MediaRequestError } from './signaling';
+
+// The network edges are replaced; the controller's decisions are what is tested.
+const peer = vi.hoisted(() => ({
+  listenOverWebRtc: vi.fn(),
+  publishToStage: vi.fn(),
+}));
+const hls = vi.hoisted(() => ({ playHls: vi.fn() }));
+vi.mock('./peer', () => peer);
+vi.mock('./hls', () => hls);
+
+/** An RTCPeerConnection as far as the controller looks at it. */
+class FakePeer extends EventTarget {
+  connectionState: RTCPeerConnectionState = 'new';
+  close = vi.fn();
+  set(state: RTCPeerConnectionState) {
+    this.connectionState = state;
+    this.dispatchEvent(new Event('connectionstatechange'));
+  }
+}
+
+function fakeElement(autoplay: 'allowed' | 'blocked') {
+  let allowed = autoplay === 'allowed';
+  const element = Object.assign(new EventTarget(), {
+    autoplay: false,
+    volume: 1,
+    srcObject: null as MediaStream | null,
+    play: vi.fn(() =>
+      allowed
+        ? Promise.resolve()
+        : Promise.reject(Object.assign(new Error('blocked'), { name: 'NotAllowedError' })),
+    ),
+    allow: () => {
+      allowed = true;
+    },
+  });
+  return element;
+}
+
+function fakeMic() {
+  const track = Object.assign(new EventTarget(), { enabled: true, stop: vi.fn() });
+  const stream = {
+    getAudioTracks: () => [track],
+    getTracks: () => [track],
+  } as unknown as MediaStream;
+  return { stream, track };
+}
+
+const TIER: ListenTierDto = {
+  tier: 'webrtc',
+  reason: 'free',
+  hls_url: 'http://salon.test/hls/s1/live/token/index.m3u8',
+  hls_expires_at: '2030-01-01T00:00:00.000Z',
+};
+
+function setup(options: { autoplay?: 'allowed' | 'blocked'; tier?: Partial<ListenTierDto> } = {}) {
+  const elements: ReturnType<typeof fakeElement>[] = [];
+  const sent: unknown[] = [];
+  const mic = fakeMic();
+  const openMicrophone = vi.fn(async () => mic.stream);
+  const listenTier = vi.fn(async () => ({ ...TIER, ...options.tier }));
+  const controller = new AudioController({
+    transport: {
+      send: (m) => {
+        sent.push(m);
+        return true;
+      },
+    },
+    listenTier,
+    flags: DEFAULT_FLAGS,
+    openMicrophone,
+    createElement: () => {
+      const element = fakeElement(options.autoplay ?? 'allowed');
+      elements.push(element);
+      return element as unknown as HTMLAudioElement;
+    },
+  });
+  controller.handleConnection('open');
+  return { controller, elements, sent, mic, openMicrophone, listenTier };
+}
+
+const listener: AudioTarget = { spaceId: 's1', live: true, onStage: false, muted: true };
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Makes the next WebRTC negotiation succeed with a peer the test can drive. */
+function webrtcWorks(kind: 'listenOverWebRtc' | 'publishToStage' = 'listenOverWebRtc') {
+  const pc = new FakePeer();
+  peer[kind].mockImplementationOnce(async (o: { onPeer: (pc: unknown) => void }) => {
+    o.onPeer(pc);
+    return {} as MediaStream;
+  });
+  return pc;
+}
+
+beforeEach(() => {
+  vi.clearAllMocks();
+  hls.playHls.mockResolvedValue({ engine: 'hls.js', close: vi.fn() });
+});
+
+describe('AudioController', () => {
+  it('listens over WebRTC when the server offers a seat, and says so once connected', async () => {
+    const { controller } = setup();
+    const pc = webrtcWorks();
+    controller.setTarget(listener);
+    expect(controller.getState().phase).toBe('connecting');
+    await tick();
+    expect(controller.getState()).toMatchObject({ route: 'webrtc', phase: 'connecting' });
+    pc.set('connected');
+    expect(controller.getState()).toMatchObject({ route: 'webrtc', phase: 'playing' });
+  });
+
+  it('shows "tap to listen" when autoplay is blocked, and plays after the tap', async () => {
+    const { controller, elements } = setup({ autoplay: 'blocked' });
+    const pc = webrtcWorks();
+    controller.setTarget(listener);
+    await tick();
+    pc.set('connected');
+    await tick();
+    expect(controller.getState().phase).toBe('blocked');
+    for (const element of elements) element.allow();
+    controller.unlock();
+    await tick();
+    expect(controller.getState().phase).toBe('playing');
+  });
+
+  it('uses HLS when the server assigns it, with the reason, and stays on it', async () => {
+    const { controller, listenTier } = setup({ tier: { tier: 'hls', reason: 'space_full' } });
+    controller.setTarget(listener);
+    await tick();
+    expect(hls.playHls).toHaveBeenCalledWith(expect.anything(), TIER.hls_url, expect.anything());
+    expect(peer.listenOverWebRtc).not.toHaveBeenCalled();
+    expect(controller.getState()).toMatchObject({ route: 'hls', hlsReason: 'space_full' });
+
+    // After a stall it asks for HLS again, even if a WebRTC seat came free meanwhile.
+    controller.handleMessage({ type: 'media_stopped', space_id: 's1', reason: 'not_on_stage' });
+    await tick();
+    expect(listenTier).toHaveBeenLastCalledWith('s1', 'hls');
+    expect(controller.getState()).toMatchObject({ route: 'hls', hlsReason: 'space_full' });
+  });
+
+  it('falls back to HLS when the WebRTC seats went while negotiating', async () => {
+    const { controller } = setup();
+    peer.listenOverWebRtc.mockRejectedValueOnce(
+      new MediaRequestError('webrtc_full_use_hls', 'The seats are taken.'),
+    );
+    controller.setTarget(listener);
+    await tick();
+    await tick();
+    expect(hls.playHls).toHaveBeenCalledWith(expect.anything(), TIER.hls_url, expect.anything());
+    expect(controller.getState()).toMatchObject({ route: 'hls', hlsReason: 'space_full' });
+  });
+
+  it('negotiates again when the server asks, and after the realtime link comes back', async () => {
+    const { controller } = setup();
+    const first = webrtcWorks();
+    controller.setTarget(listener);
+    await tick();
+    first.set('connected');
+    webrtcWorks().set('connected');
+    controller.handleMessage({ type: 'media_restart', space_id: 's1' });
+    await tick();
+    expect(peer.listenOverWebRtc).toHaveBeenCalledTimes(2);
+
+    controller.handleConnection('reconnecting');
+    expect(controller.getState().phase).toBe('reconnecting');
+    webrtcWorks();
+    controller.handleConnection('open');
+    await tick();
+    expect(peer.listenOverWebRtc).toHaveBeenCalledTimes(3);
+  });
+
+  it('publishes a stage member and follows the server mute on the local track', async () => {
+    const { controller, mic, sent } = setup();
+    webrtcWorks('publishToStage');
+    controller.setTarget({ ...listener, onStage: true, muted: true });
+    await tick();
+    await tick();
+    expect(peer.publishToStage).toHaveBeenCalledWith(
+      expect.objectContaining({ spaceId: 's1', track: mic.track }),
+    );
+    expect(mic.track.enabled).toBe(false);
+    expect(controller.getState()).toMatchObject({ route: 'stage', mic: { status: 'muted' } });
+
+    controller.setTarget({ ...listener, onStage: true, muted: false });
+    expect(mic.track.enabled).toBe(true);
+    expect(controller.getState().mic.status).toBe('on');
+
+    // Back to the audience: the microphone is released and the space is heard as a listener.
+    webrtcWorks();
+    controller.setTarget(listener);
+    await tick();
+    expect(mic.track.stop).toHaveBeenCalled();
+    expect(sent).toContainEqual({ type: 'media_unpublish', space_id: 's1' });
+    expect(peer.listenOverWebRtc).toHaveBeenCalled();
+  });
+
+  it('when the microphone is denied, explains it and keeps the space playing; trying again publishes', async () => {
+    const { controller, openMicrophone } = setup();
+    openMicrophone.mockRejectedValueOnce(new MicrophoneError(micProblem('denied')));
+    webrtcWorks();
+    controller.setTarget({ ...listener, onStage: true });
+    await tick();
+    await tick();
+    expect(controller.getState().mic).toMatchObject({
+      status: 'problem',
+      problem: { kind: 'denied' },
+    });
+    expect(peer.listenOverWebRtc).toHaveBeenCalledTimes(1);
+
+    webrtcWorks('publishToStage');
+    controller.retryMicrophone();
+    await tick();
+    await tick();
+    expect(peer.publishToStage).toHaveBeenCalledTimes(1);
+    expect(controller.getState().mic.problem).toBeNull();
+  });
+
+  it('keeps who is speaking, for the current space only', () => {
+    const { controller } = setup();
+    controller.setTarget(listener);
+    controller.handleMessage({ type: 'speaking', space_id: 's1', user_id: 'ada', speaking: true });
+    controller.handleMessage({
+      type: 'speaking',
+      space_id: 'other',
+      user_id: 'bob',
+      speaking: true,
+    });
+    expect([...controller.getState().speaking]).toEqual(['ada']);
+    controller.handleMessage({ type: 'speaking', space_id: 's1', user_id: 'ada', speaking: false });
+    expect(controller.getState().speaking.size).toBe(0);
+  });
+
+  it('stops everything when the space ends', async () => {
+    const { controller } = setup();
+    const pc = webrtcWorks();
+    controller.setTarget(listener);
+    await tick();
+    controller.setTarget({ ...listener, live: false });
+    expect(pc.close).toHaveBeenCalled();
+    expect(controller.getState()).toMatchObject({ phase: 'off', route: null });
+  });
+});

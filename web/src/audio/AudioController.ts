@@ -1,0 +1,624 @@
+/**
+ * The audio of the space you are in. It lives above the routes (in
+ * LiveProvider), so it keeps playing in the mini-player while you browse.
+ *
+ * Inputs come through `set*` / `handle*` methods (what the space says about
+ * you, the realtime connection's state, the server's messages, a tap);
+ * output is one immutable `AudioState`, observed with `subscribe`.
+ *
+ * How you hear a space:
+ * - a listener asks the server for a tier (`GET /spaces/:id/listen`): WebRTC
+ *   (`media_listen`, the low-latency mix) while seats last, HLS beyond them,
+ *   when asked (`?tier=hls`), or when WebRTC is refused or fails;
+ * - a stage member publishes their microphone (`media_publish`) and hears the
+ *   mix of everyone else on the same connection: never their own voice, and
+ *   no second connection. When the server mutes them, the local track is
+ *   disabled too, so nothing leaves the device.
+ * Audio is renegotiated when the server asks (`media_restart`), after the
+ * realtime connection comes back, and when ICE fails.
+ */
+import type { ListenTierDto, ServerMessage } from '@salon/protocol';
+import { WEBRTC_FULL_CODE } from '@salon/protocol';
+import type { ConnectionState } from '../realtime';
+import type { AudioFlags, TierChoice } from './flags';
+import { type HlsPlayback, playHls } from './hls';
+import { type MicProblem, MicrophoneError, micProblem, openMicrophone } from './microphone';
+import { listenOverWebRtc, publishToStage } from './peer';
+import type { AudioProbe } from './probe';
+import { MediaRequestError, MediaSignal, type SignalTransport } from './signaling';
+
+export type AudioPhase =
+  /** Not in a live space. */
+  | 'off'
+  | 'connecting'
+  | 'playing'
+  /** The browser blocked autoplay: a tap on "Tap to listen" starts the sound. */
+  | 'blocked'
+  /** The audio dropped (network, media server): negotiating again. */
+  | 'reconnecting';
+
+/** How the audio reaches you: a WebRTC listener, an HLS listener, or a stage member. */
+export type AudioRoute = 'webrtc' | 'hls' | 'stage';
+
+export type HlsReason = ListenTierDto['reason'] | 'webrtc_failed';
+
+export interface MicState {
+  status: 'off' | 'opening' | 'on' | 'muted' | 'problem';
+  problem: MicProblem | null;
+}
+
+export interface AudioState {
+  spaceId: string | null;
+  phase: AudioPhase;
+  route: AudioRoute | null;
+  /** Why this listener is on HLS (null on WebRTC). */
+  hlsReason: HlsReason | null;
+  mic: MicState;
+  /** Master volume, 0..1: one mixed stream, so there is no per-speaker volume. */
+  volume: number;
+  /** User ids talking now, from the media server's audio levels. */
+  speaking: ReadonlySet<string>;
+  /** The last failure, in words, while retrying. */
+  error: string | null;
+}
+
+/** What the space says about you. */
+export interface AudioTarget {
+  spaceId: string;
+  live: boolean;
+  onStage: boolean;
+  muted: boolean;
+}
+
+export interface AudioControllerOptions {
+  transport: SignalTransport;
+  listenTier: (spaceId: string, tier: TierChoice) => Promise<ListenTierDto>;
+  flags: AudioFlags;
+  /** STUN/TURN for the peer connections; none by default (the media server is reachable). */
+  iceServers?: RTCIceServer[];
+  probe?: AudioProbe | null;
+  createElement?: () => HTMLAudioElement;
+  openMicrophone?: (voiceProcessing: boolean) => Promise<MediaStream>;
+  storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
+}
+
+type Mode = 'listen' | 'stage';
+
+/** Give up on a WebRTC link that has not connected by then. */
+const CONNECT_TIMEOUT_MS = 12_000;
+/** A connection that stays `disconnected` this long is renegotiated. */
+const DISCONNECTED_GRACE_MS = 4_000;
+/** An HLS player that waits for data this long is started again (a new playlist URL). */
+const HLS_STALL_MS = 8_000;
+/** Failed WebRTC listens (never connected) before falling back to HLS. */
+const WEBRTC_ATTEMPTS_BEFORE_HLS = 2;
+const VOLUME_KEY = 'salon.audio.volume';
+
+/** One negotiated way of hearing a space; closing it releases everything it holds. */
+class Link {
+  closed = false;
+  route: AudioRoute | null = null;
+  pc: RTCPeerConnection | null = null;
+  hls: HlsPlayback | null = null;
+  played = false;
+  connected = false;
+  private timers: ReturnType<typeof setTimeout>[] = [];
+
+  constructor(
+    readonly spaceId: string,
+    readonly mode: Mode,
+  ) {}
+
+  later(ms: number, run: () => void): void {
+    this.timers.push(
+      setTimeout(() => {
+        if (!this.closed) run();
+      }, ms),
+    );
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.pc?.close();
+    this.hls?.close();
+  }
+}
+
+const EMPTY_SPEAKING: ReadonlySet<string> = new Set();
+
+export class AudioController {
+  private state: AudioState;
+  private readonly listeners = new Set<() => void>();
+  private readonly signal: MediaSignal;
+  private target: AudioTarget | null = null;
+  private connection: ConnectionState = 'idle';
+  private link: Link | null = null;
+  private mic: MediaStream | null = null;
+  private micOpening: Promise<MediaStream> | null = null;
+  private micProblemNow: MicProblem | null = null;
+  /** Set for the current space once it is heard over HLS (assigned, refused WebRTC, failures). */
+  private hlsFallback: HlsReason | null = null;
+  private failures = 0;
+  private webrtcFailures = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private hadAudio = false;
+  private closed = false;
+  private readonly rtcElement: HTMLAudioElement;
+  private readonly hlsElement: HTMLAudioElement;
+
+  constructor(private readonly o: AudioControllerOptions) {
+    this.signal = new MediaSignal(o.transport);
+    const create = o.createElement ?? (() => new Audio());
+    this.rtcElement = create();
+    this.hlsElement = create();
+    const saved = Number(o.storage?.getItem(VOLUME_KEY) ?? 'NaN');
+    const volume = Number.isFinite(saved) ? Math.min(1, Math.max(0, saved)) : 1;
+    for (const element of [this.rtcElement, this.hlsElement]) {
+      element.autoplay = false;
+      element.volume = volume;
+    }
+    this.hlsElement.addEventListener('playing', () => this.onHlsPlaying());
+    this.hlsElement.addEventListener('waiting', () => this.onHlsStalled());
+    // A live playlist that ends (the packager restarted and closed it) is opened again.
+    this.hlsElement.addEventListener('ended', () => this.onHlsStalled(0));
+    this.state = {
+      spaceId: null,
+      phase: 'off',
+      route: null,
+      hlsReason: null,
+      mic: { status: 'off', problem: null },
+      volume,
+      speaking: EMPTY_SPEAKING,
+      error: null,
+    };
+  }
+
+  getState = (): AudioState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** What the space says about you now; null when you are in no space. */
+  setTarget(target: AudioTarget | null): void {
+    const previous = this.target;
+    this.target = target;
+    if (target?.spaceId !== previous?.spaceId) {
+      this.hlsFallback = null;
+      this.failures = 0;
+      this.webrtcFailures = 0;
+      this.hadAudio = false;
+      this.micProblemNow = null;
+      if (this.retryTimer) clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+      this.set({
+        spaceId: target?.spaceId ?? null,
+        speaking: EMPTY_SPEAKING,
+        error: null,
+        mic: { status: 'off', problem: null },
+      });
+    }
+    if (!target?.onStage || !target.live) this.releaseMicrophone();
+    this.applyMute();
+    this.reconcile();
+  }
+
+  handleConnection(state: ConnectionState): void {
+    const previous = this.connection;
+    this.connection = state;
+    if (state !== 'open' && previous === 'open') {
+      // The server ends a connection's listens and publications with it.
+      this.signal.rejectAll();
+      if (this.link && this.link.route !== 'hls') this.stopLink(false);
+    }
+    this.reconcile();
+  }
+
+  handleMessage(message: ServerMessage): void {
+    if (this.signal.handle(message)) return;
+    const spaceId = this.target?.spaceId;
+    if (!('space_id' in message) || message.space_id !== spaceId) return;
+    switch (message.type) {
+      case 'speaking':
+        this.setSpeaking(message.user_id, message.speaking);
+        return;
+      case 'media_restart':
+        // The media server was replaced: HLS carries on, WebRTC negotiates again.
+        if (this.link?.route !== 'hls') this.restart();
+        return;
+      case 'media_stopped':
+        if (message.reason === 'space_ended' || message.reason === 'removed') this.stopLink(true);
+        else this.restart();
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** A tap (a user gesture): start what autoplay blocked. */
+  unlock(): void {
+    this.o.probe?.resume();
+    const link = this.link;
+    if (!link || link.closed) return;
+    const element = link.route === 'hls' ? this.hlsElement : this.rtcElement;
+    this.play(link, element);
+  }
+
+  setVolume(volume: number): void {
+    const v = Math.min(1, Math.max(0, volume));
+    this.rtcElement.volume = v;
+    this.hlsElement.volume = v;
+    try {
+      this.o.storage?.setItem(VOLUME_KEY, String(v));
+    } catch {
+      // Not remembered; still applied.
+    }
+    this.set({ volume: v });
+  }
+
+  /** After fixing the microphone (permission, device): try it again. */
+  retryMicrophone(): void {
+    this.micProblemNow = null;
+    this.set({ mic: { status: 'off', problem: null } });
+    this.reconcile();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopLink(true);
+    this.releaseMicrophone();
+    this.signal.rejectAll();
+    this.o.probe?.close();
+    this.listeners.clear();
+  }
+
+  /** The link the target calls for: none, a listen, or a publication (unless the microphone failed). */
+  private desired(): { spaceId: string; mode: Mode } | null {
+    const t = this.target;
+    if (!t?.live || this.closed) return null;
+    return { spaceId: t.spaceId, mode: t.onStage && !this.micProblemNow ? 'stage' : 'listen' };
+  }
+
+  private reconcile(): void {
+    const want = this.desired();
+    const link = this.link;
+    if (link && want && link.spaceId === want.spaceId && link.mode === want.mode) return;
+    if (link) this.stopLink(true);
+    if (!want) {
+      this.set({ phase: 'off', route: null, hlsReason: null, error: null });
+      return;
+    }
+    if (this.connection !== 'open') {
+      // Everything but an HLS listen is negotiated on the realtime connection: wait for it.
+      this.set({ phase: this.hadAudio ? 'reconnecting' : 'connecting' });
+      return;
+    }
+    if (this.retryTimer) return;
+    void this.start(new Link(want.spaceId, want.mode));
+  }
+
+  /** Drops the current link and negotiates a new one. */
+  private restart(delayMs = 0): void {
+    if (this.link) this.stopLink(true);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    if (this.desired()) this.set({ phase: this.hadAudio ? 'reconnecting' : 'connecting' });
+    if (delayMs === 0) {
+      this.reconcile();
+      return;
+    }
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.reconcile();
+    }, delayMs);
+  }
+
+  private stopLink(tellServer: boolean): void {
+    const link = this.link;
+    this.link = null;
+    if (!link) return;
+    link.close();
+    if (tellServer && this.connection === 'open') {
+      if (link.route === 'webrtc')
+        this.signal.tell({ type: 'media_stop_listening', space_id: link.spaceId });
+      if (link.mode === 'stage')
+        this.signal.tell({ type: 'media_unpublish', space_id: link.spaceId });
+    }
+    if (link.route !== 'hls') this.rtcElement.srcObject = null;
+    this.o.probe?.detach();
+  }
+
+  private async start(link: Link): Promise<void> {
+    this.link = link;
+    this.set({ phase: this.hadAudio ? 'reconnecting' : 'connecting' });
+    try {
+      if (link.mode === 'stage') await this.startStage(link);
+      else await this.startListening(link);
+    } catch (error) {
+      if (link.closed) return;
+      this.onLinkFailed(link, error);
+    }
+  }
+
+  private async startStage(link: Link): Promise<void> {
+    const mic = await this.microphone();
+    if (link.closed) return;
+    const track = mic.getAudioTracks()[0];
+    if (!track) throw new MicrophoneError(micProblem('missing'));
+    this.applyMute();
+    link.route = 'stage';
+    this.set({ route: 'stage', hlsReason: null });
+    const stream = await publishToStage({
+      spaceId: link.spaceId,
+      signal: this.signal,
+      iceServers: this.o.iceServers ?? [],
+      track,
+      onPeer: (pc) => this.watchPeer(link, pc),
+    });
+    if (link.closed) return;
+    this.attachStream(link, stream);
+  }
+
+  private async startListening(link: Link): Promise<void> {
+    let tier: ListenTierDto | null = null;
+    const ask: TierChoice = this.hlsFallback ? 'hls' : this.o.flags.tier;
+    try {
+      tier = await this.o.listenTier(link.spaceId, ask);
+    } catch (error) {
+      // Without the tier endpoint (or when it fails), WebRTC is still worth a try.
+      if (ask === 'hls' || isFatalSpaceError(error)) throw error;
+    }
+    if (link.closed) return;
+    if (tier?.tier === 'hls' || ask === 'hls') {
+      if (!tier) throw new Error('No HLS address for this space.');
+      await this.startHls(link, tier.hls_url, this.hlsFallback ?? tier.reason);
+      return;
+    }
+    link.route = 'webrtc';
+    this.set({ route: 'webrtc', hlsReason: null });
+    try {
+      const stream = await listenOverWebRtc({
+        spaceId: link.spaceId,
+        signal: this.signal,
+        iceServers: this.o.iceServers ?? [],
+        onPeer: (pc) => this.watchPeer(link, pc),
+      });
+      if (link.closed) return;
+      this.attachStream(link, stream);
+    } catch (error) {
+      if (error instanceof MediaRequestError && error.code === WEBRTC_FULL_CODE && tier) {
+        // The seats went between asking and listening: HLS, with the URL we already have.
+        this.hlsFallback = 'space_full';
+        link.pc?.close();
+        link.pc = null;
+        await this.startHls(link, tier.hls_url, 'space_full');
+        return;
+      }
+      throw error;
+    }
+  }
+
+  private async startHls(link: Link, url: string, reason: HlsReason): Promise<void> {
+    // A listener stays on HLS in this space: jumping to WebRTC after a stall would skip
+    // the seconds HLS is behind, and the seat may be gone again soon.
+    this.hlsFallback ??= reason;
+    link.route = 'hls';
+    this.set({ route: 'hls', hlsReason: reason });
+    const playback = await playHls(this.hlsElement, url, {
+      live: true,
+      onFatal: (failure) => {
+        if (link.closed || this.link !== link) return;
+        this.failures += 1;
+        this.set({
+          error:
+            failure.status === 403
+              ? 'The audio link expired; getting a new one…'
+              : 'The audio stream was interrupted; trying again…',
+        });
+        this.restart(backoff(this.failures));
+      },
+    });
+    if (link.closed) {
+      playback.close();
+      return;
+    }
+    link.hls = playback;
+    this.o.probe?.listenToElement(this.hlsElement);
+    this.play(link, this.hlsElement);
+  }
+
+  private attachStream(link: Link, stream: MediaStream): void {
+    // WebAudio hears a remote WebRTC track only while an element plays it.
+    this.rtcElement.srcObject = stream;
+    this.o.probe?.listenToStream(stream);
+    this.play(link, this.rtcElement);
+    link.later(CONNECT_TIMEOUT_MS, () => {
+      if (!link.connected) this.onLinkFailed(link, new Error('The audio did not connect.'));
+    });
+  }
+
+  private play(link: Link, element: HTMLAudioElement): void {
+    element.play().then(
+      () => {
+        if (link.closed) return;
+        link.played = true;
+        this.updatePhase(link);
+      },
+      (error: unknown) => {
+        if (link.closed) return;
+        const name = (error as { name?: string } | null)?.name;
+        if (name === 'NotAllowedError') this.set({ phase: 'blocked' });
+        // An AbortError means a newer source replaced this one: nothing to do.
+      },
+    );
+  }
+
+  private watchPeer(link: Link, pc: RTCPeerConnection): void {
+    link.pc = pc;
+    pc.addEventListener('connectionstatechange', () => {
+      if (link.closed || this.link !== link) return;
+      switch (pc.connectionState) {
+        case 'connected':
+          link.connected = true;
+          this.updatePhase(link);
+          return;
+        case 'disconnected':
+          // Often a blip that ICE recovers from by itself; renegotiate if it does not.
+          this.set({ phase: 'reconnecting' });
+          link.later(DISCONNECTED_GRACE_MS, () => {
+            if (pc.connectionState !== 'connected') this.onLinkFailed(link, iceError());
+          });
+          return;
+        case 'failed':
+          this.onLinkFailed(link, iceError());
+          return;
+        default:
+          return;
+      }
+    });
+  }
+
+  private onHlsPlaying(): void {
+    const link = this.link;
+    if (link?.route !== 'hls') return;
+    link.connected = true;
+    link.played = true;
+    this.updatePhase(link);
+  }
+
+  private onHlsStalled(graceMs = HLS_STALL_MS): void {
+    const link = this.link;
+    if (link?.route !== 'hls' || !link.connected) return;
+    link.connected = false;
+    this.set({ phase: 'reconnecting' });
+    const stalled = () => {
+      if (this.link === link && !link.connected) {
+        this.failures += 1;
+        this.restart(backoff(this.failures));
+      }
+    };
+    if (graceMs === 0) stalled();
+    else link.later(graceMs, stalled);
+  }
+
+  private updatePhase(link: Link): void {
+    if (this.link !== link) return;
+    if (link.played && link.connected) {
+      this.failures = 0;
+      if (link.route === 'webrtc') this.webrtcFailures = 0;
+      this.hadAudio = true;
+      this.set({ phase: 'playing', error: null });
+    }
+  }
+
+  private onLinkFailed(link: Link, error: unknown): void {
+    if (this.link !== link) return;
+    if (error instanceof MicrophoneError) {
+      this.micProblemNow = error.problem;
+      this.set({ mic: { status: 'problem', problem: error.problem } });
+      // Hear the space while the microphone is being fixed.
+      this.restart();
+      return;
+    }
+    if (isFatalSpaceError(error)) {
+      // The space ended or you were removed: the snapshot says so in a moment.
+      this.stopLink(false);
+      this.set({ phase: 'off', error: null });
+      return;
+    }
+    if (error instanceof MediaRequestError && error.code === WEBRTC_FULL_CODE)
+      this.hlsFallback = 'space_full';
+    if (link.route === 'webrtc' && !link.connected) {
+      this.webrtcFailures += 1;
+      if (this.webrtcFailures >= WEBRTC_ATTEMPTS_BEFORE_HLS) this.hlsFallback = 'webrtc_failed';
+    }
+    this.failures += 1;
+    this.set({ error: describe(error) });
+    this.restart(backoff(this.failures));
+  }
+
+  private async microphone(): Promise<MediaStream> {
+    if (this.mic) return this.mic;
+    this.set({ mic: { status: 'opening', problem: null } });
+    this.micOpening ??= (this.o.openMicrophone ?? openMicrophone)(this.o.flags.voiceProcessing);
+    try {
+      const stream = await this.micOpening;
+      if (!this.target?.onStage) {
+        for (const track of stream.getTracks()) track.stop();
+        throw new Error('Not on the stage any more.');
+      }
+      this.mic = stream;
+      for (const track of stream.getAudioTracks()) {
+        // Unplugged or revoked: say so, and keep listening.
+        track.addEventListener('ended', () => {
+          if (this.mic !== stream) return;
+          this.releaseMicrophone();
+          this.micProblemNow = micProblem('missing');
+          this.set({ mic: { status: 'problem', problem: this.micProblemNow } });
+          this.restart();
+        });
+      }
+      return stream;
+    } finally {
+      this.micOpening = null;
+    }
+  }
+
+  private releaseMicrophone(): void {
+    const mic = this.mic;
+    this.mic = null;
+    if (mic) for (const track of mic.getTracks()) track.stop();
+    if (!this.micProblemNow && this.state.mic.status !== 'off')
+      this.set({ mic: { status: 'off', problem: null } });
+  }
+
+  /** The server's mute, applied to the local track too: a muted member sends nothing. */
+  private applyMute(): void {
+    const track = this.mic?.getAudioTracks()[0];
+    if (!track) return;
+    const muted = this.target?.muted !== false;
+    track.enabled = !muted;
+    const status = muted ? 'muted' : 'on';
+    if (this.state.mic.status !== status) this.set({ mic: { status, problem: null } });
+  }
+
+  private setSpeaking(userId: string, speaking: boolean): void {
+    if (this.state.speaking.has(userId) === speaking) return;
+    const next = new Set(this.state.speaking);
+    if (speaking) next.add(userId);
+    else next.delete(userId);
+    this.set({ speaking: next });
+  }
+
+  private set(patch: Partial<AudioState>): void {
+    let changed = false;
+    for (const key of Object.keys(patch) as (keyof AudioState)[]) {
+      if (patch[key] !== this.state[key]) changed = true;
+    }
+    if (!changed) return;
+    this.state = { ...this.state, ...patch };
+    for (const listener of [...this.listeners]) listener();
+  }
+}
+
+function backoff(failures: number): number {
+  return Math.min(10_000, 500 * 2 ** Math.max(0, failures - 1));
+}
+
+function iceError(): Error {
+  return new Error('The audio connection was lost.');
+}
+
+function isFatalSpaceError(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === 'space_not_live' || code === 'removed_from_space';
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error && error.message) return error.message;
+  return 'The audio connection failed.';
+}

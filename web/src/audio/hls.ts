@@ -1,0 +1,92 @@
+/**
+ * HLS playback on an <audio> element: hls.js wherever Media Source
+ * Extensions exist (it lets us keep live latency low with
+ * `liveSyncDuration`), the browser's own HLS where they do not (iPhone
+ * Safari). hls.js (its light build: audio needs no subtitles or DRM) is
+ * loaded only when needed: most listeners use WebRTC.
+ */
+import type Hls from 'hls.js/light';
+
+export interface HlsPlayback {
+  /** `hls.js`, or `native` for the browser's own player. */
+  engine: 'hls.js' | 'native';
+  close(): void;
+}
+
+export interface HlsPlaybackOptions {
+  /** Live: stay a couple of seconds behind the edge. Replays: play from the start. */
+  live: boolean;
+  /** A fatal error: the playback is over; the caller may start a new one. */
+  onFatal: (error: { status: number | null; details: string }) => void;
+}
+
+/** Seconds behind the live edge hls.js aims for: two 1 s segments. */
+export const LIVE_SYNC_SECONDS = 2;
+
+export async function playHls(
+  element: HTMLAudioElement,
+  url: string,
+  options: HlsPlaybackOptions,
+): Promise<HlsPlayback> {
+  const { default: HlsClass } = await import('hls.js/light');
+  if (HlsClass.isSupported()) return withHlsJs(HlsClass, element, url, options);
+  if (element.canPlayType('application/vnd.apple.mpegurl')) return native(element, url, options);
+  throw new Error('This browser cannot play this audio (no HLS support).');
+}
+
+function withHlsJs(
+  HlsClass: typeof Hls,
+  element: HTMLAudioElement,
+  url: string,
+  options: HlsPlaybackOptions,
+): HlsPlayback {
+  const hls = new HlsClass(
+    options.live
+      ? {
+          liveSyncDuration: LIVE_SYNC_SECONDS,
+          liveMaxLatencyDuration: LIVE_SYNC_SECONDS + 4,
+          maxLiveSyncPlaybackRate: 1.1,
+          backBufferLength: 10,
+          maxBufferLength: 10,
+        }
+      : { backBufferLength: 30 },
+  );
+  let mediaErrors = 0;
+  hls.on(HlsClass.Events.ERROR, (_event, data) => {
+    if (!data.fatal) return;
+    // A decoding hiccup: hls.js can rebuild the media pipeline in place, once or twice.
+    if (data.type === HlsClass.ErrorTypes.MEDIA_ERROR && mediaErrors < 2) {
+      mediaErrors += 1;
+      hls.recoverMediaError();
+      return;
+    }
+    options.onFatal({ status: data.response?.code ?? null, details: String(data.details) });
+  });
+  element.srcObject = null;
+  hls.loadSource(url);
+  hls.attachMedia(element);
+  return {
+    engine: 'hls.js',
+    close() {
+      hls.destroy();
+      element.removeAttribute('src');
+      element.load();
+    },
+  };
+}
+
+function native(element: HTMLAudioElement, url: string, options: HlsPlaybackOptions): HlsPlayback {
+  const onError = () =>
+    options.onFatal({ status: null, details: element.error?.message ?? 'media error' });
+  element.srcObject = null;
+  element.src = url;
+  element.addEventListener('error', onError);
+  return {
+    engine: 'native',
+    close() {
+      element.removeEventListener('error', onError);
+      element.removeAttribute('src');
+      element.load();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { type DependencyList, useCallback, useEffect, useState } from 'react';
+import { errorMessage } from '../api';
+
+export interface AsyncState<T> {
+  data: T | undefined;
+  error: string | null;
+  loading: boolean;
+  reload: () => void;
+  setData: (data: T) => void;
+}
+
+/** Loads once per change of `deps`; a late answer for old deps is dropped. */
+export function useAsync<T>(load: () => Promise<T>, deps: DependencyList): AsyncState<T> {
+  const [data, setData] = useState<T | undefined>(undefined);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [round, setRound] = useState(0);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's deps decide when to load
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    load().then(
+      (value) => {
+        if (!live) return;
+        setData(value);
+        setError(null);
+        setLoading(false);
+      },
+      (err: unknown) => {
+        if (!live) return;
+        setError(errorMessage(err));
+        setLoading(false);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, round]);
+
+  const reload = useCallback(() => setRound((r) => r + 1), []);
+  return { data, error, loading, reload, setData };
+}

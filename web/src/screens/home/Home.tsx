@@ -1,0 +1,166 @@
+import type { SpaceSnapshot } from '@salon/protocol';
+import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { api, errorMessage } from '../../api';
+import { ErrorText } from '../../components/ErrorText';
+import { PostCard } from '../../components/PostCard';
+import { SpaceCard } from '../../components/SpaceCard';
+import { Loading } from '../../components/Spinner';
+import { useAsync } from '../../components/useAsync';
+import { liveSpaces, useLiveHosts } from '../../liveSpaces';
+import { useSession } from '../../session';
+import type { UserDto } from '../../types';
+import { type Bubble, liveBubbles } from './bubbles';
+import { LiveBubbles } from './LiveBubbles';
+
+/** How many live spaces (not hosted by people you follow) are looked into for followed speakers. */
+const STAGE_LOOKUPS = 10;
+
+export function Home() {
+  const { me } = useSession();
+  if (me === undefined) return <Loading />;
+  if (me === null) return <Welcome />;
+  return <Feed me={me} />;
+}
+
+function Feed({ me }: { me: UserDto }) {
+  const bubbles = useAsync(() => loadBubbles(me.id), [me.id]);
+  const timeline = useAsync(() => api.timeline(), [me.id]);
+  const liveHosts = useLiveHosts();
+
+  return (
+    <main className="page">
+      <h1 className="visually-hidden">Home</h1>
+      {bubbles.data ? <LiveBubbles bubbles={bubbles.data} /> : null}
+      <Composer
+        onPosted={(post) =>
+          timeline.data &&
+          timeline.setData({ ...timeline.data, data: [post, ...timeline.data.data] })
+        }
+      />
+      <section aria-label="Timeline" className="feed">
+        {timeline.loading && !timeline.data ? <Loading /> : null}
+        <ErrorText error={timeline.error} />
+        {timeline.data?.data.length === 0 ? (
+          <p className="muted empty">
+            Nothing here yet. Follow people from the <Link to="/spaces">Spaces</Link> tab to see
+            their posts and live spaces.
+          </p>
+        ) : null}
+        {timeline.data?.data.map((post) => (
+          <PostCard key={post.id} post={post} live={liveHosts.has(post.author.id)} />
+        ))}
+      </section>
+    </main>
+  );
+}
+
+async function loadBubbles(meId: string): Promise<Bubble[]> {
+  const [spaces, following] = await Promise.all([liveSpaces(true), followingIds(meId)]);
+  const others = spaces.filter((s) => !following.has(s.host_id)).slice(0, STAGE_LOOKUPS);
+  const stages = new Map<string, SpaceSnapshot['stage']>();
+  await Promise.all(
+    others.map((s) =>
+      api.snapshot(s.id).then(
+        (snapshot) => stages.set(s.id, snapshot.stage),
+        () => undefined,
+      ),
+    ),
+  );
+  return liveBubbles(spaces, following, stages);
+}
+
+async function followingIds(userId: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  let cursor: string | undefined;
+  for (let page = 0; page < 5; page++) {
+    const result = await api.following(userId, cursor);
+    for (const u of result.data) ids.add(u.id);
+    if (!result.next_cursor) break;
+    cursor = result.next_cursor;
+  }
+  return ids;
+}
+
+function Composer({
+  onPosted,
+}: {
+  onPosted: (post: Awaited<ReturnType<typeof api.createPost>>) => void;
+}) {
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const length = [...text].length;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!text.trim() || length > 280) return;
+    setBusy(true);
+    setError(null);
+    try {
+      onPosted(await api.createPost(text.trim()));
+      setText('');
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="composer" onSubmit={submit}>
+      <label htmlFor="composer-text" className="visually-hidden">
+        Write a post
+      </label>
+      <textarea
+        id="composer-text"
+        placeholder="What's happening?"
+        rows={2}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+      />
+      <div className="composer-foot">
+        <span className={length > 280 ? 'field-error' : 'muted'} aria-live="polite">
+          {length}/280
+        </span>
+        <button type="submit" className="primary" disabled={busy || !text.trim() || length > 280}>
+          Post
+        </button>
+      </div>
+      <ErrorText error={error} />
+    </form>
+  );
+}
+
+function Welcome() {
+  const spaces = useAsync(() => liveSpaces(true), []);
+  return (
+    <main className="page">
+      <section className="hero">
+        <h1>Salon</h1>
+        <p>
+          Live audio spaces: a few people talk on stage, everyone else listens, reacts and asks to
+          speak.
+        </p>
+        <p className="row">
+          <Link className="button primary" to="/signup">
+            Create an account
+          </Link>
+          <Link className="button" to="/signin">
+            Sign in
+          </Link>
+        </p>
+        <p className="muted">You can listen to any space without an account.</p>
+      </section>
+      <section aria-labelledby="welcome-live">
+        <h2 id="welcome-live">Live now</h2>
+        {spaces.data?.length === 0 ? <p className="muted">No live spaces right now.</p> : null}
+        <div className="space-grid">
+          {spaces.data?.map((s) => (
+            <SpaceCard key={s.id} space={s} />
+          ))}
+        </div>
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,109 @@
+import { REACTION_EMOJI, type ReactionEmoji } from '@salon/protocol';
+import { useEffect, useRef, useState } from 'react';
+import { floatingEmoji, type ReactionBatch } from '../../spaceStore';
+
+const NAMES: Record<ReactionEmoji, string> = {
+  '💯': 'Hundred points',
+  '✋': 'Raised hand',
+  '✊': 'Raised fist',
+  '✌️': 'Victory hand',
+  '👋': 'Waving hand',
+  '😂': 'Laughing',
+  '❤️': 'Heart',
+  '👍': 'Thumbs up',
+};
+
+export function ReactionBar({
+  onReact,
+  disabled,
+}: {
+  onReact: (emoji: ReactionEmoji) => void;
+  disabled?: boolean;
+}) {
+  return (
+    <fieldset className="reaction-bar plain">
+      <legend className="visually-hidden">React</legend>
+      {REACTION_EMOJI.map((emoji) => (
+        <button
+          key={emoji}
+          type="button"
+          className="reaction"
+          disabled={disabled}
+          aria-label={`React: ${NAMES[emoji]}`}
+          onClick={() => onReact(emoji)}
+        >
+          {emoji}
+        </button>
+      ))}
+    </fieldset>
+  );
+}
+
+interface Floater {
+  id: number;
+  emoji: ReactionEmoji;
+  left: number;
+  delay: number;
+}
+
+const FLOAT_MS = 2600;
+const MAX_ON_SCREEN = 40;
+
+/** Emoji of everyone's reactions, rising over the stage; a summary goes to screen readers. */
+export function FloatingReactions({
+  source,
+}: {
+  source: (listener: (batch: ReactionBatch) => void) => () => void;
+}) {
+  const [floaters, setFloaters] = useState<Floater[]>([]);
+  const [summary, setSummary] = useState('');
+  const next = useRef(0);
+
+  useEffect(() => {
+    const timers = new Set<ReturnType<typeof setTimeout>>();
+    const off = source(({ counts, windowMs }) => {
+      const emoji = floatingEmoji(counts);
+      const added = emoji.map((e) => ({
+        id: next.current++,
+        emoji: e,
+        left: 5 + Math.random() * 85,
+        delay: Math.random() * Math.min(windowMs, 400),
+      }));
+      setFloaters((list) => [...list, ...added].slice(-MAX_ON_SCREEN));
+      setSummary(
+        Object.entries(counts)
+          .map(([e, n]) => `${n} ${NAMES[e as ReactionEmoji] ?? e}`)
+          .join(', '),
+      );
+      const ids = new Set(added.map((f) => f.id));
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        setFloaters((list) => list.filter((f) => !ids.has(f.id)));
+      }, FLOAT_MS + 500);
+      timers.add(timer);
+    });
+    return () => {
+      off();
+      for (const t of timers) clearTimeout(t);
+    };
+  }, [source]);
+
+  return (
+    <div className="floating-reactions" aria-hidden={floaters.length === 0}>
+      {floaters.map((f) => (
+        <span
+          key={f.id}
+          className="floater"
+          data-emoji={f.emoji}
+          aria-hidden="true"
+          style={{ left: `${f.left}%`, animationDelay: `${f.delay}ms` }}
+        >
+          {f.emoji}
+        </span>
+      ))}
+      <span className="visually-hidden" aria-live="polite">
+        {summary ? `Reactions: ${summary}` : ''}
+      </span>
+    </div>
+  );
+}

@@ -4,7 +4,6 @@
  * keeps what it decodes. Both negotiate through our typed Janus client, the
  * way the Salon server will for browsers.
  */
-import { performance } from 'node:perf_hooks';
 import {
   AudioBridge,
   type ParticipantId,
@@ -12,7 +11,8 @@ import {
 } from '../../../src/media/janus/audiobridge.js';
 import type { JanusSession } from '../../../src/media/janus/session.js';
 import { type MountpointId, Streaming } from '../../../src/media/janus/streaming.js';
-import { FRAME_SAMPLES, SAMPLE_RATE, ToneGenerator } from './tone.js';
+import { AudioLog, type ReceivedFrame, TonePump } from './audio-log.js';
+import { ToneGenerator } from './tone.js';
 import {
   type AudioSink,
   type AudioSource,
@@ -24,9 +24,6 @@ import {
   RTCAudioSource,
   RTCPeerConnection,
 } from './wrtc.js';
-
-/** A cap on catch-up after an event-loop stall, so the encoder never gets a flood. */
-const MAX_FRAMES_PER_TICK = 10;
 
 export class Speaker {
   /** Joins `room` as participant `id` and publishes a tone of `frequency` Hz. */
@@ -58,9 +55,7 @@ export class Speaker {
   readonly pc: PeerConnection = new RTCPeerConnection({ iceServers: [] });
   private readonly source: AudioSource = new RTCAudioSource();
   private readonly track: MediaStreamTrack = this.source.createTrack();
-  private readonly pump: NodeJS.Timeout;
-  private readonly startedAt = performance.now();
-  private framesSent = 0;
+  private readonly pump: TonePump;
   private closed = false;
 
   private constructor(
@@ -68,8 +63,7 @@ export class Speaker {
     readonly id: ParticipantId,
     readonly tone: ToneGenerator,
   ) {
-    // Frames are due by the wall clock, not by tick count: timers run late under load.
-    this.pump = setInterval(() => this.sendDueFrames(), 10);
+    this.pump = new TonePump(this.source, tone);
   }
 
   /** Changes what the speaker's "microphone" plays from the next frame on. */
@@ -94,30 +88,12 @@ export class Speaker {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearInterval(this.pump);
+    this.pump.stop();
     this.track.stop();
     this.pc.close();
     await this.bridge.close();
   }
-
-  private sendDueFrames(): void {
-    const due = Math.floor((performance.now() - this.startedAt) / 10) - this.framesSent;
-    const frames = Math.min(due, MAX_FRAMES_PER_TICK);
-    for (let i = 0; i < frames; i++) {
-      this.source.onData({ samples: this.tone.next(FRAME_SAMPLES), sampleRate: SAMPLE_RATE });
-    }
-    this.framesSent += due;
-  }
 }
-
-interface ReceivedFrame {
-  /** performance.now() when the sink delivered it. */
-  at: number;
-  samples: Int16Array;
-}
-
-/** About 10 s of 10 ms frames. */
-const KEPT_FRAMES = 1_000;
 
 export class Listener {
   /** Watches a Streaming mountpoint and starts collecting decoded audio. */
@@ -146,28 +122,24 @@ export class Listener {
   }
 
   readonly pc: PeerConnection = new RTCPeerConnection({ iceServers: [] });
-  sampleRate = SAMPLE_RATE;
-  private readonly frames: ReceivedFrame[] = [];
+  readonly log = new AudioLog();
   private sink: AudioSink | undefined;
   private closed = false;
 
   private constructor(readonly streaming: Streaming) {}
 
+  get sampleRate(): number {
+    return this.log.sampleRate;
+  }
+
   /** Mono samples of frames delivered after `since` (performance.now() time). */
   samplesSince(since: number): Int16Array {
-    const chosen = this.frames.filter((frame) => frame.at >= since);
-    const out = new Int16Array(chosen.reduce((sum, frame) => sum + frame.samples.length, 0));
-    let offset = 0;
-    for (const frame of chosen) {
-      out.set(frame.samples, offset);
-      offset += frame.samples.length;
-    }
-    return out;
+    return this.log.samplesSince(since);
   }
 
   /** Frames delivered after `since`, each with its arrival time. */
   framesSince(since: number): ReceivedFrame[] {
-    return this.frames.filter((frame) => frame.at >= since);
+    return this.log.framesSince(since);
   }
 
   /** Idempotent. */
@@ -181,16 +153,7 @@ export class Listener {
 
   private listen(track: MediaStreamTrack): void {
     const sink = new RTCAudioSink(track);
-    sink.ondata = (data) => {
-      const channels = data.channelCount ?? 1;
-      const frames = data.samples.length / channels;
-      // The buffer belongs to libwebrtc and is reused: copy channel 0 out.
-      const mono = new Int16Array(frames);
-      for (let i = 0; i < frames; i++) mono[i] = data.samples[i * channels] ?? 0;
-      this.sampleRate = data.sampleRate;
-      this.frames.push({ at: performance.now(), samples: mono });
-      if (this.frames.length > KEPT_FRAMES) this.frames.shift();
-    };
+    sink.ondata = (data) => this.log.record(data);
     this.sink = sink;
   }
 }

@@ -2,10 +2,10 @@
  * Test peers that reach the stage the way a browser does: through Salon's
  * realtime WebSocket (media_publish / media_listen), never the Janus API.
  */
-import { performance } from 'node:perf_hooks';
 import type { ServerMessage } from '@salon/protocol';
 import type { RealtimeClient } from '../../support/realtime.js';
-import { FRAME_SAMPLES, SAMPLE_RATE, ToneGenerator } from './tone.js';
+import { AudioLog, type ReceivedFrame, TonePump } from './audio-log.js';
+import { ToneGenerator } from './tone.js';
 import {
   type AudioSink,
   type AudioSource,
@@ -42,10 +42,7 @@ export class SalonSpeaker {
   pc!: PeerConnection;
   private source: AudioSource = new RTCAudioSource();
   private track: MediaStreamTrack = this.source.createTrack();
-  private readonly tone: ToneGenerator;
-  private readonly pump: NodeJS.Timeout;
-  private readonly startedAt = performance.now();
-  private framesSent = 0;
+  private readonly pump: TonePump;
   private closed = false;
 
   /** Publishes a tone to the space's stage; fails with Salon's error code when not allowed. */
@@ -69,8 +66,7 @@ export class SalonSpeaker {
     readonly spaceId: string,
     frequency: number,
   ) {
-    this.tone = new ToneGenerator(frequency);
-    this.pump = setInterval(() => this.sendDueFrames(), 10);
+    this.pump = new TonePump(this.source, new ToneGenerator(frequency));
   }
 
   /** (Re)negotiates with a fresh peer connection: after a media restart, as a browser would. */
@@ -100,29 +96,15 @@ export class SalonSpeaker {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearInterval(this.pump);
+    this.pump.stop();
     this.track.stop();
     this.pc?.close();
   }
-
-  private sendDueFrames(): void {
-    const due = Math.floor((performance.now() - this.startedAt) / 10) - this.framesSent;
-    for (let i = 0; i < Math.min(due, 10); i++) {
-      this.source.onData({ samples: this.tone.next(FRAME_SAMPLES), sampleRate: SAMPLE_RATE });
-    }
-    this.framesSent += due;
-  }
-}
-
-interface Frame {
-  at: number;
-  samples: Int16Array;
 }
 
 export class SalonListener {
   pc!: PeerConnection;
-  sampleRate = SAMPLE_RATE;
-  private readonly frames: Frame[] = [];
+  readonly log = new AudioLog();
   private sink: AudioSink | undefined;
   private closed = false;
 
@@ -163,30 +145,20 @@ export class SalonListener {
       'media_listening',
     );
     const sink = new RTCAudioSink(await track);
-    sink.ondata = (data) => {
-      const channels = data.channelCount ?? 1;
-      const mono = new Int16Array(data.samples.length / channels);
-      for (let i = 0; i < mono.length; i++) mono[i] = data.samples[i * channels] ?? 0;
-      this.sampleRate = data.sampleRate;
-      this.frames.push({ at: performance.now(), samples: mono });
-      if (this.frames.length > 1000) this.frames.shift();
-    };
+    sink.ondata = (data) => this.log.record(data);
     this.sink = sink;
   }
 
-  samplesSince(since: number): Int16Array {
-    const chosen = this.frames.filter((f) => f.at >= since);
-    const out = new Int16Array(chosen.reduce((n, f) => n + f.samples.length, 0));
-    let offset = 0;
-    for (const f of chosen) {
-      out.set(f.samples, offset);
-      offset += f.samples.length;
-    }
-    return out;
+  get sampleRate(): number {
+    return this.log.sampleRate;
   }
 
-  framesSince(since: number): Frame[] {
-    return this.frames.filter((f) => f.at >= since);
+  samplesSince(since: number): Int16Array {
+    return this.log.samplesSince(since);
+  }
+
+  framesSince(since: number): ReceivedFrame[] {
+    return this.log.framesSince(since);
   }
 
   async close(): Promise<void> {

@@ -82,3 +82,8 @@ test('values are quoted, and control characters are refused rather than mangled'
   assert.match(core, /api_secret = "a\\"b\\\\c"/);
   assert.throws(() => renderJanusConfig({ ...base, apiSecret: 'a\nb' }), /control character/);
 });
+
+test('handles share a few event loops instead of a thread each', () => {
+  assert.match(file(base, 'janus.jcfg'), /event_loops = [1-9]\d*/);
+  assert.match(file({ ...base, eventLoops: 3 }, 'janus.jcfg'), /event_loops = 3/);
+});

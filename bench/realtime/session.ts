@@ -49,6 +49,10 @@ export async function withSession<T>(
     PORT: '0',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
+    // The control plane alone: the space's media (Janus mixing, the ffmpeg HLS
+    // packager) would otherwise run pinned to the server's core, next to what
+    // is measured, while the bare server has none. bench/media measures media.
+    MEDIA: 'off',
     RATE_LIMIT_AUTH_PER_MINUTE: '1000000',
     RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
   };

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { GuestTokens } from './accounts/guests.js';
@@ -21,6 +22,7 @@ import { WebPush } from './notifications/webpush/service.js';
 import { VapidKeys } from './notifications/webpush/vapid.js';
 import { Metrics } from './observability/metrics.js';
 import { type Bus, MemoryBus, RedisBus } from './realtime/bus.js';
+import { RedisPresence } from './realtime/directory.js';
 import { RealtimeGateway } from './realtime/gateway.js';
 import { JobScheduler } from './scheduler/jobs.js';
 import { SpaceSchedule } from './scheduler/space-schedule.js';
@@ -30,6 +32,7 @@ import { SocialService } from './social/service.js';
 import { SpaceService } from './spaces/service.js';
 import { SpaceSharing } from './spaces/sharing.js';
 import { type Clock, systemClock } from './util/clock.js';
+import { randomToken } from './util/ids.js';
 
 export interface SalonServer {
   readonly app: FastifyInstance;
@@ -71,6 +74,8 @@ export async function createServer(
       redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
     });
   const clock = options.clock ?? systemClock;
+  // Names this process among several nodes (jobs claimed, presence reported).
+  const nodeId = options.nodeId ?? `${hostname()}:${process.pid}:${randomToken(4)}`;
   const storage: Storage = await openStorage(config.database, options.storage);
   let shuttingDown = false;
   let stopping: Promise<void> | null = null;
@@ -85,6 +90,12 @@ export async function createServer(
     const social = new SocialService(storage, clock);
     pushNotificationsLive(social, bus, logger);
     const spaces = new SpaceService(storage, clock, config, social, bus);
+    // Several nodes share one Redis: presence counts and lists are the cluster's.
+    const directory = config.redisUrl
+      ? new RedisPresence(config.redisUrl, nodeId, (error) =>
+          logger.warn({ err: error }, 'presence directory unavailable'),
+        )
+      : null;
     const realtime = new RealtimeGateway({
       accounts,
       spaces,
@@ -93,11 +104,12 @@ export async function createServer(
       clock,
       logger,
       ...(options.windowMs ? { windowMs: options.windowMs } : {}),
+      ...(directory ? { directory } : {}),
     });
     const listenersNow = (spaceId: string) => realtime.counts(spaceId)?.now_total ?? 0;
     const scheduler = new JobScheduler(storage, clock, logger, {
       pollMs: config.schedulerPollMs,
-      ...(options.nodeId ? { nodeId: options.nodeId } : {}),
+      nodeId,
     });
     const notificationPreferences = new NotificationPreferences(storage);
     const webPush = new WebPush(

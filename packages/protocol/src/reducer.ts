@@ -55,6 +55,7 @@ export function applyEvent(s: SpaceSnapshot, event: SpaceEventPayload): SpaceSna
           description: event.description,
           topics: event.topics,
           language: event.language,
+          scheduled_start: event.scheduled_start,
         },
       };
     case 'state_changed': {

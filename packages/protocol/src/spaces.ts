@@ -224,6 +224,8 @@ export type SpaceEventPayload =
       description: string;
       topics: string[];
       language: string;
+      /** When a scheduled space is due to start (moved by its host), null once irrelevant. */
+      scheduled_start: IsoDateTime | null;
     }
   | {
       type: 'state_changed';

@@ -19,8 +19,11 @@ import { type SpaceService, spaceChannel } from '../spaces/service.js';
 import type { Clock } from '../util/clock.js';
 import { ID_PATTERN } from '../util/ids.js';
 import type { Bus } from './bus.js';
-import { type PresenceMember, SpacePresence } from './presence.js';
-import { canonicalEmoji, ReactionLimiter, ReactionWindow } from './reactions.js';
+import type { PresenceDirectory } from './directory.js';
+import type { FanoutTarget } from './fanout.js';
+import { LocalSpace } from './local-space.js';
+import type { PresenceMember, SpacePresence } from './presence.js';
+import { canonicalEmoji, ReactionLimiter } from './reactions.js';
 
 export const REALTIME_PATH = '/api/v1/realtime';
 const SNAPSHOT_LISTENERS = 50;
@@ -53,25 +56,12 @@ export interface GatewayExtension {
 
 interface Connection extends RealtimeConnection {
   ws: WebSocket;
+  /** How the space fan-out writes to this connection. */
+  target: FanoutTarget;
   viewer: Viewer;
   device: string | null;
   spaces: Map<string, PresenceMember>;
   alive: boolean;
-}
-
-/** A space as this node sees it: its local subscribers and what changed in the current window. */
-class LocalSpace {
-  readonly subscribers = new Set<Connection>();
-  readonly presence = new SpacePresence();
-  readonly reactions = new ReactionWindow();
-  totalUnique: number | null = null;
-  joined: ListenerDto[] = [];
-  left: string[] = [];
-  newIdentities: string[] = [];
-  countsDirty = false;
-  /** When counts and listener changes were last sent. */
-  presenceSentAt = Number.NEGATIVE_INFINITY;
-  constructor(readonly unsubscribe: () => void) {}
 }
 
 export interface GatewayOptions {
@@ -83,7 +73,12 @@ export interface GatewayOptions {
   logger: FastifyBaseLogger;
   /** Aggregation window for reactions, counts and listener lists. */
   windowMs?: number;
+  /** Presence shared by several nodes (Redis); without it, this node's presence is the whole. Closed with the gateway. */
+  directory?: PresenceDirectory;
 }
+
+/** How often a node rewrites its whole presence in the directory (it expires without it). */
+const PRESENCE_REFRESH_MS = 10_000;
 
 /**
  * The realtime WebSocket: one connection per client, subscriptions to
@@ -94,12 +89,13 @@ export interface GatewayOptions {
  */
 export class RealtimeGateway {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
-  private readonly spacesById = new Map<string, LocalSpace>();
+  private readonly spacesById = new Map<string, LocalSpace<Connection>>();
   private readonly connections = new Set<Connection>();
   private readonly limiter = new ReactionLimiter();
   private readonly windowMs: number;
   private readonly flushTimer: NodeJS.Timeout;
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly presenceRefresh: NodeJS.Timeout | null;
   private closed = false;
   private nextConnectionId = 1;
   private readonly extensions = new Map<string, GatewayExtension>();
@@ -110,6 +106,9 @@ export class RealtimeGateway {
     this.windowMs = o.windowMs ?? 250;
     this.flushTimer = setInterval(() => this.flush(), this.windowMs);
     this.heartbeat = setInterval(() => this.ping(), 30_000);
+    this.presenceRefresh = o.directory
+      ? setInterval(() => this.refreshDirectory(), PRESENCE_REFRESH_MS)
+      : null;
   }
 
   extend(extension: GatewayExtension): void {
@@ -131,7 +130,7 @@ export class RealtimeGateway {
           }
           this.wss.handleUpgrade(request, socket, head, (ws) => {
             const device = cookie(request, DEVICE_COOKIE);
-            this.accept(ws, viewer, isDeviceId(device) ? device : null);
+            this.accept(ws, socket, viewer, isDeviceId(device) ? device : null);
           });
         },
         () => socket.end('HTTP/1.1 403 Forbidden\r\nconnection: close\r\n\r\n'),
@@ -153,10 +152,23 @@ export class RealtimeGateway {
     return url.searchParams.has('token') || header ? null : { kind: 'anonymous' };
   }
 
-  private accept(ws: WebSocket, viewer: Viewer, device: string | null): void {
+  private accept(ws: WebSocket, socket: Duplex, viewer: Viewer, device: string | null): void {
     const conn: Connection = {
       id: this.nextConnectionId++,
       ws,
+      // The socket under the WebSocket: corking it makes one delivery of
+      // several messages one write.
+      target: {
+        get open() {
+          return ws.readyState === WebSocket.OPEN;
+        },
+        get buffered() {
+          return ws.bufferedAmount;
+        },
+        write: (data) => ws.send(data, { binary: false }),
+        cork: () => socket.cork(),
+        uncork: () => socket.uncork(),
+      },
       viewer,
       device,
       spaces: new Map(),
@@ -285,17 +297,18 @@ export class RealtimeGateway {
       const member = memberOf(conn.viewer, incognito, this.o.clock.now());
       if (member) {
         conn.spaces.set(spaceId, member);
-        space.subscribers.add(conn);
+        space.subscribers.set(conn, space.fanout.add(conn.target));
         const change = space.presence.add(member);
         if (change.kind === 'joined') {
           if (change.first) space.newIdentities.push(member.key);
           if (change.listed) space.joined.push(change.listed);
           space.countsDirty = true;
+          this.report(spaceId, space, member.key);
         }
       } else {
         // Anonymous viewers may watch a space that is not live; they are not present in it.
         conn.spaces.set(spaceId, { key: '', listed: null });
-        space.subscribers.add(conn);
+        space.subscribers.set(conn, space.fanout.add(conn.target));
       }
     }
     space.totalUnique ??= await this.o.spaces.totalListeners(spaceId);
@@ -305,11 +318,19 @@ export class RealtimeGateway {
       space_id: spaceId,
       snapshot: {
         ...base,
-        listeners: { data: space.presence.listed(SNAPSHOT_LISTENERS), next_cursor: null },
-        counts: space.presence.counts(space.totalUnique + space.newIdentities.length),
+        listeners: { data: space.listed(SNAPSHOT_LISTENERS), next_cursor: null },
+        counts: space.counts(
+          space.totalUnique + space.newIdentities.length,
+          conn.spaces.get(spaceId),
+        ),
       },
       ...(requestId ? { request_id: requestId } : {}),
     });
+    // Speaking indicators are events of the media plane, not state of the
+    // snapshot: a late joiner sees who is talking now, not at the next change.
+    for (const userId of space.speaking) {
+      this.send(conn, { type: 'speaking', space_id: spaceId, user_id: userId, speaking: true });
+    }
   }
 
   private async react(conn: Connection, spaceId: string, raw: string): Promise<void> {
@@ -356,13 +377,13 @@ export class RealtimeGateway {
     this.local(spaceId).reactions.add(emoji);
   }
 
-  private local(spaceId: string): LocalSpace {
+  private local(spaceId: string): LocalSpace<Connection> {
     let space = this.spacesById.get(spaceId);
     if (!space) {
       const unsubscribe = this.o.bus.subscribe(spaceChannel(spaceId), (message) =>
         this.onBus(spaceId, message),
       );
-      space = new LocalSpace(unsubscribe);
+      space = new LocalSpace<Connection>(unsubscribe, SLOW_CLIENT_BYTES);
       this.spacesById.set(spaceId, space);
     }
     return space;
@@ -374,12 +395,15 @@ export class RealtimeGateway {
     conn.spaces.delete(spaceId);
     const space = this.spacesById.get(spaceId);
     if (!space) return;
+    const slot = space.subscribers.get(conn);
+    if (slot) space.fanout.remove(slot);
     space.subscribers.delete(conn);
     if (member.key) {
       const change = space.presence.remove(member);
       if (change.kind === 'left') {
         if (change.listed) space.left.push(change.listed.user_id);
         space.countsDirty = true;
+        this.report(spaceId, space, member.key);
       }
     }
   }
@@ -393,22 +417,32 @@ export class RealtimeGateway {
       this.o.spaces.invalidate(spaceId, message.version);
       this.broadcast(space, text, true);
       for (const event of message.events) {
-        if (event.type === 'participant_removed') this.expel(spaceId, space, event.participant);
+        if (event.type === 'participant_removed') {
+          space.speaking.delete(event.participant.id);
+          this.expel(spaceId, space, event.participant);
+        }
+        if (event.type === 'stage_changed' && event.change.kind === 'left')
+          space.speaking.delete(event.change.user_id);
       }
       return;
+    }
+    if (text.startsWith('{"type":"speaking"')) {
+      const message = JSON.parse(text) as Extract<ServerMessage, { type: 'speaking' }>;
+      if (message.speaking) space.speaking.add(message.user_id);
+      else space.speaking.delete(message.user_id);
     }
     this.broadcast(space, text, false);
   }
 
   /** A removed person's connections leave the space; the browsers they used are banned from it. */
-  private expel(spaceId: string, space: LocalSpace, who: Participant): void {
+  private expel(spaceId: string, space: LocalSpace<Connection>, who: Participant): void {
     const devices: string[] = [];
     const text = JSON.stringify({
       type: 'removed_from_space',
       space_id: spaceId,
       message: 'You were removed from this space.',
     } satisfies ServerMessage);
-    for (const conn of [...space.subscribers]) {
+    for (const [conn, slot] of [...space.subscribers]) {
       const v = conn.viewer;
       const match =
         who.kind === 'user'
@@ -416,6 +450,8 @@ export class RealtimeGateway {
           : v.kind === 'guest' && v.guestId === who.id;
       if (!match) continue;
       if (conn.device) devices.push(conn.device);
+      // They see the event that removed them, then the notice.
+      space.fanout.catchUp(slot);
       this.leave(conn, spaceId);
       if (conn.ws.readyState === WebSocket.OPEN) conn.ws.send(text);
     }
@@ -428,12 +464,8 @@ export class RealtimeGateway {
     tracked.finally(() => this.pending.delete(tracked));
   }
 
-  private broadcast(space: LocalSpace, text: string, essential: boolean): void {
-    for (const conn of space.subscribers) {
-      if (conn.ws.readyState !== WebSocket.OPEN) continue;
-      if (!essential && conn.ws.bufferedAmount > SLOW_CLIENT_BYTES) continue;
-      conn.ws.send(text);
-    }
+  private broadcast(space: LocalSpace<Connection>, text: string, essential: boolean): void {
+    space.fanout.publish(text, essential);
   }
 
   private send(conn: Connection, message: ServerMessage): void {
@@ -465,7 +497,22 @@ export class RealtimeGateway {
       // Wall time, not the injectable clock: this is pacing, not a domain date.
       const now = performance.now();
       const presenceDue = now - space.presenceSentAt >= presenceIntervalMs(space.subscribers.size);
-      if (presenceDue && (space.joined.length > 0 || space.left.length > 0 || space.countsDirty)) {
+      if (this.o.directory) {
+        // Several nodes: what everyone sees is read from the directory, and sent when it changed.
+        if (presenceDue && !space.refreshing && space.subscribers.size > 0) {
+          space.presenceSentAt = now;
+          space.refreshing = true;
+          this.track(
+            this.readCluster(spaceId, space).finally(() => {
+              space.refreshing = false;
+            }),
+            'reading presence failed',
+          );
+        }
+      } else if (
+        presenceDue &&
+        (space.joined.length > 0 || space.left.length > 0 || space.countsDirty)
+      ) {
         space.presenceSentAt = now;
         if (space.joined.length > 0 || space.left.length > 0) {
           const message: ServerMessage = {
@@ -510,14 +557,81 @@ export class RealtimeGateway {
     this.limiter.sweep(this.o.clock.now());
   }
 
-  /** Listed listeners of a space on this node (for the HTTP listeners page). */
+  /** Tells the directory how this node now holds one person (joined, left, listing changed). */
+  private report(spaceId: string, space: LocalSpace<Connection>, key: string): void {
+    const directory = this.o.directory;
+    if (!directory) return;
+    if (space.presence.has(key)) directory.set(spaceId, key, space.presence.listingOf(key));
+    else directory.remove(spaceId, key);
+  }
+
+  /** Rewrites this node's whole presence (it expires otherwise; it heals a Redis restart). */
+  private refreshDirectory(): void {
+    const directory = this.o.directory!;
+    for (const [spaceId, space] of this.spacesById) {
+      this.track(
+        directory.refresh(spaceId, space.presence.entries()),
+        'refreshing presence failed',
+      );
+    }
+  }
+
+  /** Reads everyone's presence and sends listeners and counts to this node's subscribers if they changed. */
+  private async readCluster(spaceId: string, space: LocalSpace<Connection>): Promise<void> {
+    const { joined, left, countsChanged } = space.adoptCluster(
+      await this.o.directory!.everyone(spaceId),
+    );
+    if (joined.length > 0 || left.length > 0) {
+      const message: ServerMessage = { type: 'listeners', space_id: spaceId, joined, left };
+      this.broadcast(space, JSON.stringify(message), false);
+    }
+    if (countsChanged) {
+      const message: ServerMessage = {
+        type: 'counts',
+        space_id: spaceId,
+        counts: space.counts(space.totalUnique ?? 0),
+      };
+      this.broadcast(space, JSON.stringify(message), false);
+    }
+  }
+
+  /** Listed listeners of a space (for the HTTP listeners page), as last known here. */
   listeners(spaceId: string, limit: number): ListenerDto[] {
-    return this.spacesById.get(spaceId)?.presence.listed(limit) ?? [];
+    const space = this.spacesById.get(spaceId);
+    return space ? space.listed(limit) : [];
   }
 
   counts(spaceId: string) {
     const space = this.spacesById.get(spaceId);
-    return space ? space.presence.counts(space.totalUnique ?? 0) : null;
+    return space ? space.counts(space.totalUnique ?? 0) : null;
+  }
+
+  /**
+   * Counts and listed listeners for HTTP: what this node knows, or, with
+   * several nodes and no subscriber of the space here, read from the directory.
+   */
+  async presenceNow(
+    spaceId: string,
+    limit: number,
+  ): Promise<{ counts: ReturnType<SpacePresence['counts']> | null; listed: ListenerDto[] }> {
+    const space = this.spacesById.get(spaceId);
+    if (space || !this.o.directory) {
+      return { counts: this.counts(spaceId), listed: this.listeners(spaceId, limit) };
+    }
+    const people = await this.o.directory.everyone(spaceId);
+    if (people.size === 0) return { counts: null, listed: [] };
+    const listed = [...people.values()].filter((l): l is ListenerDto => l !== null);
+    const total = people.size;
+    const unique = await this.o.spaces.totalListeners(spaceId);
+    return {
+      counts: {
+        now_total: total,
+        now_listed: listed.length,
+        now_anonymous: total - listed.length,
+        total_unique: Math.max(unique, total),
+      },
+      listed: listed.slice(0, limit),
+    };
   }
 
   /** Connections that did not answer the previous ping are dead (a network blip, a closed laptop). */
@@ -538,11 +652,20 @@ export class RealtimeGateway {
     this.closed = true;
     clearInterval(this.flushTimer);
     clearInterval(this.heartbeat);
+    if (this.presenceRefresh) clearInterval(this.presenceRefresh);
     this.flush();
+    for (const space of this.spacesById.values()) space.fanout.drain();
     for (const ws of this.wss.clients) ws.close(1001, 'server shutting down');
     for (const space of this.spacesById.values()) space.unsubscribe();
+    // This node's people leave the other nodes' counts now, not when the report expires.
+    const directory = this.o.directory;
+    const spaceIds = [...this.spacesById.keys()];
     this.spacesById.clear();
     await Promise.all(this.pending);
+    if (directory) {
+      await Promise.all(spaceIds.map((id) => directory.refresh(id, []).catch(() => undefined)));
+      await directory.close();
+    }
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 }

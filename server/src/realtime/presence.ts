@@ -67,6 +67,19 @@ export class SpacePresence {
     return this.people.has(key);
   }
 
+  /** How a present person shows: their listing, or null when only counted. */
+  listingOf(key: string): ListenerDto | null {
+    const entry = this.people.get(key);
+    return entry && entry.listedConnections > 0 ? entry.listed : null;
+  }
+
+  /** Everyone present, once each, with how they show. */
+  *entries(): IterableIterator<[string, ListenerDto | null]> {
+    for (const [key, entry] of this.people) {
+      yield [key, entry.listedConnections > 0 ? entry.listed : null];
+    }
+  }
+
   get size(): number {
     return this.people.size;
   }

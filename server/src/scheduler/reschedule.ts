@@ -5,9 +5,7 @@ import { authorize } from '../spaces/policy.js';
 /**
  * Moves a scheduled space to another time: the host only, before it starts,
  * within the same window as creation (future, at most `maxScheduleAheadMs`).
- *
- * The wire has no event for a new start time yet, so the change goes out as
- * `space_updated` (clients refetch the space's card on it).
+ * The change goes out as `space_updated` with the new `scheduled_start`.
  */
 export const rescheduleSpace: Command<{ scheduled_start: number }> = (
   state,
@@ -38,6 +36,7 @@ export const rescheduleSpace: Command<{ scheduled_start: number }> = (
         description: state.description,
         topics: [...state.topics],
         language: state.language,
+        scheduled_start,
         version,
       },
     ],

@@ -191,6 +191,7 @@ describe('the lifecycle of a space', () => {
       description: 'Now later',
       topics: [],
       language: 'en',
+      scheduled_start: null,
       version: 2,
     });
   });

@@ -113,6 +113,7 @@ type SpaceEventBody =
       description: string;
       topics: string[];
       language: string;
+      scheduled_start: number | null;
     }
   | {
       type: 'state_changed';
@@ -302,7 +303,7 @@ export const editSpace: Command<EditSpaceInput> = (state, actor, input) => {
   };
   return change(state, (c) => {
     Object.assign(c.state, next);
-    c.emit({ type: 'space_updated', ...next });
+    c.emit({ type: 'space_updated', ...next, scheduled_start: state.scheduled_start });
   });
 };
 

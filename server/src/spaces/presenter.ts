@@ -124,6 +124,8 @@ export function presentEvent(event: SpaceEvent, lookup: Lookup): SpaceEventPaylo
         description: event.description,
         topics: event.topics,
         language: event.language,
+        scheduled_start:
+          event.scheduled_start === null ? null : new Date(event.scheduled_start).toISOString(),
       };
     case 'state_changed':
       return {

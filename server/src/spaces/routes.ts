@@ -119,7 +119,8 @@ export function spaceRoutes(services: Services): FastifyPluginAsyncTypebox {
             throw error;
           });
         const base = await spaces.snapshotBase(state);
-        const counts = realtime.counts(state.id) ?? {
+        const presence = await realtime.presenceNow(state.id, 50);
+        const counts = presence.counts ?? {
           now_total: 0,
           now_listed: 0,
           now_anonymous: 0,
@@ -127,7 +128,7 @@ export function spaceRoutes(services: Services): FastifyPluginAsyncTypebox {
         };
         return {
           ...base,
-          listeners: { data: realtime.listeners(state.id, 50), next_cursor: null },
+          listeners: { data: presence.listed, next_cursor: null },
           counts,
         };
       },
@@ -146,7 +147,7 @@ export function spaceRoutes(services: Services): FastifyPluginAsyncTypebox {
       async (request) => {
         const state = await spaces.get(request.params.id);
         return (
-          realtime.counts(state.id) ?? {
+          (await realtime.presenceNow(state.id, 0)).counts ?? {
             now_total: 0,
             now_listed: 0,
             now_anonymous: 0,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ManualClock } from '../../src/util/clock.js';
-import { eventually } from '../support/realtime.js';
+import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -52,9 +52,25 @@ test('spaces are scheduled up to 14 days ahead and moved by their host only', as
   assert.equal(tooFar.body.error.code, 'schedule_too_far');
   const space = await schedule(2 * DAY);
   const url = `/api/v1/spaces/${space.id}/schedule`;
+  // Someone looking at the scheduled space sees the new time arrive live.
+  const watcher = await RealtimeClient.connect(t.url, (await t.user()).client);
+  await watcher.subscribe(space.id);
   const moved = await host.client.put(url, { scheduled_start: at(clock.now() + 3 * DAY) });
   assert.equal(moved.status, 200);
   assert.equal(moved.body.scheduled_start, at(clock.now() + 3 * DAY));
+  const event = await watcher.waitFor(
+    (m) => m.type === 'event' && m.events.some((e) => e.type === 'space_updated'),
+    5000,
+    true,
+  );
+  assert.equal(
+    event.type === 'event' && event.events[0]!.type === 'space_updated'
+      ? event.events[0]!.scheduled_start
+      : null,
+    at(clock.now() + 3 * DAY),
+  );
+  assert.equal(watcher.views.get(space.id)!.space.scheduled_start, at(clock.now() + 3 * DAY));
+  await watcher.close();
   assert.equal(
     (await host.client.put(url, { scheduled_start: at(clock.now() - MIN) })).body.error.code,
     'schedule_in_past',

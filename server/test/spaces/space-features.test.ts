@@ -229,3 +229,40 @@ test('reactions over HTTP are checked and rate limited per person', async () => 
   assert.equal(thumbs(), accepted, 'refused reactions are not counted');
   await rt.close();
 });
+
+test('a late joiner is told who is speaking now, not only at the next change', async () => {
+  const { host, space } = await hostWithSpace();
+  const early = await RealtimeClient.connect(t.url, (await t.user()).client);
+  await early.subscribe(space.id);
+  // What the media plane publishes when Janus says the host started talking.
+  const speaking = (on: boolean) =>
+    t.server.services.bus.publish(
+      `space:${space.id}`,
+      JSON.stringify({ type: 'speaking', space_id: space.id, user_id: host.id, speaking: on }),
+    );
+  speaking(true);
+  await early.waitFor((m) => m.type === 'speaking' && m.speaking, 5000, true);
+
+  const late = await RealtimeClient.connect(t.url, (await t.user()).client);
+  const told = late.waitFor(
+    (m) => m.type === 'speaking' && m.user_id === host.id && m.speaking,
+    5000,
+  );
+  assert.equal((await late.subscribe(space.id)).type, 'snapshot');
+  await told;
+  const snapshotAt = late.messages.findIndex((m) => m.type === 'snapshot');
+  const speakingAt = late.messages.findIndex((m) => m.type === 'speaking');
+  assert.ok(snapshotAt < speakingAt, 'after the snapshot');
+
+  speaking(false);
+  await early.waitFor((m) => m.type === 'speaking' && !m.speaking, 5000, true);
+  const later = await RealtimeClient.connect(t.url, (await t.user()).client);
+  await later.subscribe(space.id);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.deepEqual(
+    later.messages.filter((m) => m.type === 'speaking'),
+    [],
+    'nobody is speaking any more',
+  );
+  for (const c of [early, late, later]) await c.close();
+});

@@ -212,6 +212,37 @@ export async function audioState(page: Page): Promise<string> {
     .catch((error: unknown) => `page unreadable: ${String(error)}`);
 }
 
+/** The mean level (dBFS) at a frequency over `reads` analyser reads, 100 ms apart. */
+export async function meanLevel(page: Page, hz: number, reads = 10): Promise<number> {
+  let sum = 0;
+  for (let i = 0; i < reads; i++) {
+    const [level] = await levels(page, [hz]);
+    sum += level ?? -200;
+    await delay(100);
+  }
+  return sum / reads;
+}
+
+/**
+ * The types of the messages a page sends on its realtime WebSockets, in
+ * order, from the sockets it opens after this call (call it before opening
+ * the page): what a test checks the page negotiated.
+ */
+export function recordSentMessages(page: Page): string[] {
+  const types: string[] = [];
+  page.on('websocket', (socket) =>
+    socket.on('framesent', (frame) => {
+      try {
+        const message = JSON.parse(String(frame.payload)) as { type?: unknown };
+        if (typeof message.type === 'string') types.push(message.type);
+      } catch {
+        // Not JSON: not ours.
+      }
+    }),
+  );
+  return types;
+}
+
 export function dominantFrequency(page: Page): Promise<number | null> {
   return page.evaluate(() => window.__salonAudioProbe?.dominantFrequency() ?? null);
 }

@@ -54,10 +54,39 @@ test('PostgreSQL and https are recognised, and credentials never reach the logs'
     JANUS_API_SECRET: 'janus-s3cret',
     TURN_SERVER: 'turn.example.org:3478',
     TURN_PASSWORD: 'turn-s3cret',
+    TURN_SECRET: 'coturn-s3cret',
   });
   assert.equal(config.database.kind, 'postgres');
   assert.equal(config.publicUrl, 'https://spaces.example.org');
   assert.equal(config.cookieSecure, true);
   const logged = JSON.stringify(redactedConfig(config));
   for (const secret of ['s3cret', 'hunter2']) assert.ok(!logged.includes(secret), logged);
+});
+
+test('several external Janus nodes are listed in JANUS_URL, each checked', () => {
+  const config = loadConfig({ MEDIA: 'external', JANUS_URL: 'ws://a:8188, wss://b:8989/janus' });
+  assert.deepEqual(config.media.janusUrls, ['ws://a:8188', 'wss://b:8989/janus']);
+  for (const [url, problem] of [
+    ['', /MEDIA=external needs JANUS_URL/],
+    [
+      'ws://a:8188,http://b:8188',
+      /JANUS_URL must list ws:\/\/ or wss:\/\/ URLs \(got "http:\/\/b:8188"\)/,
+    ],
+    ['ws://a:8188,ws://a:8188', /JANUS_URL lists a node twice/],
+  ] as const) {
+    assert.throws(
+      () => loadConfig({ MEDIA: 'external', JANUS_URL: url }),
+      (error) => error instanceof ConfigError && problem.test(error.message),
+      url,
+    );
+  }
+});
+
+test("JANUS_LIBSRTP_DIR: auto by default, 'system', or a folder that holds libsrtp2.so.1", () => {
+  assert.equal(loadConfig({}).media.janusLibsrtp, 'auto');
+  assert.equal(loadConfig({ JANUS_LIBSRTP_DIR: 'system' }).media.janusLibsrtp, 'system');
+  assert.throws(
+    () => loadConfig({ JANUS_LIBSRTP_DIR: '/nonexistent/libsrtp' }),
+    (error) => error instanceof ConfigError && /JANUS_LIBSRTP_DIR must be/.test(error.message),
+  );
 });

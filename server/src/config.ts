@@ -165,6 +165,7 @@ export function redactedConfig(config: Config): Record<string, unknown> {
       ...config.media,
       janusApiSecret: config.media.janusApiSecret ? '***' : null,
       turn: config.media.turn ? { ...config.media.turn, password: '***' } : null,
+      turnSecret: config.media.turnSecret ? '***' : null,
     },
   };
 }

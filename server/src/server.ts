@@ -190,7 +190,10 @@ export async function createServer(
     };
     const app = await buildApp(services, { logger, isShuttingDown: () => shuttingDown });
     realtime.attach(app.server);
-    if (services.media) realtime.extend(services.media.signaling);
+    if (services.media) {
+      realtime.extend(services.media.signaling);
+      realtime.extend(services.media.feedSignaling);
+    }
 
     const server: SalonServer = {
       app,

@@ -3,6 +3,7 @@
  * is an ApiError whose `message` is the server's sentence for people.
  */
 import type {
+  IceServersDto,
   InvitationRole,
   ListenTierDto,
   NotificationDto,
@@ -204,6 +205,8 @@ export const api = {
       tier === 'auto' ? {} : { tier },
       guestToken,
     ),
+  iceServers: (guestToken: string | null) =>
+    request<IceServersDto>('GET', '/media/ice-servers', undefined, undefined, guestToken),
   replay: (id: string, guestToken: string | null) =>
     request<ReplayDto>('GET', `/spaces/${e(id)}/replay`, undefined, undefined, guestToken),
   countReplayPlay: (id: string, guestToken: string | null) =>

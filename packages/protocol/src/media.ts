@@ -16,7 +16,79 @@ export type MediaClientMessage =
   | { type: 'media_unpublish'; space_id: string; request_id?: string }
   | { type: 'media_listen'; space_id: string; request_id?: string }
   | { type: 'media_listen_answer'; space_id: string; sdp: string; request_id?: string }
-  | { type: 'media_stop_listening'; space_id: string; request_id?: string };
+  | { type: 'media_stop_listening'; space_id: string; request_id?: string }
+  | FeedClientMessage;
+
+/**
+ * Per-speaker feeds, for per-speaker volume. The mix (above) is one stream
+ * with everyone in it, which a listener cannot turn one speaker down in. So
+ * each stage member also publishes their microphone as their own *feed*
+ * (an SFU room on the media server, nothing mixed), and a listener who wants
+ * to set speakers' volumes watches every feed in one PeerConnection instead
+ * of the mix, one audio track per speaker, and sets a gain on each.
+ *
+ * Publish (stage members only, same rules as `media_publish`: `not_on_stage`,
+ * `guest_not_allowed` otherwise; a muted speaker's feed is muted on the
+ * server too, before the answer comes back):
+ *   `feed_publish {sdp: offer}` → `feed_answer`. The offer has exactly one
+ *   m-line, audio (Opus), ideally sendonly; anything else is `invalid_sdp`.
+ *   Publishing again replaces your feed; `feed_unpublish` ends it. The feed
+ *   is in addition to `media_publish` (the mix, which HLS and mix listeners
+ *   hear): a speaker publishes both.
+ * Watch (anyone in the space; takes a WebRTC seat, the same seats as
+ * `media_listen`, one per connection: `webrtc_full_use_hls` past them):
+ *   `feeds_watch` → `feeds_offer {sdp, feeds}` → `feeds_answer {sdp}` →
+ *   `feeds_watching {feeds}`. While no feed is live, `feeds_watch` is
+ *   answered with `feeds_watching {feeds: []}` instead (the media server
+ *   cannot offer an empty subscription): you are watching, and the first
+ *   `feeds_offer` comes as soon as a feed is. Every later `feeds_offer`
+ *   (without `request_id`) follows a change of the stage's feeds: answer
+ *   each with `feeds_answer`, in order, on the same PeerConnection. One
+ *   offer is out at a time: changes made meanwhile come in the next offer,
+ *   sent after your answer. `feeds_answer` with no offer out is refused
+ *   (`not_watching`): send `feeds_watch` again, as after any failure.
+ *   `feeds` maps each receiving transceiver's `mid` to the stage member
+ *   whose voice it carries; find tracks by `mid` among the transceivers
+ *   after each offer, not by `track` events. An m-line whose speaker left
+ *   stays in later offers, inactive, and may carry another speaker later:
+ *   only the mids listed in the latest `feeds` carry anyone. Your own feed
+ *   is never in it. A muted speaker stays listed; their track is silent.
+ * `feeds_stopped` says the server ended your feed (`which: 'publish'`) or
+ * your watch (`'watch'`); on `media_restart` (the media server restarted)
+ * publish or watch again on a new PeerConnection.
+ */
+export type FeedClientMessage =
+  | { type: 'feed_publish'; space_id: string; sdp: string; request_id?: string }
+  | { type: 'feed_unpublish'; space_id: string; request_id?: string }
+  | { type: 'feeds_watch'; space_id: string; request_id?: string }
+  | { type: 'feeds_answer'; space_id: string; sdp: string; request_id?: string }
+  | { type: 'feeds_stop'; space_id: string; request_id?: string };
+
+/** Which stage member's voice a receiving transceiver (`mid`) carries. */
+export interface FeedDto {
+  mid: string;
+  user_id: string;
+}
+
+export type FeedServerMessage =
+  | { type: 'feed_answer'; space_id: string; sdp: string; request_id?: string }
+  | { type: 'feeds_offer'; space_id: string; sdp: string; feeds: FeedDto[]; request_id?: string }
+  | { type: 'feeds_watching'; space_id: string; feeds: FeedDto[]; request_id?: string }
+  | {
+      type: 'feeds_stopped';
+      space_id: string;
+      /** `publish`: this client's own feed; `watch`: its per-speaker watch. */
+      which: 'publish' | 'watch';
+      reason: 'not_on_stage' | 'space_ended' | 'removed' | 'media_restart';
+    };
+
+export const FEED_CLIENT_MESSAGE_TYPES = [
+  'feed_publish',
+  'feed_unpublish',
+  'feeds_watch',
+  'feeds_answer',
+  'feeds_stop',
+] as const;
 
 export type MediaServerMessage =
   | { type: 'media_answer'; space_id: string; sdp: string; request_id?: string }
@@ -25,7 +97,8 @@ export type MediaServerMessage =
   | { type: 'media_stopped'; space_id: string; reason: 'not_on_stage' | 'space_ended' | 'removed' }
   | { type: 'media_restart'; space_id: string }
   /** Who is talking right now, from the media server's audio levels. */
-  | { type: 'speaking'; space_id: string; user_id: string; speaking: boolean };
+  | { type: 'speaking'; space_id: string; user_id: string; speaking: boolean }
+  | FeedServerMessage;
 
 export const MEDIA_CLIENT_MESSAGE_TYPES = [
   'media_publish',
@@ -48,6 +121,16 @@ export interface ListenTierDto {
   reason: 'asked' | 'space_full' | 'node_full' | 'free';
   hls_url: string;
   hls_expires_at: string;
+}
+
+/**
+ * The ICE servers a browser gives its PeerConnections
+ * (`GET /api/v1/media/ice-servers`), as `RTCIceServer`s. TURN credentials may
+ * be personal and expire (`expires_at`): ask again after that.
+ */
+export interface IceServersDto {
+  ice_servers: Array<{ urls: string[]; username?: string; credential?: string }>;
+  expires_at: string | null;
 }
 
 /** The replay of a recorded space (`GET /api/v1/spaces/:id/replay`). */

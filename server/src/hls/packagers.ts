@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { MediaApi } from '../media/cluster.js';
 import type { RoomId } from '../media/janus/audiobridge.js';
-import type { MediaPlane } from '../media/plane.js';
 import type { HlsSettings } from '../media/settings.js';
 import { MIX_PAYLOAD_TYPE } from './ffmpeg.js';
 import { spaceDir } from './layout.js';
@@ -23,7 +23,7 @@ interface Tap {
 export class HlsPackagers {
   private readonly taps = new Map<string, Tap>();
   private readonly ports: PortPool;
-  private plane: MediaPlane | null = null;
+  private plane: MediaApi | null = null;
   private closed = false;
 
   constructor(
@@ -33,7 +33,7 @@ export class HlsPackagers {
   }
 
   /** The plane is built with `roomReady` as its hook, then attached here. */
-  attach(plane: MediaPlane): void {
+  attach(plane: MediaApi): void {
     this.plane = plane;
   }
 
@@ -46,7 +46,7 @@ export class HlsPackagers {
         tap = await this.open(spaceId);
       }
       if (tap.room === room && tap.forwarder !== null) return;
-      await this.unforward(tap);
+      await this.unforward(spaceId, tap);
       tap.room = room;
       await this.forward(spaceId, tap);
     });
@@ -64,7 +64,7 @@ export class HlsPackagers {
       this.taps.delete(spaceId);
       // Stopped while the mix still flows, so ffmpeg sees the signal at once.
       await tap.packager.stop();
-      await this.unforward(tap);
+      await this.unforward(spaceId, tap);
       this.ports.release(tap.packager.port);
     });
     await step;
@@ -108,7 +108,7 @@ export class HlsPackagers {
     packager.on('portChanged', () => {
       void this.run(spaceId, async () => {
         if (this.taps.get(spaceId) !== tap) return;
-        await this.unforward(tap);
+        await this.unforward(spaceId, tap);
         await this.forward(spaceId, tap);
       });
     });
@@ -125,7 +125,7 @@ export class HlsPackagers {
 
   private async forward(spaceId: string, tap: Tap): Promise<void> {
     if (!this.plane || tap.room === null) return;
-    tap.forwarder = await this.plane.control.audioBridge.rtpForward(tap.room, {
+    tap.forwarder = await this.plane.controlOf(spaceId).audioBridge.rtpForward(tap.room, {
       host: this.o.settings.forwardHost,
       port: tap.packager.port,
       ptype: MIX_PAYLOAD_TYPE,
@@ -136,10 +136,13 @@ export class HlsPackagers {
     );
   }
 
-  private async unforward(tap: Tap): Promise<void> {
+  private async unforward(spaceId: string, tap: Tap): Promise<void> {
     if (!this.plane || tap.room === null || tap.forwarder === null) return;
     const forwarder = tap.forwarder;
     tap.forwarder = null;
-    await this.plane.control.audioBridge.stopRtpForward(tap.room, forwarder).catch(() => undefined);
+    await this.plane
+      .controlOf(spaceId)
+      .audioBridge.stopRtpForward(tap.room, forwarder)
+      .catch(() => undefined);
   }
 }

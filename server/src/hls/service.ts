@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import type { Viewer } from '../http/viewer.js';
-import type { MediaPlane } from '../media/plane.js';
+import type { MediaApi } from '../media/cluster.js';
 import type { ModerationService } from '../moderation/service.js';
 import { authorize } from '../spaces/policy.js';
 import type { SpaceService } from '../spaces/service.js';
@@ -34,7 +34,7 @@ export class HlsService {
       origin: HlsOrigin;
       recordings: Recordings;
       /** Null when MEDIA=off: no audio at all. */
-      plane: () => MediaPlane | null;
+      plane: () => MediaApi | null;
     },
   ) {}
 

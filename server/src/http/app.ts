@@ -11,6 +11,7 @@ import { discoveryRoutes } from '../discovery/routes.js';
 import { AppError } from '../errors.js';
 import { hlsApiRoutes, hlsOriginRoutes } from '../hls/routes.js';
 import { HLS_PREFIX } from '../hls/signing.js';
+import { mediaRoutes } from '../media/routes.js';
 import { moderationRoutes } from '../moderation/routes.js';
 import { notificationRoutes } from '../notifications/routes.js';
 import { operationsRoutes } from '../observability/routes.js';
@@ -136,6 +137,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   await app.register(scheduleRoutes(services), { prefix: '/api/v1' });
   await app.register(notificationRoutes(services), { prefix: '/api/v1' });
   await app.register(hlsApiRoutes(services), { prefix: '/api/v1' });
+  await app.register(mediaRoutes(services), { prefix: '/api/v1' });
   await app.register(hlsOriginRoutes(services));
   // Twitter API v2–compatible reads, with Twitter's envelopes and errors.
   await app.register(twitterRoutes(services), { prefix: '/2' });

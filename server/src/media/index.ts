@@ -4,19 +4,26 @@ import type { Config } from '../config.js';
 import { HlsPackagers } from '../hls/packagers.js';
 import type { Bus } from '../realtime/bus.js';
 import type { SpaceService } from '../spaces/service.js';
+import { type MediaApi, MediaCluster } from './cluster.js';
+import { FeedSignaling } from './feed-signaling.js';
+import { FeedRooms } from './feeds.js';
 import { JanusConnection } from './janus/connection.js';
 import { JanusProcess } from './janus-process.js';
-import { MediaPlane } from './plane.js';
+import { MediaPlane, type MediaPlaneOptions } from './plane.js';
 import { MediaSignaling } from './signaling.js';
 
 export interface Media {
-  plane: MediaPlane;
+  /** One Janus node's plane, or a cluster of them (several JANUS_URLs). */
+  plane: MediaApi;
   signaling: MediaSignaling;
+  /** Per-speaker feeds (a VideoRoom room per space, on its node) and their signaling. */
+  feeds: FeedRooms;
+  feedSignaling: FeedSignaling;
   /** The embedded Janus child, when Salon runs one. */
   janus: JanusProcess | null;
   /** The HLS packagers of this node's rooms. */
   hls: HlsPackagers;
-  /** Ordered: signaling, then packagers (they flush), the plane's rooms, the Janus child. Idempotent. */
+  /** Ordered: signaling, then packagers (they flush), feed rooms, the plane's rooms, the Janus child. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -30,6 +37,9 @@ export async function startMedia(
     settings.mode === 'embedded'
       ? await JanusProcess.start({
           ...(settings.iceEnforceList ? { iceEnforceList: settings.iceEnforceList } : {}),
+          ...(settings.janusLibsrtp === 'auto'
+            ? {}
+            : { libsrtpDir: settings.janusLibsrtp === 'system' ? null : settings.janusLibsrtp }),
           ...(settings.rtpPortRange ? { rtpPortRange: settings.rtpPortRange } : {}),
           ...(settings.nat1to1.length ? { nat1to1: settings.nat1to1 } : {}),
           ...(settings.stun ? { stun: settings.stun } : {}),
@@ -37,6 +47,14 @@ export async function startMedia(
           onLog: (line) => deps.logger.debug({ janus: line }),
         })
       : null;
+  if (janus) {
+    deps.logger.info(
+      { libsrtp: janus.libsrtpDir ?? 'system' },
+      janus.libsrtpDir
+        ? 'Janus uses libsrtp2 from its own folder'
+        : "Janus uses the system's libsrtp2",
+    );
+  }
   janus?.on('exited', (info) => deps.logger.error(info, 'Janus exited; restarting it'));
   janus?.on('restarted', (info) => deps.logger.warn(info, 'Janus restarted'));
   const hls = new HlsPackagers({
@@ -45,34 +63,54 @@ export async function startMedia(
     logger: deps.logger,
   });
   try {
-    const plane = await MediaPlane.start({
+    const planeOptions = (connect: MediaPlaneOptions['connect']): MediaPlaneOptions => ({
       onRoomReady: (spaceId, room) => hls.roomReady(spaceId, room),
       onRoomClosing: (spaceId) => hls.stop(spaceId),
       listenerCaps: {
         perSpace: settings.webrtcListenersPerSpace,
         perNode: settings.webrtcListenersPerNode,
       },
-      connect: () =>
-        janus
-          ? janus.connect()
-          : JanusConnection.open({
-              url: settings.janusUrl!,
-              ...(settings.janusApiSecret ? { apiSecret: settings.janusApiSecret } : {}),
-            }),
+      connect,
       logger: deps.logger,
     });
+    const external = (url: string) => () =>
+      JanusConnection.open({
+        url,
+        ...(settings.janusApiSecret ? { apiSecret: settings.janusApiSecret } : {}),
+      });
+    const plane: MediaApi = janus
+      ? await MediaPlane.start(planeOptions(() => janus.connect()))
+      : settings.janusUrls.length === 1
+        ? await MediaPlane.start(planeOptions(external(settings.janusUrls[0]!)))
+        : await MediaCluster.start(
+            settings.janusUrls.map((url) => ({ name: url, options: planeOptions(external(url)) })),
+          );
     hls.attach(plane);
     const signaling = new MediaSignaling({ plane, ...deps, stageGraceMs: settings.stageGraceMs });
+    // A feed room sits on the node of its space's mix (a cluster says which).
+    const feeds = new FeedRooms({
+      host: plane,
+      logger: deps.logger,
+      maxPublishers: config.maxStage,
+      listenerCaps: {
+        perSpace: settings.webrtcListenersPerSpace,
+        perNode: settings.webrtcListenersPerNode,
+      },
+    });
+    const feedSignaling = new FeedSignaling({ feeds, spaces: deps.spaces, logger: deps.logger });
     let closing: Promise<void> | null = null;
     return {
       plane,
       signaling,
+      feeds,
+      feedSignaling,
       janus,
       hls,
       close() {
         closing ??= (async () => {
           signaling.close();
           await hls.close();
+          await feeds.shutdown();
           await plane.shutdown();
           await janus?.close();
         })();

@@ -37,6 +37,22 @@ export interface MediaPlaneEvents {
   speaking: [change: { spaceId: string; userId: string; speaking: boolean }];
   /** The media server was replaced: clients of these spaces must negotiate again. */
   reset: [spaceIds: string[]];
+  /** A space's room exists (again, after a reset): companions (the feed rooms) open theirs. */
+  opened: [spaceId: string];
+  /** A space's media is being torn down. */
+  closing: [spaceId: string];
+}
+
+/**
+ * WebRTC seats held outside the plane (per-speaker feed watchers). A seat is
+ * one connection in one space, whatever it receives: a listener who moves
+ * from the mix to the feeds keeps theirs.
+ */
+export interface SeatSource {
+  /** Connections holding a seat in this space. */
+  holders(spaceId: string): Iterable<number>;
+  /** Spaces where this source holds seats. */
+  spaceIds(): Iterable<string>;
 }
 
 interface Publisher {
@@ -77,6 +93,7 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
   private readonly opening = new Map<string, Promise<SpaceMedia>>();
   private nextParticipant = 1;
   private closed = false;
+  private readonly seatSources: SeatSource[] = [];
   private relinking: Promise<void> | null = null;
 
   private constructor(private readonly o: MediaPlaneOptions) {
@@ -130,6 +147,11 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
     return this.spaces.has(spaceId);
   }
 
+  /** The Janus session requests go to now (after a reconnection in progress); one node carries every space. */
+  async session(_spaceId?: string): Promise<JanusSession> {
+    return (await this.ready()).session;
+  }
+
   /** The room, mountpoint and forwarder of a space; created once. */
   open(spaceId: string, link?: Link): Promise<SpaceMedia> {
     const known = this.spaces.get(spaceId);
@@ -164,6 +186,7 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
     };
     this.spaces.set(spaceId, media);
     this.o.onRoomReady?.(spaceId, room);
+    this.emit('opened', spaceId);
     return media;
   }
 
@@ -173,6 +196,7 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
       this.spaces.get(spaceId) ?? (await this.opening.get(spaceId)?.catch(() => undefined));
     if (!media) return;
     this.spaces.delete(spaceId);
+    this.emit('closing', spaceId);
     await this.o.onRoomClosing?.(spaceId).catch(() => undefined);
     const { control, streaming } = this.link;
     await Promise.all(
@@ -250,12 +274,13 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
     const media = await this.open(spaceId);
     const { session } = await this.ready();
     const caps = this.o.listenerCaps;
+    const counts = this.listenerCounts(spaceId);
     const full =
       caps &&
       webrtcFull({
-        spaceListeners: media.listeners.size,
-        nodeListeners: this.listenerCounts(spaceId).node,
-        holdsSeat: media.listeners.has(owner),
+        spaceListeners: counts.space,
+        nodeListeners: counts.node,
+        holdsSeat: this.holdsSeat(spaceId, owner),
         caps,
       });
     if (full) {
@@ -305,11 +330,30 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
     return dropped;
   }
 
-  /** WebRTC listeners of a space, and of every space on this node. */
+  /** WebRTC seats (listeners of the mix and watchers of the feeds) of a space, and of this node. */
   listenerCounts(spaceId: string): { space: number; node: number } {
+    const spaceIds = new Set(this.spaces.keys());
+    for (const source of this.seatSources) for (const id of source.spaceIds()) spaceIds.add(id);
     let node = 0;
-    for (const media of this.spaces.values()) node += media.listeners.size;
-    return { space: this.spaces.get(spaceId)?.listeners.size ?? 0, node };
+    for (const id of spaceIds) node += this.seatHolders(id).size;
+    return { space: this.seatHolders(spaceId).size, node };
+  }
+
+  /** Whether this connection already holds a WebRTC seat in the space (a renegotiation keeps it). */
+  holdsSeat(spaceId: string, owner: number): boolean {
+    return this.seatHolders(spaceId).has(owner);
+  }
+
+  /** Counts another source's seats against the same caps. */
+  countSeats(source: SeatSource): void {
+    this.seatSources.push(source);
+  }
+
+  private seatHolders(spaceId: string): Set<number> {
+    const holders = new Set(this.spaces.get(spaceId)?.listeners.keys());
+    for (const source of this.seatSources)
+      for (const owner of source.holders(spaceId)) holders.add(owner);
+    return holders;
   }
 
   /** For tests and metrics: what this plane holds for a space. */
@@ -323,6 +367,24 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
       publishers: [...media.publishers.keys()],
       listeners: media.listeners.size,
     };
+  }
+
+  /** False while the Janus node is away (reconnecting): a cluster places no new space here. */
+  get up(): boolean {
+    return this.relinking === null && !this.closed;
+  }
+
+  /** What this node carries, for placement: rooms, publishers and WebRTC listeners. */
+  get load(): number {
+    let load = this.opening.size;
+    for (const media of this.spaces.values())
+      load += 1 + media.publishers.size + media.listeners.size;
+    return load;
+  }
+
+  /** The control handles that reach a space's room (one node: always this node's). */
+  controlOf(_spaceId: string): { audioBridge: AudioBridge; streaming: Streaming } {
+    return this.control;
   }
 
   /** The raw control handles, for leak checks in tests. */

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { PortRange, TurnServer } from './janus/config.js';
 
 /**
@@ -8,14 +10,27 @@ import type { PortRange, TurnServer } from './janus/config.js';
  */
 export interface MediaSettings {
   mode: 'embedded' | 'external' | 'off';
-  /** external: the node's WebSocket API, e.g. ws://10.0.0.5:8188. */
-  janusUrl: string | null;
+  /**
+   * external: the nodes' WebSocket APIs, e.g. ws://10.0.0.5:8188 (JANUS_URL,
+   * comma-separated for several; each new space goes to the least loaded).
+   */
+  janusUrls: string[];
   janusApiSecret: string | null;
+  /**
+   * embedded: where Janus loads libsrtp2 from (JANUS_LIBSRTP_DIR). `auto`:
+   * the OpenSSL build scripts/build-libsrtp.sh leaves in
+   * /usr/local/lib/salon/libsrtp-openssl when it is there, else the system's;
+   * `system`: the system's; otherwise a folder holding libsrtp2.so.1.
+   */
+  janusLibsrtp: 'auto' | 'system' | (string & {});
   iceEnforceList: string | null;
   nat1to1: string[];
   rtpPortRange: PortRange | null;
   stun: { host: string; port: number } | null;
   turn: TurnServer | null;
+  /** Browsers: coturn's static-auth-secret, for per-person TURN credentials (see media/ice.ts). */
+  turnSecret: string | null;
+  turnTtlSeconds: number;
   stageGraceMs: number;
   /** WebRTC listeners one space serves; past it, new listeners are sent to HLS. */
   webrtcListenersPerSpace: number;
@@ -48,11 +63,17 @@ export function readMediaSettings(env: Env, problems: string[]): MediaSettings {
   if (!['embedded', 'external', 'off'].includes(mode)) {
     problems.push(`MEDIA must be embedded, external or off (got "${mode}")`);
   }
-  const janusUrl = get('JANUS_URL');
-  if (mode === 'external' && !janusUrl)
-    problems.push('MEDIA=external needs JANUS_URL (ws://host:8188)');
-  if (janusUrl && !/^wss?:\/\//.test(janusUrl))
-    problems.push('JANUS_URL must start with ws:// or wss://');
+  const janusUrls = (get('JANUS_URL') ?? '')
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
+  if (mode === 'external' && janusUrls.length === 0)
+    problems.push('MEDIA=external needs JANUS_URL (ws://host:8188, comma-separated for several)');
+  for (const url of janusUrls) {
+    if (!/^wss?:\/\/[^/]/.test(url))
+      problems.push(`JANUS_URL must list ws:// or wss:// URLs (got "${url}")`);
+  }
+  if (new Set(janusUrls).size < janusUrls.length) problems.push('JANUS_URL lists a node twice');
 
   let rtpPortRange: PortRange | null = null;
   const ports = get('JANUS_RTP_PORTS');
@@ -65,6 +86,16 @@ export function readMediaSettings(env: Env, problems: string[]): MediaSettings {
     } else {
       rtpPortRange = { min, max };
     }
+  }
+  const janusLibsrtp = get('JANUS_LIBSRTP_DIR') ?? 'auto';
+  if (
+    janusLibsrtp !== 'auto' &&
+    janusLibsrtp !== 'system' &&
+    !existsSync(path.join(janusLibsrtp, 'libsrtp2.so.1'))
+  ) {
+    problems.push(
+      `JANUS_LIBSRTP_DIR must be auto, system or a folder holding libsrtp2.so.1 (got "${janusLibsrtp}")`,
+    );
   }
   const hostPort = (name: string) => {
     const value = get(name);
@@ -113,8 +144,9 @@ export function readMediaSettings(env: Env, problems: string[]): MediaSettings {
   if (urlTtl < 60) problems.push('HLS_URL_TTL_SECONDS must be at least 60');
   return {
     mode,
-    janusUrl,
+    janusUrls,
     janusApiSecret: get('JANUS_API_SECRET'),
+    janusLibsrtp,
     iceEnforceList: get('JANUS_ICE_ENFORCE_LIST'),
     nat1to1: (get('JANUS_NAT_1_1') ?? '')
       .split(',')
@@ -123,6 +155,8 @@ export function readMediaSettings(env: Env, problems: string[]): MediaSettings {
     rtpPortRange,
     stun,
     turn,
+    turnSecret: get('TURN_SECRET'),
+    turnTtlSeconds: count('TURN_TTL_SECONDS', 86_400, 30 * 86_400),
     stageGraceMs: grace * 1000,
     webrtcListenersPerSpace: count('WEBRTC_LISTENERS_PER_SPACE', 300, 1_000_000),
     webrtcListenersPerNode: count('WEBRTC_LISTENERS_PER_NODE', 500, 1_000_000),

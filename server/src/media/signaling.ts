@@ -7,7 +7,7 @@ import type { Bus } from '../realtime/bus.js';
 import type { GatewayExtension, RealtimeConnection } from '../realtime/gateway.js';
 import { leaveStage, type SpaceEvent, type SpaceState } from '../spaces/model.js';
 import { type SpaceService, spaceChannel } from '../spaces/service.js';
-import type { MediaPlane } from './plane.js';
+import type { MediaApi } from './cluster.js';
 
 /** How long a stage member whose connection dropped keeps their seat. */
 export const DEFAULT_STAGE_GRACE_MS = 60_000;
@@ -27,7 +27,7 @@ export class MediaSignaling implements GatewayExtension {
 
   constructor(
     private readonly o: {
-      plane: MediaPlane;
+      plane: MediaApi;
       spaces: SpaceService;
       accounts: AccountService;
       bus: Bus;
@@ -57,26 +57,12 @@ export class MediaSignaling implements GatewayExtension {
     const spaceId = message.space_id;
     const reply = (m: MediaServerMessage) =>
       conn.send(requestId ? { ...m, request_id: requestId } : m);
-    const sdp = () => {
-      const value = message['sdp'];
-      if (
-        typeof value !== 'string' ||
-        value.length === 0 ||
-        value.length > MAX_SDP ||
-        !value.startsWith('v=0')
-      ) {
-        throw AppError.invalid(
-          'invalid_sdp',
-          'sdp must be a session description (v=0 …), at most 64 KiB.',
-        );
-      }
-      return value;
-    };
+    const sdp = () => sessionDescription(message['sdp']);
     this.connections.set(conn.id, conn);
     switch (message.type) {
       case 'media_publish': {
         const offer = sdp();
-        const { userId, muted } = await this.stageMember(conn.viewer, spaceId);
+        const { userId, muted } = await stageMember(this.o.spaces, conn.viewer, spaceId);
         this.clearGrace(spaceId, userId);
         const answer = await this.o.plane.publish(spaceId, userId, conn.id, offer, muted);
         return reply({ type: 'media_answer', space_id: spaceId, sdp: answer });
@@ -110,26 +96,6 @@ export class MediaSignaling implements GatewayExtension {
         for (const { spaceId, userId } of dropped) this.startGrace(spaceId, userId);
       })
       .catch((error: unknown) => this.o.logger.error({ err: error }, 'media cleanup failed'));
-  }
-
-  /** Only current stage members of a live space publish; the space says whether they start muted. */
-  private async stageMember(viewer: Viewer, spaceId: string) {
-    if (viewer.kind !== 'user') {
-      throw AppError.forbidden(
-        viewer.kind === 'guest' ? 'guest_not_allowed' : 'unauthenticated',
-        'Only people on the stage can speak.',
-      );
-    }
-    const state = await this.o.spaces.get(spaceId);
-    if (state.state !== 'live')
-      throw AppError.conflict('space_not_live', 'This space is not live.');
-    const member = state.stage.find((m) => m.user_id === viewer.user.id);
-    if (!member)
-      throw AppError.forbidden(
-        'not_on_stage',
-        'Only people on the stage can speak. Ask to speak first.',
-      );
-    return { userId: member.user_id, muted: member.muted };
   }
 
   /** Applies a committed change of a space to its media. */
@@ -231,4 +197,42 @@ export class MediaSignaling implements GatewayExtension {
     for (const timer of this.graceTimers.values()) clearTimeout(timer);
     this.graceTimers.clear();
   }
+}
+
+/** Checks an SDP sent by a client (offer or answer) before it goes anywhere near Janus. */
+export function sessionDescription(value: unknown): string {
+  if (
+    typeof value !== 'string' ||
+    value.length === 0 ||
+    value.length > MAX_SDP ||
+    !value.startsWith('v=0')
+  ) {
+    throw AppError.invalid(
+      'invalid_sdp',
+      'sdp must be a session description (v=0 …), at most 64 KiB.',
+    );
+  }
+  return value;
+}
+
+/**
+ * Only current stage members of a live space publish (to the mix or as a
+ * feed); the space says whether they start muted.
+ */
+export async function stageMember(spaces: SpaceService, viewer: Viewer, spaceId: string) {
+  if (viewer.kind !== 'user') {
+    throw AppError.forbidden(
+      viewer.kind === 'guest' ? 'guest_not_allowed' : 'unauthenticated',
+      'Only people on the stage can speak.',
+    );
+  }
+  const state = await spaces.get(spaceId);
+  if (state.state !== 'live') throw AppError.conflict('space_not_live', 'This space is not live.');
+  const member = state.stage.find((m) => m.user_id === viewer.user.id);
+  if (!member)
+    throw AppError.forbidden(
+      'not_on_stage',
+      'Only people on the stage can speak. Ask to speak first.',
+    );
+  return { userId: member.user_id, muted: member.muted };
 }

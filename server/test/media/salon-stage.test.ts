@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { SalonFeedPublisher } from './support/feed-peers.js';
 import { heard } from './support/hearing.js';
 import { SalonListener, SalonSpeaker } from './support/salon-peers.js';
 import { TEST_ICE_ADDRESS } from './support/stage.js';
@@ -111,16 +112,21 @@ test('a listener who is not on the stage cannot publish, and nothing of theirs r
   await Promise.all([listener.rt.close(), guestRt.close(), host.rt.close()]);
 });
 
-test('ending a space tears its media down: no room, mountpoint or forwarder is left', async () => {
+test('ending a space tears its media down: no room, mountpoint, forwarder or feed room is left', async () => {
   const host = await person();
   const space = (await host.client.post('/api/v1/spaces', { title: 'Short-lived' })).body;
   await host.rt.subscribe(space.id);
   const voice = await SalonSpeaker.publish(host.rt, space.id, 440);
+  const feed = await SalonFeedPublisher.publish(host.rt, space.id, 440);
   const media = t.server.services.media!;
+  const feedRoom = media.feeds!.describe(space.id)?.room;
+  assert.ok(feedRoom);
+  const videoRoom = await media.feeds!.controlOf(space.id);
+  assert.ok((await videoRoom.listRooms()).includes(feedRoom));
   const held = media.plane.describe(space.id);
   assert.ok(held);
   assert.deepEqual(held.publishers, [host.id]);
-  const { audioBridge, streaming } = media.plane.control;
+  const { audioBridge, streaming } = media.plane.controlOf(space.id);
   assert.ok((await audioBridge.listRooms()).includes(held.room));
   await host.client.post(`/api/v1/spaces/${space.id}/end`);
   await eventually(
@@ -130,6 +136,13 @@ test('ending a space tears its media down: no room, mountpoint or forwarder is l
   );
   assert.equal(media.plane.describe(space.id), null);
   assert.ok(!(await streaming.listMountpoints()).includes(held.mountpoint));
+  await eventually(
+    async () => !(await videoRoom.listRooms()).includes(feedRoom),
+    'the feed room to be destroyed',
+    10_000,
+  );
+  assert.equal(media.feeds!.describe(space.id), null);
+  await feed.close();
   await voice.close();
   await host.rt.close();
 });

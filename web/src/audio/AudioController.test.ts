@@ -1,5 +1,6 @@
 import type { ListenTierDto } from '@salon/protocol';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakePeer, fakeElement, fakeMic, fakeMixer, TIER, tick } from '../test/audio';
 import { AudioController, type AudioTarget } from './AudioController';
 import { DEFAULT_FLAGS } from './flags';
 import { MicrophoneError, micProblem } from './microphone';
@@ -13,50 +14,14 @@ const peer = vi.hoisted(() => ({
 const hls = vi.hoisted(() => ({ playHls: vi.fn() }));
 vi.mock('./peer', () => peer);
 vi.mock('./hls', () => hls);
-
-/** An RTCPeerConnection as far as the controller looks at it. */
-class FakePeer extends EventTarget {
-  connectionState: RTCPeerConnectionState = 'new';
-  close = vi.fn();
-  set(state: RTCPeerConnectionState) {
-    this.connectionState = state;
-    this.dispatchEvent(new Event('connectionstatechange'));
-  }
-}
-
-function fakeElement(autoplay: 'allowed' | 'blocked') {
-  let allowed = autoplay === 'allowed';
-  const element = Object.assign(new EventTarget(), {
-    autoplay: false,
-    volume: 1,
-    srcObject: null as MediaStream | null,
-    play: vi.fn(() =>
-      allowed
-        ? Promise.resolve()
-        : Promise.reject(Object.assign(new Error('blocked'), { name: 'NotAllowedError' })),
-    ),
-    allow: () => {
-      allowed = true;
-    },
-  });
-  return element;
-}
-
-function fakeMic() {
-  const track = Object.assign(new EventTarget(), { enabled: true, stop: vi.fn() });
-  const stream = {
-    getAudioTracks: () => [track],
-    getTracks: () => [track],
-  } as unknown as MediaStream;
-  return { stream, track };
-}
-
-const TIER: ListenTierDto = {
-  tier: 'webrtc',
-  reason: 'free',
-  hls_url: 'http://salon.test/hls/s1/live/token/index.m3u8',
-  hls_expires_at: '2030-01-01T00:00:00.000Z',
-};
+vi.mock('./feeds', async (original) => {
+  const fakes = await import('../test/audio');
+  return {
+    ...(await original<typeof import('./feeds')>()),
+    FeedWatch: fakes.FakeFeedWatch,
+    FeedPublication: fakes.FakeFeedPublication,
+  };
+});
 
 function setup(options: { autoplay?: 'allowed' | 'blocked'; tier?: Partial<ListenTierDto> } = {}) {
   const elements: ReturnType<typeof fakeElement>[] = [];
@@ -74,6 +39,7 @@ function setup(options: { autoplay?: 'allowed' | 'blocked'; tier?: Partial<Liste
     listenTier,
     flags: DEFAULT_FLAGS,
     openMicrophone,
+    createMixer: fakeMixer,
     createElement: () => {
       const element = fakeElement(options.autoplay ?? 'allowed');
       elements.push(element);
@@ -84,8 +50,14 @@ function setup(options: { autoplay?: 'allowed' | 'blocked'; tier?: Partial<Liste
   return { controller, elements, sent, mic, openMicrophone, listenTier };
 }
 
-const listener: AudioTarget = { spaceId: 's1', live: true, onStage: false, muted: true };
-const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+const listener: AudioTarget = {
+  spaceId: 's1',
+  live: true,
+  onStage: false,
+  muted: true,
+  selfId: null,
+  stage: ['ada', 'bob'],
+};
 
 /** Makes the next WebRTC negotiation succeed with a peer the test can drive. */
 function webrtcWorks(kind: 'listenOverWebRtc' | 'publishToStage' = 'listenOverWebRtc') {
@@ -218,6 +190,56 @@ describe('AudioController', () => {
     await tick();
     expect(peer.publishToStage).toHaveBeenCalledTimes(1);
     expect(controller.getState().mic.problem).toBeNull();
+  });
+
+  it('connects with the STUN/TURN servers the server hands out, and asks again once they expire', async () => {
+    const turn = {
+      urls: ['turn:turn.example.org:3478?transport=udp'],
+      username: 'u',
+      credential: 'c',
+    };
+    let expiresAt = new Date(Date.now() + 3600_000).toISOString();
+    const fetchIceServers = vi.fn(async () => ({ ice_servers: [turn], expires_at: expiresAt }));
+    const controller = new AudioController({
+      transport: { send: () => true },
+      listenTier: async () => TIER,
+      flags: DEFAULT_FLAGS,
+      createMixer: fakeMixer,
+      createElement: () => fakeElement() as unknown as HTMLAudioElement,
+      fetchIceServers,
+    });
+    controller.handleConnection('open');
+    webrtcWorks();
+    controller.setTarget(listener);
+    await tick();
+    expect(fetchIceServers).toHaveBeenCalledTimes(1);
+    expect(peer.listenOverWebRtc.mock.calls[0]![0].iceServers).toEqual([turn]);
+
+    // A renegotiation within the credentials' lifetime reuses them.
+    webrtcWorks();
+    controller.handleMessage({ type: 'media_restart', space_id: 's1' });
+    await tick();
+    expect(peer.listenOverWebRtc).toHaveBeenCalledTimes(2);
+    expect(fetchIceServers).toHaveBeenCalledTimes(1);
+
+    // An hour later they have expired: fetched again before connecting. These
+    // expire within the minute of margin, so the next negotiation asks again.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 3600_000);
+      expiresAt = new Date(Date.now() + 30_000).toISOString();
+      webrtcWorks();
+      controller.handleMessage({ type: 'media_restart', space_id: 's1' });
+      await tick();
+      expect(fetchIceServers).toHaveBeenCalledTimes(2);
+      webrtcWorks();
+      controller.handleMessage({ type: 'media_restart', space_id: 's1' });
+      await tick();
+      expect(fetchIceServers).toHaveBeenCalledTimes(3);
+    } finally {
+      vi.useRealTimers();
+      controller.close();
+    }
   });
 
   it('keeps who is speaking, for the current space only', () => {

@@ -11,21 +11,41 @@
  *   (`media_listen`, the low-latency mix) while seats last, HLS beyond them,
  *   when asked (`?tier=hls`), or when WebRTC is refused or fails;
  * - a stage member publishes their microphone (`media_publish`) and hears the
- *   mix of everyone else on the same connection: never their own voice, and
- *   no second connection. When the server mutes them, the local track is
- *   disabled too, so nothing leaves the device.
+ *   mix of everyone else on the same connection: never their own voice. The
+ *   same track is also published as their own feed (`feed_publish`, a second
+ *   connection), for listeners who set per-speaker volumes. When the server
+ *   mutes them, the local track is disabled too, so nothing leaves the device.
+ *
+ * Per-speaker volume: while every speaker is at the default volume you hear
+ * the mix (one stream, the cheapest). Once you set a speaker away from the
+ * default, and the link is WebRTC (a listener's or a stage member's), the
+ * controller also watches every speaker's feed (`feeds_watch`) and plays each
+ * through its own gain (`speakers.ts`, `mixer.ts`); once they play, a listener stops the mix
+ * (`media_stop_listening`), a stage member silences the stage's return audio,
+ * so there is no gap. Back at the defaults, a listener takes the mix again
+ * and drops the feeds once it is connected; a stage member just drops them.
+ * When the feeds fail, the mix plays and the feeds are tried again later.
+ * A link that starts with volumes already set keeps its mix silent until the
+ * feeds play (or fail), so a speaker you turned down is not heard meanwhile.
+ *
  * Audio is renegotiated when the server asks (`media_restart`), after the
  * realtime connection comes back, and when ICE fails.
  */
-import type { ListenTierDto, ServerMessage } from '@salon/protocol';
+import type { IceServersDto, ListenTierDto, ServerMessage } from '@salon/protocol';
 import { WEBRTC_FULL_CODE } from '@salon/protocol';
 import type { ConnectionState } from '../realtime';
+import { FeedPublication } from './feeds';
 import type { AudioFlags, TierChoice } from './flags';
 import { type HlsPlayback, playHls } from './hls';
 import { type MicProblem, MicrophoneError, micProblem, openMicrophone } from './microphone';
+import { type Mixer, SpeakerMixer } from './mixer';
 import { listenOverWebRtc, publishToStage } from './peer';
 import type { AudioProbe } from './probe';
 import { MediaRequestError, MediaSignal, type SignalTransport } from './signaling';
+import { type PerSpeaker, SpeakerFeeds } from './speakers';
+import type { SpeakerVolumeMap } from './volumes';
+
+export type { PerSpeaker } from './speakers';
 
 export type AudioPhase =
   /** Not in a live space. */
@@ -54,8 +74,11 @@ export interface AudioState {
   /** Why this listener is on HLS (null on WebRTC). */
   hlsReason: HlsReason | null;
   mic: MicState;
-  /** Master volume, 0..1: one mixed stream, so there is no per-speaker volume. */
+  /** Master volume, 0..1, over everything you hear. */
   volume: number;
+  /** Your volume per speaker (0..2) by user id; only those away from the default (1). */
+  speakerVolumes: SpeakerVolumeMap;
+  perSpeaker: PerSpeaker;
   /** User ids talking now, from the media server's audio levels. */
   speaking: ReadonlySet<string>;
   /** The last failure, in words, while retrying. */
@@ -68,6 +91,10 @@ export interface AudioTarget {
   live: boolean;
   onStage: boolean;
   muted: boolean;
+  /** You (never played from your own feed); null for a guest. */
+  selfId: string | null;
+  /** The user ids on the stage now: whose volumes count. */
+  stage: readonly string[];
 }
 
 export interface AudioControllerOptions {
@@ -76,10 +103,14 @@ export interface AudioControllerOptions {
   flags: AudioFlags;
   /** STUN/TURN for the peer connections; none by default (the media server is reachable). */
   iceServers?: RTCIceServer[];
+  /** Where fresh STUN/TURN servers come from (`GET /media/ice-servers`); asked before connecting, again once they expire. */
+  fetchIceServers?: () => Promise<IceServersDto>;
   probe?: AudioProbe | null;
   createElement?: () => HTMLAudioElement;
   openMicrophone?: (voiceProcessing: boolean) => Promise<MediaStream>;
   storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
+  /** Plays the speakers' feeds through their gains; a WebAudio `SpeakerMixer` by default. */
+  createMixer?: () => Mixer;
 }
 
 type Mode = 'listen' | 'stage';
@@ -98,10 +129,21 @@ const VOLUME_KEY = 'salon.audio.volume';
 class Link {
   closed = false;
   route: AudioRoute | null = null;
+  /** The mix's connection (a listener's) or the stage's. */
   pc: RTCPeerConnection | null = null;
   hls: HlsPlayback | null = null;
   played = false;
   connected = false;
+  /** The mix (or the stage's return audio) as received. */
+  mixStream: MediaStream | null = null;
+  /** Kept silent from the start: per-speaker volumes were set, the feeds are coming. */
+  mixQuiet = false;
+  /** A listener's mix was stopped: the feeds carry the audio. */
+  mixStopped = false;
+  /** A listener going back from the feeds to the mix (the feeds play until it connects). */
+  remixing = false;
+  /** A stage member's own feed. */
+  feed: FeedPublication | null = null;
   private timers: ReturnType<typeof setTimeout>[] = [];
 
   constructor(
@@ -123,6 +165,7 @@ class Link {
     for (const timer of this.timers) clearTimeout(timer);
     this.pc?.close();
     this.hls?.close();
+    this.feed?.close();
   }
 }
 
@@ -147,18 +190,46 @@ export class AudioController {
   private closed = false;
   private readonly rtcElement: HTMLAudioElement;
   private readonly hlsElement: HTMLAudioElement;
+  private readonly speakers: SpeakerFeeds;
+  /** What the probe listens to now (a stream, or an element for HLS). */
+  private probed: MediaStream | HTMLMediaElement | null = null;
+  /**
+   * STUN/TURN for every peer connection. One array, refreshed in place, so the
+   * feed watchers holding it use fresh credentials too.
+   */
+  private readonly ice: RTCIceServer[];
+  /** When the TURN credentials in `ice` expire (ms); 0 = never fetched, Infinity = never expire. */
+  private iceExpiresAt = 0;
 
   constructor(private readonly o: AudioControllerOptions) {
+    this.ice = [...(o.iceServers ?? [])];
     this.signal = new MediaSignal(o.transport);
     const create = o.createElement ?? (() => new Audio());
     this.rtcElement = create();
     this.hlsElement = create();
+    this.speakers = new SpeakerFeeds(
+      {
+        signal: this.signal,
+        iceServers: this.ice,
+        play: (element) => (this.link ? this.play(this.link, element) : Promise.resolve(false)),
+        audible: () => this.onFeedsAudible(),
+        blocked: () => this.set({ phase: 'blocked' }),
+        leave: () => this.takeMixBack(),
+        lost: (error) => this.onFeedsLost(error),
+        changed: () => this.syncFeeds(),
+      },
+      {
+        storage: o.storage ?? null,
+        createMixer: o.createMixer ?? (() => new SpeakerMixer({ createElement: create })),
+      },
+    );
     const saved = Number(o.storage?.getItem(VOLUME_KEY) ?? 'NaN');
     const volume = Number.isFinite(saved) ? Math.min(1, Math.max(0, saved)) : 1;
     for (const element of [this.rtcElement, this.hlsElement]) {
       element.autoplay = false;
       element.volume = volume;
     }
+    this.speakers.setMasterVolume(volume);
     this.hlsElement.addEventListener('playing', () => this.onHlsPlaying());
     this.hlsElement.addEventListener('waiting', () => this.onHlsStalled());
     // A live playlist that ends (the packager restarted and closed it) is opened again.
@@ -170,6 +241,8 @@ export class AudioController {
       hlsReason: null,
       mic: { status: 'off', problem: null },
       volume,
+      speakerVolumes: this.speakers.all(),
+      perSpeaker: 'mix',
       speaking: EMPTY_SPEAKING,
       error: null,
     };
@@ -194,6 +267,7 @@ export class AudioController {
       this.micProblemNow = null;
       if (this.retryTimer) clearTimeout(this.retryTimer);
       this.retryTimer = null;
+      this.speakers.newSpace();
       this.set({
         spaceId: target?.spaceId ?? null,
         speaking: EMPTY_SPEAKING,
@@ -204,6 +278,7 @@ export class AudioController {
     if (!target?.onStage || !target.live) this.releaseMicrophone();
     this.applyMute();
     this.reconcile();
+    this.syncFeeds();
   }
 
   handleConnection(state: ConnectionState): void {
@@ -215,6 +290,7 @@ export class AudioController {
       if (this.link && this.link.route !== 'hls') this.stopLink(false);
     }
     this.reconcile();
+    this.syncFeeds();
   }
 
   handleMessage(message: ServerMessage): void {
@@ -233,6 +309,16 @@ export class AudioController {
         if (message.reason === 'space_ended' || message.reason === 'removed') this.stopLink(true);
         else this.restart();
         return;
+      case 'feeds_offer':
+        // Not an answer to our request: the stage's feeds changed.
+        if (message.request_id === undefined) this.speakers.handleOffer(message);
+        return;
+      case 'feeds_stopped':
+        // After a media restart a stage member's feed is published again; the other reasons end the stage link.
+        if (message.which === 'publish' && message.reason === 'media_restart')
+          this.link?.feed?.restart();
+        if (message.which === 'watch') this.speakers.stopped(message.reason);
+        return;
       default:
         return;
     }
@@ -243,13 +329,16 @@ export class AudioController {
     this.o.probe?.resume();
     const link = this.link;
     if (!link || link.closed) return;
-    const element = link.route === 'hls' ? this.hlsElement : this.rtcElement;
-    this.play(link, element);
+    if (link.route === 'hls') {
+      this.play(link, this.hlsElement);
+      return;
+    }
+    if (link.mixStream) this.play(link, this.rtcElement);
+    this.speakers.unlock();
   }
 
   setVolume(volume: number): void {
     const v = Math.min(1, Math.max(0, volume));
-    this.rtcElement.volume = v;
     this.hlsElement.volume = v;
     try {
       this.o.storage?.setItem(VOLUME_KEY, String(v));
@@ -257,6 +346,20 @@ export class AudioController {
       // Not remembered; still applied.
     }
     this.set({ volume: v });
+    this.applyOutput();
+  }
+
+  /** One speaker's volume, 0..2 (1 is the default); remembered in this browser. */
+  setSpeakerVolume(userId: string, volume: number): void {
+    // Called from a gesture: where the autoplay rules let the feeds' AudioContext start.
+    this.set({ speakerVolumes: this.speakers.set(userId, volume) });
+    this.syncFeeds();
+  }
+
+  /** These speakers back to the default volume. */
+  resetSpeakerVolumes(userIds: Iterable<string>): void {
+    this.set({ speakerVolumes: this.speakers.reset([...userIds]) });
+    this.syncFeeds();
   }
 
   /** After fixing the microphone (permission, device): try it again. */
@@ -272,6 +375,7 @@ export class AudioController {
     this.stopLink(true);
     this.releaseMicrophone();
     this.signal.rejectAll();
+    this.speakers.close();
     this.o.probe?.close();
     this.listeners.clear();
   }
@@ -322,25 +426,48 @@ export class AudioController {
     this.link = null;
     if (!link) return;
     link.close();
-    if (tellServer && this.connection === 'open') {
-      if (link.route === 'webrtc')
+    const tell = tellServer && this.connection === 'open';
+    this.speakers.drop(tell);
+    if (tell) {
+      if (link.route === 'webrtc' && !link.mixStopped)
         this.signal.tell({ type: 'media_stop_listening', space_id: link.spaceId });
-      if (link.mode === 'stage')
+      if (link.mode === 'stage') {
         this.signal.tell({ type: 'media_unpublish', space_id: link.spaceId });
+        if (link.feed) this.signal.tell({ type: 'feed_unpublish', space_id: link.spaceId });
+      }
     }
     if (link.route !== 'hls') this.rtcElement.srcObject = null;
+    this.probed = null;
     this.o.probe?.detach();
+    this.syncFeeds();
   }
 
   private async start(link: Link): Promise<void> {
     this.link = link;
     this.set({ phase: this.hadAudio ? 'reconnecting' : 'connecting' });
     try {
+      await this.refreshIceServers();
+      if (link.closed) return;
       if (link.mode === 'stage') await this.startStage(link);
       else await this.startListening(link);
     } catch (error) {
       if (link.closed) return;
       this.onLinkFailed(link, error);
+    }
+  }
+
+  /** Fetches STUN/TURN servers before connecting when none are known or they are about to expire. */
+  private async refreshIceServers(): Promise<void> {
+    const fetchIce = this.o.fetchIceServers;
+    if (!fetchIce || Date.now() < this.iceExpiresAt - 60_000) return;
+    try {
+      const fresh = await fetchIce();
+      this.ice.splice(0, this.ice.length, ...fresh.ice_servers);
+      this.iceExpiresAt = fresh.expires_at
+        ? Date.parse(fresh.expires_at)
+        : Number.POSITIVE_INFINITY;
+    } catch {
+      // Without them the media server is still reachable on most networks: go on, ask next time.
     }
   }
 
@@ -355,12 +482,20 @@ export class AudioController {
     const stream = await publishToStage({
       spaceId: link.spaceId,
       signal: this.signal,
-      iceServers: this.o.iceServers ?? [],
+      iceServers: this.ice,
       track,
       onPeer: (pc) => this.watchPeer(link, pc),
     });
     if (link.closed) return;
     this.attachStream(link, stream);
+    // The same track as the stage's, so muting it mutes both.
+    link.feed = new FeedPublication({
+      spaceId: link.spaceId,
+      signal: this.signal,
+      iceServers: this.ice,
+      track,
+    });
+    link.feed.start();
   }
 
   private async startListening(link: Link): Promise<void> {
@@ -384,7 +519,7 @@ export class AudioController {
       const stream = await listenOverWebRtc({
         spaceId: link.spaceId,
         signal: this.signal,
-        iceServers: this.o.iceServers ?? [],
+        iceServers: this.ice,
         onPeer: (pc) => this.watchPeer(link, pc),
       });
       if (link.closed) return;
@@ -427,32 +562,39 @@ export class AudioController {
       return;
     }
     link.hls = playback;
+    this.probed = this.hlsElement;
     this.o.probe?.listenToElement(this.hlsElement);
     this.play(link, this.hlsElement);
   }
 
   private attachStream(link: Link, stream: MediaStream): void {
+    link.mixStream = stream;
+    // Volumes already set: the feeds will follow, and the speakers turned down must not be heard meanwhile.
+    link.mixQuiet = this.wantsFeeds() && this.speakers.allowed();
     // WebAudio hears a remote WebRTC track only while an element plays it.
     this.rtcElement.srcObject = stream;
-    this.o.probe?.listenToStream(stream);
+    this.applyOutput();
     this.play(link, this.rtcElement);
     link.later(CONNECT_TIMEOUT_MS, () => {
       if (!link.connected) this.onLinkFailed(link, new Error('The audio did not connect.'));
     });
   }
 
-  private play(link: Link, element: HTMLAudioElement): void {
-    element.play().then(
+  /** Resolves whether it plays. */
+  private play(link: Link, element: HTMLAudioElement): Promise<boolean> {
+    return element.play().then(
       () => {
-        if (link.closed) return;
+        if (link.closed) return false;
         link.played = true;
         this.updatePhase(link);
+        return true;
       },
       (error: unknown) => {
-        if (link.closed) return;
+        if (link.closed) return false;
         const name = (error as { name?: string } | null)?.name;
         if (name === 'NotAllowedError') this.set({ phase: 'blocked' });
         // An AbortError means a newer source replaced this one: nothing to do.
+        return false;
       },
     );
   }
@@ -460,10 +602,11 @@ export class AudioController {
   private watchPeer(link: Link, pc: RTCPeerConnection): void {
     link.pc = pc;
     pc.addEventListener('connectionstatechange', () => {
-      if (link.closed || this.link !== link) return;
+      if (link.closed || this.link !== link || link.pc !== pc) return;
       switch (pc.connectionState) {
         case 'connected':
           link.connected = true;
+          if (link.remixing) this.finishRemix(link);
           this.updatePhase(link);
           return;
         case 'disconnected':
@@ -513,6 +656,7 @@ export class AudioController {
       this.hadAudio = true;
       this.set({ phase: 'playing', error: null });
     }
+    this.syncFeeds();
   }
 
   private onLinkFailed(link: Link, error: unknown): void {
@@ -586,7 +730,137 @@ export class AudioController {
     if (this.state.mic.status !== status) this.set({ mic: { status, problem: null } });
   }
 
+  /** Whether someone on the stage now (not you) is set away from the default volume. */
+  private wantsFeeds(): boolean {
+    const t = this.target;
+    return t?.live === true && this.speakers.wanted(t.stage, t.selfId);
+  }
+
+  /** Starts or leaves the feeds as the volumes, the stage and the link call for; says so in `perSpeaker`. */
+  private syncFeeds(): void {
+    const link = this.link;
+    const wanted = this.wantsFeeds();
+    if (link && !link.closed && !link.remixing) {
+      const allowed = wanted && this.speakers.allowed();
+      this.speakers.sync({
+        spaceId: link.spaceId,
+        possible:
+          (link.route === 'webrtc' || link.route === 'stage') &&
+          link.connected &&
+          this.connection === 'open',
+        wanted: allowed,
+        selfId: this.target?.selfId ?? null,
+      });
+      if (link.mixQuiet && !allowed) {
+        // The feeds will not come (not wanted any more, or failing): hear the mix.
+        link.mixQuiet = false;
+        this.applyOutput();
+      }
+    }
+    this.set({ perSpeaker: this.speakers.state(link?.route ?? null, wanted) });
+  }
+
+  /** The feeds are what you hear: a listener stops the mix (cheaper, nobody heard twice), a stage member silences it. */
+  private onFeedsAudible(): void {
+    const link = this.link;
+    if (!link) return;
+    link.mixQuiet = false;
+    if (link.route === 'webrtc' && !link.mixStopped) {
+      this.signal.tell({ type: 'media_stop_listening', space_id: link.spaceId });
+      link.pc?.close();
+      link.pc = null;
+      link.mixStream = null;
+      link.mixStopped = true;
+      this.rtcElement.srcObject = null;
+    }
+    this.applyOutput();
+    this.syncFeeds();
+  }
+
+  /** Everyone back at the default: a listener whose mix was stopped takes it back first. */
+  private takeMixBack(): void {
+    const link = this.link;
+    if (!link) return;
+    if (link.route === 'webrtc' && link.mixStopped) {
+      // Make before break: the feeds play until the mix is connected again.
+      void this.remix(link);
+      return;
+    }
+    this.speakers.drop();
+    this.applyOutput();
+    this.syncFeeds();
+  }
+
+  /** The feeds failed (they are dropped): the mix is heard again, from a new link if it was stopped. */
+  private onFeedsLost(error: unknown): void {
+    const link = this.link;
+    if (!link) return;
+    link.mixQuiet = false;
+    if (link.mixStopped && !link.remixing) {
+      this.onLinkFailed(link, error);
+      return;
+    }
+    this.applyOutput();
+    this.syncFeeds();
+  }
+
+  /** A listener's way back from the feeds to the mix. */
+  private async remix(link: Link): Promise<void> {
+    link.remixing = true;
+    try {
+      const stream = await listenOverWebRtc({
+        spaceId: link.spaceId,
+        signal: this.signal,
+        iceServers: this.ice,
+        onPeer: (pc) => this.watchPeer(link, pc),
+      });
+      if (link.closed) return;
+      link.mixStream = stream;
+      link.mixStopped = false;
+      this.rtcElement.srcObject = stream;
+      this.applyOutput();
+      this.play(link, this.rtcElement);
+      link.later(CONNECT_TIMEOUT_MS, () => {
+        if (link.remixing) this.onLinkFailed(link, new Error('The audio did not connect.'));
+      });
+      if (link.pc?.connectionState === 'connected') this.finishRemix(link);
+    } catch (error) {
+      if (link.closed) return;
+      this.onLinkFailed(link, error);
+    }
+  }
+
+  /** The mix is connected again: the feeds go. */
+  private finishRemix(link: Link): void {
+    if (!link.remixing || link.mixStopped || !link.mixStream) return;
+    link.remixing = false;
+    this.speakers.drop();
+    this.applyOutput();
+    // Volumes set again meanwhile bring the feeds back.
+    this.syncFeeds();
+  }
+
+  /**
+   * Who is audible: the feeds once they play, else the mix (unless it waits,
+   * silent, for the feeds). The probe listens to the same: what you hear.
+   */
+  private applyOutput(): void {
+    const link = this.link;
+    const master = this.state.volume;
+    const feedsOn = this.speakers.isAudible;
+    const mixAudible = link !== null && !feedsOn && !link.mixQuiet;
+    this.rtcElement.volume = mixAudible ? master : 0;
+    this.speakers.setMasterVolume(master);
+    if (!link || link.route === 'hls' || link.route === null) return;
+    const heard = feedsOn ? this.speakers.output() : mixAudible ? link.mixStream : null;
+    if (heard === this.probed) return;
+    this.probed = heard;
+    if (heard) this.o.probe?.listenToStream(heard);
+    else this.o.probe?.detach();
+  }
+
   private setSpeaking(userId: string, speaking: boolean): void {
+    this.speakers.speaking(userId, speaking);
     if (this.state.speaking.has(userId) === speaking) return;
     const next = new Set(this.state.speaking);
     if (speaking) next.add(userId);

@@ -1,11 +1,14 @@
 /**
  * The audio of a space, as a person sees it: what is playing and how, a
  * "Tap to listen" button when the browser blocks autoplay, the microphone's
- * problems with how to fix them, and the volume.
+ * problems with how to fix them, the master volume and the speakers' volumes.
  */
-import { useId } from 'react';
+import type { StageMemberDto } from '@salon/protocol';
+import { useId, useState } from 'react';
 import type { AudioState, HlsReason } from './AudioController';
 import { useAudioState, useSpaceAudio } from './context';
+import { PER_SPEAKER_NOTE, SpeakerVolumesSheet } from './SpeakerVolumes';
+import { anyCustom } from './volumes';
 import './audio.css';
 
 const HLS_REASON: Record<HlsReason, string> = {
@@ -55,7 +58,7 @@ export function VolumeSlider() {
   const hint = useId();
   if (!controller || !state) return null;
   const explanation =
-    'One volume for the whole space. The server mixes every speaker into one stream, so a single voice cannot be made louder or quieter here.';
+    'The master volume: everything you hear in this space. Each speaker has a volume of their own under Speaker volumes.';
   return (
     <div className="volume" title={explanation}>
       <label>
@@ -77,17 +80,28 @@ export function VolumeSlider() {
   );
 }
 
-export function AudioPanel() {
+export function AudioPanel({
+  stage = [],
+  meId = null,
+}: {
+  /** The stage, for the speakers' volumes. */
+  stage?: readonly StageMemberDto[];
+  meId?: string | null;
+}) {
   const controller = useSpaceAudio();
   const state = useAudioState();
+  const [sheet, setSheet] = useState(false);
   if (!controller || !state || state.phase === 'off') return null;
   const problem = state.mic.problem;
+  const others = stage.filter((m) => m.user_id !== meId);
+  const custom = others.filter((m) => anyCustom(state.speakerVolumes, [m.user_id])).length;
   return (
     <section
       className={`audio-panel audio-${state.phase}`}
       aria-label="Audio"
       data-phase={state.phase}
       data-route={state.route ?? ''}
+      data-per-speaker={state.perSpeaker}
     >
       <div className="audio-row">
         <span className="audio-status" role="status" data-testid="audio-status">
@@ -99,8 +113,19 @@ export function AudioPanel() {
             ) : null}
           </span>
         </span>
-        <VolumeSlider />
+        <div className="audio-volumes">
+          <VolumeSlider />
+          {others.length > 0 ? (
+            <button type="button" aria-haspopup="dialog" onClick={() => setSheet(true)}>
+              Speaker volumes
+              {custom > 0 ? <span className="muted"> · {custom} set</span> : null}
+            </button>
+          ) : null}
+        </div>
       </div>
+      {state.perSpeaker === 'failed' && custom > 0 ? (
+        <p className="muted audio-error">{PER_SPEAKER_NOTE.failed}</p>
+      ) : null}
       {state.phase === 'blocked' ? (
         <div className="audio-blocked">
           <TapToListen />
@@ -132,6 +157,9 @@ export function AudioPanel() {
             </button>
           ) : null}
         </div>
+      ) : null}
+      {sheet ? (
+        <SpeakerVolumesSheet stage={stage} meId={meId} onClose={() => setSheet(false)} />
       ) : null}
     </section>
   );

@@ -65,6 +65,7 @@ export function useAudioController(
     const controller = new AudioController({
       transport: client,
       listenTier: (spaceId, tier) => api.listenTier(spaceId, tier, token.current()),
+      fetchIceServers: () => api.iceServers(token.current()),
       flags,
       probe,
       storage: safeLocalStorage(),
@@ -104,6 +105,8 @@ export function useAudioController(
         live: snapshot?.space.state === 'live',
         onStage: member !== undefined,
         muted: member?.muted ?? true,
+        selfId: meId,
+        stage: snapshot?.stage.map((m) => m.user_id) ?? [],
       });
     };
     update();

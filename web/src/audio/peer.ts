@@ -1,9 +1,12 @@
 /**
- * The two WebRTC negotiations with the media server, both half-trickle (the
- * offer or answer is sent once ICE gathering is complete):
+ * The WebRTC negotiations with the media server, all half-trickle (the offer
+ * or answer is sent once ICE gathering is complete):
  * - listening: the server sends the media server's offer for the space's mix;
  * - the stage: a stage member offers their microphone and receives, on the
- *   same connection, the mix of everyone else (so they never hear themselves).
+ *   same connection, the mix of everyone else (so they never hear themselves);
+ * - a feed: a stage member also offers the same microphone track alone
+ *   (sendonly), for listeners who set per-speaker volumes (watching the feeds
+ *   is in `feeds.ts`, as the server renegotiates it).
  */
 import type { MediaSignal } from './signaling';
 
@@ -80,4 +83,18 @@ export async function publishToStage(
   );
   await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
   return stream;
+}
+
+/** Publishes a stage member's own feed (the same microphone track, sendonly); resolves once answered. */
+export async function publishFeed(o: PeerOptions & { track: MediaStreamTrack }): Promise<void> {
+  const pc = new RTCPeerConnection({ iceServers: o.iceServers });
+  o.onPeer(pc);
+  pc.addTransceiver(o.track, { direction: 'sendonly' });
+  await pc.setLocalDescription(await pc.createOffer());
+  await gatheringComplete(pc);
+  const answer = await o.signal.request(
+    { type: 'feed_publish', space_id: o.spaceId, sdp: pc.localDescription?.sdp ?? '' },
+    'feed_answer',
+  );
+  await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
 }

@@ -77,8 +77,15 @@ describe('MediaSignal', () => {
 });
 
 describe('isAudioMessage', () => {
-  it('claims media messages, speaking, and only the errors of media requests', () => {
+  it('claims media and feed messages, speaking, and only the errors of media requests', () => {
     expect(isAudioMessage({ type: 'media_restart', space_id: 's' })).toBe(true);
+    expect(isAudioMessage({ type: 'feeds_offer', space_id: 's', sdp: 'v=0', feeds: [] })).toBe(
+      true,
+    );
+    expect(
+      isAudioMessage({ type: 'feeds_stopped', space_id: 's', which: 'watch', reason: 'removed' }),
+    ).toBe(true);
+    expect(isAudioMessage({ type: 'feed_answer', space_id: 's', sdp: 'v=0' })).toBe(true);
     expect(isAudioMessage({ type: 'speaking', space_id: 's', user_id: 'u', speaking: true })).toBe(
       true,
     );

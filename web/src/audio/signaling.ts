@@ -38,13 +38,18 @@ const PREFIX = 'media:';
 /** Messages that belong to the audio, not to the space's store (its errors included). */
 export function isAudioMessage(message: ServerMessage): boolean {
   if (message.type === 'error') return message.request_id?.startsWith(PREFIX) === true;
-  return message.type.startsWith('media_') || message.type === 'speaking';
+  return (
+    message.type.startsWith('media_') ||
+    message.type.startsWith('feed_') ||
+    message.type.startsWith('feeds_') ||
+    message.type === 'speaking'
+  );
 }
 
 type Answer<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
 
 interface Pending {
-  answer: ServerMessage['type'];
+  answers: readonly ServerMessage['type'][];
   resolve: (message: ServerMessage) => void;
   reject: (error: Error) => void;
   timer: ReturnType<typeof setTimeout>;
@@ -65,7 +70,12 @@ export class MediaSignal {
     private readonly timeoutMs = 15_000,
   ) {}
 
-  request<T extends ServerMessage['type']>(message: Request, answer: T): Promise<Answer<T>> {
+  /** Sends a request; resolves with the first answer of one of the expected types. */
+  request<T extends ServerMessage['type']>(
+    message: Request,
+    answer: T | readonly T[],
+  ): Promise<Answer<T>> {
+    const answers: readonly T[] = typeof answer === 'string' ? [answer] : answer;
     this.counter += 1;
     const requestId = `${PREFIX}${this.counter}`;
     return new Promise<Answer<T>>((resolve, reject) => {
@@ -74,7 +84,7 @@ export class MediaSignal {
         reject(MediaRequestError.timeout(message.type));
       }, this.timeoutMs);
       this.pending.set(requestId, {
-        answer,
+        answers,
         resolve: resolve as (m: ServerMessage) => void,
         reject,
         timer,
@@ -99,7 +109,7 @@ export class MediaSignal {
       this.settle(requestId, new MediaRequestError(message.code, message.message));
       return true;
     }
-    if (message.type !== pending.answer) return false;
+    if (!pending.answers.includes(message.type)) return false;
     this.pending.delete(requestId);
     clearTimeout(pending.timer);
     pending.resolve(message);

@@ -10,6 +10,9 @@ import {
   JanusVerb,
   StreamingRequest,
   StreamingStatus,
+  VideoRoomParticipantType,
+  VideoRoomReply,
+  VideoRoomRequest,
 } from './protocol.js';
 
 // Expected values are the literals in Janus 1.1.x sources (janus.c, ice.c and
@@ -51,6 +54,7 @@ test('replies and notices are the names Janus sends', () => {
 test('plugin package names match the loaded plugins', () => {
   assert.equal(JanusPlugin.audioBridge, 'janus.plugin.audiobridge');
   assert.equal(JanusPlugin.streaming, 'janus.plugin.streaming');
+  assert.equal(JanusPlugin.videoRoom, 'janus.plugin.videoroom');
 });
 
 test('mute_room and unmute_room are not swapped', () => {
@@ -89,4 +93,33 @@ test('Streaming requests and statuses are spelled as the plugin expects', () => 
   );
   assert.equal(StreamingStatus.preparing, 'preparing');
   assert.equal(StreamingStatus.starting, 'starting');
+});
+
+test('VideoRoom requests, participant types and replies are spelled as the plugin expects', () => {
+  assert.deepEqual(
+    { ...VideoRoomRequest },
+    {
+      create: 'create',
+      destroy: 'destroy',
+      exists: 'exists',
+      list: 'list',
+      listParticipants: 'listparticipants',
+      join: 'join',
+      publish: 'publish',
+      configure: 'configure',
+      unpublish: 'unpublish',
+      leave: 'leave',
+      start: 'start',
+      update: 'update',
+      moderate: 'moderate',
+      kick: 'kick',
+    },
+  );
+  assert.equal(VideoRoomParticipantType.publisher, 'publisher');
+  assert.equal(VideoRoomParticipantType.subscriber, 'subscriber');
+  assert.equal(VideoRoomReply.attached, 'attached');
+  assert.equal(VideoRoomReply.updated, 'updated');
+  assert.equal(VideoRoomReply.updating, 'updating');
+  assert.equal(VideoRoomReply.joined, 'joined');
+  assert.equal(VideoRoomReply.stoppedTalking, 'stopped-talking');
 });

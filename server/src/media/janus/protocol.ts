@@ -1,7 +1,8 @@
 /**
  * Every name that goes over the wire to Janus (1.1.x), kept in one place so
  * each can be checked against the plugin docs and tested. Plugin request
- * bodies are built in audiobridge.ts / streaming.ts from these constants.
+ * bodies are built in audiobridge.ts / streaming.ts / videoroom.ts from these
+ * constants.
  */
 
 /** WebSocket subprotocol of the Janus API (the Admin API uses another). */
@@ -46,6 +47,7 @@ export const JanusNotice = {
 export const JanusPlugin = {
   audioBridge: 'janus.plugin.audiobridge',
   streaming: 'janus.plugin.streaming',
+  videoRoom: 'janus.plugin.videoroom',
 } as const;
 export type JanusPlugin = (typeof JanusPlugin)[keyof typeof JanusPlugin];
 
@@ -137,6 +139,62 @@ export const StreamingError = {
   noSuchMountpoint: 455,
   cantCreate: 456,
   invalidState: 460,
+} as const;
+
+/** VideoRoom `request` values (janus_videoroom.c header, 1.1.x multistream API). */
+export const VideoRoomRequest = {
+  create: 'create',
+  destroy: 'destroy',
+  exists: 'exists',
+  list: 'list',
+  listParticipants: 'listparticipants',
+  join: 'join',
+  publish: 'publish',
+  configure: 'configure',
+  unpublish: 'unpublish',
+  leave: 'leave',
+  start: 'start',
+  /** Subscribe and unsubscribe in one renegotiation. */
+  update: 'update',
+  moderate: 'moderate',
+  kick: 'kick',
+} as const;
+
+/** `ptype` of a VideoRoom `join`: a participant who may publish, or a subscription. */
+export const VideoRoomParticipantType = {
+  publisher: 'publisher',
+  subscriber: 'subscriber',
+} as const;
+
+/** VideoRoom `videoroom` values in replies and events. */
+export const VideoRoomReply = {
+  created: 'created',
+  destroyed: 'destroyed',
+  success: 'success',
+  participants: 'participants',
+  joined: 'joined',
+  /** A subscriber handle's answer to `join`, with Janus's offer. */
+  attached: 'attached',
+  /** A subscription changed; carries a new offer when the SDP changed. */
+  updated: 'updated',
+  /** The update is queued until the previous offer is answered; its offer comes later. */
+  updating: 'updating',
+  event: 'event',
+  talking: 'talking',
+  stoppedTalking: 'stopped-talking',
+} as const;
+
+/** VideoRoom plugin error codes (JANUS_VIDEOROOM_ERROR_*). */
+export const VideoRoomError = {
+  noSuchRoom: 426,
+  roomExists: 427,
+  /** Also "no such participant" (moderate, kick) and "no such mid". */
+  noSuchFeed: 428,
+  publishersFull: 432,
+  unauthorized: 433,
+  alreadyPublished: 434,
+  idExists: 436,
+  invalidSdp: 437,
 } as const;
 
 /** Mountpoint type for a feed pushed to Janus over plain RTP. */

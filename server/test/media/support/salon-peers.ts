@@ -69,6 +69,11 @@ export class SalonSpeaker {
     this.pump = new TonePump(this.source, new ToneGenerator(frequency));
   }
 
+  /** The generator of what this speaker says (benchmarks switch it on and off). */
+  get tone(): ToneGenerator {
+    return this.pump.tone;
+  }
+
   /** (Re)negotiates with a fresh peer connection: after a media restart, as a browser would. */
   async negotiate(): Promise<void> {
     this.pc?.close();

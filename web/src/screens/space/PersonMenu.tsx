@@ -1,5 +1,6 @@
 import type { UserSummaryDto } from '@salon/protocol';
 import { Link } from 'react-router-dom';
+import { SpeakerVolumeSlider } from '../../audio/SpeakerVolumes';
 import { Avatar } from '../../components/Avatar';
 import { Modal } from '../../components/Modal';
 import type { SpaceActions } from './actions';
@@ -83,6 +84,7 @@ export function PersonMenu({
           </p>
         </div>
       </div>
+      {onStage && !self ? <SpeakerVolumeSlider user={user} /> : null}
       <ul className="menu">
         <li>
           <Link to={`/u/${user.handle}`} className="button">

@@ -137,7 +137,7 @@ export function SpacePage() {
       connection={live.connection}
       notice={view.notice}
       onLeave={leave}
-      audio={<AudioPanel />}
+      audio={<AudioPanel stage={view.snapshot.stage} meId={me?.id ?? null} />}
       speaking={audio?.spaceId === id ? audio.speaking : undefined}
       incognito={{
         on: inThisSpace?.incognito === true,

@@ -1,0 +1,193 @@
+import { EventEmitter } from 'node:events';
+import { AppError } from '../errors.js';
+import type { FeedHost } from './feeds.js';
+import type { JanusSession } from './janus/session.js';
+import {
+  MediaPlane,
+  type MediaPlaneEvents,
+  type MediaPlaneOptions,
+  type SeatSource,
+} from './plane.js';
+
+/** One external Janus node: a name for logs and how to reach it. */
+export interface MediaNode {
+  name: string;
+  options: MediaPlaneOptions;
+}
+
+/** What the rest of Salon uses of the media plane, on one Janus node or several. */
+export interface MediaApi extends EventEmitter<MediaPlaneEvents>, Omit<FeedHost, 'on'> {
+  has(spaceId: string): boolean;
+  open(spaceId: string): Promise<unknown>;
+  close(spaceId: string): Promise<void>;
+  publish(
+    spaceId: string,
+    userId: string,
+    owner: number,
+    offerSdp: string,
+    muted: boolean,
+  ): Promise<string>;
+  unpublish(spaceId: string, userId: string): Promise<boolean>;
+  setMuted(spaceId: string, userId: string, muted: boolean): Promise<void>;
+  listen(spaceId: string, owner: number): Promise<string>;
+  answerListen(spaceId: string, owner: number, answerSdp: string): Promise<void>;
+  stopListening(spaceId: string, owner: number): Promise<void>;
+  dropConnection(owner: number): Promise<Array<{ spaceId: string; userId: string }>>;
+  listenerCounts(spaceId: string): { space: number; node: number };
+  describe(spaceId: string): ReturnType<MediaPlane['describe']>;
+  /** The control handles of the Janus node carrying a space (HLS taps, leak checks). */
+  controlOf(spaceId: string): ReturnType<MediaPlane['controlOf']>;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Several Janus nodes behind one media API: each new space is placed on the
+ * least loaded node that is up (rooms, publishers and WebRTC listeners it
+ * carries), and stays there; every request about a space goes to its node.
+ * Each node is a MediaPlane of its own, with its own reconnection: a node
+ * that goes away takes no new spaces until it is back, and its spaces are
+ * rebuilt on it when it returns (their clients get `media_restart`).
+ * The WebRTC listener cap per node applies to each node.
+ */
+export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements MediaApi {
+  static async start(nodes: readonly MediaNode[]): Promise<MediaCluster> {
+    if (nodes.length === 0) throw new Error('a media cluster needs at least one node');
+    const started = await Promise.allSettled(nodes.map((n) => MediaPlane.start(n.options)));
+    const planes: Array<{ name: string; plane: MediaPlane }> = [];
+    started.forEach((result, i) => {
+      if (result.status === 'fulfilled') planes.push({ name: nodes[i]!.name, plane: result.value });
+      else
+        nodes[i]!.options.logger.error(
+          { err: result.reason, node: nodes[i]!.name },
+          'media node unreachable at start; it takes no spaces',
+        );
+    });
+    if (planes.length === 0) throw (started[0] as PromiseRejectedResult).reason;
+    return new MediaCluster(planes);
+  }
+
+  /** Which node carries each space. */
+  private readonly placement = new Map<string, MediaPlane>();
+
+  private constructor(private readonly nodes: Array<{ name: string; plane: MediaPlane }>) {
+    super();
+    for (const { plane } of nodes) {
+      plane.on('speaking', (change) => this.emit('speaking', change));
+      plane.on('reset', (spaceIds) => this.emit('reset', spaceIds));
+      plane.on('opened', (spaceId) => this.emit('opened', spaceId));
+      plane.on('closing', (spaceId) => this.emit('closing', spaceId));
+    }
+  }
+
+  /** The node a space is on, placing it on the least loaded node first. */
+  private planeFor(spaceId: string): MediaPlane {
+    const placed = this.placement.get(spaceId);
+    if (placed) return placed;
+    const plane = this.leastLoaded();
+    this.placement.set(spaceId, plane);
+    return plane;
+  }
+
+  private leastLoaded(): MediaPlane {
+    const up = this.nodes.filter((n) => n.plane.up);
+    const candidates = up.length > 0 ? up : this.nodes;
+    let best = candidates[0]!.plane;
+    for (const { plane } of candidates) if (plane.load < best.load) best = plane;
+    return best;
+  }
+
+  /** Name of the node carrying a space (null before it is placed). */
+  nodeOf(spaceId: string): string | null {
+    const plane = this.placement.get(spaceId);
+    return this.nodes.find((n) => n.plane === plane)?.name ?? null;
+  }
+
+  /** Whether a node is connected (not reconnecting). */
+  isUp(name: string): boolean {
+    return this.nodes.find((n) => n.name === name)?.plane.up ?? false;
+  }
+
+  has(spaceId: string): boolean {
+    return this.placement.get(spaceId)?.has(spaceId) ?? false;
+  }
+
+  async open(spaceId: string): Promise<void> {
+    await this.planeFor(spaceId).open(spaceId);
+  }
+
+  async close(spaceId: string): Promise<void> {
+    const plane = this.placement.get(spaceId);
+    if (!plane) return;
+    await plane.close(spaceId);
+    this.placement.delete(spaceId);
+  }
+
+  publish(...args: Parameters<MediaPlane['publish']>): ReturnType<MediaPlane['publish']> {
+    return this.planeFor(args[0]).publish(...args);
+  }
+
+  async unpublish(spaceId: string, userId: string): Promise<boolean> {
+    return (await this.placement.get(spaceId)?.unpublish(spaceId, userId)) ?? false;
+  }
+
+  async setMuted(spaceId: string, userId: string, muted: boolean): Promise<void> {
+    await this.placement.get(spaceId)?.setMuted(spaceId, userId, muted);
+  }
+
+  listen(spaceId: string, owner: number): Promise<string> {
+    return this.planeFor(spaceId).listen(spaceId, owner);
+  }
+
+  async answerListen(spaceId: string, owner: number, answerSdp: string): Promise<void> {
+    const plane = this.placement.get(spaceId);
+    if (!plane) throw AppError.conflict('not_listening', 'Ask to listen first (media_listen).');
+    await plane.answerListen(spaceId, owner, answerSdp);
+  }
+
+  async stopListening(spaceId: string, owner: number): Promise<void> {
+    await this.placement.get(spaceId)?.stopListening(spaceId, owner);
+  }
+
+  async dropConnection(owner: number): Promise<Array<{ spaceId: string; userId: string }>> {
+    const dropped = await Promise.all(this.nodes.map((n) => n.plane.dropConnection(owner)));
+    return dropped.flat();
+  }
+
+  /** Seats of the space, and of the node it is on (or would be placed on). */
+  listenerCounts(spaceId: string): { space: number; node: number } {
+    return (this.placement.get(spaceId) ?? this.leastLoaded()).listenerCounts(spaceId);
+  }
+
+  describe(spaceId: string) {
+    return this.placement.get(spaceId)?.describe(spaceId) ?? null;
+  }
+
+  controlOf(spaceId: string) {
+    return this.planeFor(spaceId).controlOf(spaceId);
+  }
+
+  /** The Janus session of the node carrying a space (the per-speaker feed room lives there too). */
+  session(spaceId: string): Promise<JanusSession> {
+    return this.planeFor(spaceId).session(spaceId);
+  }
+
+  holdsSeat(spaceId: string, owner: number): boolean {
+    return this.placement.get(spaceId)?.holdsSeat(spaceId, owner) ?? false;
+  }
+
+  /** Another source's seats count against the caps of the node each of its spaces is on. */
+  countSeats(source: SeatSource): void {
+    for (const { plane } of this.nodes) {
+      const here = (spaceId: string) => this.placement.get(spaceId) === plane;
+      plane.countSeats({
+        holders: (spaceId) => (here(spaceId) ? source.holders(spaceId) : []),
+        spaceIds: () => [...source.spaceIds()].filter(here),
+      });
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.plane.shutdown()));
+    this.placement.clear();
+  }
+}

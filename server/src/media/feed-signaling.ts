@@ -1,0 +1,131 @@
+import { FEED_CLIENT_MESSAGE_TYPES, type FeedServerMessage } from '@salon/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import { AppError } from '../errors.js';
+import type { Viewer } from '../http/viewer.js';
+import type { GatewayExtension, RealtimeConnection } from '../realtime/gateway.js';
+import type { SpaceEvent, SpaceState } from '../spaces/model.js';
+import type { SpaceService } from '../spaces/service.js';
+import type { FeedRooms, ViewerKey } from './feeds.js';
+import { sessionDescription, stageMember } from './signaling.js';
+
+/**
+ * Signaling of per-speaker feeds on the realtime WebSocket (the `feed_*` and
+ * `feeds_*` messages), and the rules that make feeds follow the space as the
+ * mix does: only stage members publish a feed; a muted member's feed is
+ * muted in Janus; demotion, removal and the end of the space cut it at once.
+ * Watching takes a WebRTC seat, like listening to the mix.
+ */
+export class FeedSignaling implements GatewayExtension {
+  readonly messageTypes = FEED_CLIENT_MESSAGE_TYPES;
+  private readonly connections = new Map<number, RealtimeConnection>();
+
+  constructor(
+    private readonly o: { feeds: FeedRooms; spaces: SpaceService; logger: FastifyBaseLogger },
+  ) {
+    o.feeds.on('offer', ({ spaceId, owner, sdp, feeds }) =>
+      this.connections
+        .get(owner)
+        ?.send({ type: 'feeds_offer', space_id: spaceId, sdp, feeds } satisfies FeedServerMessage),
+    );
+    o.feeds.on('stopped', ({ spaceId, owner, which, reason }) =>
+      this.connections.get(owner)?.send({
+        type: 'feeds_stopped',
+        space_id: spaceId,
+        which,
+        reason,
+      } satisfies FeedServerMessage),
+    );
+    o.spaces.onCommitted((state, events) => {
+      this.follow(state, events).catch((error: unknown) =>
+        o.logger.error({ err: error, space: state.id }, 'feeds did not follow a space change'),
+      );
+    });
+  }
+
+  async handle(
+    conn: RealtimeConnection,
+    message: { type: string; space_id: string } & Record<string, unknown>,
+    requestId: string | undefined,
+  ): Promise<void> {
+    const spaceId = message.space_id;
+    const reply = (m: FeedServerMessage) =>
+      conn.send(requestId ? { ...m, request_id: requestId } : m);
+    const feeds = this.o.feeds;
+    this.connections.set(conn.id, conn);
+    switch (message.type) {
+      case 'feed_publish': {
+        const offer = sessionDescription(message['sdp']);
+        const { userId, muted } = await stageMember(this.o.spaces, conn.viewer, spaceId);
+        const answer = await feeds.publish(spaceId, userId, conn.id, offer, muted);
+        return reply({ type: 'feed_answer', space_id: spaceId, sdp: answer });
+      }
+      case 'feed_unpublish': {
+        if (conn.viewer.kind === 'user') await feeds.unpublish(spaceId, conn.viewer.user.id);
+        return;
+      }
+      case 'feeds_watch': {
+        const { state } = await this.o.spaces.admit(spaceId, conn.viewer, null, false);
+        if (state.state !== 'live')
+          throw AppError.conflict('space_not_live', 'This space is not live.');
+        const offer = await feeds.watch(spaceId, conn.id, {
+          viewer: viewerKey(conn.viewer),
+          userId: conn.viewer.kind === 'user' ? conn.viewer.user.id : null,
+        });
+        // No feed is live yet: the client is watching, and the first offer follows.
+        if (!offer) return reply({ type: 'feeds_watching', space_id: spaceId, feeds: [] });
+        return reply({ type: 'feeds_offer', space_id: spaceId, ...offer });
+      }
+      case 'feeds_answer': {
+        const watching = await feeds.answer(spaceId, conn.id, sessionDescription(message['sdp']));
+        return reply({ type: 'feeds_watching', space_id: spaceId, feeds: watching });
+      }
+      case 'feeds_stop':
+        return feeds.stopWatching(spaceId, conn.id);
+    }
+  }
+
+  disconnected(conn: RealtimeConnection): void {
+    if (!this.connections.delete(conn.id)) return;
+    this.o.feeds
+      .dropConnection(conn.id)
+      .catch((error: unknown) => this.o.logger.error({ err: error }, 'feeds cleanup failed'));
+  }
+
+  /** Applies a committed change of a space to its feeds (the end of the space closes the room with the media). */
+  private async follow(state: SpaceState, events: SpaceEvent[]): Promise<void> {
+    const feeds = this.o.feeds;
+    for (const event of events) {
+      switch (event.type) {
+        case 'mute_changed':
+          for (const userId of event.user_ids) await feeds.setMuted(state.id, userId, event.muted);
+          break;
+        case 'stage_changed': {
+          const change = event.change;
+          if (change.kind === 'left') {
+            const reason = change.reason === 'removed_from_space' ? 'removed' : 'not_on_stage';
+            await feeds.stopPublishing(state.id, change.user_id, reason);
+          }
+          if (change.kind === 'joined' || change.kind === 'role_changed') {
+            const member = state.stage.find((m) => m.user_id === change.user_id);
+            if (member) await feeds.setMuted(state.id, member.user_id, member.muted);
+          }
+          break;
+        }
+        case 'participant_removed': {
+          const who = event.participant;
+          if (who.kind === 'user') await feeds.stopPublishing(state.id, who.id, 'removed');
+          await feeds.stopWatchingViewer(state.id, `${who.kind}:${who.id}`, 'removed');
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+}
+
+function viewerKey(viewer: Viewer): ViewerKey | null {
+  if (viewer.kind === 'user') return `user:${viewer.user.id}`;
+  if (viewer.kind === 'guest') return `guest:${viewer.guestId}`;
+  return null;
+}

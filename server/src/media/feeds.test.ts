@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { singleAudioMid } from './feeds.js';
+
+const session = 'v=0\r\no=- 1 2 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n';
+const audio = (mid: string) =>
+  `m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:${mid}\r\na=sendonly\r\na=rtpmap:111 opus/48000/2\r\n`;
+
+test('a feed offer with one audio m-line gives its mid', () => {
+  assert.equal(singleAudioMid(session + audio('0')), '0');
+  assert.equal(singleAudioMid((session + audio('audio')).replaceAll('\r\n', '\n')), 'audio');
+});
+
+test('a feed offer with video, data, two tracks, no mid or no media is refused as invalid_sdp', () => {
+  const refused = { code: 'invalid_sdp' };
+  assert.throws(
+    () => singleAudioMid(`${session}${audio('0')}m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1\r\n`),
+    refused,
+  );
+  assert.throws(
+    () =>
+      singleAudioMid(`${session}m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=mid:0\r\n`),
+    refused,
+  );
+  assert.throws(() => singleAudioMid(session + audio('0') + audio('1')), refused);
+  assert.throws(() => singleAudioMid(session + audio('0').replace('a=mid:0\r\n', '')), refused);
+  assert.throws(() => singleAudioMid(session), refused);
+});

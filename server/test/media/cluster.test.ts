@@ -1,0 +1,77 @@
+/**
+ * Several Janus nodes: each new space goes to the least loaded node that is
+ * up, every request about a space reaches its node, and a node that dies
+ * takes no new spaces until it is back, then carries its own again.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import pino from 'pino';
+import { MediaCluster } from '../../src/media/cluster.js';
+import { AudioBridge } from '../../src/media/janus/audiobridge.js';
+import { JanusSession } from '../../src/media/janus/session.js';
+import type { JanusProcess } from '../../src/media/janus-process.js';
+import { cleanups } from './support/cleanup.js';
+import { startJanus } from './support/stage.js';
+import { waitFor } from './support/wait.js';
+
+const logger = pino({ level: 'silent' });
+
+function node(name: string, janus: JanusProcess) {
+  return { name, options: { connect: () => janus.connect(), logger } };
+}
+
+test('spaces go to the least loaded Janus node, and each request reaches its node', {
+  timeout: 120_000,
+}, async (t) => {
+  const defer = cleanups(t);
+  const janusA = await startJanus();
+  defer(() => janusA.close());
+  const janusB = await startJanus();
+  defer(() => janusB.close());
+  const cluster = await MediaCluster.start([node('a', janusA), node('b', janusB)]);
+  defer(() => cluster.shutdown());
+  const roomsOn = async (janus: JanusProcess) => {
+    const connection = await janus.connect();
+    try {
+      const session = await JanusSession.create(connection);
+      const bridge = await AudioBridge.attach(session);
+      return (await bridge.listRooms()).sort();
+    } finally {
+      await connection.close();
+    }
+  };
+
+  await cluster.open('space-1');
+  await cluster.open('space-2');
+  assert.equal(cluster.nodeOf('space-1'), 'a', 'both empty: the first node');
+  assert.equal(cluster.nodeOf('space-2'), 'b', 'a carries one room: b');
+  // Two WebRTC listeners on space-2 make b the busier node (a handle each, before any answer).
+  await cluster.listen('space-2', 1);
+  await cluster.listen('space-2', 2);
+  assert.deepEqual(cluster.listenerCounts('space-2'), { space: 2, node: 2 });
+  await cluster.open('space-3');
+  assert.equal(cluster.nodeOf('space-3'), 'a');
+
+  const rooms = (id: string) => cluster.describe(id)!.room;
+  assert.deepEqual(await roomsOn(janusA), [rooms('space-1'), rooms('space-3')].sort());
+  assert.deepEqual(await roomsOn(janusB), [rooms('space-2')]);
+  // The HLS taps and leak checks reach the node of the space.
+  assert.deepEqual(await cluster.controlOf('space-2').audioBridge.listRooms(), [rooms('space-2')]);
+
+  // b dies: new spaces go to a, whatever its load, until b is back.
+  const restarted = new Promise((resolve) => janusB.once('restarted', resolve));
+  const reset = new Promise<string[]>((resolve) => cluster.once('reset', resolve));
+  process.kill(janusB.pid!, 'SIGKILL');
+  await waitFor('the cluster to see b go', () => !cluster.isUp('b'));
+  await cluster.open('space-4');
+  assert.equal(cluster.nodeOf('space-4'), 'a');
+  await restarted;
+  assert.deepEqual(await reset, ['space-2'], 'b rebuilt its own space');
+  await waitFor('b to be up again', () => cluster.isUp('b'));
+  assert.deepEqual(await roomsOn(janusB), [rooms('space-2')]);
+
+  for (const id of ['space-1', 'space-2', 'space-3', 'space-4']) await cluster.close(id);
+  assert.deepEqual(await roomsOn(janusA), []);
+  assert.deepEqual(await roomsOn(janusB), []);
+  assert.equal(cluster.nodeOf('space-1'), null);
+});

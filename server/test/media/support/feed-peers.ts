@@ -1,0 +1,417 @@
+/**
+ * Test peers for per-speaker feeds: a publisher that sends a tone as its own
+ * feed, and a watcher that receives every feed in one PeerConnection and
+ * keeps what each track decodes apart, by the stage member it carries. The
+ * Janus-direct ones negotiate through our typed VideoRoom client; the Salon
+ * ones through the realtime WebSocket, as the web app does.
+ */
+import type { FeedDto, ServerMessage } from '@salon/protocol';
+import type { JanusSession } from '../../../src/media/janus/session.js';
+import { type FeedId, VideoRoom, type VideoRoomId } from '../../../src/media/janus/videoroom.js';
+import type { RealtimeClient } from '../../support/realtime.js';
+import { AudioLog, TonePump } from './audio-log.js';
+import type { Hearing } from './hearing.js';
+import { ToneGenerator } from './tone.js';
+import {
+  type AudioSink,
+  type AudioSource,
+  gatheringComplete,
+  localJsep,
+  type MediaStreamTrack,
+  type PeerConnection,
+  RTCAudioSink,
+  RTCAudioSource,
+  RTCPeerConnection,
+} from './wrtc.js';
+
+/** The transceiver API of @roamhq/wrtc, which wrtc.ts does not type. */
+interface Transceiver {
+  readonly mid: string | null;
+  readonly receiver: { readonly track: MediaStreamTrack };
+}
+interface FeedPeerConnection extends PeerConnection {
+  getTransceivers(): Transceiver[];
+  addTransceiver(track: MediaStreamTrack, init: { direction: 'sendonly' }): Transceiver;
+}
+
+function peer(): FeedPeerConnection {
+  return new RTCPeerConnection({ iceServers: [] }) as FeedPeerConnection;
+}
+
+async function packetsSent(pc: PeerConnection): Promise<number> {
+  let packets = 0;
+  for (const stats of (await pc.getStats()).values()) {
+    if (stats['type'] === 'outbound-rtp' && typeof stats['packetsSent'] === 'number')
+      packets += stats['packetsSent'];
+  }
+  return packets;
+}
+
+/** A microphone playing a tone, on a sendonly transceiver (one Opus m-line, as the protocol asks). */
+class ToneMicrophone {
+  private readonly source: AudioSource = new RTCAudioSource();
+  readonly track: MediaStreamTrack = this.source.createTrack();
+  private readonly pump: TonePump;
+
+  constructor(frequency: number) {
+    this.pump = new TonePump(this.source, new ToneGenerator(frequency));
+  }
+
+  async offer(pc: FeedPeerConnection): Promise<string> {
+    pc.addTransceiver(this.track, { direction: 'sendonly' });
+    await pc.setLocalDescription(await pc.createOffer());
+    await gatheringComplete(pc);
+    return pc.localDescription!.sdp;
+  }
+
+  stop(): void {
+    this.pump.stop();
+    this.track.stop();
+  }
+}
+
+/**
+ * What one PeerConnection receives, kept per speaker: each receiving
+ * transceiver is read through a sink, and each frame is filed under whoever
+ * its mid carries at that moment (a mid Janus reuses for another speaker
+ * files under the new one; an unmapped mid files nowhere).
+ */
+class TrackLogs {
+  private readonly logs = new Map<string, AudioLog>();
+  private readonly sinks = new Map<string, { track: MediaStreamTrack; sink: AudioSink }>();
+  private speakerOfMid = new Map<string, string>();
+
+  /** After each setRemoteDescription: the new mid → speaker map, sinks on new tracks. */
+  update(pc: FeedPeerConnection, speakers: Map<string, string>): void {
+    this.speakerOfMid = speakers;
+    for (const transceiver of pc.getTransceivers()) {
+      const mid = transceiver.mid;
+      if (!mid || !speakers.has(mid)) continue;
+      const track = transceiver.receiver.track;
+      if (this.sinks.get(mid)?.track === track) continue;
+      this.sinks.get(mid)?.sink.stop();
+      const sink = new RTCAudioSink(track);
+      sink.ondata = (data) => {
+        const speaker = this.speakerOfMid.get(mid);
+        if (speaker !== undefined) this.log(speaker).record(data);
+      };
+      this.sinks.set(mid, { track, sink });
+    }
+  }
+
+  /** What this speaker's track decoded, for `heard()`. */
+  log(speaker: string): AudioLog {
+    let log = this.logs.get(speaker);
+    if (!log) {
+      log = new AudioLog();
+      this.logs.set(speaker, log);
+    }
+    return log;
+  }
+
+  stop(): void {
+    for (const { sink } of this.sinks.values()) sink.stop();
+    this.sinks.clear();
+  }
+}
+
+/** A feed published straight into a VideoRoom room through our Janus client. */
+export class FeedPublisher {
+  static async publish(options: {
+    session: JanusSession;
+    room: VideoRoomId;
+    id: FeedId;
+    frequency: number;
+  }): Promise<FeedPublisher> {
+    const handle = await VideoRoom.attach(options.session);
+    const publisher = new FeedPublisher(handle, options.id, options.frequency);
+    try {
+      await handle.joinAsPublisher(options.room, { id: options.id });
+      const offer = await publisher.mic.offer(publisher.pc);
+      const answer = await handle.publish({ type: 'offer', sdp: offer, trickle: false });
+      await publisher.pc.setRemoteDescription(answer);
+    } catch (error) {
+      await publisher.close();
+      throw error;
+    }
+    return publisher;
+  }
+
+  readonly pc = peer();
+  private readonly mic: ToneMicrophone;
+  private closed = false;
+
+  private constructor(
+    readonly handle: VideoRoom,
+    readonly id: FeedId,
+    frequency: number,
+  ) {
+    this.mic = new ToneMicrophone(frequency);
+  }
+
+  /** The mid of the published audio in the negotiated SDP (what `moderate` names). */
+  get mid(): string {
+    const mid = /a=mid:(\S+)/.exec(this.pc.localDescription?.sdp ?? '')?.[1];
+    if (!mid) throw new Error('no mid in the local description');
+    return mid;
+  }
+
+  packetsSent(): Promise<number> {
+    return packetsSent(this.pc);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.mic.stop();
+    this.pc.close();
+    await this.handle.close();
+  }
+}
+
+/** One multistream subscription through our Janus client, answered as a browser would. */
+export class FeedSubscriber {
+  static async subscribe(options: {
+    session: JanusSession;
+    room: VideoRoomId;
+    feeds: Array<{ feed: FeedId; mid?: string }>;
+  }): Promise<FeedSubscriber> {
+    const handle = await VideoRoom.attach(options.session);
+    const subscriber = new FeedSubscriber(handle);
+    try {
+      const offer = await handle.subscribe(options.room, options.feeds);
+      await subscriber.answer(offer.jsep.sdp, offer.streams);
+    } catch (error) {
+      await subscriber.close();
+      throw error;
+    }
+    return subscriber;
+  }
+
+  readonly pc = peer();
+  private readonly tracks = new TrackLogs();
+  /** mid → feed id, from the last offer. */
+  feeds = new Map<string, FeedId>();
+  private closed = false;
+
+  private constructor(readonly handle: VideoRoom) {
+    // Offers Janus queued and sends on its own.
+    handle.on('offer', (offer) => {
+      this.answer(offer.jsep.sdp, offer.streams).catch(() => undefined);
+    });
+  }
+
+  /** Answers an offer of Janus's (the first one, or after `update`) and starts. */
+  async answer(
+    sdp: string,
+    streams: Array<{ mid: string; active: boolean; feedId?: FeedId }>,
+  ): Promise<void> {
+    this.feeds = new Map(
+      streams.filter((s) => s.active && s.feedId !== undefined).map((s) => [s.mid, s.feedId!]),
+    );
+    await this.pc.setRemoteDescription({ type: 'offer', sdp });
+    await this.pc.setLocalDescription(await this.pc.createAnswer());
+    await gatheringComplete(this.pc);
+    this.tracks.update(this.pc, new Map([...this.feeds].map(([mid, feed]) => [mid, String(feed)])));
+    await this.handle.start(localJsep(this.pc, 'answer'));
+  }
+
+  /** What the track carrying this feed decoded. */
+  hearing(feed: FeedId): Hearing {
+    return this.tracks.log(String(feed));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.tracks.stop();
+    this.pc.close();
+    await this.handle.close();
+  }
+}
+
+let requests = 0;
+
+/** One signaling request; resolves with the first of `answers` carrying its request id. */
+async function ask(
+  rt: RealtimeClient,
+  message: Record<string, unknown> & { type: string },
+  answers: ServerMessage['type'][],
+): Promise<ServerMessage> {
+  const requestId = `f${++requests}`;
+  const reply = rt.waitFor(
+    (m) =>
+      (answers.includes(m.type) || m.type === 'error') &&
+      'request_id' in m &&
+      m.request_id === requestId,
+    15_000,
+  );
+  rt.ws.send(JSON.stringify({ ...message, request_id: requestId }));
+  const m = await reply;
+  if (m.type === 'error')
+    throw Object.assign(new Error(`${m.code}: ${m.message}`), { code: m.code });
+  return m;
+}
+
+/** A stage member's feed, published through Salon (`feed_publish`). */
+export class SalonFeedPublisher {
+  static async publish(
+    rt: RealtimeClient,
+    spaceId: string,
+    frequency: number,
+  ): Promise<SalonFeedPublisher> {
+    const publisher = new SalonFeedPublisher(rt, spaceId, frequency);
+    try {
+      await publisher.negotiate();
+    } catch (error) {
+      await publisher.close();
+      throw error;
+    }
+    return publisher;
+  }
+
+  pc!: FeedPeerConnection;
+  private readonly mic: ToneMicrophone;
+  private closed = false;
+
+  private constructor(
+    readonly rt: RealtimeClient,
+    readonly spaceId: string,
+    frequency: number,
+  ) {
+    this.mic = new ToneMicrophone(frequency);
+  }
+
+  /** (Re)publishes on a fresh PeerConnection, as a browser does after `feeds_stopped`. */
+  async negotiate(): Promise<void> {
+    this.pc?.close();
+    this.pc = peer();
+    const offer = await this.mic.offer(this.pc);
+    const answer = await ask(
+      this.rt,
+      { type: 'feed_publish', space_id: this.spaceId, sdp: offer },
+      ['feed_answer'],
+    );
+    if (answer.type !== 'feed_answer') throw new Error(`unexpected ${answer.type}`);
+    await this.pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
+  }
+
+  packetsSent(): Promise<number> {
+    return packetsSent(this.pc);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.mic.stop();
+    this.pc?.close();
+  }
+}
+
+/**
+ * Watches every feed of a space through Salon (`feeds_watch`) and answers
+ * each `feeds_offer` by itself, in order, as the web app does.
+ */
+export class SalonFeedWatcher {
+  static async watch(rt: RealtimeClient, spaceId: string): Promise<SalonFeedWatcher> {
+    const watcher = new SalonFeedWatcher(rt, spaceId);
+    try {
+      await watcher.start();
+    } catch (error) {
+      await watcher.close();
+      throw error;
+    }
+    return watcher;
+  }
+
+  pc = peer();
+  private readonly tracks = new TrackLogs();
+  /** mid → stage member, as of the last answered offer. */
+  feeds = new Map<string, string>();
+  /** Offers answered so far. */
+  offers = 0;
+  /** The first offer that could not be answered, if any. */
+  failure: unknown;
+  private queue: Promise<void> = Promise.resolve();
+  private closed = false;
+  private readonly onMessage = (data: unknown) => {
+    const message = JSON.parse(String(data)) as ServerMessage;
+    if (
+      message.type === 'feeds_offer' &&
+      message.space_id === this.spaceId &&
+      !('request_id' in message && message.request_id)
+    ) {
+      this.enqueue(message.sdp, message.feeds).catch(() => undefined);
+    }
+  };
+
+  private constructor(
+    readonly rt: RealtimeClient,
+    readonly spaceId: string,
+  ) {
+    rt.ws.on('message', this.onMessage);
+  }
+
+  /** `feeds_watch`: an offer at once, or (no feed yet) `feeds_watching` and an offer later. */
+  async start(): Promise<void> {
+    const reply = await ask(this.rt, { type: 'feeds_watch', space_id: this.spaceId }, [
+      'feeds_offer',
+      'feeds_watching',
+    ]);
+    if (reply.type === 'feeds_offer') await this.enqueue(reply.sdp, reply.feeds);
+  }
+
+  /** Watches again on a fresh PeerConnection, as after `feeds_stopped` (`media_restart`). */
+  async restart(): Promise<void> {
+    this.tracks.stop();
+    this.pc.close();
+    this.pc = peer();
+    this.feeds = new Map();
+    await this.start();
+  }
+
+  /** What the track carrying this stage member's voice decoded. */
+  voiceOf(userId: string): Hearing {
+    return this.tracks.log(userId);
+  }
+
+  /** The stage members whose feeds this watcher receives now. */
+  speakers(): string[] {
+    return [...this.feeds.values()].sort();
+  }
+
+  /** Answers offers one at a time, in the order they came; a failure is kept for `failure`. */
+  private enqueue(sdp: string, feeds: FeedDto[]): Promise<void> {
+    const step = this.queue.then(() => this.answer(sdp, feeds));
+    this.queue = step.catch((error: unknown) => {
+      if (!this.closed) this.failure ??= error;
+    });
+    return step;
+  }
+
+  private async answer(sdp: string, feeds: FeedDto[]): Promise<void> {
+    if (this.closed) return;
+    const pc = this.pc;
+    await pc.setRemoteDescription({ type: 'offer', sdp });
+    await pc.setLocalDescription(await pc.createAnswer());
+    await gatheringComplete(pc);
+    const map = new Map(feeds.map((f) => [f.mid, f.user_id]));
+    this.tracks.update(pc, map);
+    const watching = await ask(
+      this.rt,
+      { type: 'feeds_answer', space_id: this.spaceId, sdp: pc.localDescription!.sdp },
+      ['feeds_watching'],
+    );
+    if (watching.type !== 'feeds_watching') throw new Error(`unexpected ${watching.type}`);
+    this.feeds = map;
+    this.offers += 1;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.rt.ws.off('message', this.onMessage);
+    this.tracks.stop();
+    this.pc.close();
+  }
+}

@@ -18,10 +18,28 @@ have nginx || missing+=(nginx-light)         # the HLS benchmark's baseline
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)  # throwaway test databases
 have redis-server || missing+=(redis-server) # multi-node tests
 
+# Janus loads libsrtp2 built with OpenSSL (scripts/build-libsrtp.sh): Debian's
+# goes through NSS and costs ~28 % more Janus CPU per WebRTC listener.
+# SALON_LIBSRTP=system keeps Debian's and skips the build.
+build_libsrtp=0
+if [ "${SALON_LIBSRTP:-openssl}" != system ]; then
+  build_libsrtp=1
+  have cc || missing+=(gcc libc6-dev)
+  have make || missing+=(make)
+  have pkg-config || missing+=(pkg-config)
+  have dpkg-source || missing+=(dpkg-dev)
+  [ -e /usr/include/openssl/evp.h ] || missing+=(libssl-dev)
+fi
+
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "Installing system packages: ${missing[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ "$build_libsrtp" = 1 ]; then
+  $SUDO bash scripts/build-libsrtp.sh ||
+    echo "warning: libsrtp2 with OpenSSL was not built; Janus uses the system's (more CPU per listener)" >&2
 fi
 
 # `npm install` rather than `npm ci`: it follows package-lock.json, and tolerates a

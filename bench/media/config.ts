@@ -28,11 +28,11 @@ export interface MediaBenchConfig {
   /** Before each CPU window, wait up to this long for other programs to leave the CPUs alone. */
   quietWaitSeconds: number;
   /**
-   * 0: Janus as Salon configures it (a thread per handle). N > 0: an
-   * experiment, Janus started through janus-event-loops.sh, which adds
-   * `event_loops = N` to the generated janus.jcfg (handles share N threads).
+   * `auto`: Janus loads libsrtp2 as Salon starts it (the OpenSSL build of
+   * scripts/build-libsrtp.sh when present). `system`: an experiment, the
+   * system's libsrtp2 (Debian's: NSS).
    */
-  eventLoops: number;
+  libsrtp: 'auto' | 'system';
   /**
    * Unset: the stage participants use the room's prebuffer (2, as Salon
    * creates rooms). Set: an experiment, they join with this prebuffer.
@@ -78,13 +78,21 @@ function decodeMode(raw: string | undefined): 'sample' | 'all' {
   return value;
 }
 
+function libsrtpMode(raw: string | undefined): 'auto' | 'system' {
+  const value = raw?.trim() || 'auto';
+  if (value !== 'auto' && value !== 'system') {
+    throw new Error(`BENCH_MEDIA_LIBSRTP must be auto or system (got "${raw}")`);
+  }
+  return value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): MediaBenchConfig {
   const quick = flag(env, 'BENCH_QUICK', false);
   return {
     quick,
     onsets: int(env, 'BENCH_MEDIA_ONSETS', quick ? 8 : 40, 2),
     rounds: int(env, 'BENCH_MEDIA_ROUNDS', quick ? 2 : 4),
-    eventLoops: int(env, 'BENCH_MEDIA_JANUS_EVENT_LOOPS', 0, 0),
+    libsrtp: libsrtpMode(env['BENCH_MEDIA_LIBSRTP']),
     prebuffer: env['BENCH_MEDIA_PREBUFFER']?.trim()
       ? int(env, 'BENCH_MEDIA_PREBUFFER', 2, 0)
       : undefined,

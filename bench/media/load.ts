@@ -82,7 +82,8 @@ export interface CpuResult {
   stoppedEarly?: string;
 }
 
-class Generator {
+/** The load generator child (generator.ts), driven over IPC; pinned to core 1 when asked. */
+export class Generator {
   static async start(pin: boolean): Promise<Generator> {
     const entry = path.join(import.meta.dirname, 'generator.ts');
     const node = [process.execPath, ...process.execArgv, entry];

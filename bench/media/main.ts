@@ -49,16 +49,34 @@ function wrtcVersion(): string {
   }
 }
 
+/** The generated janus.jcfg settings that bear on CPU per listener. */
+function janusSettings(dir: string): string {
+  const text = readFileSync(path.join(dir, 'janus.jcfg'), 'utf8');
+  return ['event_loops', 'twcc_period']
+    .map((key) => `${key} = ${new RegExp(`^\\s*${key} = (.+)$`, 'm').exec(text)?.[1] ?? 'unset'}`)
+    .join(', ');
+}
+
+/** The libsrtp2 file the running Janus mapped, and the crypto library it uses. */
+function libsrtpInUse(pid: number): string {
+  const maps = readFileSync(`/proc/${pid}/maps`, 'utf8');
+  const file = /\s(\/\S*libsrtp2\.so[^\s]*)$/m.exec(maps)?.[1];
+  if (!file) return 'none mapped';
+  const libs = version('ldd', [file]);
+  const crypto = /libnss3/.test(libs) ? 'NSS' : /libcrypto/.test(libs) ? 'OpenSSL' : 'built-in';
+  return `${file} (${crypto})`;
+}
+
 const now = new Date();
 log(
   `${config.onsets} onsets; listeners ${config.listenerLevels.join(', ')}; ` +
     `${config.windowSeconds} s windows${config.quick ? '; QUICK' : ''}`,
 );
 
-// The experiment knob: Janus through a wrapper that adds event_loops to its config.
-const janus = await startJanus(
-  config.eventLoops > 0 ? { binary: path.join(import.meta.dirname, 'janus-event-loops.sh') } : {},
-);
+// The experiment knob: the system's libsrtp2 instead of the one Salon would pick.
+const janus = await startJanus(config.libsrtp === 'system' ? { libsrtpDir: null } : {});
+const janusSettingsText = janusSettings(janus.dir);
+const libsrtpUsed = janus.pid === undefined ? 'unknown' : libsrtpInUse(janus.pid);
 let stage: Stage | undefined;
 let speaker: BenchSpeaker | undefined;
 let cpu: CpuResult | undefined;
@@ -127,7 +145,7 @@ const header = [
   `- ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, Node ${process.version}, ` +
     `Janus ${debianVersion('janus')}, @roamhq/wrtc ${wrtcVersion()}, libsrtp2 ${debianVersion('libsrtp2-1')}`,
   `- Stage participants' prebuffer: ${config.prebuffer === undefined ? "the room's (2, as Salon creates rooms)" : `${config.prebuffer} (experiment, per participant)`}`,
-  `- Janus config: ${config.eventLoops > 0 ? `as Salon generates it, plus \`event_loops = ${config.eventLoops}\` (experiment)` : 'as Salon generates it (a thread per handle)'}`,
+  `- Janus config: as Salon generates it (${janusSettingsText}); libsrtp2 loaded: ${libsrtpUsed}`,
   `- ${config.onsets} onsets per path over ${config.rounds} fresh joins; listener levels ${config.listenerLevels.join(', ')}; ` +
     `${config.windowSeconds} s CPU windows${config.quick ? '; QUICK mode' : ''}` +
     `; machine load average at the end: ${version('cat', ['/proc/loadavg']).split(' ').slice(0, 3).join(' ')}`,
@@ -140,7 +158,7 @@ const dir = path.join(ROOT, 'bench/results');
 mkdirSync(dir, { recursive: true });
 const file = path.join(
   dir,
-  `media-${now.toISOString().slice(0, 10)}${config.eventLoops > 0 ? `-event-loops-${config.eventLoops}` : ''}` +
+  `media-${now.toISOString().slice(0, 10)}${config.libsrtp === 'system' ? '-libsrtp-system' : ''}` +
     `${config.prebuffer === undefined ? '' : `-prebuffer-${config.prebuffer}`}${config.quick ? '-quick' : ''}.md`,
 );
 writeFileSync(file, markdown);

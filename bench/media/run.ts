@@ -18,7 +18,8 @@ import { loadConfig } from './config.js';
 const INSIDE = 'BENCH_MEDIA_IN_NETNS';
 
 if (process.env[INSIDE] === '1') {
-  await import('./main.js');
+  // BENCH_MEDIA_PAIRED: the paired comparison of two Janus configurations (paired.ts).
+  await import(process.env['BENCH_MEDIA_PAIRED'] === undefined ? './main.js' : './paired.js');
 } else {
   const config = loadConfig(); // fail fast on a bad knob, before the namespace
   const root = path.resolve(import.meta.dirname, '../..');

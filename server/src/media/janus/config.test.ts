@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type JanusConfigInput, renderJanusConfig } from './config.js';
+import { JANUS_PLUGINS, type JanusConfigInput, renderJanusConfig } from './config.js';
 
 const base: JanusConfigInput = {
   dir: '/run/salon/janus',
@@ -86,4 +86,23 @@ test('values are quoted, and control characters are refused rather than mangled'
 test('handles share a few event loops instead of a thread each', () => {
   assert.match(file(base, 'janus.jcfg'), /event_loops = [1-9]\d*/);
   assert.match(file({ ...base, eventLoops: 3 }, 'janus.jcfg'), /event_loops = 3/);
+});
+
+test('Janus loads the AudioBridge, Streaming and VideoRoom plugins and no other', () => {
+  assert.deepEqual([...JANUS_PLUGINS].sort(), [
+    'libjanus_audiobridge.so',
+    'libjanus_streaming.so',
+    'libjanus_videoroom.so',
+  ]);
+});
+
+test('the VideoRoom plugin uses numeric ids and its config holds no rooms', () => {
+  const videoroom = file(base, 'janus.plugin.videoroom.jcfg');
+  assert.match(videoroom, /string_ids = false/);
+  assert.match(videoroom, /events = false/);
+  assert.doesNotMatch(videoroom, /room-/, 'rooms are created per space, none from the config');
+});
+
+test('no separate transport-wide CC timer per handle (audio only: it would only wake the loops)', () => {
+  assert.match(file(base, 'janus.jcfg'), /media: \{[^}]*twcc_period = 1000/);
 });

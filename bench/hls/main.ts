@@ -19,7 +19,7 @@ import {
 } from '../../server/test/hls/support/player.js';
 import { SalonSpeaker } from '../../server/test/media/support/salon-peers.js';
 import { TEST_ICE_ADDRESS } from '../../server/test/media/support/stage.js';
-import { meanPower, type ToneGenerator, toneShare } from '../../server/test/media/support/tone.js';
+import { meanPower, toneShare } from '../../server/test/media/support/tone.js';
 import { RealtimeClient } from '../../server/test/support/realtime.js';
 import { startTestServer } from '../../server/test/support/server.js';
 import { loadHlsBenchConfig } from './config.js';
@@ -70,7 +70,7 @@ try {
   const voice = await SalonSpeaker.publish(rt, space.id, TONE);
   await host.client.post(`/api/v1/spaces/${space.id}/stage/${host.id}/unmute`);
   // The bench switches the speaker's tone on and off at the source (a test peer's generator).
-  const tone = (voice as unknown as { tone: ToneGenerator }).tone;
+  const tone = voice.tone;
   tone.amplitude = 0;
   const url = (await host.client.get(`/api/v1/spaces/${space.id}/listen?tier=hls`)).body
     .hls_url as string;

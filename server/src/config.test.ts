@@ -80,6 +80,21 @@ test('several external Janus nodes are listed in JANUS_URL, each checked', () =>
       url,
     );
   }
+  assert.equal(config.media.failoverMs, 10_000, 'a node away 10 s loses its spaces by default');
+  assert.equal(
+    loadConfig({ MEDIA: 'external', JANUS_URL: 'ws://a:8188', MEDIA_FAILOVER_SECONDS: '30' }).media
+      .failoverMs,
+    30_000,
+  );
+  assert.throws(
+    () =>
+      loadConfig({ MEDIA: 'external', JANUS_URL: 'ws://a:8188', MEDIA_FAILOVER_SECONDS: 'soon' }),
+    (error) =>
+      error instanceof ConfigError &&
+      /MEDIA_FAILOVER_SECONDS must be a whole number from 0 to 3600 \(got "soon"\)/.test(
+        error.message,
+      ),
+  );
 });
 
 test("JANUS_LIBSRTP_DIR: auto by default, 'system', or a folder that holds libsrtp2.so.1", () => {

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../errors.js';
 import type { FeedHost } from './feeds.js';
 import type { JanusSession } from './janus/session.js';
@@ -40,43 +41,119 @@ export interface MediaApi extends EventEmitter<MediaPlaneEvents>, Omit<FeedHost,
   shutdown(): Promise<void>;
 }
 
+export interface MediaClusterOptions {
+  /**
+   * How long a node may stay away before its spaces move to the other nodes
+   * (rebuilt there; their clients get `media_restart`). Default 10 s.
+   */
+  failoverMs?: number;
+}
+
+interface ClusterNode {
+  name: string;
+  plane: MediaPlane;
+  logger: FastifyBaseLogger;
+  /** Armed while the node is away: when it fires, the node's spaces move. */
+  failover: NodeJS.Timeout | null;
+}
+
 /**
  * Several Janus nodes behind one media API: each new space is placed on the
  * least loaded node that is up (rooms, publishers and WebRTC listeners it
  * carries), and stays there; every request about a space goes to its node.
  * Each node is a MediaPlane of its own, with its own reconnection: a node
- * that goes away takes no new spaces until it is back, and its spaces are
- * rebuilt on it when it returns (their clients get `media_restart`).
- * The WebRTC listener cap per node applies to each node.
+ * that goes away takes no new spaces until it is back. If it is back within
+ * `failoverMs`, its spaces are rebuilt on it; otherwise they move to the
+ * least loaded nodes that are up. Either way their clients get
+ * `media_restart` and negotiate again. A node that does not answer at start
+ * is retried, and takes spaces once it answers. The WebRTC listener cap per
+ * node applies to each node.
  */
 export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements MediaApi {
-  static async start(nodes: readonly MediaNode[]): Promise<MediaCluster> {
+  static async start(
+    nodes: readonly MediaNode[],
+    options: MediaClusterOptions = {},
+  ): Promise<MediaCluster> {
     if (nodes.length === 0) throw new Error('a media cluster needs at least one node');
     const started = await Promise.allSettled(nodes.map((n) => MediaPlane.start(n.options)));
-    const planes: Array<{ name: string; plane: MediaPlane }> = [];
-    started.forEach((result, i) => {
-      if (result.status === 'fulfilled') planes.push({ name: nodes[i]!.name, plane: result.value });
-      else
-        nodes[i]!.options.logger.error(
-          { err: result.reason, node: nodes[i]!.name },
-          'media node unreachable at start; it takes no spaces',
-        );
+    if (started.every((result) => result.status === 'rejected'))
+      throw (started[0] as PromiseRejectedResult).reason;
+    const members = started.map((result, i): ClusterNode => {
+      const { name, options: planeOptions } = nodes[i]!;
+      const member = { name, logger: planeOptions.logger, failover: null };
+      if (result.status === 'fulfilled') return { ...member, plane: result.value };
+      planeOptions.logger.error(
+        { err: result.reason, node: name },
+        'media node unreachable at start; retrying, it takes spaces once it answers',
+      );
+      return { ...member, plane: MediaPlane.connecting(planeOptions) };
     });
-    if (planes.length === 0) throw (started[0] as PromiseRejectedResult).reason;
-    return new MediaCluster(planes);
+    return new MediaCluster(members, options.failoverMs ?? 10_000);
   }
 
   /** Which node carries each space. */
   private readonly placement = new Map<string, MediaPlane>();
+  private closed = false;
 
-  private constructor(private readonly nodes: Array<{ name: string; plane: MediaPlane }>) {
+  private constructor(
+    private readonly nodes: ClusterNode[],
+    private readonly failoverMs: number,
+  ) {
     super();
-    for (const { plane } of nodes) {
+    for (const node of nodes) {
+      const { plane } = node;
       plane.on('speaking', (change) => this.emit('speaking', change));
       plane.on('reset', (spaceIds) => this.emit('reset', spaceIds));
       plane.on('opened', (spaceId) => this.emit('opened', spaceId));
       plane.on('closing', (spaceId) => this.emit('closing', spaceId));
+      plane.on('down', () => this.armFailover(node));
+      if (!plane.up) this.armFailover(node);
     }
+  }
+
+  private armFailover(node: ClusterNode): void {
+    if (this.closed || node.failover) return;
+    node.failover = setTimeout(() => {
+      node.failover = null;
+      this.failOver(node).catch((error: unknown) =>
+        node.logger.error({ err: error, node: node.name }, 'media failover failed'),
+      );
+    }, this.failoverMs);
+    node.failover.unref();
+  }
+
+  /** The node has been away for failoverMs: its spaces move to the nodes that are up. */
+  private async failOver(node: ClusterNode): Promise<void> {
+    if (this.closed || node.plane.up) return;
+    if (!this.nodes.some((n) => n.plane.up)) {
+      // Nowhere to go yet: look again later (the first node back takes them).
+      this.armFailover(node);
+      return;
+    }
+    const moved = node.plane.release();
+    if (moved.length === 0) return;
+    // Placed at once, so that no request about them reaches the dead node meanwhile.
+    const planned = new Map<MediaPlane, number>();
+    for (const spaceId of moved) {
+      const target = this.leastLoaded(planned);
+      planned.set(target, (planned.get(target) ?? 0) + 1);
+      this.placement.set(spaceId, target);
+    }
+    node.logger.warn(
+      { node: node.name, spaces: moved.length },
+      'media node still away; moving its spaces to the other nodes',
+    );
+    await Promise.all(
+      moved.map((spaceId) =>
+        this.placement
+          .get(spaceId)
+          ?.open(spaceId)
+          .catch((error: unknown) =>
+            node.logger.error({ err: error, space: spaceId }, 'moved space not reopened'),
+          ),
+      ),
+    );
+    this.emit('reset', moved);
   }
 
   /** The node a space is on, placing it on the least loaded node first. */
@@ -88,11 +165,13 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
     return plane;
   }
 
-  private leastLoaded(): MediaPlane {
+  /** The least loaded node that is up (any node when none is), counting `planned` extra spaces. */
+  private leastLoaded(planned?: ReadonlyMap<MediaPlane, number>): MediaPlane {
     const up = this.nodes.filter((n) => n.plane.up);
     const candidates = up.length > 0 ? up : this.nodes;
+    const load = (plane: MediaPlane) => plane.load + (planned?.get(plane) ?? 0);
     let best = candidates[0]!.plane;
-    for (const { plane } of candidates) if (plane.load < best.load) best = plane;
+    for (const { plane } of candidates) if (load(plane) < load(best)) best = plane;
     return best;
   }
 
@@ -187,6 +266,11 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
   }
 
   async shutdown(): Promise<void> {
+    this.closed = true;
+    for (const node of this.nodes) {
+      if (node.failover) clearTimeout(node.failover);
+      node.failover = null;
+    }
     await Promise.all(this.nodes.map((n) => n.plane.shutdown()));
     this.placement.clear();
   }

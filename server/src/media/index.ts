@@ -84,6 +84,7 @@ export async function startMedia(
         ? await MediaPlane.start(planeOptions(external(settings.janusUrls[0]!)))
         : await MediaCluster.start(
             settings.janusUrls.map((url) => ({ name: url, options: planeOptions(external(url)) })),
+            { failoverMs: settings.failoverMs },
           );
     hls.attach(plane);
     const signaling = new MediaSignaling({ plane, ...deps, stageGraceMs: settings.stageGraceMs });

@@ -37,6 +37,8 @@ export interface MediaPlaneEvents {
   speaking: [change: { spaceId: string; userId: string; speaking: boolean }];
   /** The media server was replaced: clients of these spaces must negotiate again. */
   reset: [spaceIds: string[]];
+  /** The link to Janus was lost; the plane is reconnecting (a cluster may move its spaces away). */
+  down: [];
   /** A space's room exists (again, after a reset): companions (the feed rooms) open theirs. */
   opened: [spaceId: string];
   /** A space's media is being torn down. */
@@ -88,8 +90,21 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
     return plane;
   }
 
+  /**
+   * A plane for a node that does not answer yet: it keeps trying, and is
+   * `up` (takes spaces) once it has connected.
+   */
+  static connecting(options: MediaPlaneOptions): MediaPlane {
+    const plane = new MediaPlane(options);
+    plane.relink();
+    return plane;
+  }
+
+  /** Unset only while a plane made by `connecting` has never reached its node. */
   private link!: Link;
   private readonly spaces = new Map<string, SpaceMedia>();
+  /** Spaces whose rooms died with the link: rebuilt when it is back, unless released first. */
+  private readonly orphans = new Set<string>();
   private readonly opening = new Map<string, Promise<SpaceMedia>>();
   private nextParticipant = 1;
   private closed = false;
@@ -112,27 +127,47 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
   /** After Janus went away: reconnect, rebuild every room, ask clients to renegotiate. */
   private relink(): void {
     if (this.closed || this.relinking) return;
+    for (const id of this.spaces.keys()) this.orphans.add(id);
+    this.spaces.clear();
+    this.opening.clear();
     this.relinking = (async () => {
-      const carried = [...this.spaces.keys()];
-      this.spaces.clear();
-      this.opening.clear();
       for (let attempt = 0; !this.closed; attempt++) {
         try {
-          this.link = await this.openLink();
+          const link = await this.openLink();
+          if (this.closed) {
+            // Shut down while connecting: this link is nobody's.
+            link.connection.close();
+            return;
+          }
+          this.link = link;
           break;
         } catch {
           await sleep(Math.min(100 * 2 ** attempt, 2000));
         }
       }
       if (this.closed) return;
+      const carried = [...this.orphans];
+      this.orphans.clear();
       this.o.logger.warn({ spaces: carried.length }, 'media server reconnected; rebuilding rooms');
       // Straight on the new link: open() would wait for this very relink to finish.
       const link = this.link;
       await Promise.all(carried.map((id) => this.open(id, link).catch(() => undefined)));
-      this.emit('reset', carried);
+      if (carried.length > 0) this.emit('reset', carried);
     })().finally(() => {
       this.relinking = null;
     });
+    this.emit('down');
+  }
+
+  /**
+   * While the node is away: gives up the spaces whose rooms died with it, so
+   * that they are not rebuilt here when it returns (a cluster has moved them
+   * to another node). Returns them; none once the node is back.
+   */
+  release(): string[] {
+    const released = [...this.orphans];
+    this.orphans.clear();
+    return released;
   }
 
   /** Waits for a reconnection in progress, so requests go to the live Janus. */
@@ -192,6 +227,8 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
 
   /** Tears a space's media down: publishers, listeners, forwarder, mountpoint, room. Idempotent. */
   async close(spaceId: string): Promise<void> {
+    // Ended while the node was away: not rebuilt when it returns.
+    this.orphans.delete(spaceId);
     const media =
       this.spaces.get(spaceId) ?? (await this.opening.get(spaceId)?.catch(() => undefined));
     if (!media) return;
@@ -374,11 +411,13 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
     return this.relinking === null && !this.closed;
   }
 
-  /** What this node carries, for placement: rooms, publishers and WebRTC listeners. */
+  /**
+   * What this node carries, for placement: rooms, publishers and WebRTC seats
+   * (listeners of the mix and watchers of the per-speaker feeds).
+   */
   get load(): number {
-    let load = this.opening.size;
-    for (const media of this.spaces.values())
-      load += 1 + media.publishers.size + media.listeners.size;
+    let load = this.opening.size + this.listenerCounts('').node;
+    for (const media of this.spaces.values()) load += 1 + media.publishers.size;
     return load;
   }
 
@@ -396,6 +435,8 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
     if (this.closed) return;
     for (const id of [...this.spaces.keys()]) await this.close(id).catch(() => undefined);
     this.closed = true;
+    this.orphans.clear();
+    if (!this.link) return; // never reached its node
     await this.link.session.destroy().catch(() => undefined);
     await this.link.connection.close();
   }

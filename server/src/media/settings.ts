@@ -32,6 +32,8 @@ export interface MediaSettings {
   turnSecret: string | null;
   turnTtlSeconds: number;
   stageGraceMs: number;
+  /** Several external nodes: how long one may stay away before its spaces move (MEDIA_FAILOVER_SECONDS). */
+  failoverMs: number;
   /** WebRTC listeners one space serves; past it, new listeners are sent to HLS. */
   webrtcListenersPerSpace: number;
   /** WebRTC listeners this node's media server serves, all spaces together. */
@@ -158,6 +160,7 @@ export function readMediaSettings(env: Env, problems: string[]): MediaSettings {
     turnSecret: get('TURN_SECRET'),
     turnTtlSeconds: count('TURN_TTL_SECONDS', 86_400, 30 * 86_400),
     stageGraceMs: grace * 1000,
+    failoverMs: count('MEDIA_FAILOVER_SECONDS', 10, 3600) * 1000,
     webrtcListenersPerSpace: count('WEBRTC_LISTENERS_PER_SPACE', 300, 1_000_000),
     webrtcListenersPerNode: count('WEBRTC_LISTENERS_PER_NODE', 500, 1_000_000),
     hls: {

@@ -11,6 +11,8 @@ import { AudioBridge } from '../../src/media/janus/audiobridge.js';
 import { JanusSession } from '../../src/media/janus/session.js';
 import type { JanusProcess } from '../../src/media/janus-process.js';
 import { cleanups } from './support/cleanup.js';
+import { heard } from './support/hearing.js';
+import { Listener, Speaker } from './support/peer.js';
 import { startJanus } from './support/stage.js';
 import { waitFor } from './support/wait.js';
 
@@ -30,16 +32,6 @@ test('spaces go to the least loaded Janus node, and each request reaches its nod
   defer(() => janusB.close());
   const cluster = await MediaCluster.start([node('a', janusA), node('b', janusB)]);
   defer(() => cluster.shutdown());
-  const roomsOn = async (janus: JanusProcess) => {
-    const connection = await janus.connect();
-    try {
-      const session = await JanusSession.create(connection);
-      const bridge = await AudioBridge.attach(session);
-      return (await bridge.listRooms()).sort();
-    } finally {
-      await connection.close();
-    }
-  };
 
   await cluster.open('space-1');
   await cluster.open('space-2');
@@ -74,4 +66,107 @@ test('spaces go to the least loaded Janus node, and each request reaches its nod
   assert.deepEqual(await roomsOn(janusA), []);
   assert.deepEqual(await roomsOn(janusB), []);
   assert.equal(cluster.nodeOf('space-1'), null);
+});
+
+/** A node's `connect` that fails while its gate is shut, as an unreachable node's does. */
+function gatedNode(name: string, janus: JanusProcess) {
+  const gate = { open: true };
+  const connect = () =>
+    gate.open ? janus.connect() : Promise.reject(new Error(`${name}: connection refused`));
+  return { gate, node: { name, options: { connect, logger } } };
+}
+
+async function roomsOn(janus: JanusProcess): Promise<number[]> {
+  const connection = await janus.connect();
+  try {
+    const session = await JanusSession.create(connection);
+    const bridge = await AudioBridge.attach(session);
+    return (await bridge.listRooms()).sort();
+  } finally {
+    await connection.close();
+  }
+}
+
+test('a node away longer than the failover time: its spaces move and are heard on another node; back, it rebuilds none of them', {
+  timeout: 120_000,
+}, async (t) => {
+  const defer = cleanups(t);
+  const janusA = await startJanus();
+  defer(() => janusA.close());
+  const janusB = await startJanus();
+  defer(() => janusB.close());
+  const b = gatedNode('b', janusB);
+  const cluster = await MediaCluster.start([node('a', janusA), b.node], { failoverMs: 1500 });
+  defer(() => cluster.shutdown());
+
+  await cluster.open('space-1');
+  await cluster.open('space-2');
+  assert.equal(cluster.nodeOf('space-2'), 'b');
+
+  // b dies and, as far as Salon can tell, stays away (its restart is not reachable).
+  b.gate.open = false;
+  const restarted = new Promise((resolve) => janusB.once('restarted', resolve));
+  const reset = new Promise<string[]>((resolve) => cluster.once('reset', resolve));
+  process.kill(janusB.pid!, 'SIGKILL');
+  await waitFor('the cluster to see b go', () => !cluster.isUp('b'));
+  assert.equal(cluster.nodeOf('space-2'), 'b', 'within the failover time the space waits for b');
+  assert.deepEqual(await reset, ['space-2'], 'its clients are told to negotiate again');
+  assert.equal(cluster.nodeOf('space-2'), 'a');
+  const moved = cluster.describe('space-2')!;
+  assert.deepEqual(await roomsOn(janusA), [cluster.describe('space-1')!.room, moved.room].sort());
+
+  // The moved space's room mixes and its mountpoint plays, on a.
+  const session = await cluster.session('space-2');
+  const speaker = await Speaker.join({ session, room: moved.room, id: 77, frequency: 440 });
+  defer(() => speaker.close());
+  const listener = await Listener.watch({ session, mountpoint: moved.mountpoint });
+  defer(() => listener.close());
+  await heard(listener, { present: [440] });
+
+  // b answers again: it rebuilds nothing of what moved, and takes new spaces.
+  await restarted;
+  b.gate.open = true;
+  await waitFor('b to be up again', () => cluster.isUp('b'));
+  assert.deepEqual(await roomsOn(janusB), []);
+  await cluster.open('space-3');
+  assert.equal(cluster.nodeOf('space-3'), 'b');
+
+  await speaker.close();
+  await listener.close();
+  for (const id of ['space-1', 'space-2', 'space-3']) await cluster.close(id);
+  assert.deepEqual(await roomsOn(janusA), []);
+  assert.deepEqual(await roomsOn(janusB), []);
+});
+
+test('a node that does not answer at start is retried, and takes spaces once it answers; none answering is an error', {
+  timeout: 120_000,
+}, async (t) => {
+  const defer = cleanups(t);
+  const janusA = await startJanus();
+  defer(() => janusA.close());
+  const janusB = await startJanus();
+  defer(() => janusB.close());
+
+  const down = gatedNode('b', janusB);
+  down.gate.open = false;
+  await assert.rejects(MediaCluster.start([down.node]), /b: connection refused/);
+
+  const b = gatedNode('b', janusB);
+  b.gate.open = false;
+  const cluster = await MediaCluster.start([node('a', janusA), b.node], { failoverMs: 500 });
+  defer(() => cluster.shutdown());
+  assert.equal(cluster.isUp('b'), false);
+  await cluster.open('space-1');
+  await cluster.open('space-2');
+  assert.equal(cluster.nodeOf('space-1'), 'a');
+  assert.equal(cluster.nodeOf('space-2'), 'a', 'b takes nothing while it does not answer');
+
+  b.gate.open = true;
+  await waitFor('b to answer', () => cluster.isUp('b'));
+  await cluster.open('space-3');
+  assert.equal(cluster.nodeOf('space-3'), 'b');
+  assert.deepEqual(await roomsOn(janusB), [cluster.describe('space-3')!.room]);
+  for (const id of ['space-1', 'space-2', 'space-3']) await cluster.close(id);
+  assert.deepEqual(await roomsOn(janusA), []);
+  assert.deepEqual(await roomsOn(janusB), []);
 });

@@ -38,6 +38,8 @@ export interface JanusProcessOptions extends JanusOptions {
    * when it holds one, else the system's.
    */
   libsrtpDir?: string | null;
+  /** The API's `api_secret`; a random one if unset (tests of several nodes share one). */
+  apiSecret?: string;
 }
 
 /**
@@ -98,7 +100,7 @@ export class JanusProcess extends EventEmitter<JanusProcessEvents> {
     return janus;
   }
 
-  readonly apiSecret = randomBytes(24).toString('hex');
+  readonly apiSecret: string;
   private readonly adminSecret = randomBytes(24).toString('hex');
   private port: number;
   private child: ChildProcess | undefined;
@@ -120,6 +122,7 @@ export class JanusProcess extends EventEmitter<JanusProcessEvents> {
   ) {
     super();
     this.port = options.wsPort ?? 0;
+    this.apiSecret = options.apiSecret ?? randomBytes(24).toString('hex');
   }
 
   get url(): string {

@@ -22,14 +22,47 @@ function node(name: string, janus: JanusProcess) {
   return { name, options: { connect: () => janus.connect(), logger } };
 }
 
+/** A node's `connect` that fails while its gate is shut, as an unreachable node's does. */
+function gatedNode(name: string, janus: JanusProcess) {
+  const gate = { open: true };
+  const connect = () =>
+    gate.open ? janus.connect() : Promise.reject(new Error(`${name}: connection refused`));
+  return { gate, node: { name, options: { connect, logger } } };
+}
+
+async function roomsOn(janus: JanusProcess): Promise<number[]> {
+  const connection = await janus.connect();
+  try {
+    const session = await JanusSession.create(connection);
+    const bridge = await AudioBridge.attach(session);
+    return (await bridge.listRooms()).sort();
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Two Janus nodes, stopped when the test ends. */
+async function twoNodes(defer: (fn: () => unknown) => void): Promise<[JanusProcess, JanusProcess]> {
+  const nodes: JanusProcess[] = [];
+  for (let i = 0; i < 2; i++) {
+    const janus = await startJanus();
+    defer(() => janus.close());
+    nodes.push(janus);
+  }
+  return [nodes[0]!, nodes[1]!];
+}
+
+/** Closes the spaces, then checks that neither node keeps a room. */
+async function closeAll(cluster: MediaCluster, ids: string[], ...nodes: JanusProcess[]) {
+  for (const id of ids) await cluster.close(id);
+  for (const janus of nodes) assert.deepEqual(await roomsOn(janus), []);
+}
+
 test('spaces go to the least loaded Janus node, and each request reaches its node', {
   timeout: 120_000,
 }, async (t) => {
   const defer = cleanups(t);
-  const janusA = await startJanus();
-  defer(() => janusA.close());
-  const janusB = await startJanus();
-  defer(() => janusB.close());
+  const [janusA, janusB] = await twoNodes(defer);
   const cluster = await MediaCluster.start([node('a', janusA), node('b', janusB)]);
   defer(() => cluster.shutdown());
 
@@ -62,39 +95,15 @@ test('spaces go to the least loaded Janus node, and each request reaches its nod
   await waitFor('b to be up again', () => cluster.isUp('b'));
   assert.deepEqual(await roomsOn(janusB), [rooms('space-2')]);
 
-  for (const id of ['space-1', 'space-2', 'space-3', 'space-4']) await cluster.close(id);
-  assert.deepEqual(await roomsOn(janusA), []);
-  assert.deepEqual(await roomsOn(janusB), []);
+  await closeAll(cluster, ['space-1', 'space-2', 'space-3', 'space-4'], janusA, janusB);
   assert.equal(cluster.nodeOf('space-1'), null);
 });
-
-/** A node's `connect` that fails while its gate is shut, as an unreachable node's does. */
-function gatedNode(name: string, janus: JanusProcess) {
-  const gate = { open: true };
-  const connect = () =>
-    gate.open ? janus.connect() : Promise.reject(new Error(`${name}: connection refused`));
-  return { gate, node: { name, options: { connect, logger } } };
-}
-
-async function roomsOn(janus: JanusProcess): Promise<number[]> {
-  const connection = await janus.connect();
-  try {
-    const session = await JanusSession.create(connection);
-    const bridge = await AudioBridge.attach(session);
-    return (await bridge.listRooms()).sort();
-  } finally {
-    await connection.close();
-  }
-}
 
 test('a node away longer than the failover time: its spaces move and are heard on another node; back, it rebuilds none of them', {
   timeout: 120_000,
 }, async (t) => {
   const defer = cleanups(t);
-  const janusA = await startJanus();
-  defer(() => janusA.close());
-  const janusB = await startJanus();
-  defer(() => janusB.close());
+  const [janusA, janusB] = await twoNodes(defer);
   const b = gatedNode('b', janusB);
   const cluster = await MediaCluster.start([node('a', janusA), b.node], { failoverMs: 1500 });
   defer(() => cluster.shutdown());
@@ -133,19 +142,14 @@ test('a node away longer than the failover time: its spaces move and are heard o
 
   await speaker.close();
   await listener.close();
-  for (const id of ['space-1', 'space-2', 'space-3']) await cluster.close(id);
-  assert.deepEqual(await roomsOn(janusA), []);
-  assert.deepEqual(await roomsOn(janusB), []);
+  await closeAll(cluster, ['space-1', 'space-2', 'space-3'], janusA, janusB);
 });
 
 test('a node that does not answer at start is retried, and takes spaces once it answers; none answering is an error', {
   timeout: 120_000,
 }, async (t) => {
   const defer = cleanups(t);
-  const janusA = await startJanus();
-  defer(() => janusA.close());
-  const janusB = await startJanus();
-  defer(() => janusB.close());
+  const [janusA, janusB] = await twoNodes(defer);
 
   const down = gatedNode('b', janusB);
   down.gate.open = false;
@@ -166,7 +170,5 @@ test('a node that does not answer at start is retried, and takes spaces once it 
   await cluster.open('space-3');
   assert.equal(cluster.nodeOf('space-3'), 'b');
   assert.deepEqual(await roomsOn(janusB), [cluster.describe('space-3')!.room]);
-  for (const id of ['space-1', 'space-2', 'space-3']) await cluster.close(id);
-  assert.deepEqual(await roomsOn(janusA), []);
-  assert.deepEqual(await roomsOn(janusB), []);
+  await closeAll(cluster, ['space-1', 'space-2', 'space-3'], janusA, janusB);
 });

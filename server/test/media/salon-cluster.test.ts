@@ -7,7 +7,7 @@ import { newestAudio, PCM_RATE } from '../hls/support/player.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { heard } from './support/hearing.js';
-import { SalonListener, SalonSpeaker } from './support/salon-peers.js';
+import { renegotiateOnRestart, SalonListener, SalonSpeaker } from './support/salon-peers.js';
 import { startJanus } from './support/stage.js';
 import { toneShare } from './support/tone.js';
 
@@ -59,16 +59,8 @@ test('the node carrying a live space stops for good: the space moves to the othe
 
   // Clients renegotiate when told to, as the web app does.
   const restarts: string[] = [];
-  host.rt.ws.on('message', (d) => {
-    if (JSON.parse(d.toString()).type !== 'media_restart') return;
-    restarts.push('host');
-    voice.negotiate().catch(() => {});
-  });
-  listener.rt.ws.on('message', (d) => {
-    if (JSON.parse(d.toString()).type !== 'media_restart') return;
-    restarts.push('listener');
-    ear.negotiate().catch(() => {});
-  });
+  renegotiateOnRestart(host.rt, voice, () => restarts.push('host'));
+  renegotiateOnRestart(listener.rt, ear, () => restarts.push('listener'));
   const first = cluster.nodeOf(space.id);
   const carrier = janus.find((j) => j.url === first);
   assert.ok(carrier, `the space is on one of the two nodes (${first})`);

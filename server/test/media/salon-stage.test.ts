@@ -4,7 +4,7 @@ import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { SalonFeedPublisher } from './support/feed-peers.js';
 import { heard } from './support/hearing.js';
-import { SalonListener, SalonSpeaker } from './support/salon-peers.js';
+import { renegotiateOnRestart, SalonListener, SalonSpeaker } from './support/salon-peers.js';
 import { TEST_ICE_ADDRESS } from './support/stage.js';
 
 /**
@@ -159,12 +159,8 @@ test('when Janus dies during a live space, Salon restarts it and the speakers ar
   await heard(ear, { present: [440] });
 
   // Clients renegotiate when told to, as the web app does, without reloading anything.
-  host.rt.ws.on('message', (d) => {
-    if (JSON.parse(d.toString()).type === 'media_restart') voice.negotiate().catch(() => {});
-  });
-  listener.rt.ws.on('message', (d) => {
-    if (JSON.parse(d.toString()).type === 'media_restart') ear.negotiate().catch(() => {});
-  });
+  renegotiateOnRestart(host.rt, voice);
+  renegotiateOnRestart(listener.rt, ear);
   const janus = t.server.services.media!.janus!;
   const killedAt = Date.now();
   process.kill(janus.pid!, 'SIGKILL');

@@ -38,6 +38,22 @@ async function ask<T extends ServerMessage['type']>(
   return m as Extract<ServerMessage, { type: T }>;
 }
 
+/**
+ * Renegotiates `peer` whenever Salon says `media_restart` on `rt`, as the web
+ * app does; `onRestart` hears of each.
+ */
+export function renegotiateOnRestart(
+  rt: RealtimeClient,
+  peer: { negotiate(): Promise<void> },
+  onRestart: () => void = () => {},
+): void {
+  rt.ws.on('message', (data) => {
+    if (JSON.parse(data.toString()).type !== 'media_restart') return;
+    onRestart();
+    peer.negotiate().catch(() => {});
+  });
+}
+
 export class SalonSpeaker {
   pc!: PeerConnection;
   private source: AudioSource = new RTCAudioSource();

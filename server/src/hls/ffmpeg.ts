@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * The packager's ffmpeg command, as data (see ARCHITECTURE.md, "Facts about
  * ffmpeg 5.1 and the forwarded mix"). Paths are relative: ffmpeg runs in the
@@ -12,14 +14,28 @@ export const SEGMENT_SECONDS = 1;
 /** Segments in the live playlist; players start about three from the end. */
 export const LIVE_LIST_SIZE = 6;
 
-/** The SDP ffmpeg reads the forwarded mix with. ffmpeg also binds port+1 (RTCP). */
-export function mixSdp(port: number): string {
+/** Where Janus forwards the mix unless HLS_FORWARD_HOST says otherwise. */
+export const DEFAULT_BIND_HOST = '127.0.0.1';
+
+/**
+ * The SDP ffmpeg reads the forwarded mix with. ffmpeg also binds port+1 (RTCP).
+ *
+ * For a unicast `c=` ffmpeg 5.1 does not bind that address: it is the peer
+ * (receiver reports go to its port+1), and the sockets bind the wildcard
+ * unless `-localaddr` (see packagerArgs) names one. The `c=` address still
+ * matters: ffmpeg resolves the local address in its family only. So it is the
+ * bind address itself when that is an IP (the reports loop back to ffmpeg, as
+ * they always did on 127.0.0.1); for a host name, IPv4 loopback.
+ */
+export function mixSdp(port: number, bindHost: string): string {
   if (port % 2 !== 0) throw new Error('RTP ports are even (RTCP takes the next one)');
+  const family = isIP(bindHost);
+  const connection = family === 0 ? `IP4 ${DEFAULT_BIND_HOST}` : `IP${family} ${bindHost}`;
   return [
     'v=0',
-    'o=- 0 0 IN IP4 127.0.0.1',
+    `o=- 0 0 IN ${connection}`,
     's=salon mix',
-    'c=IN IP4 127.0.0.1',
+    `c=IN ${connection}`,
     't=0 0',
     `m=audio ${port} RTP/AVP ${MIX_PAYLOAD_TYPE}`,
     `a=rtpmap:${MIX_PAYLOAD_TYPE} opus/48000/2`,
@@ -29,6 +45,12 @@ export function mixSdp(port: number): string {
 }
 
 export interface PackagerArgsInput {
+  /**
+   * The one address ffmpeg receives the mix on (RTP and RTCP): the one Janus
+   * forwards to (HLS_FORWARD_HOST). Nothing else on the network can reach
+   * the packager's ports, so no one else can put audio into the stream.
+   */
+  bindHost: string;
   /** Whether each playlist already exists: only then append (else a spurious discontinuity). */
   appendLive: boolean;
   appendArchive: boolean;
@@ -73,6 +95,9 @@ export function packagerArgs(input: PackagerArgsInput): string[] {
     // Without it the SDP demuxer gives up after 10 s without RTP.
     '-listen_timeout',
     '-1',
+    // The SDP demuxer passes it to its RTP sockets; without it they bind 0.0.0.0.
+    '-localaddr',
+    input.bindHost,
     '-i',
     SDP_FILE,
     '-map',

@@ -5,7 +5,7 @@ import { mkdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
-import { mixSdp, PID_FILE, packagerArgs, SDP_FILE } from './ffmpeg.js';
+import { DEFAULT_BIND_HOST, mixSdp, PID_FILE, packagerArgs, SDP_FILE } from './ffmpeg.js';
 import { PLAYLIST } from './layout.js';
 
 export interface PackagerOptions {
@@ -13,6 +13,11 @@ export interface PackagerOptions {
   /** The space's folder (DATA_DIR/hls/<space>); ffmpeg runs there. */
   dir: string;
   port: number;
+  /**
+   * The address Janus forwards the mix to (HLS_FORWARD_HOST): ffmpeg binds
+   * its RTP and RTCP sockets there only. It must be an address of this host.
+   */
+  bindHost?: string;
   ffmpegPath: string;
   logger: FastifyBaseLogger;
   /** Before each restart: the port to listen on (the same one if it is still free). */
@@ -68,6 +73,11 @@ export class Packager extends EventEmitter<PackagerEvents> {
     return this._port;
   }
 
+  /** The one address ffmpeg listens on. */
+  get bindHost(): string {
+    return this.o.bindHost ?? DEFAULT_BIND_HOST;
+  }
+
   /** How many times ffmpeg was started again after dying. */
   get restarts(): number {
     return this._restarts;
@@ -86,9 +96,10 @@ export class Packager extends EventEmitter<PackagerEvents> {
 
   private async spawn(): Promise<void> {
     if (this.stopping) return;
-    await writeFile(path.join(this.o.dir, SDP_FILE), mixSdp(this._port));
+    await writeFile(path.join(this.o.dir, SDP_FILE), mixSdp(this._port, this.bindHost));
     if (this.stopping) return;
     const args = packagerArgs({
+      bindHost: this.bindHost,
       appendLive: existsSync(path.join(this.o.dir, 'live', PLAYLIST)),
       appendArchive: existsSync(path.join(this.o.dir, 'archive', PLAYLIST)),
     });

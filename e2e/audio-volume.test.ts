@@ -5,9 +5,11 @@
  * which taps the output after the speakers' gains).
  *
  * - Ada hosts and speaks 440 Hz; Carol, on the stage too, speaks 660 Hz;
+ *   neither publishes a feed while nobody watches the feeds;
  * - a guest listener (autoplay blocked) taps to listen and hears both, on the mix;
  * - the guest turns Ada down to 0 % with the keyboard: the page watches the
- *   speakers' feeds, then stops the mix; it hears Carol and not Ada, also from
+ *   speakers' feeds, which makes Ada and Carol publish theirs, and stops the
+ *   mix once both play; it hears Carol and not Ada, also from
  *   the mini-player while browsing; back at 100 %, Ada is heard again, on the mix;
  * - Ada, on the stage, sets Carol to 150 % then 50 %: Carol's level follows
  *   (about 9.5 dB apart), and Ada never hears herself.
@@ -44,6 +46,8 @@ describe('per-speaker volume, heard in three browsers', { timeout: 600_000 }, ()
   let carol: Page;
   let guest: Page;
   let guestSent: string[] = [];
+  let adaSent: string[] = [];
+  let carolSent: string[] = [];
   let spaceUrl = '';
   const errors: string[] = [];
 
@@ -79,6 +83,8 @@ describe('per-speaker volume, heard in three browsers', { timeout: 600_000 }, ()
   const sheet = (page: Page) => page.getByRole('dialog', { name: 'Speaker volumes' });
 
   it('Ada hosts and speaks; Carol joins the stage and speaks too', async () => {
+    adaSent = recordSentMessages(host);
+    carolSent = recordSentMessages(carol);
     await host.goto(`${server.url}/signup?${TONE_FLAGS}`);
     await host.getByLabel('Handle').fill('ada');
     await host.getByLabel('Name').fill('Ada Lovelace');
@@ -112,6 +118,17 @@ describe('per-speaker volume, heard in three browsers', { timeout: 600_000 }, ()
     await carol.getByRole('button', { name: 'Unmute', exact: true }).click();
     await hears(host, { present: [CAROL], absent: [ADA] }, 'Ada hears Carol, not herself');
     await hears(carol, { present: [ADA], absent: [CAROL] }, 'Carol hears Ada, not herself');
+    // Each asked whether their feed is wanted; nobody watches the feeds, so neither publishes one.
+    for (const [who, sent] of [
+      ['Ada', adaSent],
+      ['Carol', carolSent],
+    ] as const) {
+      await eventually(async () => sent.includes('feed_standby'), true, {
+        what: `${who} asks whether her feed is wanted`,
+      });
+      assert.ok(sent.includes('media_publish'), `${who} sent: ${sent}`);
+      assert.ok(!sent.includes('feed_publish'), `${who} publishes no feed yet; sent: ${sent}`);
+    }
   });
 
   it('a guest taps to listen and hears both speakers, on the mix', async () => {
@@ -148,6 +165,9 @@ describe('per-speaker volume, heard in three browsers', { timeout: 600_000 }, ()
     const stop = guestSent.indexOf('media_stop_listening');
     assert.ok(watch >= 0 && stop > watch, `sent: ${guestSent}`);
     assert.ok(guestSent.includes('feeds_answer'), `sent: ${guestSent}`);
+    // The watch made both speakers publish their feeds (Carol's is the one heard).
+    assert.ok(adaSent.includes('feed_publish'), `Ada sent: ${adaSent}`);
+    assert.ok(carolSent.includes('feed_publish'), `Carol sent: ${carolSent}`);
     await screenshot(guest, 'audio-speaker-volumes');
     await guest.keyboard.press('Escape');
     await sheet(guest).waitFor({ state: 'detached' });

@@ -56,10 +56,25 @@ export type MediaClientMessage =
  * `feeds_stopped` says the server ended your feed (`which: 'publish'`) or
  * your watch (`'watch'`); on `media_restart` (the media server restarted)
  * publish or watch again on a new PeerConnection.
+ *
+ * Feeds are watched rarely, so a stage member need only publish theirs while
+ * someone (but them) watches the space's feeds. `feed_standby` (stage members
+ * only, as `feed_publish`; send it once your `media_publish` is answered) →
+ * `feeds_wanted {wanted}`: whether your feed is wanted now. From then on,
+ * until you leave the stage or disconnect, every change comes as another
+ * `feeds_wanted` (without `request_id`): `true` when the first watcher (but
+ * you) starts watching, `false` when the last one stops. A media restart
+ * ends it with the rest: send `feed_standby` again with your new
+ * publication. Publish your feed while wanted (a watcher gets it in its
+ * next offer); unpublish it (`feed_unpublish`) some time after it is not,
+ * rather than at once, so a listener moving sliders causes no churn. A feed
+ * published while not wanted is still accepted (older clients always
+ * publish); a client that never sends `feed_standby` should publish always.
  */
 export type FeedClientMessage =
   | { type: 'feed_publish'; space_id: string; sdp: string; request_id?: string }
   | { type: 'feed_unpublish'; space_id: string; request_id?: string }
+  | { type: 'feed_standby'; space_id: string; request_id?: string }
   | { type: 'feeds_watch'; space_id: string; request_id?: string }
   | { type: 'feeds_answer'; space_id: string; sdp: string; request_id?: string }
   | { type: 'feeds_stop'; space_id: string; request_id?: string };
@@ -74,6 +89,8 @@ export type FeedServerMessage =
   | { type: 'feed_answer'; space_id: string; sdp: string; request_id?: string }
   | { type: 'feeds_offer'; space_id: string; sdp: string; feeds: FeedDto[]; request_id?: string }
   | { type: 'feeds_watching'; space_id: string; feeds: FeedDto[]; request_id?: string }
+  /** Whether someone (but you) watches the feeds: publish yours while `true`. */
+  | { type: 'feeds_wanted'; space_id: string; wanted: boolean; request_id?: string }
   | {
       type: 'feeds_stopped';
       space_id: string;
@@ -85,6 +102,7 @@ export type FeedServerMessage =
 export const FEED_CLIENT_MESSAGE_TYPES = [
   'feed_publish',
   'feed_unpublish',
+  'feed_standby',
   'feeds_watch',
   'feeds_answer',
   'feeds_stop',

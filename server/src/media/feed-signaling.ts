@@ -14,10 +14,20 @@ import { sessionDescription, stageMember } from './signaling.js';
  * mix does: only stage members publish a feed; a muted member's feed is
  * muted in Janus; demotion, removal and the end of the space cut it at once.
  * Watching takes a WebRTC seat, like listening to the mix.
+ *
+ * Stage members publish their feed only while it is wanted: a connection
+ * that asked (`feed_standby`, answered with the state then) is told each
+ * change (`feeds_wanted`), until its user leaves the stage or it goes away.
+ * Extensions see only their own messages, not `media_publish` nor
+ * `subscribe`, so the client asks, once its mix publication is answered.
+ * The answer and the registration happen in the same turn, and every change
+ * of the watchers is sent in the turn it happens: nothing falls in between.
  */
 export class FeedSignaling implements GatewayExtension {
   readonly messageTypes = FEED_CLIENT_MESSAGE_TYPES;
   private readonly connections = new Map<number, RealtimeConnection>();
+  /** Per space: the connections told whether their feed is wanted, with what they were last told. */
+  private readonly standby = new Map<string, Map<number, Standby>>();
 
   constructor(
     private readonly o: { feeds: FeedRooms; spaces: SpaceService; logger: FastifyBaseLogger },
@@ -27,6 +37,7 @@ export class FeedSignaling implements GatewayExtension {
         .get(owner)
         ?.send({ type: 'feeds_offer', space_id: spaceId, sdp, feeds } satisfies FeedServerMessage),
     );
+    o.feeds.on('watchers', (spaceId) => this.tellWanted(spaceId));
     o.feeds.on('stopped', ({ spaceId, owner, which, reason }) =>
       this.connections.get(owner)?.send({
         type: 'feeds_stopped',
@@ -59,6 +70,19 @@ export class FeedSignaling implements GatewayExtension {
         const answer = await feeds.publish(spaceId, userId, conn.id, offer, muted);
         return reply({ type: 'feed_answer', space_id: spaceId, sdp: answer });
       }
+      case 'feed_standby': {
+        const { userId } = await stageMember(this.o.spaces, conn.viewer, spaceId);
+        // Gone meanwhile: nothing to tell it any more.
+        if (!this.connections.has(conn.id)) return;
+        const wanted = feeds.wantedBy(spaceId, userId);
+        let inSpace = this.standby.get(spaceId);
+        if (!inSpace) {
+          inSpace = new Map();
+          this.standby.set(spaceId, inSpace);
+        }
+        inSpace.set(conn.id, { conn, userId, wanted });
+        return reply({ type: 'feeds_wanted', space_id: spaceId, wanted });
+      }
       case 'feed_unpublish': {
         if (conn.viewer.kind === 'user') await feeds.unpublish(spaceId, conn.viewer.user.id);
         return;
@@ -86,6 +110,10 @@ export class FeedSignaling implements GatewayExtension {
 
   disconnected(conn: RealtimeConnection): void {
     if (!this.connections.delete(conn.id)) return;
+    for (const [spaceId, inSpace] of this.standby) {
+      inSpace.delete(conn.id);
+      if (inSpace.size === 0) this.standby.delete(spaceId);
+    }
     this.o.feeds
       .dropConnection(conn.id)
       .catch((error: unknown) => this.o.logger.error({ err: error }, 'feeds cleanup failed'));
@@ -102,6 +130,7 @@ export class FeedSignaling implements GatewayExtension {
         case 'stage_changed': {
           const change = event.change;
           if (change.kind === 'left') {
+            this.leaveStandby(state.id, change.user_id);
             const reason = change.reason === 'removed_from_space' ? 'removed' : 'not_on_stage';
             await feeds.stopPublishing(state.id, change.user_id, reason);
           }
@@ -113,15 +142,50 @@ export class FeedSignaling implements GatewayExtension {
         }
         case 'participant_removed': {
           const who = event.participant;
-          if (who.kind === 'user') await feeds.stopPublishing(state.id, who.id, 'removed');
+          if (who.kind === 'user') {
+            this.leaveStandby(state.id, who.id);
+            await feeds.stopPublishing(state.id, who.id, 'removed');
+          }
           await feeds.stopWatchingViewer(state.id, `${who.kind}:${who.id}`, 'removed');
           break;
         }
+        case 'state_changed':
+          if (state.state === 'ended' || state.state === 'cancelled') this.standby.delete(state.id);
+          break;
         default:
           break;
       }
     }
   }
+
+  /** Tells each standing-by stage member of a space whose wanted state changed. */
+  private tellWanted(spaceId: string): void {
+    for (const entry of this.standby.get(spaceId)?.values() ?? []) {
+      const wanted = this.o.feeds.wantedBy(spaceId, entry.userId);
+      if (wanted === entry.wanted) continue;
+      entry.wanted = wanted;
+      entry.conn.send({
+        type: 'feeds_wanted',
+        space_id: spaceId,
+        wanted,
+      } satisfies FeedServerMessage);
+    }
+  }
+
+  /** Off the stage: no more `feeds_wanted` (back on it, the client asks again). */
+  private leaveStandby(spaceId: string, userId: string): void {
+    const inSpace = this.standby.get(spaceId);
+    if (!inSpace) return;
+    for (const [id, entry] of inSpace) if (entry.userId === userId) inSpace.delete(id);
+    if (inSpace.size === 0) this.standby.delete(spaceId);
+  }
+}
+
+interface Standby {
+  conn: RealtimeConnection;
+  userId: string;
+  /** What it was last told. */
+  wanted: boolean;
 }
 
 function viewerKey(viewer: Viewer): ViewerKey | null {

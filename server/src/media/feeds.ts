@@ -32,6 +32,10 @@ import type { SeatSource } from './plane.js';
  * once, and the new offer goes out. One offer is out per watcher at a time;
  * changes that come meanwhile are folded into the next update, sent once the
  * answer is in.
+ *
+ * Feeds are watched rarely, so a stage member need only publish theirs
+ * while someone else watches: `wantedBy` says so, and a `watchers` event
+ * follows every change of a space's watchers (FeedSignaling tells the stage).
  */
 export type FeedStopReason = Extract<FeedServerMessage, { type: 'feeds_stopped' }>['reason'];
 
@@ -64,6 +68,11 @@ export interface FeedRoomsOptions {
 export interface FeedRoomsEvents {
   /** A watcher has a new offer to answer: feeds came or went. */
   offer: [offer: { spaceId: string; owner: number; sdp: string; feeds: FeedDto[] }];
+  /**
+   * The space's watchers changed (one came or went, or the room was gone
+   * with them): whose feeds are wanted may have changed (`wantedBy`).
+   */
+  watchers: [spaceId: string];
   /** The server ended a connection's feed publication or watch. */
   stopped: [
     stop: { spaceId: string; owner: number; which: 'publish' | 'watch'; reason: FeedStopReason },
@@ -199,6 +208,7 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
     if (!space?.session.closed) return space;
     this.spaces.delete(spaceId);
     this.tellEveryone(space, 'media_restart');
+    if (space.watchers.size > 0) this.emit('watchers', spaceId);
     return undefined;
   }
 
@@ -209,6 +219,7 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
     if (!space || this.spaces.get(spaceId) !== space) return;
     this.spaces.delete(spaceId);
     this.tellEveryone(space, reason);
+    if (space.watchers.size > 0) this.emit('watchers', spaceId);
     await Promise.all([
       ...[...space.publishers.values()].map((p) => p.handle.close().catch(() => undefined)),
       ...[...space.watchers.values()].map((w) => w.handle?.close().catch(() => undefined)),
@@ -367,6 +378,7 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
       queue: Promise.resolve(),
     };
     space.watchers.set(owner, watcher);
+    this.emit('watchers', spaceId);
     try {
       return await this.enqueue(watcher, () => this.sync(space, watcher));
     } catch (error) {
@@ -398,6 +410,7 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
     const watcher = space?.watchers.get(owner);
     if (!space || !watcher) return;
     space.watchers.delete(owner);
+    this.emit('watchers', spaceId);
     await watcher.handle?.close().catch(() => undefined);
   }
 
@@ -419,6 +432,17 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
         if (p.owner === owner) await this.unpublish(spaceId, p.userId);
       await this.stopWatching(spaceId, owner);
     }
+  }
+
+  /**
+   * Whether a stage member's feed is wanted: someone but them watches the
+   * space's feeds (nobody is offered their own feed).
+   */
+  wantedBy(spaceId: string, userId: string): boolean {
+    const space = this.spaces.get(spaceId);
+    if (!space || space.session.closed) return false;
+    for (const watcher of space.watchers.values()) if (watcher.userId !== userId) return true;
+    return false;
   }
 
   holders(spaceId: string): Iterable<number> {

@@ -4,7 +4,7 @@ import { type ServerMessage, WEBRTC_FULL_CODE } from '@salon/protocol';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { cleanups } from './support/cleanup.js';
-import { SalonFeedPublisher, SalonFeedWatcher } from './support/feed-peers.js';
+import { SalonFeedPublisher, SalonFeedStandby, SalonFeedWatcher } from './support/feed-peers.js';
 import { heard } from './support/hearing.js';
 import { SalonListener } from './support/salon-peers.js';
 import { TEST_ICE_ADDRESS } from './support/stage.js';
@@ -147,6 +147,86 @@ test('a feeds watcher hears each speaker on their own track, and mutes and demot
     10_000,
   );
   assert.equal(feeds.describe(space.id), null);
+});
+
+test('stage members are told whether their feed is wanted: only while someone else watches the feeds', async (tc) => {
+  const closing = closer(tc);
+  const host = await person(closing);
+  const space = (await host.client.post('/api/v1/spaces', { title: 'Wanted feeds' })).body;
+  const url = `/api/v1/spaces/${space.id}`;
+  await host.rt.subscribe(space.id);
+  const promote = async () => {
+    const who = await person(closing);
+    await who.rt.subscribe(space.id);
+    await who.client.post(`${url}/requests`);
+    await host.client.post(`${url}/requests/${who.id}/approve`);
+    return who;
+  };
+  const told = (standby: SalonFeedStandby, expected: boolean[], what: string) =>
+    eventually(
+      () => JSON.stringify(standby.told) === JSON.stringify(expected),
+      `${what}: told ${JSON.stringify(standby.told)}`,
+      10_000,
+    );
+
+  // Nobody watches: no feed is wanted.
+  const hostStandby = closing(await SalonFeedStandby.start(host.rt, space.id));
+  const speaker = await promote();
+  const speakerStandby = closing(await SalonFeedStandby.start(speaker.rt, space.id));
+  assert.deepEqual(hostStandby.told, [false]);
+  assert.deepEqual(speakerStandby.told, [false]);
+  // Only stage members stand by.
+  const listener = await person(closing);
+  await listener.rt.subscribe(space.id);
+  await assert.rejects(SalonFeedStandby.start(listener.rt, space.id), { code: 'not_on_stage' });
+
+  // A watcher before any feed: watching nothing, and every stage member is told to publish.
+  const watcher = closing(await SalonFeedWatcher.watch(listener.rt, space.id));
+  assert.deepEqual(watcher.speakers(), []);
+  await told(hostStandby, [false, true], 'the host told their feed is wanted');
+  await told(speakerStandby, [false, true], 'the speaker told their feed is wanted');
+  // They publish: the watcher gets their feeds.
+  closing(await SalonFeedPublisher.publish(host.rt, space.id, 440));
+  closing(await SalonFeedPublisher.publish(speaker.rt, space.id, 660));
+  await speakers(watcher, [host.id, speaker.id], 'both feeds offered once wanted');
+
+  // A second watcher changes nothing; the last one stopping does.
+  const otherRt = await guest(closing);
+  await otherRt.subscribe(space.id);
+  const other = closing(await SalonFeedWatcher.watch(otherRt, space.id));
+  await speakers(other, [host.id, speaker.id], 'the second watcher to get both feeds');
+  listener.rt.send({ type: 'feeds_stop', space_id: space.id });
+  await eventually(
+    () => t.server.services.media!.feeds!.describe(space.id)?.watchers === 1,
+    'one watcher left',
+  );
+  assert.deepEqual(hostStandby.told, [false, true]);
+  await other.close();
+  otherRt.send({ type: 'feeds_stop', space_id: space.id });
+  await told(hostStandby, [false, true, false], 'the host told nobody watches any more');
+  await told(speakerStandby, [false, true, false], 'the speaker told nobody watches any more');
+
+  // A stage member watching wants the others' feeds, not their own.
+  const hostWatch = closing(await SalonFeedWatcher.watch(host.rt, space.id));
+  await told(speakerStandby, [false, true, false, true], 'the speaker told the host watches');
+  await speakers(hostWatch, [speaker.id], 'the host to watch the speaker');
+  assert.deepEqual(hostStandby.told, [false, true, false]);
+
+  // Promoted while someone watches: told at once that their feed is wanted.
+  const late = await promote();
+  const lateStandby = closing(await SalonFeedStandby.start(late.rt, space.id));
+  assert.deepEqual(lateStandby.told, [true]);
+
+  // Demoted: no more news (back on stage, the client asks again).
+  await host.client.delete(`${url}/stage/${speaker.id}`);
+  await eventually(
+    () => !t.server.services.media!.feeds!.describe(space.id)?.publishers.includes(speaker.id),
+    'the demoted speaker’s feed to end',
+  );
+  await hostWatch.close();
+  host.rt.send({ type: 'feeds_stop', space_id: space.id });
+  await told(lateStandby, [true, false], 'the late speaker told nobody watches');
+  assert.deepEqual(speakerStandby.told, [false, true, false, true]);
 });
 
 test('a listener who is not on the stage cannot publish a feed, and nothing of theirs reaches watchers', async (tc) => {

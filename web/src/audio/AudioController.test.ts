@@ -18,7 +18,9 @@ vi.mock('./feeds', async (original) => {
   const fakes = await import('../test/audio');
   return {
     ...(await original<typeof import('./feeds')>()),
-    FeedWatch: fakes.FakeFeedWatch,
+    FeedWatch: class extends fakes.FakeFeedWatch {
+      recheck = vi.fn();
+    },
     FeedPublication: fakes.FakeFeedPublication,
   };
 });

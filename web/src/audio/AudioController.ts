@@ -13,14 +13,17 @@
  * - a stage member publishes their microphone (`media_publish`) and hears the
  *   mix of everyone else on the same connection: never their own voice. The
  *   same track is also published as their own feed (`feed_publish`, a second
- *   connection), for listeners who set per-speaker volumes. When the server
+ *   connection), for listeners who set per-speaker volumes, but only while
+ *   the server says someone watches the feeds (`feed_standby`,
+ *   `feeds_wanted`), and until a while after (`StageFeed`). When the server
  *   mutes them, the local track is disabled too, so nothing leaves the device.
  *
  * Per-speaker volume: while every speaker is at the default volume you hear
  * the mix (one stream, the cheapest). Once you set a speaker away from the
  * default, and the link is WebRTC (a listener's or a stage member's), the
  * controller also watches every speaker's feed (`feeds_watch`) and plays each
- * through its own gain (`speakers.ts`, `mixer.ts`); once they play, a listener stops the mix
+ * through its own gain (`speakers.ts`, `mixer.ts`); once they play (every
+ * speaker's feed there: they are published on demand), a listener stops the mix
  * (`media_stop_listening`), a stage member silences the stage's return audio,
  * so there is no gap. Back at the defaults, a listener takes the mix again
  * and drops the feeds once it is connected; a stage member just drops them.
@@ -34,7 +37,7 @@
 import type { IceServersDto, ListenTierDto, ServerMessage } from '@salon/protocol';
 import { WEBRTC_FULL_CODE } from '@salon/protocol';
 import type { ConnectionState } from '../realtime';
-import { FeedPublication } from './feeds';
+import { FeedPublication, StageFeed } from './feeds';
 import type { AudioFlags, TierChoice } from './flags';
 import { type HlsPlayback, playHls } from './hls';
 import { type MicProblem, MicrophoneError, micProblem, openMicrophone } from './microphone';
@@ -142,8 +145,8 @@ class Link {
   mixStopped = false;
   /** A listener going back from the feeds to the mix (the feeds play until it connects). */
   remixing = false;
-  /** A stage member's own feed. */
-  feed: FeedPublication | null = null;
+  /** A stage member's own feed, published while wanted. */
+  feed: StageFeed | null = null;
   private timers: ReturnType<typeof setTimeout>[] = [];
 
   constructor(
@@ -313,6 +316,10 @@ export class AudioController {
         // Not an answer to our request: the stage's feeds changed.
         if (message.request_id === undefined) this.speakers.handleOffer(message);
         return;
+      case 'feeds_wanted':
+        // Someone (but you) started or stopped watching the feeds.
+        this.link?.feed?.setWanted(message.wanted);
+        return;
       case 'feeds_stopped':
         // After a media restart a stage member's feed is published again; the other reasons end the stage link.
         if (message.which === 'publish' && message.reason === 'media_restart')
@@ -433,7 +440,8 @@ export class AudioController {
         this.signal.tell({ type: 'media_stop_listening', space_id: link.spaceId });
       if (link.mode === 'stage') {
         this.signal.tell({ type: 'media_unpublish', space_id: link.spaceId });
-        if (link.feed) this.signal.tell({ type: 'feed_unpublish', space_id: link.spaceId });
+        if (link.feed?.publishing)
+          this.signal.tell({ type: 'feed_unpublish', space_id: link.spaceId });
       }
     }
     if (link.route !== 'hls') this.rtcElement.srcObject = null;
@@ -488,12 +496,20 @@ export class AudioController {
     });
     if (link.closed) return;
     this.attachStream(link, stream);
-    // The same track as the stage's, so muting it mutes both.
-    link.feed = new FeedPublication({
+    // Published while someone watches the feeds; the same track as the stage's, so muting it mutes both.
+    link.feed = new StageFeed({
       spaceId: link.spaceId,
       signal: this.signal,
-      iceServers: this.ice,
-      track,
+      publish: () => {
+        const publication = new FeedPublication({
+          spaceId: link.spaceId,
+          signal: this.signal,
+          iceServers: this.ice,
+          track,
+        });
+        publication.start();
+        return publication;
+      },
     });
     link.feed.start();
   }
@@ -750,6 +766,7 @@ export class AudioController {
           this.connection === 'open',
         wanted: allowed,
         selfId: this.target?.selfId ?? null,
+        stage: this.target?.stage ?? [],
       });
       if (link.mixQuiet && !allowed) {
         // The feeds will not come (not wanted any more, or failing): hear the mix.

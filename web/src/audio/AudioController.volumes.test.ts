@@ -28,7 +28,9 @@ vi.mock('./feeds', async (original) => {
   const fakes = await import('../test/audio');
   return {
     ...(await original<typeof import('./feeds')>()),
-    FeedWatch: fakes.FakeFeedWatch,
+    FeedWatch: class extends fakes.FakeFeedWatch {
+      recheck = vi.fn();
+    },
     FeedPublication: fakes.FakeFeedPublication,
   };
 });
@@ -350,12 +352,94 @@ describe('per-speaker volume on the stage', () => {
     return { ...s, stage };
   }
 
-  it('publishes the microphone as a feed too (the same track), and stops it when leaving the stage', async () => {
-    const { controller, mic, types } = await speaking();
+  /** The server's answer to the controller's last `feed_standby`. */
+  function standbyAnswer(
+    s: { controller: AudioController; sent: { type: string }[] },
+    wanted: boolean,
+  ) {
+    const ask = s.sent.filter((m) => m.type === 'feed_standby').at(-1) as
+      | { request_id?: string }
+      | undefined;
+    expect(ask?.request_id).toBeDefined();
+    s.controller.handleMessage({
+      type: 'feeds_wanted',
+      space_id: 's1',
+      wanted,
+      request_id: ask!.request_id,
+    });
+  }
+  const wanted = (controller: AudioController, value: boolean) =>
+    controller.handleMessage({ type: 'feeds_wanted', space_id: 's1', wanted: value });
+
+  it('publishes its feed only while someone watches, and unpublishes it a while after', async () => {
+    const s = await speaking();
+    const { controller, mic, types } = s;
+    // Once the stage publication is up it asks whether its feed is wanted; nobody watches.
+    expect(types()).toContain('feed_standby');
+    standbyAnswer(s, false);
+    await tick();
+    expect(FakeFeedPublication.made).toHaveLength(0);
+    expect(types()).not.toContain('feed_publish');
+
+    // A listener starts watching: the feed is published (the same track as the stage's).
+    wanted(controller, true);
     expect(FakeFeedPublication.made).toHaveLength(1);
     const feed = FakeFeedPublication.made[0]!;
     expect(feed.o.track).toBe(mic.track);
     expect(feed.start).toHaveBeenCalled();
+
+    // Nobody watches any more: it stays a while (a listener moving sliders), then goes.
+    vi.useFakeTimers();
+    wanted(controller, false);
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(feed.close).not.toHaveBeenCalled();
+    wanted(controller, true);
+    wanted(controller, false);
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect(feed.close).not.toHaveBeenCalled();
+    expect(types()).not.toContain('feed_unpublish');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(feed.close).toHaveBeenCalled();
+    expect(types().filter((t) => t === 'feed_unpublish')).toHaveLength(1);
+    expect(FakeFeedPublication.made).toHaveLength(1);
+
+    // Wanted again: published again.
+    wanted(controller, true);
+    expect(FakeFeedPublication.made).toHaveLength(2);
+    expect(FakeFeedPublication.made[1]!.start).toHaveBeenCalled();
+  });
+
+  it('publishes at once when the answer says the feed is wanted', async () => {
+    const s = await speaking();
+    standbyAnswer(s, true);
+    await tick();
+    expect(FakeFeedPublication.made).toHaveLength(1);
+    expect(FakeFeedPublication.made[0]!.start).toHaveBeenCalled();
+  });
+
+  it('publishes always against a server that cannot say (no feed_standby)', async () => {
+    const s = await speaking();
+    const ask = s.sent.find((m) => m.type === 'feed_standby') as unknown as { request_id: string };
+    s.controller.handleMessage({
+      type: 'error',
+      code: 'unknown_message',
+      message: 'Unknown message type "feed_standby".',
+      request_id: ask.request_id,
+    });
+    await tick();
+    expect(FakeFeedPublication.made).toHaveLength(1);
+    vi.useFakeTimers();
+    wanted(s.controller, false);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(FakeFeedPublication.made[0]!.close).not.toHaveBeenCalled();
+  });
+
+  it('restarts its feed with the media server, and stops it when leaving the stage', async () => {
+    const s = await speaking();
+    const { controller, types } = s;
+    standbyAnswer(s, true);
+    await tick();
+    const feed = FakeFeedPublication.made[0]!;
 
     // A media restart of the feed alone: published again.
     controller.handleMessage({
@@ -372,13 +456,28 @@ describe('per-speaker volume on the stage', () => {
     expect(types()).toEqual(expect.arrayContaining(['media_unpublish', 'feed_unpublish']));
   });
 
-  it('publishes the feed again after a reconnect, with the stage', async () => {
-    const { controller } = await speaking();
-    controller.handleConnection('reconnecting');
+  it('leaving the stage with no feed published unpublishes only the stage', async () => {
+    const s = await speaking();
+    standbyAnswer(s, false);
+    await tick();
+    webrtcWorks();
+    s.controller.setTarget({ ...listener, selfId: 'ada' });
+    expect(s.types()).toContain('media_unpublish');
+    expect(s.types()).not.toContain('feed_unpublish');
+  });
+
+  it('asks again after a reconnect, and publishes the feed again if wanted', async () => {
+    const s = await speaking();
+    standbyAnswer(s, true);
+    await tick();
+    s.controller.handleConnection('reconnecting');
     expect(FakeFeedPublication.made[0]!.close).toHaveBeenCalled();
     webrtcWorks('publishToStage');
-    controller.handleConnection('open');
+    s.controller.handleConnection('open');
     await tick();
+    await tick();
+    expect(s.types().filter((t) => t === 'feed_standby')).toHaveLength(2);
+    standbyAnswer(s, true);
     await tick();
     expect(FakeFeedPublication.made).toHaveLength(2);
   });

@@ -1,6 +1,13 @@
 import type { ClientMessage, ServerMessage } from '@salon/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FeedPublication, FeedWatch, type RoutedFeed, routeFeeds } from './feeds';
+import {
+  FEED_LINGER_MS,
+  FeedPublication,
+  FeedWatch,
+  type RoutedFeed,
+  routeFeeds,
+  StageFeed,
+} from './feeds';
 import { MediaSignal } from './signaling';
 
 /** A received track as far as the feeds look at it: muted until its first packets. */
@@ -121,7 +128,7 @@ describe('routeFeeds', () => {
 });
 
 describe('FeedWatch', () => {
-  function watch(selfId: string | null = 'me') {
+  function watch(selfId: string | null = 'me', expected?: () => readonly string[]) {
     const w = wire();
     const routed: RoutedFeed[][] = [];
     const onPlaying = vi.fn();
@@ -131,6 +138,7 @@ describe('FeedWatch', () => {
       signal: w.signal,
       iceServers: [],
       selfId,
+      expected,
       onFeeds: (f) => routed.push(f),
       onPlaying,
       onFailed,
@@ -214,6 +222,76 @@ describe('FeedWatch', () => {
     await vi.waitFor(() => expect(routed).toHaveLength(2));
     expect(routed[1]!.map((f) => f.userId)).toEqual(['ada']);
     feeds.close();
+  });
+
+  it('plays only once every speaker expected has a feed: they come one by one, published on demand', async () => {
+    let stage: readonly string[] = ['ada', 'bob', 'me'];
+    const { feeds, sent, reply, routed, onPlaying } = watch('me', () => stage);
+    feeds.start();
+    await vi.waitFor(() => expect(sent).toHaveLength(1));
+    // Nobody publishes yet: watching nothing, which is not playing (the mix carries everyone).
+    reply({ type: 'feeds_watching', feeds: [] });
+    await vi.waitFor(() => expect(routed).toHaveLength(1));
+    const pc = FakePeer.made[0]!;
+
+    // Ada's feed comes first: connected, audio flowing, but Bob's is missing.
+    const ada = [{ mid: '0', user_id: 'ada' }];
+    feeds.handleOffer({ sdp: offerWith('0'), feeds: ada });
+    await vi.waitFor(() => expect(sent).toHaveLength(2));
+    reply({ type: 'feeds_watching', feeds: ada });
+    await vi.waitFor(() => expect(routed).toHaveLength(2));
+    pc.set('connected');
+    const track = routed[1]![0]!.track as MediaStreamTrack & { muted: boolean };
+    track.muted = false;
+    track.dispatchEvent(new Event('unmute'));
+    expect(onPlaying).not.toHaveBeenCalled();
+
+    // Bob's comes: everyone is there.
+    const both = [...ada, { mid: '1', user_id: 'bob' }];
+    feeds.handleOffer({ sdp: offerWith('0', '1'), feeds: both });
+    await vi.waitFor(() => expect(sent).toHaveLength(3));
+    reply({ type: 'feeds_watching', feeds: both });
+    await vi.waitFor(() => expect(onPlaying).toHaveBeenCalledTimes(1));
+    feeds.close();
+
+    // A speaker without a feed who leaves the stage is not waited for any more.
+    stage = ['ada', 'carol'];
+    const other = watch('me', () => stage);
+    other.feeds.start();
+    await vi.waitFor(() => expect(other.sent).toHaveLength(1));
+    other.reply({ type: 'feeds_offer', sdp: offerWith('0'), feeds: ada });
+    await vi.waitFor(() => expect(other.sent).toHaveLength(2));
+    other.reply({ type: 'feeds_watching', feeds: ada });
+    await vi.waitFor(() => expect(other.routed).toHaveLength(1));
+    FakePeer.made[1]!.set('connected');
+    const adaTrack = other.routed[0]![0]!.track as MediaStreamTrack & { muted: boolean };
+    adaTrack.muted = false;
+    adaTrack.dispatchEvent(new Event('unmute'));
+    expect(other.onPlaying).not.toHaveBeenCalled();
+    stage = ['ada'];
+    other.feeds.recheck();
+    expect(other.onPlaying).toHaveBeenCalledTimes(1);
+    other.feeds.close();
+  });
+
+  it('fails (the mix stays) when an expected feed does not come in time', async () => {
+    vi.useFakeTimers();
+    try {
+      const { feeds, sent, reply, onPlaying, onFailed } = watch('me', () => ['ada', 'bob']);
+      feeds.start();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(sent).toHaveLength(1);
+      reply({ type: 'feeds_watching', feeds: [] });
+      await vi.advanceTimersByTimeAsync(11_000);
+      expect(onPlaying).not.toHaveBeenCalled();
+      expect(onFailed).not.toHaveBeenCalled();
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(onFailed).toHaveBeenCalledTimes(1);
+      expect(onPlaying).not.toHaveBeenCalled();
+      expect(FakePeer.made[0]!.close).toHaveBeenCalled();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('counts as playing at once when there is no feed to hear', async () => {
@@ -302,5 +380,86 @@ describe('FeedPublication', () => {
     });
     await vi.waitFor(() => expect(states.at(-1)).toBe('unsupported'));
     feed.close();
+  });
+});
+
+describe('StageFeed', () => {
+  function stageFeed() {
+    const w = wire();
+    const made: { restart: ReturnType<typeof vi.fn>; close: ReturnType<typeof vi.fn> }[] = [];
+    const feed = new StageFeed({
+      spaceId: 's1',
+      signal: w.signal,
+      publish: () => {
+        const publication = { restart: vi.fn(), close: vi.fn() };
+        made.push(publication);
+        return publication;
+      },
+    });
+    return { ...w, feed, made };
+  }
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('asks whether the feed is wanted, publishes only while it is, and unpublishes after the linger', async () => {
+    vi.useFakeTimers();
+    const { feed, sent, reply, made } = stageFeed();
+    feed.start();
+    expect(sent).toEqual([{ type: 'feed_standby', space_id: 's1', request_id: 'media:1' }]);
+    reply({ type: 'feeds_wanted', wanted: false });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(made).toHaveLength(0);
+    expect(feed.publishing).toBe(false);
+
+    feed.setWanted(true);
+    expect(made).toHaveLength(1);
+    expect(feed.publishing).toBe(true);
+    feed.setWanted(true);
+    expect(made).toHaveLength(1);
+
+    // Not wanted: kept for the linger, and wanted again within it nothing changes.
+    feed.setWanted(false);
+    await vi.advanceTimersByTimeAsync(FEED_LINGER_MS - 1);
+    feed.setWanted(true);
+    feed.setWanted(false);
+    await vi.advanceTimersByTimeAsync(FEED_LINGER_MS - 1);
+    expect(made[0]!.close).not.toHaveBeenCalled();
+    expect(sent).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(made[0]!.close).toHaveBeenCalled();
+    expect(sent.at(-1)).toEqual({ type: 'feed_unpublish', space_id: 's1' });
+    expect(feed.publishing).toBe(false);
+
+    // The media server restarts it only while published.
+    feed.restart();
+    feed.setWanted(true);
+    expect(made).toHaveLength(2);
+    feed.restart();
+    expect(made[1]!.restart).toHaveBeenCalledTimes(1);
+    feed.close();
+    expect(made[1]!.close).toHaveBeenCalled();
+    // Closed: the link's end tells the server (it still says it was publishing).
+    expect(feed.publishing).toBe(true);
+    feed.setWanted(true);
+    expect(made).toHaveLength(2);
+  });
+
+  it('publishes always when the server does not know feed_standby', async () => {
+    vi.useFakeTimers();
+    const { feed, signal, made } = stageFeed();
+    feed.start();
+    signal.handle({
+      type: 'error',
+      code: 'unknown_message',
+      message: 'Unknown message type "feed_standby".',
+      request_id: 'media:1',
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(made).toHaveLength(1);
+    feed.setWanted(false);
+    await vi.advanceTimersByTimeAsync(FEED_LINGER_MS * 2);
+    expect(made[0]!.close).not.toHaveBeenCalled();
   });
 });

@@ -7,9 +7,13 @@
  * - `routeFeeds` maps the server's `mid → user_id` list onto the received
  *   tracks (never your own voice);
  * - `FeedWatch` negotiates the watch and every later offer the server sends
- *   when the stage's feeds change, and says when the feeds are playing;
+ *   when the stage's feeds change, and says when the feeds are playing:
+ *   once every speaker expected has one (feeds are published on demand, so
+ *   they arrive one by one after the watch starts);
  * - `FeedPublication` publishes a stage member's feed and publishes it again
- *   when its connection fails.
+ *   when its connection fails;
+ * - `StageFeed` publishes it only while the server says it is wanted
+ *   (someone else watches), and unpublishes it a while after it is not.
  */
 import type { FeedDto } from '@salon/protocol';
 import { gatheringComplete, publishFeed } from './peer';
@@ -69,6 +73,12 @@ export interface FeedWatchOptions {
   iceServers: RTCIceServer[];
   /** The listener's own user id, whose feed is never played. */
   selfId: string | null;
+  /**
+   * Whose feeds must be there before the watch counts as playing (the stage
+   * now, but you): their feeds come as each of them publishes. Until then
+   * the mix carries everyone; past the connect timeout the watch fails.
+   */
+  expected?: () => readonly string[];
   /** The routed feeds, after every negotiation. */
   onFeeds: (feeds: RoutedFeed[]) => void;
   /** Once: negotiated, connected, and a speaker's audio arrives (or nobody's is due). */
@@ -121,6 +131,11 @@ export class FeedWatch {
   handleOffer(offer: { sdp: string; feeds: FeedDto[] }): void {
     if (this.closed) return;
     this.enqueue(() => this.answer(offer.sdp, offer.feeds));
+  }
+
+  /** The stage changed: whose feeds are expected may have. */
+  recheck(): void {
+    this.check();
   }
 
   close(): void {
@@ -188,9 +203,15 @@ export class FeedWatch {
     }
   }
 
-  /** Playing once negotiated, and connected with a speaker's audio arriving (or no feed at all to wait for). */
+  /**
+   * Playing once negotiated with every expected speaker's feed, and connected
+   * with a speaker's audio arriving (or no feed at all to wait for).
+   */
   private check(): void {
     if (this.playing || this.closed || !this.negotiated) return;
+    const carried = new Set(this.routed.map((feed) => feed.userId));
+    const expected = this.o.expected?.() ?? [];
+    if (expected.some((id) => id !== this.o.selfId && !carried.has(id))) return;
     const nothingToHear = this.routed.length === 0;
     const audio = this.routed.some((feed) => !feed.track.muted) || this.waitedForAudio;
     if (nothingToHear || (this.connected && audio)) {
@@ -300,5 +321,100 @@ export class FeedPublication {
     }
     this.o.onState?.('retrying');
     this.timer = setTimeout(() => this.attempt(), Math.min(10_000, 1_000 * 2 ** this.failures));
+  }
+}
+
+/** A feed no longer wanted is unpublished this long after (a listener moving sliders causes no churn). */
+export const FEED_LINGER_MS = 30_000;
+
+/** What `StageFeed` needs of a publication (a started `FeedPublication`). */
+export interface PublishedFeed {
+  restart(): void;
+  close(): void;
+}
+
+export interface StageFeedOptions {
+  spaceId: string;
+  signal: MediaSignal;
+  /** Publishes the feed now (a `FeedPublication`, started). */
+  publish: () => PublishedFeed;
+  lingerMs?: number;
+}
+
+/**
+ * A stage member's feed, published only while wanted. `start` asks the
+ * server (`feed_standby`, once the mix publication is answered); then each
+ * `feeds_wanted` goes to `setWanted`. Not wanted any more, the feed stays a
+ * while (`FEED_LINGER_MS`), then is unpublished. A server that does not know
+ * `feed_standby` (or never answers) gets the feed always, as before.
+ */
+export class StageFeed {
+  private publication: PublishedFeed | null = null;
+  private wanted = false;
+  /** The server cannot say: publish for as long as the link lasts. */
+  private always = false;
+  private lingerTimer: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
+
+  constructor(private readonly o: StageFeedOptions) {}
+
+  /** Whether the feed is published now (the server must be told when the link ends). */
+  get publishing(): boolean {
+    return this.publication !== null;
+  }
+
+  start(): void {
+    this.o.signal.request({ type: 'feed_standby', space_id: this.o.spaceId }, 'feeds_wanted').then(
+      (answer) => this.setWanted(answer.wanted),
+      (error: unknown) => {
+        if (this.closed) return;
+        const code = (error as { code?: string } | null)?.code;
+        if (code === 'unknown_message' || code === 'timeout') {
+          this.always = true;
+          this.apply();
+        }
+      },
+    );
+  }
+
+  /** What the server says now: someone watches the feeds (but you), or nobody does. */
+  setWanted(wanted: boolean): void {
+    if (this.closed) return;
+    this.wanted = wanted;
+    this.apply();
+  }
+
+  /** The server ended it (its media server restarted): publish again now, if published. */
+  restart(): void {
+    if (!this.closed) this.publication?.restart();
+  }
+
+  /** The link ends: the publication goes (the caller tells the server). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopLinger();
+    this.publication?.close();
+  }
+
+  private apply(): void {
+    if (this.wanted || this.always) {
+      this.stopLinger();
+      this.publication ??= this.o.publish();
+      return;
+    }
+    if (!this.publication || this.lingerTimer) return;
+    this.lingerTimer = setTimeout(() => {
+      this.lingerTimer = null;
+      if (this.closed || this.wanted || this.always) return;
+      this.publication?.close();
+      this.publication = null;
+      this.o.signal.tell({ type: 'feed_unpublish', space_id: this.o.spaceId });
+    }, this.o.lingerMs ?? FEED_LINGER_MS);
+  }
+
+  private stopLinger(): void {
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.lingerTimer = null;
   }
 }

@@ -86,6 +86,7 @@ describe('isAudioMessage', () => {
       isAudioMessage({ type: 'feeds_stopped', space_id: 's', which: 'watch', reason: 'removed' }),
     ).toBe(true);
     expect(isAudioMessage({ type: 'feed_answer', space_id: 's', sdp: 'v=0' })).toBe(true);
+    expect(isAudioMessage({ type: 'feeds_wanted', space_id: 's', wanted: true })).toBe(true);
     expect(isAudioMessage({ type: 'speaking', space_id: 's', user_id: 'u', speaking: true })).toBe(
       true,
     );

@@ -6,6 +6,11 @@
  * moment: a slider going from 150 % to 50 % passes 100 %), and after a
  * failure waits before trying again.
  *
+ * Stage members publish their feed only while someone watches, so a watch
+ * begins with few feeds or none; the feeds take over only once every
+ * speaker on the stage (but you) has one. Until then the mix plays; if they
+ * do not all come in time, the watch fails and the mix stays.
+ *
  * The mix is the reference: someone the media server hears speaking there
  * who has no feed (an old client, a feed that could not be published) would
  * be lost on the feeds, so that sends you back to the mix too.
@@ -77,6 +82,8 @@ export class SpeakerFeeds {
   private lingered = false;
   private master = 1;
   private selfId: string | null = null;
+  /** The stage now: whose feeds a new watch waits for. */
+  private stage: readonly string[] = [];
   /** Who the watch's feeds carry now. */
   private routed = new Set<string>();
   /** Speaking in the mix, by user id, with the timer that ends the feeds if their feed does not come. */
@@ -146,9 +153,19 @@ export class SpeakerFeeds {
    * What the current link calls for: `possible` when it is WebRTC and
    * connected, `wanted` when a volume is set and the feeds are allowed.
    */
-  sync(link: { spaceId: string; possible: boolean; wanted: boolean; selfId: string | null }) {
+  sync(link: {
+    spaceId: string;
+    possible: boolean;
+    wanted: boolean;
+    selfId: string | null;
+    stage: readonly string[];
+  }) {
     if (this.leaving) return;
     this.selfId = link.selfId;
+    if (link.stage !== this.stage) {
+      this.stage = link.stage;
+      this.watch?.recheck();
+    }
     if (link.possible && link.wanted) {
       this.stopLinger();
       this.lingered = false;
@@ -242,6 +259,7 @@ export class SpeakerFeeds {
       signal: this.host.signal,
       iceServers: this.host.iceServers,
       selfId,
+      expected: () => this.stage,
       onFeeds: (feeds) => {
         if (this.watch !== watch) return;
         mixer.setFeeds(feeds, (id) => this.volumes.get(id));

@@ -415,3 +415,50 @@ export class SalonFeedWatcher {
     this.pc.close();
   }
 }
+
+/**
+ * A stage member's `feed_standby`: whether their feed is wanted, as the
+ * server answered and then told them (`feeds_wanted`), in order.
+ */
+export class SalonFeedStandby {
+  static async start(rt: RealtimeClient, spaceId: string): Promise<SalonFeedStandby> {
+    const standby = new SalonFeedStandby(rt, spaceId);
+    try {
+      const reply = await ask(rt, { type: 'feed_standby', space_id: spaceId }, ['feeds_wanted']);
+      if (reply.type !== 'feeds_wanted') throw new Error(`unexpected ${reply.type}`);
+      standby.told.unshift(reply.wanted);
+    } catch (error) {
+      await standby.close();
+      throw error;
+    }
+    return standby;
+  }
+
+  /** Every state told, the answer first, then each `feeds_wanted` that followed. */
+  readonly told: boolean[] = [];
+  private readonly onMessage = (data: unknown) => {
+    const message = JSON.parse(String(data)) as ServerMessage;
+    if (
+      message.type === 'feeds_wanted' &&
+      message.space_id === this.spaceId &&
+      !('request_id' in message && message.request_id)
+    )
+      this.told.push(message.wanted);
+  };
+
+  private constructor(
+    readonly rt: RealtimeClient,
+    readonly spaceId: string,
+  ) {
+    rt.ws.on('message', this.onMessage);
+  }
+
+  /** What the server said last. */
+  get wanted(): boolean | undefined {
+    return this.told.at(-1);
+  }
+
+  async close(): Promise<void> {
+    this.rt.ws.off('message', this.onMessage);
+  }
+}

@@ -97,6 +97,8 @@ export class HlsPackagers {
       dir: spaceDir(this.o.dataDir, spaceId),
       port,
       ffmpegPath: this.o.settings.ffmpegPath,
+      // ffmpeg listens on the one address Janus forwards the mix to.
+      bindHost: this.o.settings.forwardHost,
       logger: this.o.logger,
       portForRestart: async (current) => {
         if (await this.ports.stillFree(current)) return current;

@@ -54,7 +54,7 @@ function bindable(port: number): Promise<boolean> {
       }
       resolve(false);
     });
-    // ffmpeg binds the wildcard address, so probe that.
+    // ffmpeg binds HLS_FORWARD_HOST only; the wildcard probe is stricter (any holder of the port).
     socket.bind(port, () => socket.close(() => resolve(true)));
   });
 }

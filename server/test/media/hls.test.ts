@@ -28,6 +28,8 @@ before(async () => {
       JANUS_ICE_ENFORCE_LIST: TEST_ICE_ADDRESS,
       HOST_MIN_FOLLOWERS: '0',
       WEBRTC_LISTENERS_PER_SPACE: '1',
+      // Not loopback: Janus forwards the mix to this address, and ffmpeg listens only there.
+      HLS_FORWARD_HOST: TEST_ICE_ADDRESS,
     },
   });
 });

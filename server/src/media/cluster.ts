@@ -250,8 +250,8 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
     return this.planeFor(spaceId).session(spaceId);
   }
 
-  holdsSeat(spaceId: string, owner: number): boolean {
-    return this.placement.get(spaceId)?.holdsSeat(spaceId, owner) ?? false;
+  claimSeat(spaceId: string, owner: number): void {
+    this.planeFor(spaceId).claimSeat(spaceId, owner);
   }
 
   /** Another source's seats count against the caps of the node each of its spaces is on. */
@@ -261,6 +261,7 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
       plane.countSeats({
         holders: (spaceId) => (here(spaceId) ? source.holders(spaceId) : []),
         spaceIds: () => [...source.spaceIds()].filter(here),
+        ...(source.cost ? { cost: source.cost.bind(source) } : {}),
       });
     }
   }

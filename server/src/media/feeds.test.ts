@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { singleAudioMid } from './feeds.js';
+import { feedWatcherCost, singleAudioMid } from './feeds.js';
 
 const session = 'v=0\r\no=- 1 2 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n';
 const audio = (mid: string) =>
@@ -25,4 +25,12 @@ test('a feed offer with video, data, two tracks, no mid or no media is refused a
   assert.throws(() => singleAudioMid(session + audio('0') + audio('1')), refused);
   assert.throws(() => singleAudioMid(session + audio('0').replace('a=mid:0\r\n', '')), refused);
   assert.throws(() => singleAudioMid(session), refused);
+});
+
+test('a feeds watcher costs the node by the feeds it receives, as measured, and at least one seat', () => {
+  assert.equal(feedWatcherCost(0), 1, 'waiting for the first feed: a seat all the same');
+  assert.equal(feedWatcherCost(1), 1);
+  assert.equal(feedWatcherCost(2), 1);
+  assert.equal(feedWatcherCost(3), 2, 'bench/media: about twice a mix listener with 3 speakers');
+  assert.equal(feedWatcherCost(11), 5, 'and about five times with a full stage');
 });

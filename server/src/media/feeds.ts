@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type FeedDto, type FeedServerMessage, WEBRTC_FULL_CODE } from '@salon/protocol';
+import type { FeedDto, FeedServerMessage } from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../errors.js';
-import { type TierCaps, webrtcFull } from '../hls/tiering.js';
 import { isJanusError } from './janus/errors.js';
 import { VideoRoomError } from './janus/protocol.js';
 import type { JanusSession } from './janus/session.js';
@@ -49,8 +48,8 @@ export interface FeedHost {
   open(spaceId: string): Promise<unknown>;
   /** The Janus session of the node carrying the space, once it is reachable. */
   session(spaceId: string): Promise<JanusSession>;
-  listenerCounts(spaceId: string): { space: number; node: number };
-  holdsSeat(spaceId: string, owner: number): boolean;
+  /** Refuses a new WebRTC seat past the caps (`webrtc_full`); a holder keeps theirs. */
+  claimSeat(spaceId: string, owner: number): void;
   countSeats(source: SeatSource): void;
   on(event: 'opened' | 'closing', listener: (spaceId: string) => void): unknown;
   on(event: 'reset', listener: (spaceIds: string[]) => void): unknown;
@@ -61,8 +60,6 @@ export interface FeedRoomsOptions {
   logger: FastifyBaseLogger;
   /** Publishers per room: the stage's size. */
   maxPublishers: number;
-  /** The WebRTC seats, shared with the mix's listeners. */
-  listenerCaps?: TierCaps;
 }
 
 export interface FeedRoomsEvents {
@@ -127,6 +124,15 @@ interface SpaceFeeds {
   watchers: Map<number, Watcher>;
   /** Server-side mute per stage member, applied to every (re)publication. */
   muted: Map<string, boolean>;
+}
+
+/**
+ * What a watcher receiving `feeds` feeds costs a Janus node, in mix
+ * listeners: bench/media measured about 2× with 3 feeds and 5× with 11
+ * (docs/architecture.md), so 0.45 a feed, and never less than one seat.
+ */
+export function feedWatcherCost(feeds: number): number {
+  return Math.max(1, Math.ceil(0.45 * feeds));
 }
 
 /** How often a subscription is retried when a feed vanished between our look and Janus's. */
@@ -350,22 +356,7 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
   ): Promise<{ sdp: string; feeds: FeedDto[] } | null> {
     await this.o.host.open(spaceId);
     const space = await this.open(spaceId);
-    const caps = this.o.listenerCaps;
-    const counts = this.o.host.listenerCounts(spaceId);
-    const full =
-      caps &&
-      webrtcFull({
-        spaceListeners: counts.space,
-        nodeListeners: counts.node,
-        holdsSeat: this.o.host.holdsSeat(spaceId, owner),
-        caps,
-      });
-    if (full) {
-      throw AppError.conflict(
-        WEBRTC_FULL_CODE,
-        `The WebRTC seats of this ${full === 'space_full' ? 'space' : 'media server'} are taken; listen over HLS (GET /api/v1/spaces/${spaceId}/listen).`,
-      );
-    }
+    this.o.host.claimSeat(spaceId, owner);
     await this.stopWatching(spaceId, owner);
     const watcher: Watcher = {
       owner,
@@ -447,6 +438,11 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
 
   holders(spaceId: string): Iterable<number> {
     return this.spaces.get(spaceId)?.watchers.keys() ?? [];
+  }
+
+  /** A watcher's seat costs the node by the feeds it receives (see feedWatcherCost). */
+  cost(spaceId: string, owner: number): number {
+    return feedWatcherCost(this.spaces.get(spaceId)?.watchers.get(owner)?.streams.size ?? 0);
   }
 
   spaceIds(): Iterable<string> {

@@ -93,10 +93,6 @@ export async function startMedia(
       host: plane,
       logger: deps.logger,
       maxPublishers: config.maxStage,
-      listenerCaps: {
-        perSpace: settings.webrtcListenersPerSpace,
-        perNode: settings.webrtcListenersPerNode,
-      },
     });
     const feedSignaling = new FeedSignaling({ feeds, spaces: deps.spaces, logger: deps.logger });
     let closing: Promise<void> | null = null;

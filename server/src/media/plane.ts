@@ -48,13 +48,16 @@ export interface MediaPlaneEvents {
 /**
  * WebRTC seats held outside the plane (per-speaker feed watchers). A seat is
  * one connection in one space, whatever it receives: a listener who moves
- * from the mix to the feeds keeps theirs.
+ * from the mix to the feeds keeps theirs. The per-space cap counts people;
+ * the per-node cap and placement count what seats cost the node.
  */
 export interface SeatSource {
   /** Connections holding a seat in this space. */
   holders(spaceId: string): Iterable<number>;
   /** Spaces where this source holds seats. */
   spaceIds(): Iterable<string>;
+  /** What one of its seats costs the node, in mix listeners (1 when unset). */
+  cost?(spaceId: string, owner: number): number;
 }
 
 interface Publisher {
@@ -310,22 +313,7 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
   async listen(spaceId: string, owner: number): Promise<string> {
     const media = await this.open(spaceId);
     const { session } = await this.ready();
-    const caps = this.o.listenerCaps;
-    const counts = this.listenerCounts(spaceId);
-    const full =
-      caps &&
-      webrtcFull({
-        spaceListeners: counts.space,
-        nodeListeners: counts.node,
-        holdsSeat: this.holdsSeat(spaceId, owner),
-        caps,
-      });
-    if (full) {
-      throw AppError.conflict(
-        WEBRTC_FULL_CODE,
-        `The WebRTC seats of this ${full === 'space_full' ? 'space' : 'media server'} are taken; listen over HLS (GET /api/v1/spaces/${spaceId}/listen).`,
-      );
-    }
+    this.claimSeat(spaceId, owner);
     await this.stopListening(spaceId, owner);
     const streaming = await Streaming.attach(session);
     media.listeners.set(owner, streaming);
@@ -367,18 +355,43 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
     return dropped;
   }
 
-  /** WebRTC seats (listeners of the mix and watchers of the feeds) of a space, and of this node. */
+  /**
+   * WebRTC seats of a space (people: listeners of the mix and watchers of the
+   * feeds), and what the seats of every space cost this node, in mix listeners.
+   */
   listenerCounts(spaceId: string): { space: number; node: number } {
     const spaceIds = new Set(this.spaces.keys());
     for (const source of this.seatSources) for (const id of source.spaceIds()) spaceIds.add(id);
     let node = 0;
-    for (const id of spaceIds) node += this.seatHolders(id).size;
-    return { space: this.seatHolders(spaceId).size, node };
+    for (const id of spaceIds) for (const cost of this.seatCosts(id).values()) node += cost;
+    return { space: this.seatCosts(spaceId).size, node };
   }
 
   /** Whether this connection already holds a WebRTC seat in the space (a renegotiation keeps it). */
-  holdsSeat(spaceId: string, owner: number): boolean {
-    return this.seatHolders(spaceId).has(owner);
+  private holdsSeat(spaceId: string, owner: number): boolean {
+    return this.seatCosts(spaceId).has(owner);
+  }
+
+  /**
+   * Refuses a new WebRTC seat past the caps (`webrtc_full`: the client listens
+   * over HLS); a connection that holds one keeps it.
+   */
+  claimSeat(spaceId: string, owner: number): void {
+    const caps = this.o.listenerCaps;
+    if (!caps) return;
+    const counts = this.listenerCounts(spaceId);
+    const full = webrtcFull({
+      spaceListeners: counts.space,
+      nodeListeners: counts.node,
+      holdsSeat: this.holdsSeat(spaceId, owner),
+      caps,
+    });
+    if (full) {
+      throw AppError.conflict(
+        WEBRTC_FULL_CODE,
+        `The WebRTC seats of this ${full === 'space_full' ? 'space' : 'media server'} are taken; listen over HLS (GET /api/v1/spaces/${spaceId}/listen).`,
+      );
+    }
   }
 
   /** Counts another source's seats against the same caps. */
@@ -386,11 +399,17 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
     this.seatSources.push(source);
   }
 
-  private seatHolders(spaceId: string): Set<number> {
-    const holders = new Set(this.spaces.get(spaceId)?.listeners.keys());
-    for (const source of this.seatSources)
-      for (const owner of source.holders(spaceId)) holders.add(owner);
-    return holders;
+  /** Each seat holder of a space, with what its seat costs (the dearest of what it receives). */
+  private seatCosts(spaceId: string): Map<number, number> {
+    const costs = new Map<number, number>();
+    for (const owner of this.spaces.get(spaceId)?.listeners.keys() ?? []) costs.set(owner, 1);
+    for (const source of this.seatSources) {
+      for (const owner of source.holders(spaceId)) {
+        const cost = source.cost?.(spaceId, owner) ?? 1;
+        costs.set(owner, Math.max(cost, costs.get(owner) ?? 0));
+      }
+    }
+    return costs;
   }
 
   /** For tests and metrics: what this plane holds for a space. */

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { WEBRTC_FULL_CODE } from '@salon/protocol';
 import pino from 'pino';
 import { MediaCluster } from '../../src/media/cluster.js';
 import { AudioBridge } from '../../src/media/janus/audiobridge.js';
@@ -170,5 +171,41 @@ test('a node that does not answer at start is retried, and takes spaces once it 
   await cluster.open('space-3');
   assert.equal(cluster.nodeOf('space-3'), 'b');
   assert.deepEqual(await roomsOn(janusB), [cluster.describe('space-3')!.room]);
+  await closeAll(cluster, ['space-1', 'space-2', 'space-3'], janusA, janusB);
+});
+
+test('seats cost a node what they receive: a dear seat counts against the node cap and in placement, not the space cap', {
+  timeout: 120_000,
+}, async (t) => {
+  const defer = cleanups(t);
+  const [janusA, janusB] = await twoNodes(defer);
+  const listenerCaps = { perSpace: 10, perNode: 5 };
+  const cluster = await MediaCluster.start([
+    { name: 'a', options: { connect: () => janusA.connect(), logger, listenerCaps } },
+    { name: 'b', options: { connect: () => janusB.connect(), logger, listenerCaps } },
+  ]);
+  defer(() => cluster.shutdown());
+  await cluster.open('space-1');
+  await cluster.open('space-2');
+  assert.deepEqual([cluster.nodeOf('space-1'), cluster.nodeOf('space-2')], ['a', 'b']);
+
+  // A seat held elsewhere (a feeds watcher of a full stage) that costs four mix listeners.
+  cluster.countSeats({
+    holders: (spaceId) => (spaceId === 'space-1' ? [7] : []),
+    spaceIds: () => ['space-1'],
+    cost: () => 4,
+  });
+  assert.deepEqual(cluster.listenerCounts('space-1'), { space: 1, node: 4 });
+  await cluster.listen('space-1', 1);
+  assert.deepEqual(cluster.listenerCounts('space-1'), { space: 2, node: 5 });
+  await assert.rejects(cluster.listen('space-1', 2), { code: WEBRTC_FULL_CODE });
+  await cluster.listen('space-1', 7); // the holder takes the mix too: still one seat of 4
+  assert.deepEqual(cluster.listenerCounts('space-1'), { space: 2, node: 5 });
+  await cluster.listen('space-2', 3);
+  assert.deepEqual(cluster.listenerCounts('space-2'), { space: 1, node: 1 });
+
+  // a carries a room and seats worth 5, b a room and one: b is the less loaded.
+  await cluster.open('space-3');
+  assert.equal(cluster.nodeOf('space-3'), 'b');
   await closeAll(cluster, ['space-1', 'space-2', 'space-3'], janusA, janusB);
 });

@@ -475,66 +475,8 @@ export class RealtimeGateway {
   /** Once per window: presence and reaction aggregates for every space that changed. */
   private flush(): void {
     for (const [spaceId, space] of this.spacesById) {
-      if (space.newIdentities.length > 0) {
-        const batch = space.newIdentities;
-        space.newIdentities = [];
-        space.totalUnique = (space.totalUnique ?? 0) + batch.length;
-        this.track(
-          this.o.spaces.recordListeners(spaceId, batch).then((inserted) => {
-            // People who listened before (a restart, another node) were already
-            // counted: correct the optimistic total and send the counts again.
-            if (inserted < batch.length) {
-              space.totalUnique = (space.totalUnique ?? 0) - (batch.length - inserted);
-              space.countsDirty = true;
-            }
-          }),
-          'recording listeners failed',
-        );
-      }
-      // Counts and listener lists change with every join; in a big audience, sending
-      // them every window would cost more than the joins themselves. They go out at
-      // most once a second, and less often the larger the audience (capped at 5 s).
-      // Wall time, not the injectable clock: this is pacing, not a domain date.
-      const now = performance.now();
-      const presenceDue = now - space.presenceSentAt >= presenceIntervalMs(space.subscribers.size);
-      if (this.o.directory) {
-        // Several nodes: what everyone sees is read from the directory, and sent when it changed.
-        if (presenceDue && !space.refreshing && space.subscribers.size > 0) {
-          space.presenceSentAt = now;
-          space.refreshing = true;
-          this.track(
-            this.readCluster(spaceId, space).finally(() => {
-              space.refreshing = false;
-            }),
-            'reading presence failed',
-          );
-        }
-      } else if (
-        presenceDue &&
-        (space.joined.length > 0 || space.left.length > 0 || space.countsDirty)
-      ) {
-        space.presenceSentAt = now;
-        if (space.joined.length > 0 || space.left.length > 0) {
-          const message: ServerMessage = {
-            type: 'listeners',
-            space_id: spaceId,
-            joined: space.joined,
-            left: space.left,
-          };
-          space.joined = [];
-          space.left = [];
-          this.broadcast(space, JSON.stringify(message), false);
-        }
-        if (space.countsDirty) {
-          space.countsDirty = false;
-          const message: ServerMessage = {
-            type: 'counts',
-            space_id: spaceId,
-            counts: space.presence.counts(space.totalUnique ?? 0),
-          };
-          this.broadcast(space, JSON.stringify(message), false);
-        }
-      }
+      this.recordNewListeners(spaceId, space);
+      this.sendPresence(spaceId, space);
       if (!space.reactions.empty) {
         const message: ServerMessage = {
           type: 'reactions',
@@ -555,6 +497,72 @@ export class RealtimeGateway {
       }
     }
     this.limiter.sweep(this.o.clock.now());
+  }
+
+  /** Stores the people who joined for the first time this window (total unique listeners). */
+  private recordNewListeners(spaceId: string, space: LocalSpace<Connection>): void {
+    if (space.newIdentities.length === 0) return;
+    const batch = space.newIdentities;
+    space.newIdentities = [];
+    space.totalUnique = (space.totalUnique ?? 0) + batch.length;
+    this.track(
+      this.o.spaces.recordListeners(spaceId, batch).then((inserted) => {
+        // People who listened before (a restart, another node) were already
+        // counted: correct the optimistic total and send the counts again.
+        if (inserted < batch.length) {
+          space.totalUnique = (space.totalUnique ?? 0) - (batch.length - inserted);
+          space.countsDirty = true;
+        }
+      }),
+      'recording listeners failed',
+    );
+  }
+
+  /**
+   * Counts and listener lists change with every join; in a big audience,
+   * sending them every window would cost more than the joins themselves. They
+   * go out at most once a second, and less often the larger the audience
+   * (capped at 5 s). Wall time, not the injectable clock: this is pacing, not
+   * a domain date.
+   */
+  private sendPresence(spaceId: string, space: LocalSpace<Connection>): void {
+    const now = performance.now();
+    if (now - space.presenceSentAt < presenceIntervalMs(space.subscribers.size)) return;
+    if (this.o.directory) {
+      // Several nodes: what everyone sees is read from the directory, and sent when it changed.
+      if (space.refreshing || space.subscribers.size === 0) return;
+      space.presenceSentAt = now;
+      space.refreshing = true;
+      this.track(
+        this.readCluster(spaceId, space).finally(() => {
+          space.refreshing = false;
+        }),
+        'reading presence failed',
+      );
+      return;
+    }
+    if (space.joined.length === 0 && space.left.length === 0 && !space.countsDirty) return;
+    space.presenceSentAt = now;
+    if (space.joined.length > 0 || space.left.length > 0) {
+      const message: ServerMessage = {
+        type: 'listeners',
+        space_id: spaceId,
+        joined: space.joined,
+        left: space.left,
+      };
+      space.joined = [];
+      space.left = [];
+      this.broadcast(space, JSON.stringify(message), false);
+    }
+    if (space.countsDirty) {
+      space.countsDirty = false;
+      const message: ServerMessage = {
+        type: 'counts',
+        space_id: spaceId,
+        counts: space.presence.counts(space.totalUnique ?? 0),
+      };
+      this.broadcast(space, JSON.stringify(message), false);
+    }
   }
 
   /** Tells the directory how this node now holds one person (joined, left, listing changed). */

@@ -118,14 +118,14 @@ function TopBar() {
                 <NavLink to="/messages">Messages</NavLink>
               </li>
               <li>
-                <NavLink
-                  to="/notifications"
-                  aria-label={`Notifications${unread ? `, ${unread} unread` : ''}`}
-                >
+                <NavLink to="/notifications">
                   Notifications
                   {unread ? (
-                    <span className="count" data-testid="unread">
-                      {unread}
+                    // Read as "Notifications, 2 unread"; the badge shows the number.
+                    <span className="count">
+                      <span className="visually-hidden">, </span>
+                      <span data-testid="unread">{unread}</span>
+                      <span className="visually-hidden"> unread</span>
                     </span>
                   ) : null}
                 </NavLink>

@@ -1,0 +1,488 @@
+/**
+ * Accessibility, as the product spec promises it: "every control reachable by
+ * keyboard and labelled; readable contrast; works on a phone-sized viewport".
+ *
+ * axe-core runs inside the real pages (WCAG 2.0/2.1 A and AA rules) on every
+ * screen, at a desktop and a phone viewport; on the phone no screen scrolls
+ * sideways. On a live space, as host and as listener, Tab from the top reaches
+ * every visible control, each with a visible focus indicator, and the main
+ * actions work from the keyboard.
+ */
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import {
+  ApiClient,
+  eventually,
+  launchBrowser,
+  newPage,
+  type RunningServer,
+  startServer,
+} from './support.ts';
+
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const VIEWPORTS = {
+  desktop: { width: 1280, height: 900 },
+  phone: { width: 390, height: 844 },
+} as const;
+type ViewportName = keyof typeof VIEWPORTS;
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[]; failureSummary?: string }[];
+}
+
+/** Runs axe-core in the page; returns its violations of WCAG 2.0/2.1 A and AA. */
+async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE_PATH });
+  // Let transitions finish: axe reads the colours a person sees.
+  await page.waitForTimeout(400);
+  return page.evaluate(async () => {
+    const axe = (window as any).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations.map((v: any) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n: any) => ({ target: n.target, failureSummary: n.failureSummary })),
+    }));
+  });
+}
+
+function describeViolations(violations: AxeViolation[]): string {
+  return violations
+    .map(
+      (v) =>
+        `- ${v.id} (${v.impact}): ${v.help}\n${v.nodes
+          .map((n) => `    ${JSON.stringify(n.target)} ${n.failureSummary?.split('\n').join(' ')}`)
+          .join('\n')}`,
+    )
+    .join('\n');
+}
+
+async function assertAccessible(page: Page, screen: string, viewport: ViewportName) {
+  const problems: string[] = [];
+  const violations = await axeViolations(page);
+  const count = violations.reduce((n, v) => n + v.nodes.length, 0);
+  if (violations.length) {
+    problems.push(
+      `${violations.length} axe rules failed on ${count} nodes:\n${describeViolations(violations)}`,
+    );
+  }
+  if (viewport === 'phone') {
+    const { scrollWidth, innerWidth, wide } = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+      // What sticks out, to say where to look.
+      wide: [...document.querySelectorAll<HTMLElement>('body *')]
+        .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)
+        .slice(0, 8)
+        .map((el) => `${el.tagName.toLowerCase()}.${el.className}`),
+    }));
+    if (scrollWidth > innerWidth) {
+      problems.push(`scrolls sideways, ${scrollWidth} > ${innerWidth}; wide: ${wide.join(', ')}`);
+    }
+  }
+  assert.deepEqual(problems, [], `${screen} (${viewport}):\n${problems.join('\n')}`);
+}
+
+interface Stop {
+  index: number;
+  role: string;
+  name: string;
+  indicator: boolean;
+  style: string;
+}
+
+/**
+ * Presses Tab from the top of the page up to `presses` times; returns where
+ * focus went and which visible, enabled controls it never reached.
+ */
+async function tabThrough(page: Page, presses = 100) {
+  // tsx names the functions it compiles with a helper the page does not have.
+  await page.evaluate('window.__name ??= (f) => f');
+  const controls = await page.evaluate(() => {
+    // Controls left out of the Tab order on purpose (tabindex="-1", like an avatar
+    // beside a name that links to the same place) are not expected.
+    const selector = [
+      'a[href]',
+      'button:not([disabled])',
+      'input:not([disabled]):not([type="hidden"])',
+      'select:not([disabled])',
+      'textarea:not([disabled])',
+      '[tabindex]',
+    ]
+      .map((s) => `${s}:not([tabindex="-1"])`)
+      .join(', ');
+    const all = [...document.querySelectorAll<HTMLElement>(selector)].filter(
+      (el) => el.checkVisibility({ visibilityProperty: true }) && el.getClientRects().length > 0,
+    );
+    // The unfocused look of each control: nothing may be focused while it is read.
+    (document.activeElement as HTMLElement | null)?.blur();
+    const ring = (el: HTMLElement) => {
+      const s = getComputedStyle(el);
+      return `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}|${s.boxShadow}`;
+    };
+    const w = window as any;
+    w.__a11yBaseline = new Map<HTMLElement, string>();
+    w.__a11yIndex = new Map<HTMLElement, number>();
+    all.forEach((el, i) => {
+      w.__a11yBaseline.set(el, ring(el));
+      w.__a11yIndex.set(el, i);
+    });
+    // Focus starts at the top of the document.
+    const start = document.createElement('span');
+    start.tabIndex = -1;
+    start.id = 'a11y-start';
+    document.body.prepend(start);
+    start.focus();
+    return all.map(
+      (el) =>
+        `${el.tagName.toLowerCase()} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40)}"`,
+    );
+  });
+  const stops: Stop[] = [];
+  for (let i = 0; i < presses; i++) {
+    await page.keyboard.press('Tab');
+    const stop = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el || el === document.body) return null;
+      const w = window as any;
+      const s = getComputedStyle(el);
+      const now = `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}|${s.boxShadow}`;
+      const hasRing =
+        (s.outlineStyle !== 'none' && Number.parseFloat(s.outlineWidth) > 0) ||
+        s.boxShadow !== 'none';
+      const labelled = el.getAttribute('aria-labelledby');
+      const name =
+        el.getAttribute('aria-label') ??
+        (labelled ? document.getElementById(labelled)?.textContent : null) ??
+        ((el as HTMLInputElement).labels?.[0]?.textContent ||
+          el.getAttribute('placeholder') ||
+          el.textContent ||
+          '');
+      return {
+        index: (w.__a11yIndex.get(el) as number | undefined) ?? -1,
+        role: el.getAttribute('role') ?? el.tagName.toLowerCase(),
+        name: name.trim().replace(/\s+/g, ' '),
+        indicator: hasRing && now !== w.__a11yBaseline.get(el),
+        style: now,
+      };
+    });
+    if (stop) stops.push(stop);
+  }
+  await page.evaluate(() => document.getElementById('a11y-start')?.remove());
+  const reached = new Set(stops.map((s) => s.index));
+  const missed = controls.filter((_, i) => !reached.has(i));
+  const unnamed = stops.filter((s) => s.name === '');
+  const noRing = stops.filter((s) => !s.indicator);
+  return { controls, stops, missed, unnamed, noRing };
+}
+
+describe('accessibility of every screen', { timeout: 600_000 }, () => {
+  let server: RunningServer;
+  let browser: Browser;
+  const errors: string[] = [];
+  const spaces: Partial<Record<ViewportName, string>> = {};
+  let replayId = '';
+  let adaId = '';
+  const pages: Partial<Record<`${ViewportName}-${'anon' | 'host' | 'carol' | 'guest'}`, Page>> = {};
+  const dave: Partial<Record<ViewportName, ApiClient>> = {};
+
+  const register = async (handle: string, name: string) => {
+    const api = new ApiClient(server.url);
+    const { user } = await api.call('POST', '/auth/register', {
+      handle,
+      display_name: name,
+      password: `${handle}-password-1`,
+    });
+    return { api, id: user.id as string };
+  };
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    const ada = await register('ada', 'Ada Lovelace');
+    adaId = ada.id;
+    const carol = await register('carol', 'Carol Shaw');
+    await carol.api.call('POST', `/users/${adaId}/follow`);
+    await ada.api.call('POST', `/users/${carol.id}/follow`);
+    await carol.api.call('POST', '/posts', { text: 'Joining Ada in a minute, see you there!' });
+    await carol.api.call('POST', `/dms/${adaId}`, { text: 'Are you starting the space soon?' });
+    await ada.api.call('POST', `/dms/${carol.id}`, { text: 'In five minutes!' });
+
+    // An ended, recorded space for the replay page.
+    replayId = (
+      await ada.api.call('POST', '/spaces', {
+        title: 'Last week',
+        topics: ['history'],
+        recording: true,
+      })
+    ).id;
+    await ada.api.call('POST', `/spaces/${replayId}/end`);
+    await ada.api.call('POST', '/posts', { text: 'Thanks everyone for last week.' });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function signIn(page: Page, handle: string) {
+    await page.goto(`${server.url}/signin`);
+    await page.getByLabel('Handle').fill(handle);
+    await page.getByLabel('Password').fill(`${handle}-password-1`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Profile', exact: true }).waitFor();
+  }
+
+  /** A live space of Ada's, with Dave (through the API) asking to speak. */
+  async function liveSpace(viewport: ViewportName) {
+    const ada = new ApiClient(server.url);
+    await ada.call('POST', '/auth/login', { handle: 'ada', password: 'ada-password-1' });
+    for (const other of Object.values(spaces)) {
+      if (other) await ada.call('POST', `/spaces/${other}/end`).catch(() => undefined);
+    }
+    const id = (
+      await ada.call('POST', '/spaces', {
+        title: `Engines and poetry (${viewport})`,
+        description: 'Can a machine compose music? Bring your questions.',
+        topics: ['science', 'music'],
+        recording: true,
+      })
+    ).id as string;
+    spaces[viewport] = id;
+    const requester = (await register(`dave${viewport}`, `Dave ${viewport}`)).api;
+    await requester.call('POST', `/spaces/${id}/requests`);
+    dave[viewport] = requester;
+    return id;
+  }
+
+  for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
+    const size = VIEWPORTS[viewport];
+
+    it(`${viewport}: sign in and sign up`, async () => {
+      const page = await newPage(browser, size, errors);
+      pages[`${viewport}-anon`] = page;
+      await page.goto(`${server.url}/signin`);
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      await assertAccessible(page, 'sign in', viewport);
+      await page.goto(`${server.url}/signup`);
+      await page.getByRole('button', { name: 'Sign up' }).waitFor();
+      await assertAccessible(page, 'sign up', viewport);
+      // With its errors showing.
+      await page.getByLabel('Handle').fill('x');
+      await page.getByRole('button', { name: 'Sign up' }).click();
+      await page.locator('[aria-invalid="true"]').first().waitFor();
+      await assertAccessible(page, 'sign up with errors', viewport);
+    });
+
+    it(`${viewport}: a live space as its host, with a request pending`, async () => {
+      const id = await liveSpace(viewport);
+      const page = await newPage(browser, size, errors);
+      pages[`${viewport}-host`] = page;
+      await signIn(page, 'ada');
+      await page.goto(`${server.url}/spaces/${id}`);
+      await page.getByRole('button', { name: `Approve Dave ${viewport}` }).waitFor();
+      await page.getByRole('button', { name: 'End space' }).waitFor();
+      await eventually(() => page.locator('.connection').textContent(), 'Connected', {
+        what: 'connection',
+      });
+      await assertAccessible(page, 'live space (host)', viewport);
+    });
+
+    it(`${viewport}: home, with the live bubble of a followed host`, async () => {
+      const page = await newPage(browser, size, errors);
+      pages[`${viewport}-carol`] = page;
+      await signIn(page, 'carol');
+      await page.locator('.bubble', { hasText: `Engines and poetry (${viewport})` }).waitFor();
+      await page.locator('.post', { hasText: 'Joining Ada' }).waitFor();
+      await assertAccessible(page, 'home', viewport);
+    });
+
+    it(`${viewport}: the Spaces tab`, async () => {
+      const page = pages[`${viewport}-carol`]!;
+      await page.getByRole('link', { name: 'Spaces', exact: true }).click();
+      await page.locator('.space-card', { hasText: `Engines and poetry (${viewport})` }).waitFor();
+      await assertAccessible(page, 'spaces tab', viewport);
+    });
+
+    it(`${viewport}: create a space`, async () => {
+      const page = pages[`${viewport}-carol`]!;
+      await page.getByRole('link', { name: 'Create' }).click();
+      await page.getByLabel('Title').waitFor();
+      await assertAccessible(page, 'create space', viewport);
+    });
+
+    it(`${viewport}: a profile`, async () => {
+      const page = pages[`${viewport}-carol`]!;
+      await page.goto(`${server.url}/u/ada`);
+      await page.getByRole('heading', { name: 'Ada Lovelace' }).waitFor();
+      await page.getByText('Thanks everyone').waitFor();
+      await assertAccessible(page, 'profile', viewport);
+    });
+
+    it(`${viewport}: messages and a conversation`, async () => {
+      const page = pages[`${viewport}-carol`]!;
+      await page.getByRole('link', { name: 'Messages' }).click();
+      await page.getByRole('link', { name: /Ada Lovelace/ }).waitFor();
+      await assertAccessible(page, 'messages', viewport);
+      await page.getByRole('link', { name: /Ada Lovelace/ }).click();
+      await page.getByText('In five minutes!').waitFor();
+      await assertAccessible(page, 'conversation', viewport);
+    });
+
+    it(`${viewport}: notifications`, async () => {
+      const page = pages[`${viewport}-carol`]!;
+      await page.getByRole('link', { name: /Notifications/ }).click();
+      await page
+        .getByText(/followed you/)
+        .first()
+        .waitFor();
+      await assertAccessible(page, 'notifications', viewport);
+    });
+
+    it(`${viewport}: the replay of an ended, recorded space`, async () => {
+      const page = pages[`${viewport}-carol`]!;
+      await page.goto(`${server.url}/spaces/${replayId}/replay`);
+      await page.getByRole('heading', { name: 'Last week' }).waitFor();
+      await page.waitForTimeout(500);
+      await assertAccessible(page, 'replay', viewport);
+    });
+
+    it(`${viewport}: the live space as a signed-in listener`, async () => {
+      const page = pages[`${viewport}-carol`]!;
+      await page.goto(`${server.url}/spaces/${spaces[viewport]}`);
+      await page.getByRole('button', { name: 'Request to speak' }).waitFor();
+      await page.locator('.stage-member[data-user="ada"]').waitFor();
+      await assertAccessible(page, 'live space (listener)', viewport);
+    });
+
+    it(`${viewport}: the live space as a guest`, async () => {
+      const page = pages[`${viewport}-anon`]!;
+      await page.goto(`${server.url}/spaces/${spaces[viewport]}`);
+      await page.getByRole('link', { name: 'Sign in to request to speak' }).waitFor();
+      await page.locator('.stage-member[data-user="ada"]').waitFor();
+      await assertAccessible(page, 'live space (guest)', viewport);
+    });
+
+    it(`${viewport}: the mini-player while browsing`, async () => {
+      const page = pages[`${viewport}-carol`]!;
+      await page.getByRole('link', { name: 'Home', exact: true }).click();
+      const mini = page.getByRole('region', { name: 'Current space' });
+      await mini.getByText(/^\d+ listening$/).waitFor();
+      await assertAccessible(page, 'home with the mini-player', viewport);
+      await mini.getByRole('link').click();
+      await page.getByRole('button', { name: 'Request to speak' }).waitFor();
+    });
+
+    it(`${viewport}: the host's dialogs`, async () => {
+      const page = pages[`${viewport}-host`]!;
+      const open = async (button: string, dialog: string | RegExp) => {
+        await page.getByRole('button', { name: button, exact: true }).click();
+        const modal = page.getByRole('dialog', { name: dialog });
+        await modal.waitFor();
+        await assertAccessible(page, `${dialog} dialog`, viewport);
+        await page.keyboard.press('Escape');
+        await modal.waitFor({ state: 'detached' });
+      };
+      await open('Share', 'Share this space');
+      await open('Report', /^Report/);
+      await open('Invite', 'Invite to the stage');
+      await open('Edit', 'Edit space');
+      await page.getByRole('button', { name: 'End space' }).click();
+      const confirm = page.getByRole('alertdialog', { name: 'End this space for everyone?' });
+      await confirm.waitFor();
+      await assertAccessible(page, 'end confirmation', viewport);
+      await page.keyboard.press('Escape');
+      await confirm.waitFor({ state: 'detached' });
+      await page.locator('.listener', { hasText: 'Carol Shaw' }).click();
+      const menu = page.getByRole('dialog', { name: 'Carol Shaw' });
+      await menu.getByRole('button', { name: 'Invite to speak' }).waitFor();
+      await assertAccessible(page, 'person menu', viewport);
+      await page.keyboard.press('Escape');
+      await menu.waitFor({ state: 'detached' });
+    });
+
+    it(`${viewport}: Tab reaches every control of the live space, with a visible focus`, async (t) => {
+      for (const who of ['host', 'carol'] as const) {
+        const page = pages[`${viewport}-${who}`]!;
+        const { controls, stops, missed, unnamed, noRing } = await tabThrough(page);
+        t.diagnostic(`${who}: ${controls.length} controls, ${stops.length} Tab stops`);
+        const trail = stops.map((s) => `${s.role} "${s.name}"`).join(' → ');
+        assert.deepEqual(
+          missed,
+          [],
+          `${who}: never reached by Tab: ${missed.join(', ')}\n${trail}`,
+        );
+        assert.deepEqual(
+          unnamed.map((s) => s.role),
+          [],
+          `${who}: focused without a name\n${trail}`,
+        );
+        assert.deepEqual(
+          noRing.map((s) => `${s.role} "${s.name}" (${s.style})`),
+          [],
+          `${who}: focused without a visible focus indicator`,
+        );
+      }
+    });
+
+    it(`${viewport}: the main actions work from the keyboard`, async () => {
+      const host = pages[`${viewport}-host`]!;
+      const carol = pages[`${viewport}-carol`]!;
+
+      // A listener asks to speak with Enter, and cancels with Space.
+      await carol.getByRole('button', { name: 'Request to speak' }).focus();
+      await carol.keyboard.press('Enter');
+      await carol.getByRole('button', { name: 'Cancel request' }).focus();
+      await host.getByRole('button', { name: 'Approve Carol Shaw' }).waitFor();
+      await carol.keyboard.press(' ');
+      await carol.getByRole('button', { name: 'Request to speak' }).waitFor();
+      await host.getByRole('button', { name: 'Approve Carol Shaw' }).waitFor({ state: 'detached' });
+
+      // A reaction with Space reaches the host.
+      const floating = host.locator('.floater', { hasText: '❤' });
+      await eventually(
+        async () => {
+          await carol.getByRole('button', { name: 'React: Heart' }).focus();
+          await carol.keyboard.press(' ');
+          await floating.first().waitFor({ state: 'attached', timeout: 1500 });
+          return true;
+        },
+        true,
+        { what: 'a heart sent with the keyboard floats on the host screen' },
+      );
+
+      // The host approves with Enter.
+      await host.getByRole('button', { name: `Approve Dave ${viewport}` }).focus();
+      await host.keyboard.press('Enter');
+      await host.locator(`.stage-member[data-user="dave${viewport}"]`).waitFor();
+
+      // The listener leaves with Enter.
+      await carol.getByRole('button', { name: 'Leave', exact: true }).focus();
+      await carol.keyboard.press('Enter');
+      await carol.waitForURL(`${server.url}/`);
+
+      // The host ends with Space, and confirms with Enter.
+      await host.getByRole('button', { name: 'End space' }).focus();
+      await host.keyboard.press(' ');
+      const confirm = host.getByRole('alertdialog', { name: 'End this space for everyone?' });
+      await confirm.getByRole('button', { name: 'End for everyone' }).focus();
+      await host.keyboard.press('Enter');
+      await host.getByText('This space has ended.').waitFor();
+      for (const [key, page] of Object.entries(pages)) {
+        if (key.startsWith(viewport)) await page?.context().close();
+      }
+    });
+  }
+
+  it('no page threw an uncaught error', () => {
+    assert.deepEqual(errors, []);
+  });
+});

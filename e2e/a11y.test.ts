@@ -27,6 +27,8 @@ const VIEWPORTS = {
   phone: { width: 390, height: 844 },
 } as const;
 type ViewportName = keyof typeof VIEWPORTS;
+const LONG_LINK =
+  'https://salon.example/notes/analytical-engine-and-the-music-of-numbers-a-very-long-path-indeed';
 
 interface AxeViolation {
   id: string;
@@ -80,7 +82,12 @@ async function assertAccessible(page: Page, screen: string, viewport: ViewportNa
       innerWidth: window.innerWidth,
       // What sticks out, to say where to look.
       wide: [...document.querySelectorAll<HTMLElement>('body *')]
-        .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)
+        .filter(
+          (el) =>
+            el.getBoundingClientRect().right > window.innerWidth + 0.5 ||
+            // Text spilling out of its box (a long word that does not wrap).
+            (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible'),
+        )
         .slice(0, 8)
         .map((el) => `${el.tagName.toLowerCase()}.${el.className}`),
     }));
@@ -213,7 +220,10 @@ describe('accessibility of every screen', { timeout: 600_000 }, () => {
     await carol.api.call('POST', `/users/${adaId}/follow`);
     await ada.api.call('POST', `/users/${carol.id}/follow`);
     await carol.api.call('POST', '/posts', { text: 'Joining Ada in a minute, see you there!' });
+    // Long words and links must wrap on a phone rather than push the page sideways.
+    await carol.api.call('POST', '/posts', { text: `Notes: ${LONG_LINK}` });
     await carol.api.call('POST', `/dms/${adaId}`, { text: 'Are you starting the space soon?' });
+    await carol.api.call('POST', `/dms/${adaId}`, { text: `The notes: ${LONG_LINK}` });
     await ada.api.call('POST', `/dms/${carol.id}`, { text: 'In five minutes!' });
 
     // An ended, recorded space for the replay page.
@@ -251,7 +261,7 @@ describe('accessibility of every screen', { timeout: 600_000 }, () => {
     const id = (
       await ada.call('POST', '/spaces', {
         title: `Engines and poetry (${viewport})`,
-        description: 'Can a machine compose music? Bring your questions.',
+        description: `Can a machine compose music? Bring your questions. Notes: ${LONG_LINK}`,
         topics: ['science', 'music'],
         recording: true,
       })

@@ -197,6 +197,7 @@ describe('accessibility of every screen', { timeout: 600_000 }, () => {
   const errors: string[] = [];
   const spaces: Partial<Record<ViewportName, string>> = {};
   let replayId = '';
+  let scheduledId = '';
   let adaId = '';
   const pages: Partial<Record<`${ViewportName}-${'anon' | 'host' | 'carol' | 'guest'}`, Page>> = {};
   const dave: Partial<Record<ViewportName, ApiClient>> = {};
@@ -236,6 +237,18 @@ describe('accessibility of every screen', { timeout: 600_000 }, () => {
     ).id;
     await ada.api.call('POST', `/spaces/${replayId}/end`);
     await ada.api.call('POST', '/posts', { text: 'Thanks everyone for last week.' });
+
+    // A space planned for tomorrow, and someone who blocked Ada (warned before joining her).
+    const sam = await register('sam', 'Sam Planner');
+    scheduledId = (
+      await sam.api.call('POST', '/spaces', {
+        title: 'Tomorrow morning',
+        topics: ['plans'],
+        scheduled_start: new Date(Date.now() + 24 * 3600_000).toISOString(),
+      })
+    ).id;
+    const erin = await register('erin', 'Erin Block');
+    await erin.api.call('POST', `/users/${adaId}/block`);
   });
 
   after(async () => {
@@ -381,6 +394,34 @@ describe('accessibility of every screen', { timeout: 600_000 }, () => {
       await assertAccessible(page, 'live space (guest)', viewport);
     });
 
+    it(`${viewport}: a scheduled space, the warning before joining, a missing page`, async () => {
+      const page = pages[`${viewport}-anon`]!;
+      await page.goto(`${server.url}/spaces/${scheduledId}`);
+      await page.getByText(/This space starts/).waitFor();
+      await assertAccessible(page, 'scheduled space', viewport);
+      await page.goto(`${server.url}/no/such/page`);
+      await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+      await assertAccessible(page, 'page not found', viewport);
+
+      const erin = await newPage(browser, size, errors);
+      await signIn(erin, 'erin');
+      await erin.goto(`${server.url}/spaces/${spaces[viewport]}`);
+      await erin
+        .getByRole('alertdialog', { name: 'Someone you blocked is on stage' })
+        .getByRole('button', { name: 'Join anyway' })
+        .waitFor();
+      await assertAccessible(erin, 'warning before joining', viewport);
+      await erin.context().close();
+    });
+
+    it(`${viewport}: your own profile`, async () => {
+      const page = pages[`${viewport}-carol`]!;
+      await page.getByRole('link', { name: 'Profile', exact: true }).click();
+      await page.getByRole('heading', { name: 'Carol Shaw' }).waitFor();
+      await page.getByText('Joining Ada').waitFor();
+      await assertAccessible(page, 'own profile', viewport);
+    });
+
     it(`${viewport}: the mini-player while browsing`, async () => {
       const page = pages[`${viewport}-carol`]!;
       await page.getByRole('link', { name: 'Home', exact: true }).click();
@@ -474,7 +515,15 @@ describe('accessibility of every screen', { timeout: 600_000 }, () => {
       await host.keyboard.press('Enter');
       await host.locator(`.stage-member[data-user="dave${viewport}"]`).waitFor();
 
-      // The listener leaves with Enter.
+      // Asked again and approved with Enter, the listener is a speaker.
+      await carol.getByRole('button', { name: 'Request to speak' }).focus();
+      await carol.keyboard.press('Enter');
+      await host.getByRole('button', { name: 'Approve Carol Shaw' }).focus();
+      await host.keyboard.press('Enter');
+      await carol.getByRole('button', { name: 'Leave stage' }).waitFor();
+      await assertAccessible(carol, 'live space (speaker)', viewport);
+
+      // The speaker leaves with Enter.
       await carol.getByRole('button', { name: 'Leave', exact: true }).focus();
       await carol.keyboard.press('Enter');
       await carol.waitForURL(`${server.url}/`);

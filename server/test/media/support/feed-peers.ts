@@ -11,6 +11,7 @@ import { type FeedId, VideoRoom, type VideoRoomId } from '../../../src/media/jan
 import type { RealtimeClient } from '../../support/realtime.js';
 import { AudioLog, TonePump } from './audio-log.js';
 import type { Hearing } from './hearing.js';
+import { ask } from './salon-peers.js';
 import { ToneGenerator } from './tone.js';
 import {
   type AudioSink,
@@ -19,6 +20,7 @@ import {
   localJsep,
   type MediaStreamTrack,
   type PeerConnection,
+  packetsSent,
   RTCAudioSink,
   RTCAudioSource,
   RTCPeerConnection,
@@ -36,15 +38,6 @@ interface FeedPeerConnection extends PeerConnection {
 
 function peer(): FeedPeerConnection {
   return new RTCPeerConnection({ iceServers: [] }) as FeedPeerConnection;
-}
-
-async function packetsSent(pc: PeerConnection): Promise<number> {
-  let packets = 0;
-  for (const stats of (await pc.getStats()).values()) {
-    if (stats['type'] === 'outbound-rtp' && typeof stats['packetsSent'] === 'number')
-      packets += stats['packetsSent'];
-  }
-  return packets;
 }
 
 /** A microphone playing a tone, on a sendonly transceiver (one Opus m-line, as the protocol asks). */
@@ -230,29 +223,6 @@ export class FeedSubscriber {
   }
 }
 
-let requests = 0;
-
-/** One signaling request; resolves with the first of `answers` carrying its request id. */
-async function ask(
-  rt: RealtimeClient,
-  message: Record<string, unknown> & { type: string },
-  answers: ServerMessage['type'][],
-): Promise<ServerMessage> {
-  const requestId = `f${++requests}`;
-  const reply = rt.waitFor(
-    (m) =>
-      (answers.includes(m.type) || m.type === 'error') &&
-      'request_id' in m &&
-      m.request_id === requestId,
-    15_000,
-  );
-  rt.ws.send(JSON.stringify({ ...message, request_id: requestId }));
-  const m = await reply;
-  if (m.type === 'error')
-    throw Object.assign(new Error(`${m.code}: ${m.message}`), { code: m.code });
-  return m;
-}
-
 /** A stage member's feed, published through Salon (`feed_publish`). */
 export class SalonFeedPublisher {
   static async publish(
@@ -290,9 +260,8 @@ export class SalonFeedPublisher {
     const answer = await ask(
       this.rt,
       { type: 'feed_publish', space_id: this.spaceId, sdp: offer },
-      ['feed_answer'],
+      'feed_answer',
     );
-    if (answer.type !== 'feed_answer') throw new Error(`unexpected ${answer.type}`);
     await this.pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
   }
 
@@ -397,12 +366,11 @@ export class SalonFeedWatcher {
     await gatheringComplete(pc);
     const map = new Map(feeds.map((f) => [f.mid, f.user_id]));
     this.tracks.update(pc, map);
-    const watching = await ask(
+    await ask(
       this.rt,
       { type: 'feeds_answer', space_id: this.spaceId, sdp: pc.localDescription!.sdp },
-      ['feeds_watching'],
+      'feeds_watching',
     );
-    if (watching.type !== 'feeds_watching') throw new Error(`unexpected ${watching.type}`);
     this.feeds = map;
     this.offers += 1;
   }
@@ -424,8 +392,7 @@ export class SalonFeedStandby {
   static async start(rt: RealtimeClient, spaceId: string): Promise<SalonFeedStandby> {
     const standby = new SalonFeedStandby(rt, spaceId);
     try {
-      const reply = await ask(rt, { type: 'feed_standby', space_id: spaceId }, ['feeds_wanted']);
-      if (reply.type !== 'feeds_wanted') throw new Error(`unexpected ${reply.type}`);
+      const reply = await ask(rt, { type: 'feed_standby', space_id: spaceId }, 'feeds_wanted');
       standby.told.unshift(reply.wanted);
     } catch (error) {
       await standby.close();

@@ -20,6 +20,7 @@ import {
   localJsep,
   type MediaStreamTrack,
   type PeerConnection,
+  packetsSent,
   RTCAudioSink,
   RTCAudioSource,
   RTCPeerConnection,
@@ -73,15 +74,8 @@ export class Speaker {
   }
 
   /** RTP packets libwebrtc has sent so far (proves the client keeps sending). */
-  async packetsSent(): Promise<number> {
-    const report = await this.pc.getStats();
-    let packets = 0;
-    for (const stats of report.values()) {
-      if (stats['type'] === 'outbound-rtp' && typeof stats['packetsSent'] === 'number') {
-        packets += stats['packetsSent'];
-      }
-    }
-    return packets;
+  packetsSent(): Promise<number> {
+    return packetsSent(this.pc);
   }
 
   /** Idempotent. */

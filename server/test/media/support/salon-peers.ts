@@ -12,6 +12,7 @@ import {
   gatheringComplete,
   type MediaStreamTrack,
   type PeerConnection,
+  packetsSent,
   RTCAudioSink,
   RTCAudioSource,
   RTCPeerConnection,
@@ -19,16 +20,23 @@ import {
 
 let requests = 0;
 
-/** Sends one signaling request and resolves with its answer, or rejects with the error's code. */
-async function ask<T extends ServerMessage['type']>(
+/**
+ * Sends one signaling request and resolves with its answer (the first
+ * message of one of the `answers` types carrying its request id), or rejects
+ * with the error's code.
+ */
+export async function ask<T extends ServerMessage['type']>(
   rt: RealtimeClient,
   message: Record<string, unknown> & { type: string },
-  answer: T,
+  answers: T | readonly T[],
 ): Promise<Extract<ServerMessage, { type: T }>> {
+  const types: readonly string[] = typeof answers === 'string' ? [answers] : answers;
   const requestId = `m${++requests}`;
   const reply = rt.waitFor(
     (m) =>
-      (m.type === answer || m.type === 'error') && 'request_id' in m && m.request_id === requestId,
+      (types.includes(m.type) || m.type === 'error') &&
+      'request_id' in m &&
+      m.request_id === requestId,
     15_000,
   );
   rt.ws.send(JSON.stringify({ ...message, request_id: requestId }));
@@ -105,13 +113,8 @@ export class SalonSpeaker {
     await this.pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
   }
 
-  async packetsSent(): Promise<number> {
-    let packets = 0;
-    for (const stats of (await this.pc.getStats()).values()) {
-      if (stats['type'] === 'outbound-rtp' && typeof stats['packetsSent'] === 'number')
-        packets += stats['packetsSent'];
-    }
-    return packets;
+  packetsSent(): Promise<number> {
+    return packetsSent(this.pc);
   }
 
   async close(): Promise<void> {

@@ -96,3 +96,13 @@ export function localJsep(pc: PeerConnection, type: 'offer' | 'answer'): Jsep {
 // WonderInventions/node-webrtc #35). The 'exit' event comes after all output
 // is flushed; exiting again from it skips that teardown and keeps the code.
 process.once('exit', (code) => process.exit(code));
+
+/** RTP packets libwebrtc has sent so far on a connection (proves a client keeps sending). */
+export async function packetsSent(pc: PeerConnection): Promise<number> {
+  let packets = 0;
+  for (const stats of (await pc.getStats()).values()) {
+    if (stats['type'] === 'outbound-rtp' && typeof stats['packetsSent'] === 'number')
+      packets += stats['packetsSent'];
+  }
+  return packets;
+}

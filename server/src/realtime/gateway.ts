@@ -22,7 +22,12 @@ import type { Bus } from './bus.js';
 import type { PresenceDirectory } from './directory.js';
 import type { FanoutTarget } from './fanout.js';
 import { LocalSpace } from './local-space.js';
-import type { PresenceMember, SpacePresence } from './presence.js';
+import {
+  type PresenceMember,
+  presenceIntervalMs,
+  presenceMember,
+  type SpacePresence,
+} from './presence.js';
 import { canonicalEmoji, ReactionLimiter } from './reactions.js';
 
 export const REALTIME_PATH = '/api/v1/realtime';
@@ -294,7 +299,7 @@ export class RealtimeGateway {
     const { state } = await this.o.spaces.admit(spaceId, conn.viewer, conn.device, incognito);
     const space = this.local(spaceId);
     if (!conn.spaces.has(spaceId)) {
-      const member = memberOf(conn.viewer, incognito, this.o.clock.now());
+      const member = presenceMember(conn.viewer, incognito, this.o.clock.now());
       if (member) {
         conn.spaces.set(spaceId, member);
         space.subscribers.set(conn, space.fanout.add(conn.target));
@@ -676,32 +681,6 @@ export class RealtimeGateway {
     }
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
-}
-
-/** How often presence (counts, listener changes) is sent to a space of this many subscribers. */
-export function presenceIntervalMs(subscribers: number): number {
-  return Math.min(5000, 1000 * Math.max(1, Math.ceil(subscribers / 2000)));
-}
-
-function memberOf(viewer: Viewer, incognito: boolean, now: number): PresenceMember | null {
-  if (viewer.kind === 'guest') return { key: `g:${viewer.guestId}`, listed: null };
-  if (viewer.kind !== 'user') return null;
-  const u = viewer.user;
-  return {
-    key: `u:${u.id}`,
-    listed: incognito
-      ? null
-      : {
-          user_id: u.id,
-          user: {
-            id: u.id,
-            handle: u.handle,
-            display_name: u.display_name,
-            avatar_url: u.avatar_key ? `/media/avatars/${u.avatar_key}` : null,
-          },
-          joined_at: new Date(now).toISOString(),
-        },
-  };
 }
 
 function cookie(request: IncomingMessage, name: string): string | null {

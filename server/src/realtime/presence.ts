@@ -1,4 +1,5 @@
 import type { ListenerCountsDto, ListenerDto } from '@salon/protocol';
+import type { Viewer } from '../http/viewer.js';
 
 /**
  * Who is in one space right now, on this node. People are counted once
@@ -105,4 +106,35 @@ export class SpacePresence {
     }
     return out;
   }
+}
+
+/** How often presence (counts, listener changes) is sent to a space of this many subscribers. */
+export function presenceIntervalMs(subscribers: number): number {
+  return Math.min(5000, 1000 * Math.max(1, Math.ceil(subscribers / 2000)));
+}
+
+/** How a connection counts in a space: a guest counted, a user listed unless incognito; others not at all. */
+export function presenceMember(
+  viewer: Viewer,
+  incognito: boolean,
+  now: number,
+): PresenceMember | null {
+  if (viewer.kind === 'guest') return { key: `g:${viewer.guestId}`, listed: null };
+  if (viewer.kind !== 'user') return null;
+  const u = viewer.user;
+  return {
+    key: `u:${u.id}`,
+    listed: incognito
+      ? null
+      : {
+          user_id: u.id,
+          user: {
+            id: u.id,
+            handle: u.handle,
+            display_name: u.display_name,
+            avatar_url: u.avatar_key ? `/media/avatars/${u.avatar_key}` : null,
+          },
+          joined_at: new Date(now).toISOString(),
+        },
+  };
 }

@@ -1,10 +1,11 @@
 import type { ListenTierDto } from '@salon/protocol';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakePeer, fakeElement, fakeMic, fakeMixer, TIER, tick } from '../test/audio';
-import { AudioController, type AudioTarget } from './AudioController';
+import { AudioController } from './AudioController';
 import { DEFAULT_FLAGS } from './flags';
 import { MicrophoneError, micProblem } from './microphone';
 import { MediaRequestError } from './signaling';
+import type { AudioTarget } from './state';
 
 // The network edges are replaced; the controller's decisions are what is tested.
 const peer = vi.hoisted(() => ({

@@ -39,66 +39,16 @@ import { WEBRTC_FULL_CODE } from '@salon/protocol';
 import type { ConnectionState } from '../realtime';
 import { FeedPublication, StageFeed } from './feeds';
 import type { AudioFlags, TierChoice } from './flags';
-import { type HlsPlayback, playHls } from './hls';
+import { playHls } from './hls';
+import { IceServers } from './ice';
+import { Link, type LinkMode } from './link';
 import { type MicProblem, MicrophoneError, micProblem, openMicrophone } from './microphone';
 import { type Mixer, SpeakerMixer } from './mixer';
 import { listenOverWebRtc, publishToStage } from './peer';
 import type { AudioProbe } from './probe';
 import { MediaRequestError, MediaSignal, type SignalTransport } from './signaling';
-import { type PerSpeaker, SpeakerFeeds } from './speakers';
-import type { SpeakerVolumeMap } from './volumes';
-
-export type { PerSpeaker } from './speakers';
-
-export type AudioPhase =
-  /** Not in a live space. */
-  | 'off'
-  | 'connecting'
-  | 'playing'
-  /** The browser blocked autoplay: a tap on "Tap to listen" starts the sound. */
-  | 'blocked'
-  /** The audio dropped (network, media server): negotiating again. */
-  | 'reconnecting';
-
-/** How the audio reaches you: a WebRTC listener, an HLS listener, or a stage member. */
-export type AudioRoute = 'webrtc' | 'hls' | 'stage';
-
-export type HlsReason = ListenTierDto['reason'] | 'webrtc_failed';
-
-export interface MicState {
-  status: 'off' | 'opening' | 'on' | 'muted' | 'problem';
-  problem: MicProblem | null;
-}
-
-export interface AudioState {
-  spaceId: string | null;
-  phase: AudioPhase;
-  route: AudioRoute | null;
-  /** Why this listener is on HLS (null on WebRTC). */
-  hlsReason: HlsReason | null;
-  mic: MicState;
-  /** Master volume, 0..1, over everything you hear. */
-  volume: number;
-  /** Your volume per speaker (0..2) by user id; only those away from the default (1). */
-  speakerVolumes: SpeakerVolumeMap;
-  perSpeaker: PerSpeaker;
-  /** User ids talking now, from the media server's audio levels. */
-  speaking: ReadonlySet<string>;
-  /** The last failure, in words, while retrying. */
-  error: string | null;
-}
-
-/** What the space says about you. */
-export interface AudioTarget {
-  spaceId: string;
-  live: boolean;
-  onStage: boolean;
-  muted: boolean;
-  /** You (never played from your own feed); null for a guest. */
-  selfId: string | null;
-  /** The user ids on the stage now: whose volumes count. */
-  stage: readonly string[];
-}
+import { SpeakerFeeds } from './speakers';
+import type { AudioState, AudioTarget, HlsReason } from './state';
 
 export interface AudioControllerOptions {
   transport: SignalTransport;
@@ -116,8 +66,6 @@ export interface AudioControllerOptions {
   createMixer?: () => Mixer;
 }
 
-type Mode = 'listen' | 'stage';
-
 /** Give up on a WebRTC link that has not connected by then. */
 const CONNECT_TIMEOUT_MS = 12_000;
 /** A connection that stays `disconnected` this long is renegotiated. */
@@ -127,50 +75,6 @@ const HLS_STALL_MS = 8_000;
 /** Failed WebRTC listens (never connected) before falling back to HLS. */
 const WEBRTC_ATTEMPTS_BEFORE_HLS = 2;
 const VOLUME_KEY = 'salon.audio.volume';
-
-/** One negotiated way of hearing a space; closing it releases everything it holds. */
-class Link {
-  closed = false;
-  route: AudioRoute | null = null;
-  /** The mix's connection (a listener's) or the stage's. */
-  pc: RTCPeerConnection | null = null;
-  hls: HlsPlayback | null = null;
-  played = false;
-  connected = false;
-  /** The mix (or the stage's return audio) as received. */
-  mixStream: MediaStream | null = null;
-  /** Kept silent from the start: per-speaker volumes were set, the feeds are coming. */
-  mixQuiet = false;
-  /** A listener's mix was stopped: the feeds carry the audio. */
-  mixStopped = false;
-  /** A listener going back from the feeds to the mix (the feeds play until it connects). */
-  remixing = false;
-  /** A stage member's own feed, published while wanted. */
-  feed: StageFeed | null = null;
-  private timers: ReturnType<typeof setTimeout>[] = [];
-
-  constructor(
-    readonly spaceId: string,
-    readonly mode: Mode,
-  ) {}
-
-  later(ms: number, run: () => void): void {
-    this.timers.push(
-      setTimeout(() => {
-        if (!this.closed) run();
-      }, ms),
-    );
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.pc?.close();
-    this.hls?.close();
-    this.feed?.close();
-  }
-}
 
 const EMPTY_SPEAKING: ReadonlySet<string> = new Set();
 
@@ -196,16 +100,11 @@ export class AudioController {
   private readonly speakers: SpeakerFeeds;
   /** What the probe listens to now (a stream, or an element for HLS). */
   private probed: MediaStream | HTMLMediaElement | null = null;
-  /**
-   * STUN/TURN for every peer connection. One array, refreshed in place, so the
-   * feed watchers holding it use fresh credentials too.
-   */
-  private readonly ice: RTCIceServer[];
-  /** When the TURN credentials in `ice` expire (ms); 0 = never fetched, Infinity = never expire. */
-  private iceExpiresAt = 0;
+  /** STUN/TURN for every peer connection. */
+  private readonly ice: IceServers;
 
   constructor(private readonly o: AudioControllerOptions) {
-    this.ice = [...(o.iceServers ?? [])];
+    this.ice = new IceServers(o.iceServers ?? [], o.fetchIceServers);
     this.signal = new MediaSignal(o.transport);
     const create = o.createElement ?? (() => new Audio());
     this.rtcElement = create();
@@ -213,7 +112,7 @@ export class AudioController {
     this.speakers = new SpeakerFeeds(
       {
         signal: this.signal,
-        iceServers: this.ice,
+        iceServers: this.ice.list,
         play: (element) => (this.link ? this.play(this.link, element) : Promise.resolve(false)),
         audible: () => this.onFeedsAudible(),
         blocked: () => this.set({ phase: 'blocked' }),
@@ -388,7 +287,7 @@ export class AudioController {
   }
 
   /** The link the target calls for: none, a listen, or a publication (unless the microphone failed). */
-  private desired(): { spaceId: string; mode: Mode } | null {
+  private desired(): { spaceId: string; mode: LinkMode } | null {
     const t = this.target;
     if (!t?.live || this.closed) return null;
     return { spaceId: t.spaceId, mode: t.onStage && !this.micProblemNow ? 'stage' : 'listen' };
@@ -454,28 +353,13 @@ export class AudioController {
     this.link = link;
     this.set({ phase: this.hadAudio ? 'reconnecting' : 'connecting' });
     try {
-      await this.refreshIceServers();
+      await this.ice.refresh();
       if (link.closed) return;
       if (link.mode === 'stage') await this.startStage(link);
       else await this.startListening(link);
     } catch (error) {
       if (link.closed) return;
       this.onLinkFailed(link, error);
-    }
-  }
-
-  /** Fetches STUN/TURN servers before connecting when none are known or they are about to expire. */
-  private async refreshIceServers(): Promise<void> {
-    const fetchIce = this.o.fetchIceServers;
-    if (!fetchIce || Date.now() < this.iceExpiresAt - 60_000) return;
-    try {
-      const fresh = await fetchIce();
-      this.ice.splice(0, this.ice.length, ...fresh.ice_servers);
-      this.iceExpiresAt = fresh.expires_at
-        ? Date.parse(fresh.expires_at)
-        : Number.POSITIVE_INFINITY;
-    } catch {
-      // Without them the media server is still reachable on most networks: go on, ask next time.
     }
   }
 
@@ -490,7 +374,7 @@ export class AudioController {
     const stream = await publishToStage({
       spaceId: link.spaceId,
       signal: this.signal,
-      iceServers: this.ice,
+      iceServers: this.ice.list,
       track,
       onPeer: (pc) => this.watchPeer(link, pc),
     });
@@ -504,7 +388,7 @@ export class AudioController {
         const publication = new FeedPublication({
           spaceId: link.spaceId,
           signal: this.signal,
-          iceServers: this.ice,
+          iceServers: this.ice.list,
           track,
         });
         publication.start();
@@ -535,7 +419,7 @@ export class AudioController {
       const stream = await listenOverWebRtc({
         spaceId: link.spaceId,
         signal: this.signal,
-        iceServers: this.ice,
+        iceServers: this.ice.list,
         onPeer: (pc) => this.watchPeer(link, pc),
       });
       if (link.closed) return;
@@ -828,7 +712,7 @@ export class AudioController {
       const stream = await listenOverWebRtc({
         spaceId: link.spaceId,
         signal: this.signal,
-        iceServers: this.ice,
+        iceServers: this.ice.list,
         onPeer: (pc) => this.watchPeer(link, pc),
       });
       if (link.closed) return;

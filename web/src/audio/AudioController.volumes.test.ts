@@ -13,10 +13,11 @@ import {
   TIER,
   tick,
 } from '../test/audio';
-import { AudioController, type AudioTarget } from './AudioController';
+import { AudioController } from './AudioController';
 import type { RoutedFeed } from './feeds';
 import { DEFAULT_FLAGS } from './flags';
 import { MediaRequestError } from './signaling';
+import type { AudioTarget } from './state';
 
 // How per-speaker volumes switch a listener between the mix and the speakers' feeds.
 // The network edges (peer connections, feeds, HLS, WebAudio) are fakes the test drives.

@@ -6,10 +6,11 @@ import { PersonMenu } from '../screens/space/PersonMenu';
 import { meIn } from '../screens/space/roles';
 import { Stage } from '../screens/space/Stage';
 import { ada, bob, carol, dan, fakeActions, snapshot } from '../test/factories';
-import type { AudioController, AudioState } from './AudioController';
+import type { AudioController } from './AudioController';
 import { AudioPanel } from './AudioPanel';
 import { SpaceAudioProvider } from './context';
 import { micProblem } from './microphone';
+import type { AudioState } from './state';
 
 const BASE: AudioState = {
   spaceId: 's1',

@@ -5,9 +5,9 @@
  */
 import type { StageMemberDto } from '@salon/protocol';
 import { useId, useState } from 'react';
-import type { AudioState, HlsReason } from './AudioController';
 import { useAudioState, useSpaceAudio } from './context';
 import { PER_SPEAKER_NOTE, SpeakerVolumesSheet } from './SpeakerVolumes';
+import type { AudioState, HlsReason } from './state';
 import { anyCustom } from './volumes';
 import './audio.css';
 

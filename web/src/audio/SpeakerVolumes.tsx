@@ -8,8 +8,8 @@ import type { StageMemberDto, UserSummaryDto } from '@salon/protocol';
 import { useId } from 'react';
 import { Avatar } from '../components/Avatar';
 import { Modal } from '../components/Modal';
-import type { PerSpeaker } from './AudioController';
 import { useAudioState, useSpaceAudio } from './context';
+import type { PerSpeaker } from './speakers';
 import { anyCustom, DEFAULT_SPEAKER_VOLUME, MAX_SPEAKER_VOLUME } from './volumes';
 
 /** What the per-speaker volumes do right now, in words. */

@@ -15,9 +15,10 @@ import {
 import { api } from '../api';
 import type { CurrentSpace } from '../live';
 import type { RealtimeClient } from '../realtime';
-import { AudioController, type AudioState } from './AudioController';
+import { AudioController } from './AudioController';
 import { readAudioFlags } from './flags';
 import { AudioProbe } from './probe';
+import type { AudioState } from './state';
 
 const AudioContextReact = createContext<AudioController | null>(null);
 

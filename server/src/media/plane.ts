@@ -360,11 +360,16 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
    * feeds), and what the seats of every space cost this node, in mix listeners.
    */
   listenerCounts(spaceId: string): { space: number; node: number } {
+    return { space: this.seatCosts(spaceId).size, node: this.seatLoad() };
+  }
+
+  /** What the WebRTC seats of every space on this node cost it, in mix listeners. */
+  private seatLoad(): number {
     const spaceIds = new Set(this.spaces.keys());
     for (const source of this.seatSources) for (const id of source.spaceIds()) spaceIds.add(id);
-    let node = 0;
-    for (const id of spaceIds) for (const cost of this.seatCosts(id).values()) node += cost;
-    return { space: this.seatCosts(spaceId).size, node };
+    let load = 0;
+    for (const id of spaceIds) for (const cost of this.seatCosts(id).values()) load += cost;
+    return load;
   }
 
   /** Whether this connection already holds a WebRTC seat in the space (a renegotiation keeps it). */
@@ -435,7 +440,7 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
    * (listeners of the mix and watchers of the per-speaker feeds).
    */
   get load(): number {
-    let load = this.opening.size + this.listenerCounts('').node;
+    let load = this.opening.size + this.seatLoad();
     for (const media of this.spaces.values()) load += 1 + media.publishers.size;
     return load;
   }

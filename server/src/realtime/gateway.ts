@@ -11,6 +11,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { AccountService } from '../accounts/service.js';
 import { AppError, isAppError } from '../errors.js';
+import { readCookie } from '../http/cookies.js';
 import { DEVICE_COOKIE, isDeviceId } from '../http/device.js';
 import { SESSION_COOKIE, type Viewer } from '../http/viewer.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -122,24 +123,31 @@ export class RealtimeGateway {
 
   attach(server: Server): void {
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const url = new URL(request.url ?? '/', 'http://localhost');
-      if (url.pathname !== REALTIME_PATH || this.closed) {
-        socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
-        return;
-      }
-      this.authenticate(request, url).then(
-        (viewer) => {
-          if (!viewer) {
-            socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\n\r\n');
-            return;
-          }
-          this.wss.handleUpgrade(request, socket, head, (ws) => {
-            const device = cookie(request, DEVICE_COOKIE);
-            this.accept(ws, socket, viewer, isDeviceId(device) ? device : null);
-          });
-        },
-        () => socket.end('HTTP/1.1 403 Forbidden\r\nconnection: close\r\n\r\n'),
-      );
+      // Nothing a client sends in a handshake may throw out of this listener:
+      // an exception here is uncaught, and would end the process.
+      socket.on('error', () => socket.destroy());
+      this.upgrade(request, socket, head).catch((error: unknown) => {
+        this.o.logger.warn({ err: error }, 'realtime handshake failed');
+        refuse(socket, '400 Bad Request');
+      });
+    });
+  }
+
+  private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = parseUrl(request.url);
+    if (!url || url.pathname !== REALTIME_PATH || this.closed) {
+      return refuse(socket, url ? '404 Not Found' : '400 Bad Request');
+    }
+    let viewer: Viewer | null;
+    try {
+      viewer = await this.authenticate(request, url);
+    } catch {
+      return refuse(socket, '403 Forbidden');
+    }
+    if (!viewer) return refuse(socket, '401 Unauthorized');
+    const device = readCookie(request.headers.cookie, DEVICE_COOKIE);
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      this.accept(ws, socket, viewer, isDeviceId(device) ? device : null);
     });
   }
 
@@ -149,7 +157,7 @@ export class RealtimeGateway {
     const token =
       url.searchParams.get('token') ??
       (header?.startsWith('Bearer ') ? header.slice(7) : null) ??
-      cookie(request, SESSION_COOKIE);
+      readCookie(request.headers.cookie, SESSION_COOKIE);
     if (!token) return { kind: 'anonymous' };
     const viewer = await this.o.accounts.authenticate(token);
     if (viewer) return viewer;
@@ -683,12 +691,15 @@ export class RealtimeGateway {
   }
 }
 
-function cookie(request: IncomingMessage, name: string): string | null {
-  const header = request.headers.cookie;
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
+function refuse(socket: Duplex, status: string): void {
+  if (!socket.destroyed) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\n\r\n`);
+}
+
+/** The request's URL, or null when it is not one (`//`, a bare `http:`). */
+function parseUrl(raw: string | undefined): URL | null {
+  try {
+    return new URL(raw ?? '/', 'http://localhost');
+  } catch {
+    return null;
   }
-  return null;
 }

@@ -58,7 +58,12 @@ export interface ServerOptions {
 async function createBus(config: Config): Promise<Bus> {
   if (!config.redisUrl) return new MemoryBus();
   const bus = new RedisBus(config.redisUrl);
-  await bus.ready();
+  try {
+    await bus.ready();
+  } catch (error) {
+    await bus.close();
+    throw error;
+  }
   return bus;
 }
 

@@ -15,6 +15,7 @@ import { readCookie } from '../http/cookies.js';
 import { DEVICE_COOKIE, isDeviceId } from '../http/device.js';
 import { SESSION_COOKIE, type Viewer } from '../http/viewer.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { SpaceState } from '../spaces/model.js';
 import type { Participant } from '../spaces/policy.js';
 import { type SpaceService, spaceChannel } from '../spaces/service.js';
 import type { Clock } from '../util/clock.js';
@@ -102,6 +103,7 @@ export class RealtimeGateway {
   private readonly flushTimer: NodeJS.Timeout;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly presenceRefresh: NodeJS.Timeout | null;
+  private readonly stopResync: () => void;
   private closed = false;
   private nextConnectionId = 1;
   private readonly extensions = new Map<string, GatewayExtension>();
@@ -115,6 +117,11 @@ export class RealtimeGateway {
     this.presenceRefresh = o.directory
       ? setInterval(() => this.refreshDirectory(), PRESENCE_REFRESH_MS)
       : null;
+    this.stopResync = o.bus.onReconnected(() => {
+      this.resyncAll().catch((error: unknown) =>
+        this.o.logger.error({ err: error }, 'resync after a bus outage failed'),
+      );
+    });
   }
 
   extend(extension: GatewayExtension): void {
@@ -324,6 +331,17 @@ export class RealtimeGateway {
         space.subscribers.set(conn, space.fanout.add(conn.target));
       }
     }
+    await this.sendSnapshot(conn, spaceId, space, state, requestId);
+  }
+
+  /** The space as it is now, with this node's presence; then who is speaking. */
+  private async sendSnapshot(
+    conn: Connection,
+    spaceId: string,
+    space: LocalSpace<Connection>,
+    state: SpaceState,
+    requestId?: string,
+  ): Promise<void> {
     space.totalUnique ??= await this.o.spaces.totalListeners(spaceId);
     const base = await this.o.spaces.snapshotBase(state);
     this.send(conn, {
@@ -655,6 +673,27 @@ export class RealtimeGateway {
     };
   }
 
+  /**
+   * The bus was down: events committed on other nodes meanwhile never reached
+   * this node, and a client only notices a gap at the next event, which may
+   * never come. So every subscriber here gets a fresh snapshot of the stored
+   * state, and this node's presence is written to the directory again.
+   */
+  private async resyncAll(): Promise<void> {
+    if (this.closed) return;
+    if (this.o.directory) this.refreshDirectory();
+    for (const [spaceId, space] of [...this.spacesById]) {
+      // Our cached copy missed the other nodes' invalidations.
+      this.o.spaces.invalidate(spaceId, Number.POSITIVE_INFINITY);
+      const state = await this.o.spaces.get(spaceId).catch(() => null);
+      if (!state) continue;
+      for (const conn of [...space.subscribers.keys()]) {
+        if (this.spacesById.get(spaceId) === space && conn.spaces.has(spaceId))
+          await this.sendSnapshot(conn, spaceId, space, state);
+      }
+    }
+  }
+
   /** Connections that did not answer the previous ping are dead (a network blip, a closed laptop). */
   private ping(): void {
     for (const conn of this.connections) {
@@ -671,6 +710,7 @@ export class RealtimeGateway {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.stopResync();
     clearInterval(this.flushTimer);
     clearInterval(this.heartbeat);
     if (this.presenceRefresh) clearInterval(this.presenceRefresh);

@@ -59,6 +59,8 @@ export class SpaceService {
     private readonly bus: Bus,
   ) {
     this.limits = { ...DEFAULT_SPACE_LIMITS, maxStage: config.maxStage };
+    // While the bus was down, other nodes' changes did not invalidate our copies.
+    bus.onReconnected(() => this.states.clear());
   }
 
   private get db() {

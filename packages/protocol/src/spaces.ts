@@ -253,7 +253,11 @@ export type ClientMessageType = (typeof CLIENT_MESSAGE_TYPES)[number];
 
 /**
  * Client → server. `request_id`, when given, is echoed on the answer
- * (`snapshot`, `pong` or `error`) so a client can match them.
+ * (`snapshot`, `pong`, a media answer, `error`, or `ack` for a request that
+ * has no other answer: `unsubscribe`, `react`, the `*_unpublish` and stop
+ * messages) so a client can match them. Every message carrying a
+ * `request_id` gets exactly one answer with it. `request_id` is a string of
+ * 1 to 64 characters; a field of the wrong type is `invalid_message`.
  */
 export type ClientMessage =
   | {
@@ -277,6 +281,7 @@ export const SERVER_MESSAGE_TYPES = [
   'reactions',
   'removed_from_space',
   'pong',
+  'ack',
   'error',
   'notification',
 ] as const;
@@ -304,6 +309,8 @@ export type ServerMessage =
   /** Sent only to the person removed; the server then stops sending them this space. */
   | { type: 'removed_from_space'; space_id: string; message: string }
   | { type: 'pong'; at: IsoDateTime; request_id?: string }
+  /** Done: the answer to a request that has nothing else to say (only sent with a `request_id`). */
+  | { type: 'ack'; request_id: string; space_id?: string }
   /** Personal: a new notification for the signed-in user of this connection. */
   | PersonalMessage
   | MediaServerMessage

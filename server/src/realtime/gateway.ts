@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import {
+  CLIENT_MESSAGE_TYPES,
   type ClientMessage,
   type ListenerDto,
   type ServerMessage,
@@ -19,11 +20,11 @@ import type { SpaceState } from '../spaces/model.js';
 import type { Participant } from '../spaces/policy.js';
 import { type SpaceService, spaceChannel } from '../spaces/service.js';
 import type { Clock } from '../util/clock.js';
-import { ID_PATTERN } from '../util/ids.js';
 import type { Bus } from './bus.js';
 import type { PresenceDirectory } from './directory.js';
 import type { FanoutTarget } from './fanout.js';
 import { LocalSpace } from './local-space.js';
+import { checkFields, readEnvelope } from './messages.js';
 import {
   type PresenceMember,
   presenceIntervalMs,
@@ -36,7 +37,8 @@ export const REALTIME_PATH = '/api/v1/realtime';
 const SNAPSHOT_LISTENERS = 50;
 /** A client this far behind gets no more best-effort messages until it drains. */
 const SLOW_CLIENT_BYTES = 1 << 20;
-const idRe = new RegExp(ID_PATTERN);
+/** The message types the gateway itself answers; extensions answer the rest. */
+const CORE_TYPES: ReadonlySet<string> = new Set(CLIENT_MESSAGE_TYPES);
 
 /** What an extension sees of a connection. */
 export interface RealtimeConnection {
@@ -231,25 +233,8 @@ export class RealtimeGateway {
   }
 
   private async onMessage(conn: Connection, text: string): Promise<void> {
-    let message: ClientMessage;
-    try {
-      message = JSON.parse(text);
-    } catch {
-      return this.send(conn, {
-        type: 'error',
-        code: 'invalid_json',
-        message: 'Messages are JSON objects.',
-      });
-    }
-    if (typeof message !== 'object' || message === null || typeof message.type !== 'string') {
-      return this.send(conn, {
-        type: 'error',
-        code: 'invalid_message',
-        message: 'A message needs a "type".',
-      });
-    }
-    const requestId =
-      typeof message.request_id === 'string' ? message.request_id.slice(0, 64) : undefined;
+    const envelope = readEnvelope(text);
+    const requestId = envelope.requestId;
     const reply = (error: AppError, spaceId?: string) =>
       this.send(conn, {
         type: 'error',
@@ -258,44 +243,72 @@ export class RealtimeGateway {
         ...(spaceId ? { space_id: spaceId } : {}),
         ...(requestId ? { request_id: requestId } : {}),
       });
-    if (message.type === 'ping') {
-      return this.send(conn, {
-        type: 'pong',
-        at: new Date(this.o.clock.now()).toISOString(),
-        ...(requestId ? { request_id: requestId } : {}),
-      });
+    if (!envelope.ok) return reply(envelope.error);
+    const { type, message } = envelope;
+    const extension = this.extensions.get(type);
+    if (!CORE_TYPES.has(type) && !extension) {
+      return reply(
+        AppError.invalid('unknown_message', `Unknown message type "${type.slice(0, 40)}".`),
+      );
     }
-    const spaceId = 'space_id' in message ? message.space_id : undefined;
-    if (typeof spaceId !== 'string' || !idRe.test(spaceId)) {
-      return reply(AppError.invalid('invalid_space_id', 'space_id must be a space id.'));
-    }
+    const spaceId = typeof message['space_id'] === 'string' ? message['space_id'] : undefined;
+    // Every request is answered: with its reply, an ack, or an error carrying its request_id.
+    let answered = false;
+    const ack = () => {
+      if (requestId && !answered)
+        this.send(conn, {
+          type: 'ack',
+          request_id: requestId,
+          ...(spaceId ? { space_id: spaceId } : {}),
+        });
+    };
     try {
-      switch (message.type) {
+      checkFields(type, message);
+      const m = message as unknown as ClientMessage;
+      switch (m.type) {
+        case 'ping':
+          return this.send(conn, {
+            type: 'pong',
+            at: new Date(this.o.clock.now()).toISOString(),
+            ...(requestId ? { request_id: requestId } : {}),
+          });
         case 'subscribe':
-          return await this.subscribe(conn, spaceId, message.incognito === true, requestId);
+          return await this.subscribe(conn, m.space_id, m.incognito === true, requestId);
         case 'unsubscribe':
-          this.leave(conn, spaceId);
-          return;
+          this.leave(conn, m.space_id);
+          return ack();
         case 'react':
-          return await this.react(conn, spaceId, String(message.emoji ?? ''));
+          await this.react(conn, m.space_id, m.emoji);
+          return ack();
         default: {
-          const other = message as unknown as { type: string; space_id: string } & Record<
-            string,
-            unknown
-          >;
-          const extension = this.extensions.get(other.type);
-          if (extension) return await extension.handle(conn, other, requestId);
-          return reply(
-            AppError.invalid(
-              'unknown_message',
-              `Unknown message type "${String((message as { type: unknown }).type)}".`,
-            ),
+          // An extension answers through this view, which notes whether it did.
+          const view: RealtimeConnection = {
+            id: conn.id,
+            get viewer() {
+              return conn.viewer;
+            },
+            send: (out: object) => {
+              if (requestId && (out as { request_id?: unknown }).request_id === requestId)
+                answered = true;
+              conn.send(out);
+            },
+          };
+          await extension!.handle(
+            view,
+            message as { type: string; space_id: string } & Record<string, unknown>,
+            requestId,
           );
+          return ack();
         }
       }
     } catch (error) {
       if (isAppError(error)) return reply(error, spaceId);
-      throw error;
+      // A bug, not the client's fault: logged, and still answered.
+      this.o.logger.error({ err: error, type }, 'realtime message failed');
+      return reply(
+        new AppError('internal', 'internal_error', 'Something went wrong on our side; try again.'),
+        spaceId,
+      );
     }
   }
 

@@ -1,9 +1,13 @@
 import { type TObject, type TProperties, type TSchema, Type } from '@sinclair/typebox';
 import { AppError } from '../errors.js';
+import { textProblem } from '../util/text.js';
 
 /**
  * Cursors are opaque to clients: base64url of a JSON array of the last row's
- * sort key. A cursor that does not decode to the expected shape is a 400.
+ * sort key. A cursor that does not decode to the expected shape is a 400,
+ * decided here and alike on both engines: a time must be a non-negative safe
+ * integer (PostgreSQL's bigint refuses `1.5`, `1e21` and 2^63, SQLite would
+ * compare them), and a string must be text both can store.
  */
 export const PageQuery = Type.Object(
   {
@@ -37,10 +41,14 @@ function decode(raw: string, shape: ReadonlyArray<'string' | 'number'>): unknown
     parsed.length === shape.length &&
     parsed.every((value, i) =>
       shape[i] === 'number'
-        ? Number.isFinite(value)
-        : typeof value === 'string' && value.length <= 100,
+        ? Number.isSafeInteger(value) && value >= 0
+        : typeof value === 'string' && value.length <= 100 && textProblem(value) === null,
     );
-  if (!ok) throw AppError.invalid('invalid_cursor', 'The cursor is not one this server gave out.');
+  if (!ok) {
+    throw AppError.invalid('invalid_cursor', 'query.cursor is not a cursor this server gave out.', {
+      field: 'query.cursor',
+    });
+  }
   return parsed as unknown[];
 }
 

@@ -223,6 +223,22 @@ export class QueryReader {
     return fallback;
   }
 
+  /**
+   * A pagination token for a list that never has a second page: no token was
+   * ever given out, so any value is refused, as Twitter refuses one it did not issue.
+   */
+  unissuedToken(name: string): void {
+    const raw = this.raw(name);
+    if (raw === undefined) return;
+    this.errors.push(
+      parameterError(
+        name,
+        [raw.slice(0, 100)],
+        `The \`${name}\` query parameter value [${raw.slice(0, 100)}] is not a valid token`,
+      ),
+    );
+  }
+
   integer(name: string, min: number, max: number, fallback: number): number {
     const raw = this.raw(name);
     if (raw === undefined) return fallback;

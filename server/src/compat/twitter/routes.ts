@@ -141,7 +141,9 @@ export function twitterRoutes(services: Services) {
               ? TwitterProblem.forbidden(error.message)
               : error.kind === 'rate_limited'
                 ? TwitterProblem.tooManyRequests()
-                : TwitterProblem.invalid([{ parameters: {}, message: error.message }]);
+                : TwitterProblem.invalid([
+                    { parameters: parametersOf(error.details), message: error.message },
+                  ]);
         return reply.status(problem.status).send(problem.body);
       }
       if (error.statusCode === 429) {
@@ -258,6 +260,7 @@ export function twitterRoutes(services: Services) {
       r.list('expansions', ['pinned_tweet_id'] as const);
       r.list('tweet.fields', TWEET_FIELDS);
       r.integer('max_results', 1, 100, 100);
+      r.unissuedToken('pagination_token');
       check(r);
       const space = (await loadSpaces([id])).get(id);
       if (!space) return { errors: [notFound('space', 'id', id)] };
@@ -328,4 +331,11 @@ function checkedId(id: string): string {
     ]);
   }
   return id;
+}
+
+/** The query parameter a Salon error names (`details.field` = `query.<name>`), as Twitter lists it. */
+function parametersOf(details: Record<string, unknown> | undefined): Record<string, string[]> {
+  const field = details?.['field'];
+  if (typeof field !== 'string' || !field.startsWith('query.')) return {};
+  return { [field.slice('query.'.length).split('.')[0]!]: [] };
 }

@@ -31,6 +31,8 @@ export interface PackagerEvents {
   exited: [info: { code: number | null; signal: NodeJS.Signals | null; stderr: string }];
   /** A restart moved to another port: the forwarder must follow. */
   portChanged: [port: number];
+  /** A restart could not even spawn ffmpeg (the folder, the port); it is tried again, backing off. */
+  restartFailed: [error: unknown];
 }
 
 const MAX_BACKOFF_MS = 5_000;
@@ -145,6 +147,7 @@ export class Packager extends EventEmitter<PackagerEvents> {
       this.restartTimer = null;
       this.restart().catch((error: unknown) => {
         this.o.logger.error({ err: error, space: this.o.spaceId }, 'packager restart failed');
+        this.emit('restartFailed', error);
         this.failures += 1;
         this.scheduleRestart();
       });

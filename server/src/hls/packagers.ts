@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { MediaApi } from '../media/cluster.js';
 import type { RoomId } from '../media/janus/audiobridge.js';
 import type { HlsSettings } from '../media/settings.js';
+import type { Metrics } from '../observability/metrics.js';
 import { MIX_PAYLOAD_TYPE } from './ffmpeg.js';
 import { spaceDir } from './layout.js';
 import { Packager } from './packager.js';
@@ -13,23 +14,56 @@ interface Tap {
   forwarder: number | null;
 }
 
+/** A space whose packager could not start: tried again, later and later, while its room is open. */
+interface Retry {
+  room: RoomId;
+  attempts: number;
+  timer: NodeJS.Timeout;
+}
+
+/** The first retry of a packager that could not start; each next one waits twice as long. */
+export const START_RETRY_MS = 1_000;
+export const START_RETRY_MAX_MS = 30_000;
+
+export function startRetryDelay(attempts: number): number {
+  return Math.min(START_RETRY_MS * 2 ** Math.max(0, attempts - 1), START_RETRY_MAX_MS);
+}
+
 /**
  * The HLS tier of one media node: for every room the plane opens, a packager
  * fed by its own `rtp_forward` of the room's mix. When Janus restarts, the
  * plane recreates the room and calls `roomReady` again: the packager keeps
  * running and only the forwarder is made anew; when the packager restarts on
- * another port, the forwarder follows it.
+ * another port, the forwarder follows it. A packager that cannot start (the
+ * folder is not writable, no port is free) is retried with backoff as long as
+ * its room is open, so the space gets its HLS and its moderation copy once
+ * the cause is gone; meanwhile `failing` counts it, for metrics and readiness.
  */
 export class HlsPackagers {
   private readonly taps = new Map<string, Tap>();
   private readonly ports: PortPool;
   private plane: MediaApi | null = null;
   private closed = false;
+  private readonly retries = new Map<string, Retry>();
+  /** Running packagers whose last restart failed (they retry on their own). */
+  private readonly restartFailing = new Set<string>();
 
   constructor(
-    private readonly o: { dataDir: string; settings: HlsSettings; logger: FastifyBaseLogger },
+    private readonly o: {
+      dataDir: string;
+      settings: HlsSettings;
+      logger: FastifyBaseLogger;
+      metrics?: Pick<Metrics, 'hlsPackagersFailing' | 'hlsPackagerStartFailures'>;
+    },
   ) {
     this.ports = new PortPool(o.settings.rtpPorts);
+  }
+
+  /** Spaces of this node with no packager running now because it could not start. */
+  get failing(): number {
+    let n = this.retries.size;
+    for (const id of this.restartFailing) if (!this.retries.has(id)) n += 1;
+    return n;
   }
 
   /** The plane is built with `roomReady` as its hook, then attached here. */
@@ -43,7 +77,13 @@ export class HlsPackagers {
       let tap = this.taps.get(spaceId);
       if (!tap) {
         if (this.closed) return;
-        tap = await this.open(spaceId);
+        try {
+          tap = await this.open(spaceId);
+        } catch (error) {
+          this.startFailed(spaceId, room, error);
+          return;
+        }
+        this.clearRetry(spaceId);
       }
       if (tap.room === room && tap.forwarder !== null) return;
       await this.unforward(spaceId, tap);
@@ -58,7 +98,11 @@ export class HlsPackagers {
 
   /** The space ended: ffmpeg flushes its last segment and ENDLIST, then exits. */
   async stop(spaceId: string): Promise<void> {
+    this.clearRetry(spaceId);
     const step = this.run(spaceId, async () => {
+      this.clearRetry(spaceId);
+      this.restartFailing.delete(spaceId);
+      this.updateGauge();
       const tap = this.taps.get(spaceId);
       if (!tap) return;
       this.taps.delete(spaceId);
@@ -74,7 +118,41 @@ export class HlsPackagers {
   /** Shutdown: every packager flushes; live spaces resume appending at the next start. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const id of [...this.retries.keys()]) this.clearRetry(id);
     await Promise.all([...this.taps.keys()].map((id) => this.stop(id)));
+  }
+
+  private startFailed(spaceId: string, room: RoomId, error: unknown): void {
+    this.o.metrics?.hlsPackagerStartFailures.inc();
+    const attempts = (this.retries.get(spaceId)?.attempts ?? 0) + 1;
+    this.clearRetry(spaceId);
+    if (this.closed) return;
+    const delay = startRetryDelay(attempts);
+    this.o.logger.error(
+      { err: error, space: spaceId, attempts, retryInMs: delay },
+      'HLS packager could not start; trying again',
+    );
+    const timer = setTimeout(() => {
+      if (this.retries.get(spaceId)?.timer !== timer) return;
+      // Still failing until the attempt succeeds; roomReady clears it then.
+      this.roomReady(spaceId, room);
+    }, delay);
+    timer.unref();
+    this.retries.set(spaceId, { room, attempts, timer });
+    this.updateGauge();
+  }
+
+  /** Keeps the count of attempts only while a retry is pending; a success or stop forgets it. */
+  private clearRetry(spaceId: string): void {
+    const retry = this.retries.get(spaceId);
+    if (!retry) return;
+    clearTimeout(retry.timer);
+    this.retries.delete(spaceId);
+    this.updateGauge();
+  }
+
+  private updateGauge(): void {
+    this.o.metrics?.hlsPackagersFailing.set(this.failing);
   }
 
   /** Changes to one space's tap run one after another. */
@@ -107,6 +185,14 @@ export class HlsPackagers {
       },
     });
     const tap: Tap = { packager, room: null, forwarder: null };
+    packager.on('restartFailed', () => {
+      this.o.metrics?.hlsPackagerStartFailures.inc();
+      this.restartFailing.add(spaceId);
+      this.updateGauge();
+    });
+    packager.on('started', () => {
+      if (this.restartFailing.delete(spaceId)) this.updateGauge();
+    });
     packager.on('portChanged', () => {
       void this.run(spaceId, async () => {
         if (this.taps.get(spaceId) !== tap) return;

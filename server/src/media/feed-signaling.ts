@@ -5,6 +5,7 @@ import type { Viewer } from '../http/viewer.js';
 import type { GatewayExtension, RealtimeConnection } from '../realtime/gateway.js';
 import type { SpaceEvent, SpaceState } from '../spaces/model.js';
 import type { SpaceService } from '../spaces/service.js';
+import { mediaClientError } from './client-errors.js';
 import type { FeedRooms, ViewerKey } from './feeds.js';
 import { sessionDescription, stageMember } from './signaling.js';
 
@@ -25,6 +26,8 @@ import { sessionDescription, stageMember } from './signaling.js';
  */
 export class FeedSignaling implements GatewayExtension {
   readonly messageTypes = FEED_CLIENT_MESSAGE_TYPES;
+  /** Janus refusals and timeouts reach the client as codes (invalid_sdp, media_timeout, …). */
+  readonly explain = mediaClientError;
   private readonly connections = new Map<number, RealtimeConnection>();
   /** Per space: the connections told whether their feed is wanted, with what they were last told. */
   private readonly standby = new Map<string, Map<number, Standby>>();

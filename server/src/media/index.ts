@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AccountService } from '../accounts/service.js';
 import type { Config } from '../config.js';
 import { HlsPackagers } from '../hls/packagers.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { Bus } from '../realtime/bus.js';
 import type { SpaceService } from '../spaces/service.js';
 import { type MediaApi, MediaCluster } from './cluster.js';
@@ -30,7 +31,13 @@ export interface Media {
 /** Starts the media plane the configuration asks for: a Janus child, or an external node. */
 export async function startMedia(
   config: Config,
-  deps: { spaces: SpaceService; accounts: AccountService; bus: Bus; logger: FastifyBaseLogger },
+  deps: {
+    spaces: SpaceService;
+    accounts: AccountService;
+    bus: Bus;
+    logger: FastifyBaseLogger;
+    metrics?: Metrics;
+  },
 ): Promise<Media> {
   const settings = config.media;
   const janus =
@@ -61,6 +68,7 @@ export async function startMedia(
     dataDir: config.dataDir,
     settings: settings.hls,
     logger: deps.logger,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
   try {
     const planeOptions = (connect: MediaPlaneOptions['connect']): MediaPlaneOptions => ({

@@ -7,6 +7,7 @@ import type { Bus } from '../realtime/bus.js';
 import type { GatewayExtension, RealtimeConnection } from '../realtime/gateway.js';
 import { leaveStage, type SpaceEvent, type SpaceState } from '../spaces/model.js';
 import { type SpaceService, spaceChannel } from '../spaces/service.js';
+import { mediaClientError } from './client-errors.js';
 import type { MediaApi } from './cluster.js';
 
 /** How long a stage member whose connection dropped keeps their seat. */
@@ -21,6 +22,8 @@ const MAX_SDP = 64 * 1024;
  */
 export class MediaSignaling implements GatewayExtension {
   readonly messageTypes = MEDIA_CLIENT_MESSAGE_TYPES;
+  /** Janus refusals and timeouts reach the client as codes (invalid_sdp, media_timeout, …). */
+  readonly explain = mediaClientError;
   private readonly connections = new Map<number, RealtimeConnection>();
   /** Publishers whose connection dropped: their seat is released if they do not come back. */
   private readonly graceTimers = new Map<string, NodeJS.Timeout>();

@@ -22,6 +22,18 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Live spaces with no HLS packager running because it could not start (retried with backoff). */
+  readonly hlsPackagersFailing = new Gauge({
+    name: 'salon_hls_packagers_failing',
+    help: 'Live spaces whose HLS packager cannot start now (it is retried with backoff)',
+    registers: [this.registry],
+  });
+  readonly hlsPackagerStartFailures = new Counter({
+    name: 'salon_hls_packager_start_failures_total',
+    help: 'Failed attempts to start or restart an HLS packager',
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true)
       collectDefaultMetrics({ register: this.registry, prefix: 'salon_' });

@@ -4,6 +4,15 @@ import type { Services } from '../services.js';
 
 const tags = ['operations'];
 
+const Readiness = Type.Object({
+  status: Type.String(),
+  database: Type.String(),
+  /** ok | unreachable: whether realtime messages reach the other nodes (Redis) */
+  bus: Type.String(),
+  /** ok | degraded (a live space's packager cannot start; retried) | off */
+  hls: Type.String(),
+});
+
 export function operationsRoutes(
   services: Services,
   isShuttingDown: () => boolean,
@@ -27,17 +36,22 @@ export function operationsRoutes(
           tags,
           summary: 'Ready for traffic: the database answers and the server is not stopping',
           response: {
-            200: Type.Object({ status: Type.String(), database: Type.String() }),
-            503: Type.Object({ status: Type.String(), database: Type.String() }),
+            200: Readiness,
+            503: Readiness,
           },
         },
       },
       async (_request, reply) => {
         const database = (await services.storage.ping()) ? 'ok' : 'unreachable';
-        const ready = database === 'ok' && !isShuttingDown();
+        // Without the bus, other nodes' events do not reach this node's clients.
+        const bus = services.bus.health();
+        const hls = !services.media ? 'off' : services.media.hls.failing > 0 ? 'degraded' : 'ok';
+        const ready = database === 'ok' && bus === 'ok' && !isShuttingDown();
         return reply.status(ready ? 200 : 503).send({
           status: ready ? 'ready' : isShuttingDown() ? 'stopping' : 'not_ready',
           database,
+          bus,
+          hls,
         });
       },
     );

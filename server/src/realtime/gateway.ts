@@ -61,6 +61,8 @@ export interface GatewayExtension {
     requestId: string | undefined,
   ): Promise<void>;
   disconnected?(conn: RealtimeConnection): void;
+  /** What to tell the client of a failure that is not an `AppError` (a media server's), if anything. */
+  explain?(error: unknown): AppError | null;
 }
 
 interface Connection extends RealtimeConnection {
@@ -303,6 +305,8 @@ export class RealtimeGateway {
       }
     } catch (error) {
       if (isAppError(error)) return reply(error, spaceId);
+      const explained = extension?.explain?.(error);
+      if (explained) return reply(explained, spaceId);
       // A bug, not the client's fault: logged, and still answered.
       this.o.logger.error({ err: error, type }, 'realtime message failed');
       return reply(

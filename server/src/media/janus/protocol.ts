@@ -57,7 +57,10 @@ export const JanusCoreError = {
   sessionNotFound: 458,
   handleNotFound: 459,
   pluginNotFound: 460,
+  jsepUnknownType: 464,
   invalidSdp: 465,
+  /** An answer where Janus expected none (no offer of its own out). */
+  unexpectedAnswer: 469,
 } as const;
 
 /** AudioBridge `request` values (janus_audiobridge.c header). */

@@ -198,6 +198,8 @@ export function spaceRoutes(services: Services): FastifyPluginAsyncTypebox {
       run: model.Command<I>,
       input: (params: Record<string, string>, body: unknown) => I,
       schemas: { params?: object; body?: object } = {},
+      /** Checks the model cannot make (it has no I/O), before the command runs. */
+      check?: (body: unknown) => Promise<void>,
     ) => {
       app.route({
         method,
@@ -212,6 +214,7 @@ export function spaceRoutes(services: Services): FastifyPluginAsyncTypebox {
         },
         handler: async (request) => {
           const params = request.params as Record<string, string>;
+          await check?.(request.body);
           const state = await spaces.run(
             request.viewer,
             params['id']!,
@@ -288,6 +291,10 @@ export function spaceRoutes(services: Services): FastifyPluginAsyncTypebox {
       model.invite,
       (_p, b) => b as { user_id: string; role: 'speaker' | 'cohost' },
       { body: InviteBody },
+      // Nobody can accept an invitation for an account that does not exist: 404 user_not_found.
+      async (b) => {
+        await social.requireUser((b as { user_id: string }).user_id);
+      },
     );
     command(
       'POST',

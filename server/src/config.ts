@@ -16,6 +16,8 @@ export interface Config {
   redisUrl: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   trustProxy: boolean;
+  /** Origins besides PUBLIC_URL's whose pages may change state with a cookie (ALLOWED_ORIGINS). */
+  allowedOrigins: string[];
   cookieSecure: boolean;
   sessionTtlDays: number;
   rateLimit: { authPerMinute: number; writesPerMinute: number };
@@ -110,6 +112,20 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     problems.push(`VAPID_SUBJECT must be a mailto: or https:// URL (got "${vapidSubject}")`);
   }
 
+  // Comma-separated origins (scheme://host[:port]) of other front ends on the same cookies.
+  const allowedOrigins: string[] = [];
+  for (const raw of str('ALLOWED_ORIGINS', '').split(',')) {
+    const value = raw.trim();
+    if (value === '') continue;
+    if (isHttpUrl(value) && new URL(value).origin === value.replace(/\/+$/, '').toLowerCase()) {
+      allowedOrigins.push(new URL(value).origin);
+    } else {
+      problems.push(
+        `ALLOWED_ORIGINS must list origins like https://app.example.org (got "${value}")`,
+      );
+    }
+  }
+
   const config: Config = {
     host,
     port,
@@ -119,6 +135,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     redisUrl,
     logLevel,
     trustProxy: bool('TRUST_PROXY', false),
+    allowedOrigins,
     cookieSecure: bool('COOKIE_SECURE', publicUrl.startsWith('https://')),
     sessionTtlDays: int('SESSION_TTL_DAYS', 30, 1, 3650),
     rateLimit: {

@@ -13,6 +13,7 @@ import { Recordings } from './hls/recordings.js';
 import { HlsService } from './hls/service.js';
 import { HlsUrlSigner } from './hls/signing.js';
 import { buildApp } from './http/app.js';
+import { originPolicy } from './http/origin.js';
 import { type Media, startMedia } from './media/index.js';
 import { ReportService } from './moderation/reports.js';
 import { ModerationService } from './moderation/service.js';
@@ -108,6 +109,7 @@ export async function createServer(
       metrics,
       clock,
       logger,
+      origins: () => originPolicy(config.publicUrl, config.allowedOrigins),
       ...(options.windowMs ? { windowMs: options.windowMs } : {}),
       ...(directory ? { directory } : {}),
     });

@@ -21,6 +21,9 @@ import { socialRoutes } from '../social/routes.js';
 import { spaceRoutes } from '../spaces/routes.js';
 import { DEVICE_COOKIE, isDeviceId, newDeviceId } from './device.js';
 import { installErrorHandling } from './errors.js';
+import { checkRequestSource, isStateChanging, originPolicy, sourceOf } from './origin.js';
+import { redactedRequest } from './redact.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { installValidation } from './validation.js';
 import { credentialOf } from './viewer.js';
 import { registerWebApp } from './web.js';
@@ -36,7 +39,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 /** The HTTP transport: routes translate requests into service calls and present the results. */
 export async function buildApp(services: Services, options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: options.logger,
+    // Request lines are logged with credential-like query values (?token=, ?sig=) redacted.
+    loggerInstance: options.logger.child({}, { serializers: { req: redactedRequest } }),
     trustProxy: services.config.trustProxy,
     bodyLimit: 64 * 1024,
     requestIdHeader: 'x-request-id',
@@ -56,6 +60,10 @@ export async function buildApp(services: Services, options: AppOptions): Promise
 
   installValidation(app);
   installErrorHandling(app);
+  // Fastify parses text/plain by default; no route here takes it, and it is the one body type
+  // a foreign page can POST without a CORS preflight. Without a parser it is a 415.
+  app.removeContentTypeParser('text/plain');
+  await registerSecurityHeaders(app, services.config);
 
   await app.register(cookie);
   await app.register(swagger, {
@@ -89,6 +97,13 @@ export async function buildApp(services: Services, options: AppOptions): Promise
     request.viewer = { kind: 'anonymous' };
     // HLS files are shared through caches: no cookie may be set, no session read.
     if (request.url.startsWith(HLS_PREFIX)) return;
+    // CSRF: a state change not carried by a bearer token must come from our own pages
+    // (the rule and its reasons: http/origin.ts). PUBLIC_URL may be set only at start.
+    if (isStateChanging(request.method) && request.headers.authorization === undefined) {
+      const policy = originPolicy(services.config.publicUrl, services.config.allowedOrigins);
+      const verdict = checkRequestSource(sourceOf(request.headers, request.host), policy);
+      if (!verdict.ok) throw AppError.forbidden('cross_site_request', verdict.reason);
+    }
     if (!isDeviceId(request.cookies[DEVICE_COOKIE])) {
       reply.setCookie(DEVICE_COOKIE, newDeviceId(), {
         path: '/',

@@ -36,6 +36,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (isAppError(error)) {
       const body: ErrorBody = { error: { code: error.code, message: error.message } };
       if (error.details) body.error.details = error.details;
+      // A wait the server knows (a locked account) is also said the standard way.
+      const retryAfter = error.details?.['retry_after'];
+      if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
       return reply.status(STATUS[error.kind]).send(body);
     }
     if (error.validation) {
@@ -53,6 +56,18 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (status === 429) {
       return reply.status(429).send({
         error: { code: 'rate_limited', message: 'Too many requests. Try again in a moment.' },
+      });
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      // Name what the route takes: JSON everywhere but the raw-image avatar upload.
+      const consumes = (request.routeOptions.schema as { consumes?: string[] } | undefined)
+        ?.consumes ?? ['application/json'];
+      const sent = request.headers['content-type'] ?? 'no type';
+      return reply.status(415).send({
+        error: {
+          code: 'unsupported_media_type',
+          message: `Send the body as ${consumes.join(' or ')} (got ${sent}).`,
+        },
       });
     }
     if (status >= 400 && status < 500) {

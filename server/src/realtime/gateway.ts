@@ -14,6 +14,7 @@ import type { AccountService } from '../accounts/service.js';
 import { AppError, isAppError } from '../errors.js';
 import { readCookie } from '../http/cookies.js';
 import { DEVICE_COOKIE, isDeviceId } from '../http/device.js';
+import { checkRequestSource, type OriginPolicy, sourceOf } from '../http/origin.js';
 import { SESSION_COOKIE, type Viewer } from '../http/viewer.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { SpaceState } from '../spaces/model.js';
@@ -86,6 +87,8 @@ export interface GatewayOptions {
   windowMs?: number;
   /** Presence shared by several nodes (Redis); without it, this node's presence is the whole. Closed with the gateway. */
   directory?: PresenceDirectory;
+  /** Whose pages may open a socket on a visitor's cookies (CSRF); unchecked without it. */
+  origins?: () => OriginPolicy;
 }
 
 /** How often a node rewrites its whole presence in the directory (it expires without it). */
@@ -148,6 +151,12 @@ export class RealtimeGateway {
     const url = parseUrl(request.url);
     if (!url || url.pathname !== REALTIME_PATH || this.closed) {
       return refuse(socket, url ? '404 Not Found' : '400 Bad Request');
+    }
+    // A page elsewhere must not open a socket that rides the visitor's cookies (their
+    // notifications, their seat). Browsers always send Origin on a WebSocket handshake.
+    if (request.headers.cookie && this.o.origins) {
+      const source = sourceOf(request.headers, request.headers.host);
+      if (!checkRequestSource(source, this.o.origins()).ok) return refuse(socket, '403 Forbidden');
     }
     let viewer: Viewer | null;
     try {

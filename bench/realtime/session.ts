@@ -55,6 +55,8 @@ export async function withSession<T>(
     MEDIA: 'off',
     RATE_LIMIT_AUTH_PER_MINUTE: '1000000',
     RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
+    // Every simulated listener connects from this one address.
+    WS_CONNECTIONS_PER_ADDRESS: '1000000',
   };
   if (o.profileDir) env['BENCH_PROFILE_DIR'] = o.profileDir;
   if (o.windowMs) env[target === 'salon' ? 'BENCH_WINDOW_MS' : 'BARE_WINDOW_MS'] = `${o.windowMs}`;

@@ -109,6 +109,8 @@ export async function createServer(
       metrics,
       clock,
       logger,
+      connectionsPerAddress: config.wsConnectionsPerAddress,
+      trustProxy: config.trustProxy,
       origins: () => originPolicy(config.publicUrl, config.allowedOrigins),
       ...(options.windowMs ? { windowMs: options.windowMs } : {}),
       ...(directory ? { directory } : {}),

@@ -21,6 +21,7 @@ import type { SpaceState } from '../spaces/model.js';
 import type { Participant } from '../spaces/policy.js';
 import { type SpaceService, spaceChannel } from '../spaces/service.js';
 import type { Clock } from '../util/clock.js';
+import { AddressLimit, clientAddress } from './address-limit.js';
 import type { Bus } from './bus.js';
 import type { PresenceDirectory } from './directory.js';
 import type { FanoutTarget } from './fanout.js';
@@ -85,6 +86,10 @@ export interface GatewayOptions {
   logger: FastifyBaseLogger;
   /** Aggregation window for reactions, counts and listener lists. */
   windowMs?: number;
+  /** WebSocket connections one client address may hold (WS_CONNECTIONS_PER_ADDRESS); unlimited without it. */
+  connectionsPerAddress?: number;
+  /** Behind a trusted proxy, the client address is X-Forwarded-For's (TRUST_PROXY). */
+  trustProxy?: boolean;
   /** Presence shared by several nodes (Redis); without it, this node's presence is the whole. Closed with the gateway. */
   directory?: PresenceDirectory;
   /** Whose pages may open a socket on a visitor's cookies (CSRF); unchecked without it. */
@@ -106,6 +111,7 @@ export class RealtimeGateway {
   private readonly spacesById = new Map<string, LocalSpace<Connection>>();
   private readonly connections = new Set<Connection>();
   private readonly limiter = new ReactionLimiter();
+  private readonly addresses: AddressLimit;
   private readonly windowMs: number;
   private readonly flushTimer: NodeJS.Timeout;
   private readonly heartbeat: NodeJS.Timeout;
@@ -119,6 +125,7 @@ export class RealtimeGateway {
 
   constructor(private readonly o: GatewayOptions) {
     this.windowMs = o.windowMs ?? 250;
+    this.addresses = new AddressLimit(o.connectionsPerAddress ?? Number.POSITIVE_INFINITY);
     this.flushTimer = setInterval(() => this.flush(), this.windowMs);
     this.heartbeat = setInterval(() => this.ping(), 30_000);
     this.presenceRefresh = o.directory
@@ -152,6 +159,10 @@ export class RealtimeGateway {
     if (!url || url.pathname !== REALTIME_PATH || this.closed) {
       return refuse(socket, url ? '404 Not Found' : '400 Bad Request');
     }
+    // Counted from the first byte, so handshakes in flight count too; given back when the socket goes.
+    const address = clientAddress(request, this.o.trustProxy === true);
+    if (!this.addresses.take(address)) return refuse(socket, '429 Too Many Requests');
+    socket.once('close', () => this.addresses.release(address));
     // A page elsewhere must not open a socket that rides the visitor's cookies (their
     // notifications, their seat). Browsers always send Origin on a WebSocket handshake.
     if (request.headers.cookie && this.o.origins) {

@@ -10,6 +10,8 @@ import {
   type SeatSource,
 } from './plane.js';
 
+export type MediaHealth = 'ok' | 'degraded' | 'down';
+
 /** One external Janus node: a name for logs and how to reach it. */
 export interface MediaNode {
   name: string;
@@ -36,6 +38,8 @@ export interface MediaApi extends EventEmitter<MediaPlaneEvents>, Omit<FeedHost,
   dropConnection(owner: number): Promise<Array<{ spaceId: string; userId: string }>>;
   listenerCounts(spaceId: string): { space: number; node: number };
   describe(spaceId: string): ReturnType<MediaPlane['describe']>;
+  /** For readiness: `ok` when every Janus node answers, `degraded` when some do, `down` when none. */
+  health(): MediaHealth;
   /** The control handles of the Janus node carrying a space (HLS taps, leak checks). */
   controlOf(spaceId: string): ReturnType<MediaPlane['controlOf']>;
   shutdown(): Promise<void>;
@@ -179,6 +183,11 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
   nodeOf(spaceId: string): string | null {
     const plane = this.placement.get(spaceId);
     return this.nodes.find((n) => n.plane === plane)?.name ?? null;
+  }
+
+  health(): MediaHealth {
+    const up = this.nodes.filter((n) => n.plane.up).length;
+    return up === this.nodes.length ? 'ok' : up > 0 ? 'degraded' : 'down';
   }
 
   /** Whether a node is connected (not reconnecting). */

@@ -112,7 +112,18 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
   private nextParticipant = 1;
   private closed = false;
   private readonly seatSources: SeatSource[] = [];
+  /** The whole recovery: reconnecting, then rebuilding rooms. Null while the node is up. */
   private relinking: Promise<void> | null = null;
+  /**
+   * Settles once a live link is installed (or the plane closes). Requests wait
+   * for this, never for `relinking`: the rebuild itself opens rooms, so a
+   * request that waited for the rebuild while the rebuild waited for that
+   * request's room would wait forever.
+   */
+  private linked: Promise<void> = Promise.resolve();
+  private announceLinked: (next?: Promise<void>) => void = () => {};
+  /** Set when a link is lost while a recovery runs: it goes round again. */
+  private lostAgain = false;
 
   private constructor(private readonly o: MediaPlaneOptions) {
     super();
@@ -120,46 +131,98 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
 
   private async openLink(): Promise<Link> {
     const connection = await this.o.connect();
-    const session = await JanusSession.create(connection);
-    const control = await AudioBridge.attach(session);
-    const streaming = await Streaming.attach(session);
-    connection.once('closed', () => this.relink());
-    return { connection, session, control, streaming };
+    try {
+      const session = await JanusSession.create(connection);
+      const control = await AudioBridge.attach(session);
+      const streaming = await Streaming.attach(session);
+      connection.once('closed', () => this.relink());
+      return { connection, session, control, streaming };
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
   }
 
   /** After Janus went away: reconnect, rebuild every room, ask clients to renegotiate. */
   private relink(): void {
-    if (this.closed || this.relinking) return;
+    if (this.closed) return;
     for (const id of this.spaces.keys()) this.orphans.add(id);
     this.spaces.clear();
     this.opening.clear();
-    this.relinking = (async () => {
-      for (let attempt = 0; !this.closed; attempt++) {
-        try {
-          const link = await this.openLink();
-          if (this.closed) {
-            // Shut down while connecting: this link is nobody's.
-            link.connection.close();
-            return;
-          }
-          this.link = link;
-          break;
-        } catch {
-          await sleep(Math.min(100 * 2 ** attempt, 2000));
-        }
-      }
-      if (this.closed) return;
-      const carried = [...this.orphans];
-      this.orphans.clear();
-      this.o.logger.warn({ spaces: carried.length }, 'media server reconnected; rebuilding rooms');
-      // Straight on the new link: open() would wait for this very relink to finish.
-      const link = this.link;
-      await Promise.all(carried.map((id) => this.open(id, link).catch(() => undefined)));
-      if (carried.length > 0) this.emit('reset', carried);
-    })().finally(() => {
+    if (this.relinking) {
+      // Lost again while recovering (Janus died during the rebuild): go round once more.
+      this.lostAgain = true;
+      this.unlink();
+      return;
+    }
+    this.unlink();
+    this.relinking = this.recover().finally(() => {
       this.relinking = null;
     });
     this.emit('down');
+  }
+
+  /** Requests from now on wait for the next link. */
+  private unlink(): void {
+    let settle: (next?: Promise<void>) => void = () => {};
+    const next = new Promise<void>((resolve) => {
+      settle = (value) => resolve(value);
+    });
+    const previous = this.announceLinked;
+    this.linked = next;
+    this.announceLinked = settle;
+    // Whoever still waits on the previous promise now waits for the next link.
+    previous(next);
+  }
+
+  private async recover(): Promise<void> {
+    const rebuilt = new Set<string>();
+    do {
+      this.lostAgain = false;
+      const link = await this.connectUntilUp();
+      if (!link) return;
+      this.link = link;
+      this.announceLinked();
+      if (link.connection.closed) {
+        this.lostAgain = true;
+        continue;
+      }
+      const carried = [...this.orphans];
+      this.orphans.clear();
+      this.o.logger.warn({ spaces: carried.length }, 'media server reconnected; rebuilding rooms');
+      await Promise.all(
+        carried.map((id) =>
+          this.open(id, link).then(
+            () => rebuilt.add(id),
+            (error: unknown) => {
+              // Not rebuilt now (the link died, or Janus refused): rebuilt on the next round, or
+              // by the first request for it.
+              if (link.connection.closed) this.orphans.add(id);
+              this.o.logger.warn({ err: error, spaceId: id }, 'rebuilding a room failed');
+            },
+          ),
+        ),
+      );
+    } while (this.lostAgain && !this.closed);
+    if (!this.closed && rebuilt.size > 0) this.emit('reset', [...rebuilt]);
+  }
+
+  /** Tries to reach the node with backoff until it answers; null when the plane closes first. */
+  private async connectUntilUp(): Promise<Link | null> {
+    for (let attempt = 0; !this.closed; attempt++) {
+      try {
+        const link = await this.openLink();
+        if (this.closed) {
+          // Shut down while connecting: this link is nobody's.
+          link.connection.close();
+          return null;
+        }
+        return link;
+      } catch {
+        await sleep(Math.min(100 * 2 ** attempt, 2000));
+      }
+    }
+    return null;
   }
 
   /**
@@ -175,7 +238,7 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
 
   /** Waits for a reconnection in progress, so requests go to the live Janus. */
   private async ready(): Promise<Link> {
-    if (this.relinking) await this.relinking;
+    await this.linked;
     if (this.closed)
       throw new AppError('unavailable', 'media_unavailable', 'The media server is stopping.');
     return this.link;
@@ -196,14 +259,19 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
     if (known) return Promise.resolve(known);
     let opening = this.opening.get(spaceId);
     if (!opening) {
-      opening = this.create(spaceId, link).finally(() => this.opening.delete(spaceId));
+      const created: Promise<SpaceMedia> = this.create(spaceId, link).finally(() => {
+        // A lost link clears the map; a newer opening of the same space stays.
+        if (this.opening.get(spaceId) === created) this.opening.delete(spaceId);
+      });
+      opening = created;
       this.opening.set(spaceId, opening);
     }
     return opening;
   }
 
-  private async create(spaceId: string, link?: Link): Promise<SpaceMedia> {
-    const { control, streaming } = link ?? (await this.ready());
+  private async create(spaceId: string, given?: Link): Promise<SpaceMedia> {
+    const link = given ?? (await this.ready());
+    const { control, streaming } = link;
     nextRoom += 1;
     const room = await control.createRoom({ room: nextRoom, description: `space ${spaceId}` });
     const mountpoint = await streaming.createRtpMountpoint({
@@ -214,6 +282,10 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
       host: this.o.forwardHost ?? '127.0.0.1',
       port: mountpoint.port,
     });
+    if (link !== this.link || link.connection.closed) {
+      // Built on a link that has since died: the recovery rebuilds it on the new one.
+      throw new AppError('unavailable', 'media_unavailable', 'The media server restarted.');
+    }
     const media: SpaceMedia = {
       room,
       mountpoint,
@@ -435,6 +507,11 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
     return this.relinking === null && !this.closed;
   }
 
+  /** For readiness: a node that is reconnecting or rebuilding its rooms is down. */
+  health(): 'ok' | 'down' {
+    return this.up ? 'ok' : 'down';
+  }
+
   /**
    * What this node carries, for placement: rooms, publishers and WebRTC seats
    * (listeners of the mix and watchers of the per-speaker feeds).
@@ -460,6 +537,8 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
     for (const id of [...this.spaces.keys()]) await this.close(id).catch(() => undefined);
     this.closed = true;
     this.orphans.clear();
+    // Requests waiting for a link get `media_unavailable` now.
+    this.announceLinked();
     if (!this.link) return; // never reached its node
     await this.link.session.destroy().catch(() => undefined);
     await this.link.connection.close();

@@ -7,6 +7,8 @@ const tags = ['operations'];
 const Readiness = Type.Object({
   status: Type.String(),
   database: Type.String(),
+  /** ok | degraded | down | off */
+  media: Type.String(),
   /** ok | unreachable: whether realtime messages reach the other nodes (Redis) */
   bus: Type.String(),
   /** ok | degraded (a live space's packager cannot start; retried) | off */
@@ -34,7 +36,8 @@ export function operationsRoutes(
       {
         schema: {
           tags,
-          summary: 'Ready for traffic: the database answers and the server is not stopping',
+          summary:
+            'Ready for traffic: the database answers, a media server answers (when media is on), and the server is not stopping',
           response: {
             200: Readiness,
             503: Readiness,
@@ -43,13 +46,16 @@ export function operationsRoutes(
       },
       async (_request, reply) => {
         const database = (await services.storage.ping()) ? 'ok' : 'unreachable';
+        // `degraded`: some Janus nodes are away, the others carry the spaces.
+        const media = services.media ? services.media.plane.health() : 'off';
         // Without the bus, other nodes' events do not reach this node's clients.
         const bus = services.bus.health();
         const hls = !services.media ? 'off' : services.media.hls.failing > 0 ? 'degraded' : 'ok';
-        const ready = database === 'ok' && bus === 'ok' && !isShuttingDown();
+        const ready = database === 'ok' && media !== 'down' && bus === 'ok' && !isShuttingDown();
         return reply.status(ready ? 200 : 503).send({
           status: ready ? 'ready' : isShuttingDown() ? 'stopping' : 'not_ready',
           database,
+          media,
           bus,
           hls,
         });

@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
+import { spawnTied } from '../util/child.js';
 import { DEFAULT_BIND_HOST, mixSdp, PID_FILE, packagerArgs, SDP_FILE } from './ffmpeg.js';
 import { PLAYLIST } from './layout.js';
 
@@ -105,9 +106,12 @@ export class Packager extends EventEmitter<PackagerEvents> {
       appendLive: existsSync(path.join(this.o.dir, 'live', PLAYLIST)),
       appendArchive: existsSync(path.join(this.o.dir, 'archive', PLAYLIST)),
     });
-    const child = spawn(this.o.ffmpegPath, args, {
+    // Tied to Salon: an ffmpeg left behind by a crash would hold the forward port.
+    // SIGTERM, not SIGKILL: ffmpeg then flushes the segment it is writing.
+    const child = spawnTied(this.o.ffmpegPath, args, {
       cwd: this.o.dir,
       stdio: ['ignore', 'ignore', 'pipe'],
+      deathSignal: 'SIGTERM',
     });
     this.child = child;
     this.stderr = [];

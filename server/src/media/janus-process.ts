@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import { existsSync } from 'node:fs';
@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { spawnTied } from '../util/child.js';
 import {
   JANUS_MODULE_DIRS,
   JANUS_PLUGINS,
@@ -185,7 +186,8 @@ export class JanusProcess extends EventEmitter<JanusProcessEvents> {
     // A port we picked may have been taken since; pick again on every launch.
     if (!this.options.wsPort) this.port = await freeTcpPort();
     await this.writeConfig();
-    const child = spawn(
+    // Tied to Salon: a Janus left behind by a crash would hold its ports.
+    const child = spawnTied(
       this.options.binary ?? 'janus',
       ['-F', this.dir, '-C', path.join(this.dir, 'janus.jcfg')],
       { stdio: ['ignore', 'pipe', 'pipe'], env: this.childEnv() },

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { GuestTokens } from './accounts/guests.js';
 import { AccountService } from './accounts/service.js';
+import { AccountStanding } from './accounts/standing.js';
 import { type Config, redactedConfig } from './config.js';
 import { openStorage, type Storage, type StorageOptions } from './db/database.js';
 import { SpaceInvites } from './discovery/invites.js';
@@ -102,8 +103,10 @@ export async function createServer(
           logger.warn({ err: error }, 'presence directory unavailable'),
         )
       : null;
+    const standing = new AccountStanding(storage);
     const realtime = new RealtimeGateway({
       accounts,
+      standing,
       spaces,
       bus,
       metrics,
@@ -152,7 +155,7 @@ export async function createServer(
       config.media.mode === 'off'
         ? null
         : await startMedia(config, { spaces, accounts, bus, logger, metrics });
-    const moderation = new ModerationService(storage, clock, spaces);
+    const moderation = new ModerationService(storage, clock, spaces, bus);
     const plane = media?.plane ?? null;
     const recordings = new Recordings({
       storage,

@@ -16,3 +16,10 @@ export interface NotificationDto {
 export type PersonalMessage = { type: 'notification'; notification: NotificationDto };
 
 export const userChannel = (userId: string) => `user:${userId}`;
+
+/**
+ * WebSocket close codes of a connection whose account no longer stands. The
+ * server sends an `error` with the same code first. Reconnecting will not help.
+ */
+export const CLOSE_ACCOUNT_SUSPENDED = 4003;
+export const CLOSE_SIGNED_OUT = 4001;

@@ -16,6 +16,8 @@ export interface Database {
   spaces: SpacesTable;
   space_listeners: { space_id: string; identity: string; first_joined_at: number };
   space_device_bans: { space_id: string; device_id: string; created_at: number };
+  /** The people (`user:<id>`, `guest:<id>`) each browser was seen with. */
+  device_identities: { device_id: string; identity: string; seen_at: number };
   reports: ReportsTable;
   audio_archives: { space_id: string; dir: string; created_at: number };
   appeals: AppealsTable;

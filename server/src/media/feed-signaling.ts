@@ -91,7 +91,7 @@ export class FeedSignaling implements GatewayExtension {
         return;
       }
       case 'feeds_watch': {
-        const { state } = await this.o.spaces.admit(spaceId, conn.viewer, null, false);
+        const { state } = await this.o.spaces.admit(spaceId, conn.viewer, conn.device, false);
         if (state.state !== 'live')
           throw AppError.conflict('space_not_live', 'This space is not live.');
         const offer = await feeds.watch(spaceId, conn.id, {
@@ -109,6 +109,18 @@ export class FeedSignaling implements GatewayExtension {
       case 'feeds_stop':
         return feeds.stopWatching(spaceId, conn.id);
     }
+  }
+
+  /** Its person was removed from the space (from the bus, on every node): their watches and feed there end. */
+  revoked(conn: RealtimeConnection, spaceId: string): void {
+    const feeds = this.o.feeds;
+    const viewer = viewerKey(conn.viewer);
+    const userId = conn.viewer.kind === 'user' ? conn.viewer.user.id : null;
+    if (userId) this.leaveStandby(spaceId, userId);
+    Promise.all([
+      viewer ? feeds.stopWatchingViewer(spaceId, viewer, 'removed') : undefined,
+      userId ? feeds.stopPublishing(spaceId, userId, 'removed') : undefined,
+    ]).catch((error: unknown) => this.o.logger.error({ err: error }, 'feeds revocation failed'));
   }
 
   disconnected(conn: RealtimeConnection): void {

@@ -76,7 +76,7 @@ export class MediaSignaling implements GatewayExtension {
         return;
       }
       case 'media_listen': {
-        const { state } = await this.o.spaces.admit(spaceId, conn.viewer, null, false);
+        const { state } = await this.o.spaces.admit(spaceId, conn.viewer, conn.device, false);
         if (state.state !== 'live')
           throw AppError.conflict('space_not_live', 'This space is not live.');
         const offer = await this.o.plane.listen(spaceId, conn.id);
@@ -89,6 +89,23 @@ export class MediaSignaling implements GatewayExtension {
       case 'media_stop_listening':
         return this.o.plane.stopListening(spaceId, conn.id);
     }
+  }
+
+  /**
+   * Its person was removed from the space (the gateway says so on every node,
+   * from the bus): what this connection listens to there ends, and so does a
+   * publication held on this node.
+   */
+  revoked(conn: RealtimeConnection, spaceId: string): void {
+    const userId = conn.viewer.kind === 'user' ? conn.viewer.user.id : null;
+    Promise.all([
+      this.o.plane.stopListening(spaceId, conn.id),
+      userId ? this.o.plane.unpublish(spaceId, userId) : false,
+    ])
+      .then(([, unpublished]) => {
+        if (unpublished) conn.send({ type: 'media_stopped', space_id: spaceId, reason: 'removed' });
+      })
+      .catch((error: unknown) => this.o.logger.error({ err: error }, 'media revocation failed'));
   }
 
   disconnected(conn: RealtimeConnection): void {

@@ -1,9 +1,13 @@
 import { rm } from 'node:fs/promises';
+import { userChannel } from '@salon/protocol';
+import { accountEvent } from '../accounts/standing.js';
 import type { Storage } from '../db/database.js';
 import type { AppealsTable, ModerationLogTable, ReportsTable, UsersTable } from '../db/schema.js';
-import { AppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
 import type { Viewer } from '../http/viewer.js';
-import { endSpace } from '../spaces/model.js';
+import type { Bus } from '../realtime/bus.js';
+import { endSpace, leaveStage } from '../spaces/model.js';
+import { parseSpaceRow } from '../spaces/repository.js';
 import type { SpaceService } from '../spaces/service.js';
 import type { Clock } from '../util/clock.js';
 import { newId } from '../util/ids.js';
@@ -19,6 +23,8 @@ export class ModerationService {
     private readonly storage: Storage,
     private readonly clock: Clock,
     private readonly spaces: SpaceService,
+    /** Carries account events to every node holding the person's connections. */
+    private readonly bus: Bus | null = null,
   ) {}
 
   private get db() {
@@ -196,7 +202,12 @@ export class ModerationService {
     return { ...appeal, status, decided_by: moderator.id, decided_at: now };
   }
 
-  /** Suspends an account: its sessions stop working and its live spaces end. */
+  /**
+   * Suspends an account: its sessions stop working, its open connections are
+   * closed on every node (an account event on the bus), it leaves every stage
+   * it is on (one command per space, committed here once), and its live
+   * spaces end.
+   */
   async suspend(moderator: Viewer & { kind: 'user' }, userId: string, note: string): Promise<void> {
     if (moderator.user.id === userId)
       throw AppError.invalid('cannot_suspend_self', 'You cannot suspend yourself.');
@@ -207,13 +218,30 @@ export class ModerationService {
       .where('id', '=', userId)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) throw AppError.notFound('user');
+    this.bus?.publish(userChannel(userId), accountEvent(userId, true));
     const live = await this.db
       .selectFrom('spaces')
-      .select('id')
-      .where('host_id', '=', userId)
+      .select(['id', 'host_id', 'data'])
       .where('state', '=', 'live')
       .execute();
-    for (const { id } of live) await this.spaces.run(moderator, id, endSpace, {});
+    for (const row of live) {
+      if (row.host_id === userId) {
+        await this.spaces.run(moderator, row.id, endSpace, {});
+        continue;
+      }
+      const onStage = parseSpaceRow(row).stage.some((m) => m.user_id === userId);
+      const user = onStage
+        ? await this.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst()
+        : undefined;
+      // As if they had tapped Leave: the seat is free at once, and media follows the commit.
+      // A space that refuses (ended meanwhile) has nothing left to take back.
+      if (user)
+        await this.spaces
+          .run({ kind: 'user', user, sessionId: '' }, row.id, leaveStage, {})
+          .catch((error: unknown) => {
+            if (!isAppError(error)) throw error;
+          });
+    }
     await this.log(
       {
         actor_id: moderator.user.id,
@@ -234,6 +262,7 @@ export class ModerationService {
       .where('id', '=', userId)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) throw AppError.notFound('user');
+    this.bus?.publish(userChannel(userId), accountEvent(userId, false));
     await this.log(
       {
         actor_id: moderator.id,

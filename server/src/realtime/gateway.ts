@@ -3,6 +3,8 @@ import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import {
   CLIENT_MESSAGE_TYPES,
+  CLOSE_ACCOUNT_SUSPENDED,
+  CLOSE_SIGNED_OUT,
   type ClientMessage,
   type ListenerDto,
   type ServerMessage,
@@ -11,6 +13,7 @@ import {
 import type { FastifyBaseLogger } from 'fastify';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { AccountService } from '../accounts/service.js';
+import { type AccountStanding, readAccountEvent } from '../accounts/standing.js';
 import { AppError, isAppError } from '../errors.js';
 import { readCookie } from '../http/cookies.js';
 import { DEVICE_COOKIE, isDeviceId } from '../http/device.js';
@@ -22,6 +25,7 @@ import type { Participant } from '../spaces/policy.js';
 import { type SpaceService, spaceChannel } from '../spaces/service.js';
 import type { Clock } from '../util/clock.js';
 import { AddressLimit, clientAddress } from './address-limit.js';
+import { AccountRefusal, type Holder, MESSAGE_RULES, MessageAuthority } from './authority.js';
 import type { Bus } from './bus.js';
 import type { PresenceDirectory } from './directory.js';
 import type { FanoutTarget } from './fanout.js';
@@ -46,6 +50,8 @@ const CORE_TYPES: ReadonlySet<string> = new Set(CLIENT_MESSAGE_TYPES);
 export interface RealtimeConnection {
   readonly id: number;
   readonly viewer: Viewer;
+  /** The browser (`salon_device` cookie), when it sent one. */
+  readonly device: string | null;
   /** Serializes and sends if the socket is open. */
   send(message: object): void;
 }
@@ -63,6 +69,8 @@ export interface GatewayExtension {
     requestId: string | undefined,
   ): Promise<void>;
   disconnected?(conn: RealtimeConnection): void;
+  /** The connection lost a space (its person was removed): end what it holds there. */
+  revoked?(conn: RealtimeConnection, spaceId: string): void;
   /** What to tell the client of a failure that is not an `AppError` (a media server's), if anything. */
   explain?(error: unknown): AppError | null;
 }
@@ -74,6 +82,8 @@ interface Connection extends RealtimeConnection {
   viewer: Viewer;
   device: string | null;
   spaces: Map<string, PresenceMember>;
+  /** What the per-message checks read from storage, per space (see MessageAuthority). */
+  facts: Holder['facts'];
   alive: boolean;
 }
 
@@ -92,6 +102,8 @@ export interface GatewayOptions {
   trustProxy?: boolean;
   /** Presence shared by several nodes (Redis); without it, this node's presence is the whole. Closed with the gateway. */
   directory?: PresenceDirectory;
+  /** Whether a connection's session still stands (suspension, sign-out), checked per message. */
+  standing: AccountStanding;
   /** Whose pages may open a socket on a visitor's cookies (CSRF); unchecked without it. */
   origins?: () => OriginPolicy;
 }
@@ -122,10 +134,16 @@ export class RealtimeGateway {
   private readonly extensions = new Map<string, GatewayExtension>();
   /** Writes started by a flush; close() waits for them. */
   private readonly pending = new Set<Promise<unknown>>();
+  private readonly authority: MessageAuthority;
 
   constructor(private readonly o: GatewayOptions) {
     this.windowMs = o.windowMs ?? 250;
     this.addresses = new AddressLimit(o.connectionsPerAddress ?? Number.POSITIVE_INFINITY);
+    this.authority = new MessageAuthority({
+      spaces: o.spaces,
+      standing: o.standing,
+      now: () => o.clock.now(),
+    });
     this.flushTimer = setInterval(() => this.flush(), this.windowMs);
     this.heartbeat = setInterval(() => this.ping(), 30_000);
     this.presenceRefresh = o.directory
@@ -216,18 +234,26 @@ export class RealtimeGateway {
       viewer,
       device,
       spaces: new Map(),
+      facts: new Map(),
       alive: true,
       send: (message: object) => {
         if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
       },
     };
-    // Personal messages (notifications) reach every connection of a signed-in user, on any node.
+    // Personal messages (notifications) reach every connection of a signed-in user, on any node;
+    // account events (a suspension) come the same way and are applied here, not forwarded.
     const personal =
       viewer.kind === 'user'
         ? this.o.bus.subscribe(userChannel(viewer.user.id), (text) => {
+            const account = readAccountEvent(text);
+            if (account) return this.onAccountEvent(conn, account.userId, account.suspended);
             if (ws.readyState === WebSocket.OPEN) ws.send(text);
           })
         : null;
+    // The browsers a person uses are remembered, so a removal keeps them all out (see isDeviceBanned).
+    const identity = identityOf(viewer);
+    if (device && identity)
+      this.track(this.o.spaces.recordDevice(device, identity), 'recording a device failed');
     this.connections.add(conn);
     this.o.metrics.websocketConnections.inc();
     ws.on('pong', () => {
@@ -268,7 +294,7 @@ export class RealtimeGateway {
     if (!envelope.ok) return reply(envelope.error);
     const { type, message } = envelope;
     const extension = this.extensions.get(type);
-    if (!CORE_TYPES.has(type) && !extension) {
+    if (!CORE_TYPES.has(type) && !extension && !Object.hasOwn(MESSAGE_RULES, type)) {
       return reply(
         AppError.invalid('unknown_message', `Unknown message type "${type.slice(0, 40)}".`),
       );
@@ -286,6 +312,9 @@ export class RealtimeGateway {
     };
     try {
       checkFields(type, message);
+      // Authority is checked per message, not per connection: a suspension or a removal
+      // holds against sockets opened before it.
+      const checked = await this.authority.check(conn, type, spaceId);
       const m = message as unknown as ClientMessage;
       switch (m.type) {
         case 'ping':
@@ -295,7 +324,7 @@ export class RealtimeGateway {
             ...(requestId ? { request_id: requestId } : {}),
           });
         case 'subscribe':
-          return await this.subscribe(conn, m.space_id, m.incognito === true, requestId);
+          return await this.subscribe(conn, m.space_id, m.incognito === true, requestId, checked);
         case 'unsubscribe':
           this.leave(conn, m.space_id);
           return ack();
@@ -303,9 +332,12 @@ export class RealtimeGateway {
           await this.react(conn, m.space_id, m.emoji);
           return ack();
         default: {
+          if (!extension)
+            throw new AppError('unavailable', 'media_unavailable', 'Audio is off on this server.');
           // An extension answers through this view, which notes whether it did.
           const view: RealtimeConnection = {
             id: conn.id,
+            device: conn.device,
             get viewer() {
               return conn.viewer;
             },
@@ -315,7 +347,7 @@ export class RealtimeGateway {
               conn.send(out);
             },
           };
-          await extension!.handle(
+          await extension.handle(
             view,
             message as { type: string; space_id: string } & Record<string, unknown>,
             requestId,
@@ -325,6 +357,10 @@ export class RealtimeGateway {
       }
     } catch (error) {
       if (isAppError(error)) return reply(error, spaceId);
+      if (error instanceof AccountRefusal) {
+        reply(error.error, spaceId);
+        return this.dismiss(conn, error.error);
+      }
       const explained = extension?.explain?.(error);
       if (explained) return reply(explained, spaceId);
       // A bug, not the client's fault: logged, and still answered.
@@ -340,7 +376,9 @@ export class RealtimeGateway {
     conn: Connection,
     spaceId: string,
     incognito: boolean,
-    requestId?: string,
+    requestId: string | undefined,
+    /** The space as the per-message check admitted it. */
+    admitted: SpaceState | null,
   ): Promise<void> {
     if (incognito && conn.viewer.kind !== 'user') {
       throw AppError.invalid(
@@ -348,7 +386,8 @@ export class RealtimeGateway {
         'Only signed-in listeners can be incognito; guests are never listed.',
       );
     }
-    const { state } = await this.o.spaces.admit(spaceId, conn.viewer, conn.device, incognito);
+    const state =
+      admitted ?? (await this.o.spaces.admit(spaceId, conn.viewer, conn.device, incognito)).state;
     const space = this.local(spaceId);
     if (!conn.spaces.has(spaceId)) {
       const member = presenceMember(conn.viewer, incognito, this.o.clock.now());
@@ -421,7 +460,12 @@ export class RealtimeGateway {
   }
 
   /** For the HTTP reaction endpoint: the same limiter and window. */
-  async reactAs(viewer: Viewer, spaceId: string, raw: string): Promise<void> {
+  async reactAs(
+    viewer: Viewer,
+    spaceId: string,
+    raw: string,
+    device: string | null,
+  ): Promise<void> {
     const key =
       viewer.kind === 'user'
         ? `u:${viewer.user.id}`
@@ -432,9 +476,8 @@ export class RealtimeGateway {
     const emoji = canonicalEmoji(raw);
     if (!emoji)
       throw AppError.invalid('unknown_reaction', 'That reaction is not one of the offered emoji.');
-    const { state } = await this.o.spaces.admit(spaceId, viewer, null, false);
-    if (state.state !== 'live')
-      throw AppError.conflict('space_not_live', 'Reactions are for live spaces.');
+    // The policy's `react`, with the browser's ban: a removed person back as a guest is refused.
+    await this.o.spaces.authorizeViewer(await this.o.spaces.get(spaceId), viewer, device, 'react');
     if (!this.limiter.allow(key, this.o.clock.now())) {
       throw new AppError(
         'rate_limited',
@@ -502,28 +545,64 @@ export class RealtimeGateway {
     this.broadcast(space, text, false);
   }
 
-  /** A removed person's connections leave the space; the browsers they used are banned from it. */
+  /**
+   * A removed person's connections leave the space and lose what they hold
+   * in it (their media), and so do connections from any browser they were
+   * seen with: a guest tab of the same browser, here or opened earlier.
+   * The browsers are banned from the space.
+   */
   private expel(spaceId: string, space: LocalSpace<Connection>, who: Participant): void {
-    const devices: string[] = [];
+    const identity = `${who.kind}:${who.id}`;
+    const devices = new Set<string>();
     const text = JSON.stringify({
       type: 'removed_from_space',
       space_id: spaceId,
       message: 'You were removed from this space.',
     } satisfies ServerMessage);
-    for (const [conn, slot] of [...space.subscribers]) {
-      const v = conn.viewer;
-      const match =
-        who.kind === 'user'
-          ? v.kind === 'user' && v.user.id === who.id
-          : v.kind === 'guest' && v.guestId === who.id;
-      if (!match) continue;
-      if (conn.device) devices.push(conn.device);
-      // They see the event that removed them, then the notice.
-      space.fanout.catchUp(slot);
-      this.leave(conn, spaceId);
-      if (conn.ws.readyState === WebSocket.OPEN) conn.ws.send(text);
+    const out = (conn: Connection) => {
+      const slot = space.subscribers.get(conn);
+      if (slot) {
+        // They see the event that removed them, then the notice.
+        space.fanout.catchUp(slot);
+        this.leave(conn, spaceId);
+        if (conn.ws.readyState === WebSocket.OPEN) conn.ws.send(text);
+      }
+      conn.facts.delete(spaceId);
+      for (const extension of new Set(this.extensions.values())) extension.revoked?.(conn, spaceId);
+    };
+    for (const conn of [...this.connections]) {
+      if (identityOf(conn.viewer) !== identity) continue;
+      if (conn.device) devices.add(conn.device);
+      out(conn);
     }
-    this.track(this.o.spaces.banDevices(spaceId, devices), 'device ban failed');
+    this.track(this.o.spaces.banDevices(spaceId, [...devices]), 'device ban failed');
+    this.track(
+      this.o.spaces.devicesOf(identity).then((known) => {
+        const banned = new Set([...devices, ...known]);
+        for (const conn of [...this.connections]) {
+          if (conn.device && banned.has(conn.device) && identityOf(conn.viewer) !== identity)
+            out(conn);
+        }
+      }),
+      'expelling the browsers of a removed person failed',
+    );
+  }
+
+  /** An account event from the bus: a suspension closes this connection; any change is re-read. */
+  private onAccountEvent(conn: Connection, userId: string, suspended: boolean): void {
+    this.o.standing.invalidate(userId);
+    if (suspended)
+      this.dismiss(conn, AppError.forbidden('account_suspended', 'This account is suspended.'));
+  }
+
+  /** Closes a connection whose account no longer stands, saying why (leaving its spaces and media). */
+  private dismiss(conn: Connection, error: AppError): void {
+    if (conn.ws.readyState !== WebSocket.OPEN) return;
+    this.send(conn, { type: 'error', code: error.code, message: error.message });
+    conn.ws.close(
+      error.code === 'account_suspended' ? CLOSE_ACCOUNT_SUSPENDED : CLOSE_SIGNED_OUT,
+      error.code,
+    );
   }
 
   private track(work: Promise<unknown>, failure: string): void {
@@ -779,4 +858,11 @@ function parseUrl(raw: string | undefined): URL | null {
   } catch {
     return null;
   }
+}
+
+/** How presence, device records and bans name a person. */
+function identityOf(viewer: Viewer): string | null {
+  if (viewer.kind === 'user') return `user:${viewer.user.id}`;
+  if (viewer.kind === 'guest') return `guest:${viewer.guestId}`;
+  return null;
 }

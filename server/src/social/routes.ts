@@ -141,6 +141,8 @@ export function socialRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         await social.block(requireUser(request).id, request.params.id);
+        // Blocked while listening to your live space: out of it, as with the in-space block.
+        await services.spaces.removeFromHostedLive(request.viewer, request.params.id);
         return { ok: true };
       },
     );

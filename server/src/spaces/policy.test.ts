@@ -141,6 +141,7 @@ const TABLE: Record<SpaceAction, Record<RoleName, string>> = row({
   remove_from_space:  [OK,         OK,     NHC,    NHC,     GUEST, NHC,           RM,     BLK,    NHC,  ANON],
   pin:                [OK,         OK,     OK,     NOS,     GUEST, NOS,           RM,     BLK,    NOS,  ANON],
   unpin:              [OK,         OK,     OK,     NOS,     GUEST, NOS,           RM,     BLK,    NOS,  ANON],
+  publish:            [OK,         OK,     OK,     NOS,     GUEST, NOS,           RM,     BLK,    NOS,  ANON],
 });
 
 function row(table: Record<SpaceAction, string[]>): Record<SpaceAction, Record<RoleName, string>> {
@@ -217,6 +218,7 @@ const LIFECYCLE: Record<SpaceAction, [scheduled: string, ended: string, cancelle
   remove_from_space:  [OK,       ENDED,  ENDED],
   pin:                [OK,       ENDED,  ENDED],
   unpin:              [OK,       ENDED,  ENDED],
+  publish:            [NOT_LIVE, ENDED,  ENDED],
 };
 
 describe('what the host may do outside a live space', () => {

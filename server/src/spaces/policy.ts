@@ -73,6 +73,7 @@ export const SPACE_ACTIONS = [
   'remove_from_space',
   'pin',
   'unpin',
+  'publish',
 ] as const;
 export type SpaceAction = (typeof SPACE_ACTIONS)[number];
 
@@ -133,6 +134,8 @@ const RULES: Record<SpaceAction, Rule> = {
   remove_from_space: { who: 'moderator', when: 'open', target: true },
   pin: { who: 'stage', when: 'open' },
   unpin: { who: 'stage', when: 'open' },
+  // Sending audio (the mix or a feed): only the stage speaks.
+  publish: { who: 'stage', when: 'live' },
 };
 
 const OK: Decision = { ok: true };

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { Id } from '../accounts/schemas.js';
+import { DEVICE_COOKIE, isDeviceId } from '../http/device.js';
 import { rateLimits } from '../http/limits.js';
 import { encodeCursor } from '../http/pagination.js';
 import { requireAdmin, requireUser, viewerUserId } from '../http/viewer.js';
@@ -31,6 +33,10 @@ import {
 } from './schemas.js';
 
 const tags = ['spaces'];
+const deviceOf = (request: FastifyRequest) => {
+  const value = request.cookies[DEVICE_COOKIE];
+  return isDeviceId(value) ? value : null;
+};
 const Ok = Type.Object({ ok: Type.Boolean() });
 
 export function spaceRoutes(services: Services): FastifyPluginAsyncTypebox {
@@ -40,6 +46,17 @@ export function spaceRoutes(services: Services): FastifyPluginAsyncTypebox {
 
   return async (app) => {
     const present = async (id: string) => spaces.present(await spaces.get(id));
+    /** The policy's `share`: not for people the space removed (their browsers too) or its host blocked. */
+    const mayShare = async (request: FastifyRequest) => {
+      const { id } = request.params as { id: string };
+      const { state } = await spaces.authorizeViewer(
+        await spaces.get(id),
+        request.viewer,
+        deviceOf(request),
+        'share',
+      );
+      return state;
+    };
 
     app.post(
       '/spaces',
@@ -111,7 +128,7 @@ export function spaceRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const { state } = await spaces
-          .admit(request.params.id, request.viewer, null, false)
+          .admit(request.params.id, request.viewer, deviceOf(request), false)
           .catch(async (error) => {
             // Seeing a space's card stays possible; only presence-bound data needs admission.
             if (request.viewer.kind === 'anonymous')
@@ -445,7 +462,12 @@ export function spaceRoutes(services: Services): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        await realtime.reactAs(request.viewer, request.params.id, request.body.emoji);
+        await realtime.reactAs(
+          request.viewer,
+          request.params.id,
+          request.body.emoji,
+          deviceOf(request),
+        );
         return { ok: true };
       },
     );
@@ -492,7 +514,7 @@ export function spaceRoutes(services: Services): FastifyPluginAsyncTypebox {
         const user = requireUser(request);
         const message = await sharing.shareByMessage(
           user.id,
-          await spaces.get(request.params.id),
+          await mayShare(request),
           request.body.user_id,
           request.body.text,
         );
@@ -514,11 +536,7 @@ export function spaceRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const user = requireUser(request);
-        const post = await sharing.shareByPost(
-          user.id,
-          await spaces.get(request.params.id),
-          request.body.text,
-        );
+        const post = await sharing.shareByPost(user.id, await mayShare(request), request.body.text);
         return reply.status(201).send(presentPost(post, user));
       },
     );

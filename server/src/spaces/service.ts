@@ -13,11 +13,12 @@ import {
   type CreateSpaceInput,
   createSpace,
   DEFAULT_SPACE_LIMITS,
+  removeFromSpace,
   type SpaceEvent,
   type SpaceLimits,
   type SpaceState,
 } from './model.js';
-import { type Actor, authorize, mayHost } from './policy.js';
+import { type Actor, authorize, mayHost, type Participant, type SpaceAction } from './policy.js';
 import {
   type Lookup,
   presentEvent,
@@ -218,12 +219,49 @@ export class SpaceService {
   /** Whether a viewer may be in this space now; the space's state when so. */
   async admit(spaceId: string, viewer: Viewer, device: string | null, incognito: boolean) {
     const state = await this.get(spaceId);
-    const actor = await this.actorFor(viewer, state, incognito);
-    authorize(actor, state.state === 'live' ? 'listen' : 'view', state);
-    if (device && (await this.isDeviceBanned(spaceId, device))) {
+    return this.authorizeViewer(state, viewer, device, state.state === 'live' ? 'listen' : 'view', {
+      incognito,
+    });
+  }
+
+  /**
+   * The policy's answer for a viewer and an action, with the facts it needs
+   * read here: whether the host blocked them, and whether their browser
+   * belongs to someone the space removed. Throws the refusal.
+   */
+  async authorizeViewer(
+    state: SpaceState,
+    viewer: Viewer,
+    device: string | null,
+    action: SpaceAction,
+    o: { incognito?: boolean; target?: Participant } = {},
+  ) {
+    const actor = await this.actorFor(viewer, state, o.incognito ?? false);
+    authorize(actor, action, state, o.target);
+    if (action !== 'report' && device && (await this.isDeviceBanned(state.id, device, state))) {
       throw AppError.forbidden('removed_from_space', 'You were removed from this space.');
     }
     return { state, actor };
+  }
+
+  /**
+   * A host who blocks someone (from their profile) removes them from the
+   * host's live spaces, as blocking from inside a space does: the block is
+   * enforced on their open connections at once, not only at their next join.
+   */
+  async removeFromHostedLive(viewer: Viewer, blockedId: string): Promise<void> {
+    if (viewer.kind !== 'user') return;
+    const rows = await this.db
+      .selectFrom('spaces')
+      .select('id')
+      .where('host_id', '=', viewer.user.id)
+      .where('state', '=', 'live')
+      .execute();
+    for (const { id } of rows) {
+      const state = await this.get(id);
+      if (state.removed_user_ids.includes(blockedId)) continue;
+      await this.run(viewer, id, removeFromSpace, { participant: { kind: 'user', id: blockedId } });
+    }
   }
 
   // ---- listeners and bans ---------------------------------------------------
@@ -260,13 +298,58 @@ export class SpaceService {
       .execute();
   }
 
-  async isDeviceBanned(spaceId: string, device: string): Promise<boolean> {
+  /**
+   * A browser is banned from a space when it was banned by name (a removed
+   * person's connection used it) or when anyone the space removed was ever
+   * seen with it (`device_identities`): so a removal also holds against
+   * browsers of people who were not connected when it happened.
+   */
+  async isDeviceBanned(spaceId: string, device: string, state?: SpaceState): Promise<boolean> {
     const row = await this.db
       .selectFrom('space_device_bans')
       .select('device_id')
       .where('space_id', '=', spaceId)
       .where('device_id', '=', device)
       .executeTakeFirst();
-    return row !== undefined;
+    if (row !== undefined) return true;
+    const space = state ?? (await this.get(spaceId));
+    const removed = removedIdentities(space);
+    if (removed.length === 0) return false;
+    const seen = await this.db
+      .selectFrom('device_identities')
+      .select('identity')
+      .where('device_id', '=', device)
+      .where('identity', 'in', removed)
+      .executeTakeFirst();
+    return seen !== undefined;
   }
+
+  /** Notes that a browser was used by someone (`user:<id>`, `guest:<id>`); once per connection or listen. */
+  async recordDevice(device: string, identity: string): Promise<void> {
+    await this.db
+      .insertInto('device_identities')
+      .values({ device_id: device, identity, seen_at: this.clock.now() })
+      .onConflict((oc) =>
+        oc.columns(['device_id', 'identity']).doUpdateSet({ seen_at: this.clock.now() }),
+      )
+      .execute();
+  }
+
+  /** The browsers someone was seen with. */
+  async devicesOf(identity: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('device_identities')
+      .select('device_id')
+      .where('identity', '=', identity)
+      .execute();
+    return rows.map((r) => r.device_id);
+  }
+}
+
+/** A space's removed people, as `device_identities` names them. Capped: a query takes only so many. */
+function removedIdentities(state: SpaceState): string[] {
+  return [
+    ...state.removed_user_ids.map((id) => `user:${id}`),
+    ...state.removed_guest_ids.map((id) => `guest:${id}`),
+  ].slice(-500);
 }

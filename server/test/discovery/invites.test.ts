@@ -76,9 +76,10 @@ test('only the host and co-hosts invite, and never someone blocked or removed', 
     user_ids: [blocked.id, blocker.id, removed.id],
   });
   assert.deepEqual(reply.body.invited, []);
+  // The host's block during their live space also removed the person from it.
   assert.deepEqual(
     reply.body.skipped.map((s: any) => s.reason),
-    ['blocked', 'blocked', 'removed_from_space'],
+    ['removed_from_space', 'blocked', 'removed_from_space'],
   );
   for (const who of [blocked, blocker, removed]) {
     assert.deepEqual(await notifications(who.client), []);

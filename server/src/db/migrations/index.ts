@@ -6,6 +6,7 @@ import { spaces } from './003_spaces.js';
 import { discoveryAndNotifications } from './004_discovery_notifications.js';
 import { moderation } from './010_moderation.js';
 import { recordings } from './011_recordings.js';
+import { deviceIdentities } from './012_device_identities.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit an applied one. */
 export const migrations: Record<string, (dialect: Dialect) => Migration> = {
@@ -15,4 +16,5 @@ export const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '004_discovery_notifications': discoveryAndNotifications,
   '010_moderation': moderation,
   '011_recordings': recordings,
+  '012_device_identities': deviceIdentities,
 };

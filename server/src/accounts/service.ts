@@ -8,24 +8,31 @@ import type { Clock } from '../util/clock.js';
 import { newId } from '../util/ids.js';
 import type { GuestTokens } from './guests.js';
 import { type ImageType, sniffImageType } from './images.js';
+import { LoginThrottle } from './login-throttle.js';
+import { assertStrongPassword } from './password-strength.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.js';
 import { createSession, deleteSession, findSession, SESSION_PREFIX } from './sessions.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
 export class AccountService {
+  private readonly throttle: LoginThrottle;
+
   constructor(
     private readonly storage: Storage,
     private readonly clock: Clock,
     private readonly config: Pick<Config, 'sessionTtlDays' | 'avatarMaxBytes'>,
     readonly guests: GuestTokens,
-  ) {}
+  ) {
+    this.throttle = new LoginThrottle(storage.db);
+  }
 
   private get db() {
     return this.storage.db;
   }
 
   async register(input: { handle: string; display_name: string; password: string }) {
+    assertStrongPassword(input.password, [input.handle, input.display_name]);
     const now = this.clock.now();
     const passwordHash = await hashPassword(input.password);
     const user: UsersTable = {
@@ -72,10 +79,13 @@ export class AccountService {
       .selectAll()
       .where('handle_lower', '=', handle.toLowerCase())
       .executeTakeFirst();
+    // Counted before the check, whichever address it comes from (login and /auth/tokens alike).
+    if (user) await this.throttle.attempt(user.id, this.clock.now());
     const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
     if (!user || !ok) {
       throw new AppError('unauthenticated', 'invalid_credentials', 'Wrong handle or password.');
     }
+    await this.throttle.succeeded(user.id);
     assertNotSuspended(user);
     const { token } = await this.startWebSession(user.id, this.clock.now());
     return { user, token };

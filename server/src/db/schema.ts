@@ -30,6 +30,8 @@ export interface Database {
   space_stage: { space_id: string; user_id: string; role: string; version: number };
   space_recordings: SpaceRecordingsTable;
   recording_spans: { space_id: string; started_at: number; ended_at: number | null };
+  /** Password attempts per account (accounts/login-throttle.ts). */
+  login_throttle: { user_id: string; failures: number; locked_until: number; updated_at: number };
 }
 
 export interface JobsTable {

@@ -17,7 +17,7 @@ test('a new user registers, signs in, follows, posts, blocks, unblocks, messages
   const reg = await alice.post('/api/v1/auth/register', {
     handle: 'alice',
     display_name: 'Alice',
-    password: 'wonderland!',
+    password: 'wonderland-tea-party',
   });
   assert.equal(reg.status, 201);
   assert.equal(reg.body.user.role, 'admin', 'the first account administers the instance');
@@ -25,7 +25,7 @@ test('a new user registers, signs in, follows, posts, blocks, unblocks, messages
   const bobReg = await bob.post('/api/v1/auth/register', {
     handle: 'bob',
     display_name: 'Bob',
-    password: 'builder123',
+    password: 'builder-of-bridges',
   });
   assert.equal(bobReg.body.user.role, 'user');
   const aliceId = reg.body.user.id;
@@ -40,7 +40,8 @@ test('a new user registers, signs in, follows, posts, blocks, unblocks, messages
   assert.equal(wrong.status, 401);
   assert.equal(wrong.body.error.code, 'invalid_credentials');
   assert.equal(
-    (await alice.post('/api/v1/auth/login', { handle: 'ALICE', password: 'wonderland!' })).status,
+    (await alice.post('/api/v1/auth/login', { handle: 'ALICE', password: 'wonderland-tea-party' }))
+      .status,
     200,
   );
   assert.equal((await alice.get('/api/v1/me')).body.user.handle, 'alice');

@@ -7,6 +7,7 @@ import { discoveryAndNotifications } from './004_discovery_notifications.js';
 import { moderation } from './010_moderation.js';
 import { recordings } from './011_recordings.js';
 import { deviceIdentities } from './012_device_identities.js';
+import { loginThrottle } from './013_login_throttle.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit an applied one. */
 export const migrations: Record<string, (dialect: Dialect) => Migration> = {
@@ -17,4 +18,5 @@ export const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '010_moderation': moderation,
   '011_recordings': recordings,
   '012_device_identities': deviceIdentities,
+  '013_login_throttle': loginThrottle,
 };

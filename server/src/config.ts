@@ -23,6 +23,8 @@ export interface Config {
   rateLimit: { authPerMinute: number; writesPerMinute: number };
   /** Realtime WebSockets one client address may hold at once; past it the handshake is 429. */
   wsConnectionsPerAddress: number;
+  /** Spaces one host may have live at once (admins are exempt); past it, going live is 409. */
+  maxLiveSpacesPerHost: number;
   avatarMaxBytes: number;
   shutdownTimeoutMs: number;
   hostMinFollowers: number;
@@ -145,6 +147,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       writesPerMinute: int('RATE_LIMIT_WRITES_PER_MINUTE', 120, 1, 1_000_000),
     },
     wsConnectionsPerAddress: int('WS_CONNECTIONS_PER_ADDRESS', 50, 1, 1_000_000),
+    maxLiveSpacesPerHost: int('MAX_LIVE_SPACES_PER_HOST', 1, 1, 1000),
     avatarMaxBytes: int('AVATAR_MAX_BYTES', 2 * 1024 * 1024, 1024, 50 * 1024 * 1024),
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     hostMinFollowers: int('HOST_MIN_FOLLOWERS', 600, 0, 1_000_000_000),

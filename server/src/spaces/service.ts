@@ -8,6 +8,7 @@ import type { Bus } from '../realtime/bus.js';
 import type { SocialService } from '../social/service.js';
 import type { Clock } from '../util/clock.js';
 import { newId } from '../util/ids.js';
+import { liveCapRefusal, liveSpacesOf, PerKeyQueue } from './live-cap.js';
 import {
   type Command,
   type CreateSpaceInput,
@@ -51,11 +52,16 @@ export class SpaceService {
   private readonly states = new Map<string, SpaceState>();
   private readonly snapshots = new Map<string, { version: number; base: Promise<SnapshotBase> }>();
   private readonly commitListeners: CommitListener[] = [];
+  /** Going live is checked against the host's cap and written one request at a time per host. */
+  private readonly goingLive = new PerKeyQueue();
 
   constructor(
     private readonly storage: Storage,
     private readonly clock: Clock,
-    private readonly config: Pick<Config, 'maxStage' | 'hostMinFollowers' | 'publicUrl'>,
+    private readonly config: Pick<
+      Config,
+      'maxStage' | 'hostMinFollowers' | 'publicUrl' | 'maxLiveSpacesPerHost'
+    >,
     private readonly social: SocialService,
     private readonly bus: Bus,
   ) {
@@ -112,7 +118,15 @@ export class SpaceService {
       { ...input, id: newId(now) },
       { now, limits: this.limits },
     );
-    await insertSpace(this.db, state, now);
+    if (state.state === 'live') {
+      const admin = viewer.user.role === 'admin';
+      await this.goingLive.run(state.host_id, async () => {
+        await this.checkLiveCap(state.host_id, admin, state.id);
+        await insertSpace(this.db, state, now);
+      });
+    } else {
+      await insertSpace(this.db, state, now);
+    }
     this.states.set(state.id, state);
     for (const listener of this.commitListeners) listener(state, events);
     return state;
@@ -157,7 +171,15 @@ export class SpaceService {
       const now = this.clock.now();
       const outcome = command(current, actor, input, { now, limits: this.limits });
       if (outcome.events.length === 0) return current;
-      const stored = await updateSpace(this.db, outcome.state, current.version, now);
+      const write = () => updateSpace(this.db, outcome.state, current.version, now);
+      const admin = actor.kind === 'user' && actor.role === 'admin';
+      const stored =
+        outcome.state.state === 'live' && current.state !== 'live'
+          ? await this.goingLive.run(current.host_id, async () => {
+              await this.checkLiveCap(current.host_id, admin, current.id);
+              return write();
+            })
+          : await write();
       if (!stored) continue;
       this.remember(outcome.state);
       await this.publish(outcome.state, outcome.events);
@@ -165,6 +187,16 @@ export class SpaceService {
       return outcome.state;
     }
     throw new AppError('conflict', 'space_busy', 'The space is changing quickly; try again.');
+  }
+
+  /** Refuses a space going live past its host's cap (MAX_LIVE_SPACES_PER_HOST). */
+  private async checkLiveCap(hostId: string, admin: boolean, spaceId: string): Promise<void> {
+    const refusal = liveCapRefusal({
+      liveNow: admin ? 0 : await liveSpacesOf(this.db, hostId, spaceId),
+      cap: this.config.maxLiveSpacesPerHost,
+      admin,
+    });
+    if (refusal) throw refusal;
   }
 
   private async publish(state: SpaceState, events: SpaceEvent[]): Promise<void> {

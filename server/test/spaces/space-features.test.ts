@@ -164,6 +164,8 @@ test('a user the host blocks, even from inside the space, cannot join any of the
   const told = rt.waitFor((m) => m.type === 'removed_from_space');
   assert.equal((await host.client.post(`${url}/blocks`, { user_id: troll.id })).status, 200);
   await told;
+  // One live space per host (MAX_LIVE_SPACES_PER_HOST): the next one opens after this one.
+  await host.client.post(`${url}/end`);
   const second = (await host.client.post('/api/v1/spaces', { title: 'Another one' })).body;
   const answer = await rt.subscribe(second.id);
   assert.equal(answer.type === 'error' && answer.code, 'blocked_by_host');

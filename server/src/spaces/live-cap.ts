@@ -1,0 +1,61 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { AppError } from '../errors.js';
+
+/**
+ * How many spaces one host may have live at once (MAX_LIVE_SPACES_PER_HOST,
+ * 1 by default, as on X): every live space holds a Janus room, a mountpoint,
+ * a feed room and an ffmpeg packager, so one account must not be able to
+ * open them by the hundred. Admins, who run the instance, are exempt.
+ * Pure: the caller counts.
+ */
+export function liveCapRefusal(input: {
+  liveNow: number;
+  cap: number;
+  admin: boolean;
+}): AppError | null {
+  if (input.admin || input.liveNow < input.cap) return null;
+  return AppError.conflict(
+    'too_many_live_spaces',
+    input.cap === 1
+      ? 'You already have a live space: end it before going live with another.'
+      : `You already have ${input.liveNow} live spaces, the most one host may have at once: end one first.`,
+  );
+}
+
+/** Spaces a host has live now, but `except` (the one going live). */
+export async function liveSpacesOf(
+  db: Kysely<Database>,
+  hostId: string,
+  except: string,
+): Promise<number> {
+  const row = await db
+    .selectFrom('spaces')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('host_id', '=', hostId)
+    .where('state', '=', 'live')
+    .where('id', '!=', except)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * Runs the check and the write that makes a space live one at a time per
+ * host on this node, so two requests racing cannot both pass a count made
+ * before either wrote. (Across nodes, two requests in the same few
+ * milliseconds can still both pass; the cap is about abuse, not accounting.)
+ */
+export class PerKeyQueue {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(work);
+    const tail = next.catch(() => undefined);
+    this.tails.set(key, tail);
+    tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return next;
+  }
+}

@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { CHROMIUM, delay, type RunningServer, startServer } from './support.ts';
+import { CHROMIUM, delay, type RunningServer, startServer, watchCsp } from './support.ts';
 
 /** The veth address of the namespace: Janus gathers ICE candidates only there. */
 export const ICE_ADDRESS = '10.77.0.1';
@@ -116,6 +116,7 @@ export async function newAudioPage(
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   page.on('pageerror', (error) => errors.push(`${page.url()}: ${error.message}`));
+  await watchCsp(page, errors);
   return { page, context };
 }
 

@@ -121,7 +121,27 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A page that fails the test on any uncaught script error. */
+/**
+ * Reports every Content-Security-Policy violation of the page (the app, its
+ * hls.js worker, its media) into `errors`, so a test whose page the CSP broke
+ * fails, even where the app recovers on its own. Adds no user gesture.
+ */
+export async function watchCsp(page: Page, errors: string[]): Promise<void> {
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(
+        `CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`,
+      );
+    });
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().startsWith('CSP violation:')) {
+      errors.push(`${page.url()}: ${message.text()}`);
+    }
+  });
+}
+
+/** A page that fails the test on any uncaught script error or CSP violation. */
 export async function newPage(
   browser: Browser,
   viewport: { width: number; height: number },
@@ -131,6 +151,7 @@ export async function newPage(
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   page.on('pageerror', (error) => errors.push(`${page.url()}: ${error.message}`));
+  await watchCsp(page, errors);
   return page;
 }
 

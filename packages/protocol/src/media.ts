@@ -36,7 +36,9 @@ export type MediaClientMessage =
  *   is in addition to `media_publish` (the mix, which HLS and mix listeners
  *   hear): a speaker publishes both.
  * Watch (anyone in the space; takes a WebRTC seat, the same seats as
- * `media_listen`, one per connection: `webrtc_full_use_hls` past them):
+ * `media_listen`, one per person across their connections, the newest
+ * wins: `webrtc_full_use_hls` past them; every offer must be answered
+ * within the server's deadline, or the watch ends with `answer_timeout`):
  *   `feeds_watch` → `feeds_offer {sdp, feeds}` → `feeds_answer {sdp}` →
  *   `feeds_watching {feeds}`. While no feed is live, `feeds_watch` is
  *   answered with `feeds_watching {feeds: []}` instead (the media server
@@ -96,8 +98,11 @@ export type FeedServerMessage =
       space_id: string;
       /** `publish`: this client's own feed; `watch`: its per-speaker watch. */
       which: 'publish' | 'watch';
-      reason: 'not_on_stage' | 'space_ended' | 'removed' | 'media_restart';
+      reason: 'not_on_stage' | 'space_ended' | 'removed' | 'media_restart' | ListenStopReason;
     };
+
+/** Why the server ended a listen or a watch on its own (see `media_stopped`). */
+export type ListenStopReason = 'listening_elsewhere' | 'answer_timeout';
 
 export const FEED_CLIENT_MESSAGE_TYPES = [
   'feed_publish',
@@ -112,7 +117,17 @@ export type MediaServerMessage =
   | { type: 'media_answer'; space_id: string; sdp: string; request_id?: string }
   | { type: 'media_offer'; space_id: string; sdp: string; request_id?: string }
   | { type: 'media_listening'; space_id: string; request_id?: string }
-  | { type: 'media_stopped'; space_id: string; reason: 'not_on_stage' | 'space_ended' | 'removed' }
+  /**
+   * The server ended this connection's publication or listen. For a listen:
+   * `listening_elsewhere` (the same person listens in another tab or app:
+   * one WebRTC seat per person, the newest wins; use HLS here) or
+   * `answer_timeout` (the offer went unanswered too long; listen again).
+   */
+  | {
+      type: 'media_stopped';
+      space_id: string;
+      reason: 'not_on_stage' | 'space_ended' | 'removed' | ListenStopReason;
+    }
   | { type: 'media_restart'; space_id: string }
   /** Who is talking right now, from the media server's audio levels. */
   | { type: 'speaking'; space_id: string; user_id: string; speaking: boolean }

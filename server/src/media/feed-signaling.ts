@@ -7,6 +7,7 @@ import type { SpaceEvent, SpaceState } from '../spaces/model.js';
 import type { SpaceService } from '../spaces/service.js';
 import { mediaClientError } from './client-errors.js';
 import type { FeedRooms, ViewerKey } from './feeds.js';
+import type { ListenSeats } from './listen-seats.js';
 import { sessionDescription, stageMember } from './signaling.js';
 
 /**
@@ -33,22 +34,31 @@ export class FeedSignaling implements GatewayExtension {
   private readonly standby = new Map<string, Map<number, Standby>>();
 
   constructor(
-    private readonly o: { feeds: FeedRooms; spaces: SpaceService; logger: FastifyBaseLogger },
+    private readonly o: {
+      feeds: FeedRooms;
+      spaces: SpaceService;
+      logger: FastifyBaseLogger;
+      /** One listening seat per person per space, and the answer deadline (shared with the mix). */
+      seats: ListenSeats;
+    },
   ) {
-    o.feeds.on('offer', ({ spaceId, owner, sdp, feeds }) =>
-      this.connections
-        .get(owner)
-        ?.send({ type: 'feeds_offer', space_id: spaceId, sdp, feeds } satisfies FeedServerMessage),
-    );
+    o.feeds.on('offer', ({ spaceId, owner, sdp, feeds }) => {
+      const conn = this.connections.get(owner);
+      if (!conn) return;
+      conn.send({ type: 'feeds_offer', space_id: spaceId, sdp, feeds } satisfies FeedServerMessage);
+      // Every offer is answered in time, or the watch ends and frees its seat.
+      o.seats.offered(conn, spaceId, 'feeds');
+    });
     o.feeds.on('watchers', (spaceId) => this.tellWanted(spaceId));
-    o.feeds.on('stopped', ({ spaceId, owner, which, reason }) =>
+    o.feeds.on('stopped', ({ spaceId, owner, which, reason }) => {
+      if (which === 'watch') o.seats.released(spaceId, owner, 'feeds');
       this.connections.get(owner)?.send({
         type: 'feeds_stopped',
         space_id: spaceId,
         which,
         reason,
-      } satisfies FeedServerMessage),
-    );
+      } satisfies FeedServerMessage);
+    });
     o.spaces.onCommitted((state, events) => {
       this.follow(state, events).catch((error: unknown) =>
         o.logger.error({ err: error, space: state.id }, 'feeds did not follow a space change'),
@@ -94,19 +104,24 @@ export class FeedSignaling implements GatewayExtension {
         const { state } = await this.o.spaces.admit(spaceId, conn.viewer, conn.device, false);
         if (state.state !== 'live')
           throw AppError.conflict('space_not_live', 'This space is not live.');
-        const offer = await feeds.watch(spaceId, conn.id, {
-          viewer: viewerKey(conn.viewer),
-          userId: conn.viewer.kind === 'user' ? conn.viewer.user.id : null,
-        });
+        const offer = await this.o.seats.claim(conn, spaceId, 'feeds', () =>
+          feeds.watch(spaceId, conn.id, {
+            viewer: viewerKey(conn.viewer),
+            userId: conn.viewer.kind === 'user' ? conn.viewer.user.id : null,
+          }),
+        );
         // No feed is live yet: the client is watching, and the first offer follows.
         if (!offer) return reply({ type: 'feeds_watching', space_id: spaceId, feeds: [] });
-        return reply({ type: 'feeds_offer', space_id: spaceId, ...offer });
+        reply({ type: 'feeds_offer', space_id: spaceId, ...offer });
+        return this.o.seats.offered(conn, spaceId, 'feeds');
       }
       case 'feeds_answer': {
         const watching = await feeds.answer(spaceId, conn.id, sessionDescription(message['sdp']));
+        this.o.seats.answered(spaceId, conn.id, 'feeds');
         return reply({ type: 'feeds_watching', space_id: spaceId, feeds: watching });
       }
       case 'feeds_stop':
+        this.o.seats.released(spaceId, conn.id, 'feeds');
         return feeds.stopWatching(spaceId, conn.id);
     }
   }
@@ -117,6 +132,7 @@ export class FeedSignaling implements GatewayExtension {
     const viewer = viewerKey(conn.viewer);
     const userId = conn.viewer.kind === 'user' ? conn.viewer.user.id : null;
     if (userId) this.leaveStandby(spaceId, userId);
+    this.o.seats.released(spaceId, conn.id, 'feeds');
     Promise.all([
       viewer ? feeds.stopWatchingViewer(spaceId, viewer, 'removed') : undefined,
       userId ? feeds.stopPublishing(spaceId, userId, 'removed') : undefined,

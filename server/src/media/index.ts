@@ -10,6 +10,7 @@ import { FeedSignaling } from './feed-signaling.js';
 import { FeedRooms } from './feeds.js';
 import { JanusConnection } from './janus/connection.js';
 import { JanusProcess } from './janus-process.js';
+import { ListenSeats } from './listen-seats.js';
 import { MediaPlane, type MediaPlaneOptions } from './plane.js';
 import { MediaSignaling } from './signaling.js';
 
@@ -95,14 +96,31 @@ export async function startMedia(
             { failoverMs: settings.failoverMs },
           );
     hls.attach(plane);
-    const signaling = new MediaSignaling({ plane, ...deps, stageGraceMs: settings.stageGraceMs });
     // A feed room sits on the node of its space's mix (a cluster says which).
     const feeds = new FeedRooms({
       host: plane,
       logger: deps.logger,
       maxPublishers: config.maxStage,
     });
-    const feedSignaling = new FeedSignaling({ feeds, spaces: deps.spaces, logger: deps.logger });
+    // The mix and the feeds share the seats: one per person per space, whichever they receive.
+    const seats = new ListenSeats({
+      answerTimeoutMs: settings.webrtcAnswerMs,
+      stop: (spaceId, owner, kind) =>
+        kind === 'mix' ? plane.stopListening(spaceId, owner) : feeds.stopWatching(spaceId, owner),
+      logger: deps.logger,
+    });
+    const signaling = new MediaSignaling({
+      plane,
+      ...deps,
+      seats,
+      stageGraceMs: settings.stageGraceMs,
+    });
+    const feedSignaling = new FeedSignaling({
+      feeds,
+      spaces: deps.spaces,
+      logger: deps.logger,
+      seats,
+    });
     let closing: Promise<void> | null = null;
     return {
       plane,
@@ -114,6 +132,7 @@ export async function startMedia(
       close() {
         closing ??= (async () => {
           signaling.close();
+          seats.close();
           await hls.close();
           await feeds.shutdown();
           await plane.shutdown();

@@ -38,6 +38,8 @@ export interface MediaSettings {
   webrtcListenersPerSpace: number;
   /** WebRTC listeners this node's media server serves, all spaces together. */
   webrtcListenersPerNode: number;
+  /** How long a WebRTC offer (media_listen, feeds_watch) waits for its answer before its seat is freed. */
+  webrtcAnswerMs: number;
   hls: HlsSettings;
 }
 
@@ -163,6 +165,7 @@ export function readMediaSettings(env: Env, problems: string[]): MediaSettings {
     failoverMs: count('MEDIA_FAILOVER_SECONDS', 10, 3600) * 1000,
     webrtcListenersPerSpace: count('WEBRTC_LISTENERS_PER_SPACE', 300, 1_000_000),
     webrtcListenersPerNode: count('WEBRTC_LISTENERS_PER_NODE', 500, 1_000_000),
+    webrtcAnswerMs: Math.max(1, count('WEBRTC_ANSWER_SECONDS', 10, 300)) * 1000,
     hls: {
       rtpPorts: hlsPorts,
       forwardHost: get('HLS_FORWARD_HOST') ?? '127.0.0.1',

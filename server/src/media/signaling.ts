@@ -9,6 +9,7 @@ import { leaveStage, type SpaceEvent, type SpaceState } from '../spaces/model.js
 import { type SpaceService, spaceChannel } from '../spaces/service.js';
 import { mediaClientError } from './client-errors.js';
 import type { MediaApi } from './cluster.js';
+import type { ListenSeats } from './listen-seats.js';
 
 /** How long a stage member whose connection dropped keeps their seat. */
 export const DEFAULT_STAGE_GRACE_MS = 60_000;
@@ -35,6 +36,8 @@ export class MediaSignaling implements GatewayExtension {
       accounts: AccountService;
       bus: Bus;
       logger: FastifyBaseLogger;
+      /** One listening seat per person per space, and the answer deadline (shared with feeds). */
+      seats: ListenSeats;
       stageGraceMs?: number;
     },
   ) {
@@ -79,14 +82,19 @@ export class MediaSignaling implements GatewayExtension {
         const { state } = await this.o.spaces.admit(spaceId, conn.viewer, conn.device, false);
         if (state.state !== 'live')
           throw AppError.conflict('space_not_live', 'This space is not live.');
-        const offer = await this.o.plane.listen(spaceId, conn.id);
-        return reply({ type: 'media_offer', space_id: spaceId, sdp: offer });
+        const offer = await this.o.seats.claim(conn, spaceId, 'mix', () =>
+          this.o.plane.listen(spaceId, conn.id),
+        );
+        reply({ type: 'media_offer', space_id: spaceId, sdp: offer });
+        return this.o.seats.offered(conn, spaceId, 'mix');
       }
       case 'media_listen_answer': {
         await this.o.plane.answerListen(spaceId, conn.id, sdp());
+        this.o.seats.answered(spaceId, conn.id, 'mix');
         return reply({ type: 'media_listening', space_id: spaceId });
       }
       case 'media_stop_listening':
+        this.o.seats.released(spaceId, conn.id, 'mix');
         return this.o.plane.stopListening(spaceId, conn.id);
     }
   }
@@ -98,6 +106,7 @@ export class MediaSignaling implements GatewayExtension {
    */
   revoked(conn: RealtimeConnection, spaceId: string): void {
     const userId = conn.viewer.kind === 'user' ? conn.viewer.user.id : null;
+    this.o.seats.released(spaceId, conn.id, 'mix');
     Promise.all([
       this.o.plane.stopListening(spaceId, conn.id),
       userId ? this.o.plane.unpublish(spaceId, userId) : false,
@@ -110,6 +119,7 @@ export class MediaSignaling implements GatewayExtension {
 
   disconnected(conn: RealtimeConnection): void {
     this.connections.delete(conn.id);
+    this.o.seats.dropConnection(conn.id);
     this.o.plane
       .dropConnection(conn.id)
       .then((dropped) => {

@@ -209,7 +209,11 @@ export class AudioController {
         return;
       case 'media_stopped':
         if (message.reason === 'space_ended' || message.reason === 'removed') this.stopLink(true);
-        else this.restart();
+        else {
+          // One WebRTC seat per person: another tab of yours took it, so this one goes on over HLS.
+          if (message.reason === 'listening_elsewhere') this.hlsFallback = 'listening_elsewhere';
+          this.restart();
+        }
         return;
       case 'feeds_offer':
         // Not an answer to our request: the stage's feeds changed.

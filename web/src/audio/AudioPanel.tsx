@@ -17,6 +17,7 @@ const HLS_REASON: Record<HlsReason, string> = {
   node_full: 'the live seats of this server are taken',
   free: 'chosen by the server',
   webrtc_failed: 'the live connection did not work from your network',
+  listening_elsewhere: 'you are listening live in another tab',
 };
 
 /** One line about the audio, for the space page and the mini-player. */

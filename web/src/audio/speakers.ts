@@ -19,7 +19,7 @@
  * then silences or stops the mix), when it should take the mix back (`leave`:
  * it calls `drop` once the mix plays), and when the watch failed (`lost`).
  */
-import type { FeedDto } from '@salon/protocol';
+import type { FeedDto, ServerMessage } from '@salon/protocol';
 import { FeedWatch, feedsUnsupported } from './feeds';
 import type { Mixer } from './mixer';
 import type { MediaSignal } from './signaling';
@@ -207,7 +207,7 @@ export class SpeakerFeeds {
   }
 
   /** The server ended the watch; after a media restart it is watched again at once. */
-  stopped(reason: 'not_on_stage' | 'space_ended' | 'removed' | 'media_restart'): void {
+  stopped(reason: Extract<ServerMessage, { type: 'feeds_stopped' }>['reason']): void {
     if (!this.watch) return;
     this.fail(new Error('The speakers’ streams stopped.'), reason !== 'media_restart');
   }

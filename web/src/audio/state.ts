@@ -20,7 +20,8 @@ export type AudioPhase =
 /** How the audio reaches you: a WebRTC listener, an HLS listener, or a stage member. */
 export type AudioRoute = 'webrtc' | 'hls' | 'stage';
 
-export type HlsReason = ListenTierDto['reason'] | 'webrtc_failed';
+/** `listening_elsewhere`: your other tab took your WebRTC seat (one per person). */
+export type HlsReason = ListenTierDto['reason'] | 'webrtc_failed' | 'listening_elsewhere';
 
 export interface MicState {
   status: 'off' | 'opening' | 'on' | 'muted' | 'problem';

@@ -10,6 +10,7 @@ import { SpaceInvites } from './discovery/invites.js';
 import { Discovery } from './discovery/service.js';
 import { indexStagesOnCommit, StageIndex } from './discovery/stage-index.js';
 import { HlsOrigin } from './hls/origin.js';
+import { PlaylistGuard } from './hls/playlist-guard.js';
 import { Recordings } from './hls/recordings.js';
 import { HlsService } from './hls/service.js';
 import { HlsUrlSigner } from './hls/signing.js';
@@ -174,6 +175,7 @@ export async function createServer(
       signer: await HlsUrlSigner.load(storage.db),
       origin: new HlsOrigin(config.dataDir),
       recordings,
+      playlists: new PlaylistGuard(storage, spaces),
       plane: () => plane,
     });
     const services: Services = {

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parsePlaylist, renderVod, selectRecorded, totalDuration } from './playlist.js';
+import {
+  parsePlaylist,
+  pointSegments,
+  renderVod,
+  selectRecorded,
+  totalDuration,
+} from './playlist.js';
 
 // As ffmpeg 5.1 writes it after a restart with append_list.
 const ARCHIVE = `#EXTM3U
@@ -77,4 +83,12 @@ test('the replay keeps the segments whose middle is inside a recorded span', () 
     ],
   );
   assert.deepEqual(selectRecorded(segments, [], T0 + 10_000), []);
+});
+
+test('pointSegments prefixes segment URIs and leaves tags, blank lines and absolute URIs', () => {
+  const text = '#EXTM3U\n#EXTINF:1.0,\nl000001.ts\n\n#EXTINF:1.0,\n/abs/l2.ts\nhttps://cdn/l3.ts\n';
+  assert.equal(
+    pointSegments(text, '../T/'),
+    '#EXTM3U\n#EXTINF:1.0,\n../T/l000001.ts\n\n#EXTINF:1.0,\n/abs/l2.ts\nhttps://cdn/l3.ts\n',
+  );
 });

@@ -149,3 +149,18 @@ export function selectRecorded(
 export function totalDuration(segments: readonly Segment[]): number {
   return segments.reduce((sum, s) => sum + s.duration, 0);
 }
+
+/**
+ * A playlist with every segment URI prefixed (`../<token>/`): a live
+ * playlist fetched under a viewer's own token points its segments at the
+ * shared one. Tags and absolute URIs are left as they are.
+ */
+export function pointSegments(text: string, prefix: string): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      const uri = line.trim();
+      return uri === '' || uri.startsWith('#') || /^[a-z]+:|^\//i.test(uri) ? line : prefix + uri;
+    })
+    .join('\n');
+}

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import { DEVICE_COOKIE, isDeviceId } from '../http/device.js';
 import { rateLimits } from '../http/limits.js';
@@ -8,6 +8,7 @@ import { requireAdmin } from '../http/viewer.js';
 import type { Services } from '../services.js';
 import { SpaceParams } from '../spaces/schemas.js';
 import { isMediaFile, isScope, isSpaceId } from './layout.js';
+import { pointSegments } from './playlist.js';
 
 const YEAR_S = 365 * 24 * 3600;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -44,6 +45,7 @@ const SignedUrl = Type.Object({
  * files with cache headers a CDN or nginx can follow. Segments are immutable
  * (cached until the URL expires); live playlists are fresh for a second.
  * Nothing here reads cookies or sessions: the token in the path is the access.
+ * Live playlists are not cached (`no-store`): each fetch checks its viewer.
  */
 export function hlsOriginRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { hls, clock } = services;
@@ -73,6 +75,9 @@ export function hlsOriginRoutes(services: Services): FastifyPluginAsyncTypebox {
           throw AppError.notFound('file');
         }
         const now = clock.now();
+        if (scope === 'live' && file.endsWith('.m3u8')) {
+          return livePlaylist(reply, space, token, file, now);
+        }
         const verdict = hls.signer.verify(space, scope, token, now);
         if (verdict !== 'ok') {
           reply.header('cache-control', 'no-store');
@@ -100,6 +105,33 @@ export function hlsOriginRoutes(services: Services): FastifyPluginAsyncTypebox {
           .send(found.body);
       },
     );
+    /**
+     * A live playlist: its URL names the viewer, who is checked at every
+     * fetch (removed, suspended), and its segments are pointed at the shared
+     * token, so that they stay one cached copy for everyone.
+     */
+    const livePlaylist = async (
+      reply: FastifyReply,
+      space: string,
+      token: string,
+      file: string,
+      now: number,
+    ) => {
+      reply.header('cache-control', 'no-store');
+      const checked = hls.signer.verifyPlaylist(space, token, now);
+      if (checked.verdict !== 'ok') {
+        throw checked.verdict === 'expired'
+          ? AppError.forbidden('url_expired', 'This audio link has expired; ask for a new one.')
+          : AppError.forbidden('invalid_signature', 'This audio link is not valid.');
+      }
+      await hls.playlists.check(space, checked.viewer);
+      const found = await hls.origin.read(space, 'live', file);
+      if (!found) throw AppError.notFound('file');
+      return reply
+        .header('content-type', found.contentType)
+        .send(pointSegments(found.body.toString('utf8'), `../${hls.segmentToken(space)}/`));
+    };
+
     // Anything else under /hls/ (overlong parts the router will not match) is not the web app.
     app.get('/hls/*', { logLevel: 'warn', schema: { hide: true } }, async (_request, reply) => {
       reply.header('cache-control', 'no-store');

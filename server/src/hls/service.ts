@@ -7,8 +7,9 @@ import { authorize } from '../spaces/policy.js';
 import type { SpaceService } from '../spaces/service.js';
 import type { Clock } from '../util/clock.js';
 import type { HlsOrigin } from './origin.js';
+import type { PlaylistGuard } from './playlist-guard.js';
 import type { Recordings } from './recordings.js';
-import type { HlsUrlSigner } from './signing.js';
+import { expiryFor, type HlsUrlSigner } from './signing.js';
 import { chooseTier, type Tier, type TierVerdict } from './tiering.js';
 
 /** Moderators listen to archived audio with short-lived URLs. */
@@ -33,6 +34,8 @@ export class HlsService {
       signer: HlsUrlSigner;
       origin: HlsOrigin;
       recordings: Recordings;
+      /** Who may still fetch a live playlist. */
+      playlists: PlaylistGuard;
       /** Null when MEDIA=off: no audio at all. */
       plane: () => MediaApi | null;
     },
@@ -48,6 +51,10 @@ export class HlsService {
 
   get recordings(): Recordings {
     return this.o.recordings;
+  }
+
+  get playlists(): PlaylistGuard {
+    return this.o.playlists;
   }
 
   private url(spaceId: string, scope: 'live' | 'replay' | 'archive', ttlSeconds: number): HlsUrl {
@@ -70,6 +77,9 @@ export class HlsService {
     const { state } = await this.o.spaces.admit(spaceId, viewer, device, false);
     if (state.state !== 'live')
       throw AppError.conflict('space_not_live', 'This space is not live.');
+    const key = viewerKey(viewer);
+    if (!key) throw AppError.unauthenticated('Sign in, or listen as a guest, to do this.');
+    if (device) await this.o.spaces.recordDevice(device, `${viewer.kind}:${key.slice(1)}`);
     const plane = this.o.plane();
     if (!plane)
       throw new AppError('unavailable', 'media_unavailable', 'Audio is off on this server.');
@@ -81,7 +91,21 @@ export class HlsService {
       nodeListeners: counts.node,
       caps: { perSpace: media.webrtcListenersPerSpace, perNode: media.webrtcListenersPerNode },
     });
-    return { ...verdict, hls: this.url(spaceId, 'live', media.hls.urlTtlSeconds) };
+    return { ...verdict, hls: this.playlistUrl(spaceId, key, media.hls.playlistTtlSeconds) };
+  }
+
+  /** The live playlist for one viewer: short-lived, refused at the next fetch after a removal. */
+  private playlistUrl(spaceId: string, viewer: string, ttlSeconds: number): HlsUrl {
+    const signed = this.o.signer.issuePlaylist(spaceId, viewer, this.o.clock.now(), ttlSeconds);
+    const base = this.o.config.media.hls.baseUrl ?? this.o.config.publicUrl;
+    return { url: `${base}${signed.path}`, expiresAt: signed.expiresAt };
+  }
+
+  /** The shared token of live segments now (one CDN copy per segment for everyone). */
+  segmentToken(spaceId: string): string {
+    const now = this.o.clock.now();
+    const ttl = this.o.config.media.hls.urlTtlSeconds;
+    return this.o.signer.token(spaceId, 'live', expiryFor(now, ttl)).value;
   }
 
   /** A recorded space's replay, for whoever may see the space. */
@@ -105,4 +129,11 @@ export class HlsService {
     await this.o.moderation.archive(spaceId);
     return this.url(spaceId, 'archive', ARCHIVE_URL_TTL_S);
   }
+}
+
+/** How a playlist URL names its viewer. */
+function viewerKey(viewer: Viewer): string | null {
+  if (viewer.kind === 'user') return `u${viewer.user.id}`;
+  if (viewer.kind === 'guest') return `g${viewer.guestId}`;
+  return null;
 }

@@ -45,3 +45,29 @@ test('listeners admitted within the same few minutes share one URL (one CDN cach
   assert.equal(expiryFor(NOW, 7200) % 300, 0);
   assert.ok(expiryFor(NOW, 60) * 1000 >= NOW + 60_000);
 });
+
+test('a live playlist URL names its viewer: another viewer, space or expiry does not verify', () => {
+  const { path, expiresAt } = signer.issuePlaylist(SPACE, 'uabc', NOW, 60);
+  assert.match(
+    path,
+    /^\/hls\/0abcdefghijklmnopqrs\/live\/\d+\.uabc\.[A-Za-z0-9_-]{43}\/index\.m3u8$/,
+  );
+  assert.ok(expiresAt >= NOW + 60_000 && expiresAt <= NOW + 75_000, 'about a minute');
+  const token = tokenOf(path);
+  assert.deepEqual(signer.verifyPlaylist(SPACE, token, NOW), { verdict: 'ok', viewer: 'uabc' });
+  assert.deepEqual(signer.verifyPlaylist(SPACE, token, expiresAt), { verdict: 'expired' });
+  const [expires, , signature] = token.split('.') as [string, string, string];
+  for (const bad of [
+    `${expires}.uabd.${signature}`,
+    `${expires}.gabc.${signature}`,
+    `${Number(expires) + 60}.uabc.${signature}`,
+    `${expires}.${signature}`,
+  ]) {
+    assert.deepEqual(signer.verifyPlaylist(SPACE, bad, NOW), { verdict: 'invalid_signature' });
+  }
+  assert.deepEqual(signer.verifyPlaylist('1abcdefghijklmnopqrs', token, NOW), {
+    verdict: 'invalid_signature',
+  });
+  // Nor is a viewer's token a shared one, for segments or anything else.
+  assert.equal(signer.verify(SPACE, 'live', token, NOW), 'invalid_signature');
+});

@@ -14,10 +14,20 @@ import type { Scope } from './layout.js';
  * rounded up to a bucket, so everyone admitted within the same few minutes
  * gets the same URL, and a CDN caches one copy per bucket, not one per
  * listener.
+ *
+ * The live playlist is the exception: its token also names the viewer
+ * (`<expires>.<viewer>.<signature>`) and lives a minute, so that a removal
+ * (or a suspension) refuses that person's next playlist fetch, and the
+ * origin rewrites the playlist's segment URIs to the shared, long-lived
+ * token (`../<expires>.<signature>/l000123.ts`): segments, which are nearly
+ * all of the bytes, are still one CDN copy for everyone. The player asks
+ * `/listen` for a fresh playlist URL before it expires.
  */
 export const HLS_PREFIX = '/hls/';
 const KEY_SETTING = 'hls_url_key';
-const MAX_TOKEN = 80;
+const MAX_TOKEN = 100;
+/** Who a playlist URL is for: `u<user id>` or `g<guest id>`. */
+const VIEWER = /^[ug][0-9a-z]{1,40}$/;
 
 export type Verdict = 'ok' | 'invalid_signature' | 'expired';
 
@@ -59,6 +69,32 @@ export class HlsUrlSigner {
       value: `${expiresS}.${this.sign(`${spaceId}/${scope}/${expiresS}`)}`,
       expires: expiresS,
     };
+  }
+
+  /** A live playlist URL for one viewer (`u<id>`, `g<id>`), valid at least `ttlSeconds`. */
+  issuePlaylist(spaceId: string, viewer: string, now: number, ttlSeconds: number): SignedUrl {
+    if (!VIEWER.test(viewer)) throw new Error(`not a viewer key: ${viewer}`);
+    const expires = expiryFor(now, ttlSeconds);
+    const token = `${expires}.${viewer}.${this.sign(`${spaceId}/live/${expires}/${viewer}`)}`;
+    return { path: `${HLS_PREFIX}${spaceId}/live/${token}/index.m3u8`, expiresAt: expires * 1000 };
+  }
+
+  /** Checks a live playlist token; the viewer it names when valid. */
+  verifyPlaylist(
+    spaceId: string,
+    token: string,
+    now: number,
+  ): { verdict: 'ok'; viewer: string } | { verdict: Exclude<Verdict, 'ok'> } {
+    const parts = token.length > MAX_TOKEN ? [] : token.split('.');
+    if (parts.length !== 3) return { verdict: 'invalid_signature' };
+    const [expires, viewer, signature] = parts as [string, string, string];
+    if (!/^\d{1,12}$/.test(expires) || !VIEWER.test(viewer))
+      return { verdict: 'invalid_signature' };
+    const expected = Buffer.from(this.sign(`${spaceId}/live/${expires}/${viewer}`));
+    const actual = Buffer.from(signature);
+    if (actual.length !== expected.length || !timingSafeEqual(actual, expected))
+      return { verdict: 'invalid_signature' };
+    return Number(expires) * 1000 <= now ? { verdict: 'expired' } : { verdict: 'ok', viewer };
   }
 
   verify(spaceId: string, scope: Scope, token: string, now: number): Verdict {

@@ -49,8 +49,14 @@ export interface HlsSettings {
   rtpPorts: PortRange;
   /** Where Janus sends the forwarded mix: this node as Janus sees it. */
   forwardHost: string;
-  /** Lifetime of signed playlist URLs. */
+  /** Lifetime of signed segment, replay and archive URLs. */
   urlTtlSeconds: number;
+  /**
+   * Lifetime of a live playlist URL, which names its viewer: how long a
+   * removed or suspended listener who never fetches it again keeps it. The
+   * player refreshes it from /listen before it runs out.
+   */
+  playlistTtlSeconds: number;
   /** Where players fetch HLS from (a CDN in front of Salon); null: PUBLIC_URL. */
   baseUrl: string | null;
   ffmpegPath: string;
@@ -146,6 +152,8 @@ export function readMediaSettings(env: Env, problems: string[]): MediaSettings {
     problems.push(`HLS_BASE_URL must be an http(s) URL (got "${hlsBaseUrl}")`);
   const urlTtl = count('HLS_URL_TTL_SECONDS', 7200, 30 * 24 * 3600);
   if (urlTtl < 60) problems.push('HLS_URL_TTL_SECONDS must be at least 60');
+  const playlistTtl = count('HLS_PLAYLIST_TTL_SECONDS', 60, 3600);
+  if (playlistTtl < 10) problems.push('HLS_PLAYLIST_TTL_SECONDS must be at least 10');
   return {
     mode,
     janusUrls,
@@ -170,6 +178,7 @@ export function readMediaSettings(env: Env, problems: string[]): MediaSettings {
       rtpPorts: hlsPorts,
       forwardHost: get('HLS_FORWARD_HOST') ?? '127.0.0.1',
       urlTtlSeconds: urlTtl,
+      playlistTtlSeconds: playlistTtl,
       baseUrl: hlsBaseUrl,
       ffmpegPath: get('FFMPEG_PATH') ?? 'ffmpeg',
     },

@@ -65,56 +65,69 @@ async function eventually<T>(read: () => Promise<T | undefined>, what: string): 
 }
 
 test('signed URLs serve playlists and segments with their content types and cache headers, and no cookies', async () => {
-  const { space } = await liveSpace('Origin', false);
+  const { host, space } = await liveSpace('Origin', false);
   const dir = scopeDir(t.config.dataDir, space.id, 'live');
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, 'index.m3u8'), '#EXTM3U\n#EXTINF:1.0,\nl000000.ts\n');
   await writeFile(path.join(dir, 'l000000.ts'), SEGMENT);
-  const { path: playlist } = t.server.services.hls.signer.issue(
+  const { path: playlist } = t.server.services.hls.signer.issuePlaylist(
     space.id,
-    'live',
+    `u${host.id}`,
     clock.now(),
-    3600,
+    60,
   );
 
   const list = await fetch(t.url + playlist);
   assert.equal(list.status, 200);
   assert.equal(list.headers.get('content-type'), 'application/vnd.apple.mpegurl');
-  assert.equal(list.headers.get('cache-control'), 'public, max-age=1');
+  assert.equal(list.headers.get('cache-control'), 'no-store', 'each fetch checks its viewer');
   assert.equal(list.headers.get('access-control-allow-origin'), '*');
   assert.equal(list.headers.get('set-cookie'), null, 'a cookie would keep CDNs from caching');
-  assert.match(await list.text(), /l000000\.ts/);
+  // Segments point at the shared token: one cached copy for every listener.
+  const uri = /^\.\.\/\d+\.[A-Za-z0-9_-]{43}\/l000000\.ts$/m.exec(await list.text())?.[0];
+  assert.ok(uri, 'the segment is listed under the shared token');
+  const shared = t.server.services.hls.signer.issue(
+    space.id,
+    'live',
+    clock.now(),
+    7200,
+    'l000000.ts',
+  );
+  assert.equal(new URL(uri, t.url + playlist).pathname, shared.path);
 
-  const segment = await fetch(t.url + playlist.replace('index.m3u8', 'l000000.ts'));
+  const segment = await fetch(new URL(uri, t.url + playlist));
   assert.equal(segment.status, 200);
   assert.equal(segment.headers.get('content-type'), 'video/mp2t');
   assert.match(segment.headers.get('cache-control') ?? '', /^public, max-age=\d+, immutable$/);
   const maxAge = Number(/max-age=(\d+)/.exec(segment.headers.get('cache-control') ?? '')?.[1]);
   assert.ok(
-    maxAge >= 3600 && maxAge <= 3600 + 900,
+    maxAge >= 7200 && maxAge <= 7200 + 300,
     'cached as long as the URL is valid, no longer',
   );
   assert.deepEqual(Buffer.from(await segment.arrayBuffer()), SEGMENT);
 
   const head = await fetch(t.url + playlist, { method: 'HEAD' });
   assert.equal(head.status, 200);
-  const missing = await fetch(t.url + playlist.replace('index.m3u8', 'l000099.ts'));
+  const missing = await fetch(t.url + shared.path.replace('l000000.ts', 'l000099.ts'));
   assert.equal(missing.status, 404);
   const traversal = await fetch(`${t.url}${playlist.replace('index.m3u8', '..%2F..%2Fsalon.db')}`);
   assert.equal(traversal.status, 404);
 });
 
 test('a tampered or expired signature gets 403 with an error body', async () => {
-  const { space } = await liveSpace('Guarded', false);
+  const { host, space } = await liveSpace('Guarded', false);
   const dir = scopeDir(t.config.dataDir, space.id, 'live');
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, 'index.m3u8'), '#EXTM3U\n');
   const signer = t.server.services.hls.signer;
-  const { path: good, expiresAt } = signer.issue(space.id, 'live', clock.now(), 120);
+  const { path: good, expiresAt } = signer.issuePlaylist(space.id, `u${host.id}`, clock.now(), 120);
   assert.equal((await fetch(t.url + good)).status, 200);
+  // A live playlist needs a URL naming its viewer; the shared segment token is not one.
+  const unbound = signer.issue(space.id, 'live', clock.now(), 120).path;
+  assert.equal((await fetch(t.url + unbound)).status, 403);
 
   const [, , , , token] = good.split('/') as string[];
-  const [expires, signature] = (token ?? '').split('.') as [string, string];
+  const [expires, , signature] = (token ?? '').split('.') as [string, string, string];
   const tampered = [
     good.replace(`/${expires}.`, `/${Number(expires) + 86_400}.`),
     good.replace(

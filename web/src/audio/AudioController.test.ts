@@ -74,7 +74,7 @@ function webrtcWorks(kind: 'listenOverWebRtc' | 'publishToStage' = 'listenOverWe
 
 beforeEach(() => {
   vi.clearAllMocks();
-  hls.playHls.mockResolvedValue({ engine: 'hls.js', close: vi.fn() });
+  hls.playHls.mockResolvedValue({ engine: 'hls.js', setUrl: vi.fn(), close: vi.fn() });
 });
 
 describe('AudioController', () => {

@@ -415,6 +415,7 @@ export class AudioController {
     if (tier?.tier === 'hls' || ask === 'hls') {
       if (!tier) throw new Error('No HLS address for this space.');
       await this.startHls(link, tier.hls_url, this.hlsFallback ?? tier.reason);
+      this.refreshHlsUrl(link, tier);
       return;
     }
     link.route = 'webrtc';
@@ -435,6 +436,7 @@ export class AudioController {
         link.pc?.close();
         link.pc = null;
         await this.startHls(link, tier.hls_url, 'space_full');
+        this.refreshHlsUrl(link, tier);
         return;
       }
       throw error;
@@ -469,6 +471,31 @@ export class AudioController {
     this.probed = this.hlsElement;
     this.o.probe?.listenToElement(this.hlsElement);
     this.play(link, this.hlsElement);
+  }
+
+  /**
+   * A live playlist URL names its listener and expires within a minute (so a
+   * removal takes effect at the next fetch): a new one is asked for halfway
+   * through, for as long as the playback lasts. Refused (removed, ended): the
+   * playback stops.
+   */
+  private refreshHlsUrl(link: Link, tier: ListenTierDto): void {
+    const left = Date.parse(tier.hls_expires_at) - Date.now();
+    if (!Number.isFinite(left)) return;
+    link.later(Math.min(Math.max(5_000, left / 2), 30 * 60_000), () => {
+      if (link.closed || !link.hls) return;
+      this.o.listenTier(link.spaceId, 'hls').then(
+        (next) => {
+          if (link.closed || !link.hls) return;
+          link.hls.setUrl(next.hls_url);
+          this.refreshHlsUrl(link, next);
+        },
+        (error: unknown) => {
+          if (isFatalSpaceError(error)) this.onLinkFailed(link, error);
+          // Otherwise the playlist's own 403 at expiry restarts the playback.
+        },
+      );
+    });
   }
 
   private attachStream(link: Link, stream: MediaStream): void {

@@ -112,7 +112,7 @@ beforeEach(() => {
   peer.publishToStage.mockReset();
   FakeFeedWatch.made = [];
   FakeFeedPublication.made = [];
-  hls.playHls.mockResolvedValue({ engine: 'hls.js', close: vi.fn() });
+  hls.playHls.mockResolvedValue({ engine: 'hls.js', setUrl: vi.fn(), close: vi.fn() });
 });
 afterEach(() => {
   vi.useRealTimers();

@@ -10,6 +10,13 @@ import type Hls from 'hls.js/light';
 export interface HlsPlayback {
   /** `hls.js`, or `native` for the browser's own player. */
   engine: 'hls.js' | 'native';
+  /**
+   * A fresh playlist URL (a live playlist's URL names its listener and
+   * lasts a minute): hls.js fetches the playlist from it from now on,
+   * without a gap. The native player keeps its URL; when it expires its
+   * error restarts the playback with a new one.
+   */
+  setUrl(url: string): void;
   close(): void;
 }
 
@@ -40,6 +47,12 @@ function withHlsJs(
   url: string,
   options: HlsPlaybackOptions,
 ): HlsPlayback {
+  let current = url;
+  // Playlist requests go to the newest URL; segments are relative to it, under a shared token.
+  const xhrSetup = (xhr: XMLHttpRequest, requested: string) => {
+    if (requested.split('?')[0]?.endsWith('.m3u8') && current !== url)
+      xhr.open('GET', current, true);
+  };
   const hls = new HlsClass(
     options.live
       ? {
@@ -48,6 +61,7 @@ function withHlsJs(
           maxLiveSyncPlaybackRate: 1.1,
           backBufferLength: 10,
           maxBufferLength: 10,
+          xhrSetup,
         }
       : { backBufferLength: 30 },
   );
@@ -67,6 +81,9 @@ function withHlsJs(
   hls.attachMedia(element);
   return {
     engine: 'hls.js',
+    setUrl(next) {
+      current = next;
+    },
     close() {
       hls.destroy();
       element.removeAttribute('src');
@@ -83,6 +100,7 @@ function native(element: HTMLAudioElement, url: string, options: HlsPlaybackOpti
   element.addEventListener('error', onError);
   return {
     engine: 'native',
+    setUrl() {},
     close() {
       element.removeEventListener('error', onError);
       element.removeAttribute('src');

@@ -1,0 +1,59 @@
+import { performance } from 'node:perf_hooks';
+import type { Storage } from '../db/database.js';
+import { AppError } from '../errors.js';
+import type { SpaceService } from '../spaces/service.js';
+
+/** How long a user's suspension state is trusted before it is read again. */
+const SUSPENSION_TTL_MS = 5_000;
+
+/**
+ * Decides, at every fetch of a live playlist, whether the viewer its URL
+ * names may still listen: not removed from the space, not suspended. Blocks
+ * need no check of their own: a host who blocks a listener during a live
+ * space removes them. The space comes from SpaceService's cache (the same
+ * one the gateway keeps current); suspensions from a small per-user cache.
+ *
+ * The lifecycle is not checked: a listener reads the ENDLIST of a space that
+ * just ended.
+ */
+export class PlaylistGuard {
+  private readonly suspensions = new Map<string, { at: number; suspended: Promise<boolean> }>();
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly spaces: SpaceService,
+  ) {}
+
+  /** Throws the refusal for this viewer key (`u<id>`, `g<id>`), if any. */
+  async check(spaceId: string, viewer: string): Promise<void> {
+    const state = await this.spaces.get(spaceId);
+    const id = viewer.slice(1);
+    const isUser = viewer.startsWith('u');
+    const removed = isUser
+      ? state.removed_user_ids.includes(id)
+      : state.removed_guest_ids.includes(id);
+    if (removed)
+      throw AppError.forbidden('removed_from_space', 'You were removed from this space.');
+    if (isUser && (await this.suspended(id)))
+      throw AppError.forbidden('account_suspended', 'This account is suspended.');
+  }
+
+  private suspended(userId: string): Promise<boolean> {
+    const now = performance.now();
+    const known = this.suspensions.get(userId);
+    if (known && now - known.at < SUSPENSION_TTL_MS) return known.suspended;
+    const suspended = this.storage.db
+      .selectFrom('users')
+      .select('suspended_at')
+      .where('id', '=', userId)
+      .executeTakeFirst()
+      .then((row) => row === undefined || row.suspended_at !== null);
+    suspended.catch(() => this.suspensions.delete(userId));
+    this.suspensions.set(userId, { at: now, suspended });
+    if (this.suspensions.size > 50_000) {
+      for (const [key, entry] of this.suspensions)
+        if (now - entry.at >= SUSPENSION_TTL_MS) this.suspensions.delete(key);
+    }
+    return suspended;
+  }
+}

@@ -23,7 +23,7 @@ import { DEVICE_COOKIE, isDeviceId, newDeviceId } from './device.js';
 import { installErrorHandling } from './errors.js';
 import { checkRequestSource, isStateChanging, originPolicy, sourceOf } from './origin.js';
 import { redactedRequest } from './redact.js';
-import { registerSecurityHeaders } from './security-headers.js';
+import { ERROR_RESPONSE_HEADERS, registerSecurityHeaders } from './security-headers.js';
 import { installValidation } from './validation.js';
 import { credentialOf } from './viewer.js';
 import { registerWebApp } from './web.js';
@@ -53,6 +53,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
     frameworkErrors: (error, _request, reply) => {
       const code = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'param_too_long' : 'bad_url';
       (reply as unknown as FastifyReply)
+        .headers(ERROR_RESPONSE_HEADERS)
         .status(error.statusCode ?? 400)
         .send({ error: { code, message: error.message } });
     },

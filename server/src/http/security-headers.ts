@@ -93,3 +93,14 @@ export async function registerSecurityHeaders(
     }
   });
 }
+
+/**
+ * For the few answers Fastify writes before any hook runs (a URL it cannot
+ * route): a JSON error needs no more than this, and must not be sniffed or framed.
+ */
+export const ERROR_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+};

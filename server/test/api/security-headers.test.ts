@@ -45,6 +45,14 @@ test('every response carries the CSP, no framing, nosniff, a Referrer-Policy and
   }
 });
 
+test('a URL Fastify cannot even route (bad percent-encoding) is answered with nosniff and no framing too', async () => {
+  const reply = await t.client().get('/api/v1/users/%E0%A4%A');
+  assert.equal(reply.status, 400);
+  assert.equal(reply.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal(reply.headers.get('x-frame-options'), 'DENY');
+  assert.match(reply.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+});
+
 test('HLS files stay shareable through a CDN: no cookie, CORS open, loadable cross-origin, no Referer', async () => {
   const reply = await t.client().get('/hls/nope/live/bad/index.m3u8');
   assert.equal(reply.status, 404);

@@ -411,6 +411,13 @@ export function spaceRoutes(services: Services): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
+        // Who may pin first (the space's own refusal names the reason), then whether the post is visible.
+        await spaces.authorizeViewer(
+          await spaces.get(request.params.id),
+          request.viewer,
+          deviceOf(request),
+          'pin',
+        );
         await social.getPost(request.body.post_id, viewerUserId(request));
         const state = await spaces.run(request.viewer, request.params.id, model.pin, {
           post_id: request.body.post_id,

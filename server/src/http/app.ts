@@ -20,7 +20,7 @@ import type { Services } from '../services.js';
 import { socialRoutes } from '../social/routes.js';
 import { spaceRoutes } from '../spaces/routes.js';
 import { DEVICE_COOKIE, isDeviceId, newDeviceId } from './device.js';
-import { installErrorHandling } from './errors.js';
+import { clientErrorHandler, installErrorHandling } from './errors.js';
 import { checkRequestSource, isStateChanging, originPolicy, sourceOf } from './origin.js';
 import { redactedRequest } from './redact.js';
 import { ERROR_RESPONSE_HEADERS, registerSecurityHeaders } from './security-headers.js';
@@ -49,6 +49,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false } },
+    clientErrorHandler,
     // Errors Fastify raises before routing (bad URL encoding, overlong params) get our shape too.
     frameworkErrors: (error, _request, reply) => {
       const code = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'param_too_long' : 'bad_url';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Client, Reply } from '../support/client.js';
+import { fill, operations, type Schema } from '../support/openapi.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -19,34 +20,6 @@ before(async () => {
 });
 after(() => t.close());
 
-type Schema = {
-  type?: string;
-  properties?: Record<string, Schema>;
-  required?: string[];
-  anyOf?: Schema[];
-};
-interface Operation {
-  method: string;
-  path: string;
-  body?: Schema;
-  query?: string[];
-}
-
-function operations(doc: any): Operation[] {
-  const ops: Operation[] = [];
-  for (const [path, item] of Object.entries<any>(doc.paths)) {
-    for (const [method, op] of Object.entries<any>(item)) {
-      const body = op.requestBody?.content?.['application/json']?.schema;
-      const query = (op.parameters ?? [])
-        .filter((p: any) => p.in === 'query')
-        .map((p: any) => p.name);
-      ops.push({ method: method.toUpperCase(), path, body, query });
-    }
-  }
-  // Signing out last keeps the fuzzer's session for every other route.
-  return ops.sort((a, b) => Number(a.path.includes('logout')) - Number(b.path.includes('logout')));
-}
-
 const BAD_IDS = [
   'x',
   'Z'.repeat(20),
@@ -57,10 +30,6 @@ const BAD_IDS = [
   '%F0%9F%98%80',
 ];
 const WRONG_VALUES: unknown[] = [12345, true, null, {}, [], 'x'.repeat(5000)];
-
-function fill(path: string, value: string): string {
-  return path.replace(/\{[^}]+\}/g, value);
-}
 
 /** Each body property with the JSON types its schema accepts. */
 function propertiesOf(schema: Schema | undefined): Map<string, Set<string>> {

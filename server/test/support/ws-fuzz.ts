@@ -226,6 +226,8 @@ export class FuzzSocket {
   private ws!: WebSocket;
   private readonly waiting = new Map<string, (m: ServerMessage) => void>();
   readonly internalErrors: ServerMessage[] = [];
+  /** How the requests were answered (answer type, or error code), for the run's summary. */
+  readonly tally = new Map<string, number>();
 
   private constructor(
     private readonly url: string,
@@ -284,7 +286,9 @@ export class FuzzSocket {
         this.waiting.delete(requestId);
         reject(new Error(`no answer within ${ms} ms to ${text.slice(0, 300)}`));
       }, ms);
-      this.waiting.set(requestId, () => {
+      this.waiting.set(requestId, (m) => {
+        const what = m.type === 'error' ? m.code : m.type;
+        this.tally.set(what, (this.tally.get(what) ?? 0) + 1);
         clearTimeout(timer);
         this.waiting.delete(requestId);
         resolve();
@@ -357,6 +361,17 @@ export async function fuzzRoles(
       interruptAfterTimeLimit: o.timeLimitMs,
       endOnFailure: true,
     },
+  );
+  const tally = new Map<string, number>();
+  for (const name of names) {
+    for (const [what, n] of roles[name].tally) tally.set(what, (tally.get(what) ?? 0) + n);
+  }
+  const answered = [...tally.values()].reduce((a, b) => a + b, 0);
+  console.log(
+    `${answered} requests answered: ${[...tally]
+      .sort((a, b) => b[1] - a[1])
+      .map(([w, n]) => `${w} ${n}`)
+      .join(', ')}`,
   );
   for (const name of names) {
     assert.deepEqual(roles[name].internalErrors, [], `${name} got internal_error answers`);

@@ -146,12 +146,15 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const statuses = new Map<number, number>();
       const started = Date.now();
       let sent = 0;
+      /** Operations the fuzz got a 2xx from, i.e. whose handler it reached and got past. */
+      const reached = new Set<Operation>();
 
-      const send = async (caller: string, client: Client, request: FuzzRequest) => {
+      const send = async (op: Operation, caller: string, client: Client, request: FuzzRequest) => {
         sent += 1;
         try {
           const reply = await fetchReply(client, request);
           statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
+          if (reply.status < 300) reached.add(op);
           const coded =
             reply.status < 400 ||
             !request.path.startsWith('/api/') ||
@@ -176,13 +179,13 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         // Signing out would end the fuzzing session and leave the rest to the anonymous pass, which covers it.
         if (!op.path.endsWith('/auth/logout')) {
           for (const request of fc.sample(arbitrary, { seed: opSeed(op, 1), numRuns: RUNS }))
-            await send('user', mallory, request);
+            await send(op, 'user', mallory, request);
         }
         for (const request of fc.sample(arbitrary, {
           seed: opSeed(op, 2),
           numRuns: Math.ceil(RUNS / 2),
         }))
-          await send('anonymous', anonymous, request);
+          await send(op, 'anonymous', anonymous, request);
       }
 
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -192,6 +195,10 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         .join(' ');
       ctx.diagnostic(
         `seed ${SEED} (replay with FUZZ_SEED=${SEED}); ${sent} requests over ${ops.length} operations in ${seconds} s on ${backend}; statuses ${histogram}`,
+      );
+      const unreached = ops.filter((op) => !reached.has(op)).map((op) => `${op.method} ${op.path}`);
+      ctx.diagnostic(
+        `${reached.size} operations answered a 2xx at least once; never: ${unreached.join(', ')}`,
       );
       for (const f of findings.slice(0, 20)) {
         ctx.diagnostic(

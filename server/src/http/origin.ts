@@ -92,14 +92,15 @@ export function isStateChanging(method: string): boolean {
   return method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
 }
 
-/** The headers of a Node request, as the rule reads them (a repeated header counts as absent-proof: refused). */
+/** The headers of a Node request, as the rule reads them. */
 export function sourceOf(
   headers: Record<string, string | string[] | undefined>,
   host: string | undefined,
 ): RequestSource {
   const one = (name: string): string | undefined => {
     const value = headers[name];
-    // Two Origin headers is not something a browser sends; never treat it as "none".
+    // Node joins a repeated Origin into one value, which is no origin and so refused;
+    // should a list ever come through, it is refused too, never taken as "absent".
     return Array.isArray(value) ? 'null' : value;
   };
   return {

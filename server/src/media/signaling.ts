@@ -242,8 +242,20 @@ export function sessionDescription(value: unknown): string {
       'sdp must be a session description (v=0 …), at most 64 KiB.',
     );
   }
+  // Janus's JSON parser drops a message with a NUL or a lone surrogate in it without a
+  // word, so the request would only time out (10 s): refuse them here, at once.
+  if (UNSENDABLE.test(value)) {
+    throw AppError.invalid(
+      'invalid_sdp',
+      'sdp must be text: no control characters but line ends and tabs, no unpaired surrogates.',
+    );
+  }
   return value;
 }
+
+const UNSENDABLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
  * Only current stage members of a live space publish (to the mix or as a

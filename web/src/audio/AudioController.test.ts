@@ -130,6 +130,26 @@ describe('AudioController', () => {
     expect(controller.getState()).toMatchObject({ route: 'hls', hlsReason: 'space_full' });
   });
 
+  it('goes on over HLS when another tab of the same person takes the WebRTC seat, and leaves it there', async () => {
+    const { controller, listenTier } = setup();
+    const pc = webrtcWorks();
+    controller.setTarget(listener);
+    await tick();
+    pc.set('connected');
+    controller.handleMessage({
+      type: 'media_stopped',
+      space_id: 's1',
+      reason: 'listening_elsewhere',
+    });
+    await tick();
+    expect(listenTier).toHaveBeenLastCalledWith('s1', 'hls');
+    expect(peer.listenOverWebRtc).toHaveBeenCalledTimes(1);
+    expect(controller.getState()).toMatchObject({
+      route: 'hls',
+      hlsReason: 'listening_elsewhere',
+    });
+  });
+
   it('negotiates again when the server asks, and after the realtime link comes back', async () => {
     const { controller } = setup();
     const first = webrtcWorks();

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import type { ServerMessage } from '@salon/protocol';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { SalonFeedPublisher } from './support/feed-peers.js';
 import { TEST_ICE_ADDRESS } from './support/stage.js';
 
 /**
@@ -13,6 +14,7 @@ import { TEST_ICE_ADDRESS } from './support/stage.js';
  */
 let t: TestServer;
 let spaceId: string;
+let hostRt: RealtimeClient;
 const sockets: RealtimeClient[] = [];
 before(async () => {
   t = await startTestServer({
@@ -27,6 +29,7 @@ before(async () => {
   });
   const host = await t.user('seatHost');
   spaceId = (await host.client.post('/api/v1/spaces', { title: 'Seats' })).body.id;
+  hostRt = await socket(undefined, host.client);
 });
 after(async () => {
   await Promise.all(sockets.map((s) => s.close()));
@@ -114,4 +117,28 @@ test('a person’s newest tab takes their seat from the older one, mix or feeds'
   assert.equal(seats(), 1);
   await ask(newer, 'feeds_stop');
   await eventually(() => seats() === 0, 'the watch to end');
+});
+
+test('an unanswered feeds offer frees its watch and seat after the deadline too', async () => {
+  const feed = await SalonFeedPublisher.publish(hostRt, spaceId, 440);
+  try {
+    const watcher = await socket(await guestToken());
+    const requestId = 'watch-deadline';
+    // The watch is answered with an offer once the host's feed is live (maybe at once).
+    const offered = watcher.waitFor((m) => m.type === 'feeds_offer', 15_000, true);
+    watcher.ws.send(
+      JSON.stringify({ type: 'feeds_watch', space_id: spaceId, request_id: requestId }),
+    );
+    await offered;
+    const watchers = () => t.server.services.media!.feeds.describe(spaceId)?.watchers ?? 0;
+    assert.equal(watchers(), 1);
+    await watcher.waitFor(
+      (m) => m.type === 'feeds_stopped' && m.which === 'watch' && m.reason === 'answer_timeout',
+      15_000,
+      true,
+    );
+    await eventually(() => watchers() === 0 && seats() === 0, 'the watch and its seat to be freed');
+  } finally {
+    await feed.close();
+  }
 });

@@ -87,7 +87,8 @@ export class MessageAuthority {
     if (account) throw new AccountRefusal(account);
     const rule = ruleOf(type);
     if (rule === 'none' || spaceId === undefined) return null;
-    const state = await this.o.spaces.get(spaceId);
+    // Joining reads the space as it is now unless this node follows it (the bus keeps it current).
+    const state = await this.o.spaces.get(spaceId, rule === 'admission');
     const action: SpaceAction =
       rule === 'admission' ? (state.state === 'live' ? 'listen' : 'view') : rule;
     const facts = await this.facts(holder, state);

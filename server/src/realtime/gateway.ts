@@ -496,6 +496,7 @@ export class RealtimeGateway {
       );
       space = new LocalSpace<Connection>(unsubscribe, SLOW_CLIENT_BYTES);
       this.spacesById.set(spaceId, space);
+      this.o.spaces.follow(spaceId);
     }
     return space;
   }
@@ -641,6 +642,7 @@ export class RealtimeGateway {
       ) {
         space.unsubscribe();
         this.spacesById.delete(spaceId);
+        this.o.spaces.unfollow(spaceId);
       }
     }
     this.limiter.sweep(this.o.clock.now());

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { ServerMessage, SpaceEventPayload, SpaceSnapshot } from '@salon/protocol';
 import { sql } from 'kysely';
 import type { Config } from '../config.js';
@@ -41,6 +42,8 @@ export type CommitListener = (state: SpaceState, events: SpaceEvent[]) => void;
 
 /** Version conflicts are retried this often before giving up (each retry re-reads the space). */
 const MAX_ATTEMPTS = 8;
+/** How long a cached space that no bus channel keeps current is trusted. */
+const UNFOLLOWED_MS = 1_000;
 
 /**
  * Runs the pure space commands inside storage transactions and publishes
@@ -52,6 +55,10 @@ export class SpaceService {
   private readonly states = new Map<string, SpaceState>();
   private readonly snapshots = new Map<string, { version: number; base: Promise<SnapshotBase> }>();
   private readonly commitListeners: CommitListener[] = [];
+  /** Spaces whose bus channel the gateway follows, and when each cached state was read. */
+  private readonly followed = new Set<string>();
+  private readonly loadedAt = new Map<string, number>();
+  private readonly loading = new Map<string, Promise<SpaceState | undefined>>();
   /** Going live is checked against the host's cap and written one request at a time per host. */
   private readonly goingLive = new PerKeyQueue();
 
@@ -132,20 +139,52 @@ export class SpaceService {
     return state;
   }
 
-  async get(id: string): Promise<SpaceState> {
+  /**
+   * The space, from memory when it can be trusted: a space this node follows
+   * on the bus (the gateway has subscribers in it) is kept current by its
+   * events; any other is re-read once it is a second old (`current`: at
+   * once), so a node that stopped following a space does not keep a removal
+   * it never heard of.
+   */
+  async get(id: string, current = false): Promise<SpaceState> {
     const cached = this.states.get(id);
-    if (cached) return cached;
-    const state = await loadSpace(this.db, id);
+    const trusted = current ? 0 : UNFOLLOWED_MS;
+    if (
+      cached &&
+      (this.followed.has(id) || performance.now() - (this.loadedAt.get(id) ?? 0) < trusted)
+    )
+      return cached;
+    let loading = this.loading.get(id);
+    if (!loading) {
+      loading = loadSpace(this.db, id).finally(() => this.loading.delete(id));
+      this.loading.set(id, loading);
+    }
+    const state = await loading;
     if (!state) throw AppError.notFound('space');
     this.remember(state);
     return state;
   }
 
+  /** The gateway follows a space's bus channel from now on (its events will invalidate the cache). */
+  follow(id: string): void {
+    this.followed.add(id);
+  }
+
+  unfollow(id: string): void {
+    this.followed.delete(id);
+  }
+
   private remember(state: SpaceState): void {
     const known = this.states.get(state.id);
-    if (!known || known.version <= state.version) this.states.set(state.id, state);
+    if (!known || known.version <= state.version) {
+      this.states.set(state.id, state);
+      this.loadedAt.set(state.id, performance.now());
+    }
     // Ended spaces are rarely read again; keep the cache to what is live or upcoming.
-    if (state.state === 'ended' || state.state === 'cancelled') this.states.delete(state.id);
+    if (state.state === 'ended' || state.state === 'cancelled') {
+      this.states.delete(state.id);
+      this.loadedAt.delete(state.id);
+    }
   }
 
   /** Another node changed a space: forget our copy if it is older. */
@@ -250,7 +289,7 @@ export class SpaceService {
 
   /** Whether a viewer may be in this space now; the space's state when so. */
   async admit(spaceId: string, viewer: Viewer, device: string | null, incognito: boolean) {
-    const state = await this.get(spaceId);
+    const state = await this.get(spaceId, true);
     return this.authorizeViewer(state, viewer, device, state.state === 'live' ? 'listen' : 'view', {
       incognito,
     });

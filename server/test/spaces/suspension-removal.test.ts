@@ -88,6 +88,36 @@ describe('on two nodes (PostgreSQL + Redis)', () => {
   });
 });
 
+describe('on two nodes, a removal made while the other node no longer follows the space', () => {
+  let cluster: TestCluster;
+  before(async () => {
+    cluster = await startTestCluster({
+      nodes: 2,
+      env: { REDIS_URL: await redisUrl(), HOST_MIN_FOLLOWERS: '0', MEDIA: 'off' },
+    });
+  });
+  after(() => cluster.close());
+
+  test('is not missed by that node when the person comes back to it', async () => {
+    const host = await cluster.user(0, 'stalehost');
+    const person = await cluster.user(1, 'staleperson');
+    const space = (await host.client.post('/api/v1/spaces', { title: 'Stale' })).body;
+    const onB = await RealtimeClient.connect(cluster.url(1), person.client);
+    assert.equal((await onB.subscribe(space.id)).type, 'snapshot');
+    onB.send({ type: 'unsubscribe', space_id: space.id });
+    const gatewayB = cluster.nodes[1]!.services.realtime;
+    await eventually(
+      () => gatewayB.counts(space.id) === null,
+      'node B to stop following the space',
+    );
+
+    await host.client.post(`/api/v1/spaces/${space.id}/removals`, { kind: 'user', id: person.id });
+    const again = await onB.subscribe(space.id);
+    assert.equal(again.type === 'error' ? again.code : again.type, 'removed_from_space');
+    await onB.close();
+  });
+});
+
 describe('on one node', () => {
   let t: TestServer;
   let host: Awaited<ReturnType<TestServer['user']>>;

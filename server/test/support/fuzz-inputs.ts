@@ -39,6 +39,8 @@ export interface KnownIds {
   users: string[];
   spaces: string[];
   posts: string[];
+  /** Field values that let a request through (a real handle, a password), by field name. */
+  hints: Record<string, readonly string[]>;
 }
 
 /** The ids a parameter or field probably wants, from its name (and the path segment before it). */
@@ -73,6 +75,13 @@ function validOfType(schema: Schema, ids: KnownIds, name: string): fc.Arbitrary<
   switch (schema.type) {
     case 'string': {
       if (schema.pattern === '^[0-9a-z]{20}$') return fc.constantFrom(...idsFor(ids, name));
+      const hints = ids.hints[name];
+      if (hints?.length) {
+        return fc.oneof(
+          { weight: 3, arbitrary: fc.constantFrom(...hints) },
+          { weight: 1, arbitrary: validOfType({ ...schema }, { ...ids, hints: {} }, name) },
+        );
+      }
       if (schema.format === 'date-time') {
         return fc
           .integer({ min: -3600_000, max: 20 * 24 * 3600_000 })
@@ -290,7 +299,8 @@ export function requestArbitrary(
   const segments = op.path.split('/');
   const validParam = (name: string) => {
     const at = segments.indexOf(`{${name}}`);
-    return fc.constantFrom(...idsFor(ids, name, segments[at - 1]));
+    const hints = ids.hints[name];
+    return fc.constantFrom(...(hints?.length ? hints : idsFor(ids, name, segments[at - 1])));
   };
   const foci: Array<{ weight: number; arbitrary: fc.Arbitrary<Focus> }> = [
     { weight: 1, arbitrary: fc.constant('none') },

@@ -92,7 +92,7 @@ test('a removed WebRTC listener stops receiving at once, and gets no offer back 
   for (const rt of [host.rt, listener.rt, guestRt]) await rt.close();
 });
 
-test('a suspended speaker's socket is closed, their voice leaves the mix and they leave the stage', async () => {
+test('a suspended speaker’s socket is closed, their voice leaves the mix and they leave the stage', async () => {
   const { host, space, voice } = await onAir('Suspension, by ear');
   const speaker = await person();
   const url = `/api/v1/spaces/${space.id}`;

@@ -20,7 +20,7 @@ export class AccountStanding {
 
   constructor(
     private readonly storage: Storage,
-    private readonly ttlMs = 15_000,
+    private readonly ttlMs = 60_000,
   ) {}
 
   /** The refusal for this viewer, or null while it stands. Guests and anonymous viewers always stand. */

@@ -1,7 +1,14 @@
 import type { FeedServerMessage, MediaServerMessage } from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
+import { AppError } from '../errors.js';
 import type { Viewer } from '../http/viewer.js';
 import type { RealtimeConnection } from '../realtime/gateway.js';
+
+/**
+ * Listens of one person in one space waiting their turn, at most: a socket
+ * sending `media_listen` in a loop must not grow a queue without end.
+ */
+export const MAX_PENDING_LISTENS = 4;
 
 /** What a listening seat carries: the mix (`media_listen`) or the per-speaker feeds (`feeds_watch`). */
 export type SeatKind = 'mix' | 'feeds';
@@ -47,6 +54,8 @@ export class ListenSeats {
   /** Per space, per person: the connection holding their seat, and what it receives. */
   private readonly holders = new Map<string, Map<string, Holder>>();
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** Claims queued or running per person and space. */
+  private readonly pending = new Map<string, number>();
   private readonly deadlines = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly o: ListenSeatsOptions) {}
@@ -60,7 +69,24 @@ export class ListenSeats {
   claim<T>(conn: RealtimeConnection, spaceId: string, kind: SeatKind, work: () => Promise<T>) {
     const key = seatKey(conn.viewer);
     if (!key) return work();
-    return this.serially(`${spaceId} ${key}`, async () => {
+    const turn = `${spaceId} ${key}`;
+    const waiting = this.pending.get(turn) ?? 0;
+    if (waiting >= MAX_PENDING_LISTENS) {
+      return Promise.reject(
+        new AppError(
+          'rate_limited',
+          'listen_busy',
+          'Your last listen in this space is still being set up; wait for its answer.',
+        ),
+      );
+    }
+    this.pending.set(turn, waiting + 1);
+    const done = () => {
+      const left = (this.pending.get(turn) ?? 1) - 1;
+      if (left <= 0) this.pending.delete(turn);
+      else this.pending.set(turn, left);
+    };
+    return this.serially(turn, async () => {
       const inSpace = this.space(spaceId);
       const previous = inSpace.get(key);
       if (previous && previous.conn.id !== conn.id) {
@@ -72,7 +98,7 @@ export class ListenSeats {
       if (holder?.conn.id === conn.id) holder.kinds.add(kind);
       else inSpace.set(key, { conn, kinds: new Set([kind]) });
       return result;
-    });
+    }).finally(done);
   }
 
   /** An offer went to the connection: its answer is due within the deadline. */

@@ -67,14 +67,19 @@ test('one guest with 20 sockets sending media_listen and never answering holds o
   const answers = await Promise.all(hoard.map((rt) => ask(rt, 'media_listen')));
   clearInterval(sampler);
   most = Math.max(most, seats());
+  // Each is answered: an offer, or (past the few a person may have waiting) listen_busy.
+  const offered = answers.filter((a) => a.type === 'media_offer').length;
   assert.ok(
-    answers.every((a) => a.type === 'media_offer'),
-    JSON.stringify(answers.map((a) => a.type)),
+    answers.every(
+      (a) => a.type === 'media_offer' || (a.type === 'error' && a.code === 'listen_busy'),
+    ),
+    JSON.stringify(answers.map((a) => (a.type === 'error' ? a.code : a.type))),
   );
+  assert.ok(offered >= 1);
   assert.equal(most, 1, 'never more than one seat for one guest');
   assert.equal(seats(), 1);
   assert.equal(handles(), 1, 'one Janus handle left, the newest');
-  // Every socket but the newest was told its listen moved elsewhere.
+  // Every socket that got an offer but the newest was told its listen moved elsewhere.
   const told = await Promise.all(
     hoard.map((rt) =>
       rt
@@ -89,7 +94,7 @@ test('one guest with 20 sockets sending media_listen and never answering holds o
         ),
     ),
   );
-  assert.equal(told.filter(Boolean).length, 19);
+  assert.equal(told.filter(Boolean).length, offered - 1);
 
   // A real listener still gets a seat (the cap is two).
   const listener = await socket(await guestToken());
@@ -97,7 +102,7 @@ test('one guest with 20 sockets sending media_listen and never answering holds o
   assert.equal(offer.type, 'media_offer', JSON.stringify(offer));
 
   // Nobody answers: after the deadline both seats and their Janus handles are free.
-  const last = hoard[told.indexOf(false)]!;
+  const last = hoard.find((_, i) => answers[i]!.type === 'media_offer' && !told[i])!;
   await stopped(last, 'answer_timeout');
   await stopped(listener, 'answer_timeout');
   await eventually(() => seats() === 0 && handles() === 0, 'the unanswered seats to be freed');

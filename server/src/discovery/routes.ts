@@ -179,7 +179,12 @@ export function discoveryRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const user = requireUser(request);
-        const space = await spaces.get(request.params.id);
+        const { state: space } = await spaces.authorizeViewer(
+          await spaces.get(request.params.id),
+          request.viewer,
+          null,
+          'invite',
+        );
         return invites.invite(user.id, space, request.body.user_ids, request.body.text);
       },
     );

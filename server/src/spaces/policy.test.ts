@@ -142,6 +142,7 @@ const TABLE: Record<SpaceAction, Record<RoleName, string>> = row({
   pin:                [OK,         OK,     OK,     NOS,     GUEST, NOS,           RM,     BLK,    NOS,  ANON],
   unpin:              [OK,         OK,     OK,     NOS,     GUEST, NOS,           RM,     BLK,    NOS,  ANON],
   publish:            [OK,         OK,     OK,     NOS,     GUEST, NOS,           RM,     BLK,    NOS,  ANON],
+  invite:             [OK,         OK,     NHC,    NHC,     GUEST, NHC,           RM,     BLK,    NHC,  ANON],
 });
 
 function row(table: Record<SpaceAction, string[]>): Record<SpaceAction, Record<RoleName, string>> {
@@ -219,6 +220,7 @@ const LIFECYCLE: Record<SpaceAction, [scheduled: string, ended: string, cancelle
   pin:                [OK,       ENDED,  ENDED],
   unpin:              [OK,       ENDED,  ENDED],
   publish:            [NOT_LIVE, ENDED,  ENDED],
+  invite:             [OK,       ENDED,  ENDED],
 };
 
 describe('what the host may do outside a live space', () => {

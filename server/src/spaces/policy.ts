@@ -74,6 +74,7 @@ export const SPACE_ACTIONS = [
   'pin',
   'unpin',
   'publish',
+  'invite',
 ] as const;
 export type SpaceAction = (typeof SPACE_ACTIONS)[number];
 
@@ -136,6 +137,8 @@ const RULES: Record<SpaceAction, Rule> = {
   unpin: { who: 'stage', when: 'open' },
   // Sending audio (the mix or a feed): only the stage speaks.
   publish: { who: 'stage', when: 'live' },
+  // Inviting people to join or follow the space (a notification and a DM card each).
+  invite: { who: 'moderator', when: 'open' },
 };
 
 const OK: Decision = { ok: true };

@@ -129,6 +129,19 @@ const ACTIONS: Record<string, Action> = {
     body: () => ({ user_id: cast.bystander.id }),
   },
   listen: { method: 'GET', path: at('/listen') },
+  invite_to_join: {
+    method: 'POST',
+    path: at('/invites'),
+    body: () => ({ user_ids: [cast.bystander.id] }),
+  },
+  reschedule: {
+    method: 'PUT',
+    path: at('/schedule'),
+    body: () => ({ scheduled_start: new Date(Date.now() + 7200_000).toISOString() }),
+    on: 'scheduled',
+  },
+  set_reminder: { method: 'POST', path: at('/reminder'), on: 'scheduled' },
+  remove_reminder: { method: 'DELETE', path: at('/reminder'), on: 'scheduled' },
 };
 
 // biome-ignore format: the table reads best as aligned columns
@@ -174,6 +187,13 @@ const EXPECTED: Record<keyof typeof ACTIONS, Record<Role, string>> = row({
   block_from_space:   [OK,      OK,      OK,      OK,      OK,      GUEST,   OK,      OK,      SUSP,     OK],
   // With MEDIA=off an admitted listener hears that there is no audio; the others are refused first.
   listen:             [NOAUDIO, NOAUDIO, NOAUDIO, NOAUDIO, NOAUDIO, NOAUDIO, RM,      BLK,     SUSP,     NOAUDIO],
+  // A notification and a DM card each: the host and co-hosts invite people to join.
+  invite_to_join:     [OK,      OK,      NHC,     NHC,     NHC,     GUEST,   RM,      BLK,     SUSP,     NHC],
+  reschedule:         [OK,      NH,      NH,      NH,      NH,      GUEST,   RM,      BLK,     SUSP,     NH],
+  // Anyone signed in may be reminded, but not of a space they are kept out of.
+  set_reminder:       [OK,      OK,      OK,      OK,      OK,      GUEST,   RM,      BLK,     SUSP,     OK],
+  // Giving a reminder up needs no right in the space.
+  remove_reminder:    [OK,      OK,      OK,      OK,      OK,      GUEST,   OK,      OK,      SUSP,     OK],
 });
 
 function row(

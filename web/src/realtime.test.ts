@@ -21,9 +21,9 @@ class FakeSocket implements SocketLike {
     this.readyState = 1;
     this.onopen?.({});
   }
-  drop() {
+  drop(code?: number) {
     this.readyState = 3;
-    this.onclose?.({});
+    this.onclose?.(code === undefined ? {} : { code });
   }
   receive(message: unknown) {
     this.onmessage?.({ data: JSON.stringify(message) });
@@ -135,6 +135,16 @@ describe('RealtimeClient', () => {
     vi.advanceTimersByTime(100);
     last().open();
     expect(last().sent).toEqual([]);
+  });
+
+  it('does not reconnect after the server closed the socket of a suspended account', () => {
+    const { client, sockets, last } = setup();
+    client.start();
+    last().open();
+    last().drop(4003);
+    vi.advanceTimersByTime(10_000);
+    expect(sockets).toHaveLength(1);
+    expect(client.state).toBe('idle');
   });
 
   it('stops for good: no reconnect, no subscriptions', () => {

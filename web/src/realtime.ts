@@ -4,7 +4,13 @@
  * app follows, and noticing a dead connection with pings. It reports only
  * through typed listeners, so tests drive it with a fake socket.
  */
-import type { ClientMessage, ReactionEmoji, ServerMessage } from '@salon/protocol';
+import {
+  CLOSE_ACCOUNT_SUSPENDED,
+  CLOSE_SIGNED_OUT,
+  type ClientMessage,
+  type ReactionEmoji,
+  type ServerMessage,
+} from '@salon/protocol';
 import { API_BASE } from './api';
 
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting';
@@ -184,10 +190,16 @@ export class RealtimeClient {
     socket.onerror = () => {
       // A close event always follows; reconnecting happens there.
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
       this.stopPings();
+      // Suspended or signed out: the server said why (an `error` first); reconnecting cannot help.
+      const code = (event as { code?: number } | null)?.code;
+      if (code === CLOSE_ACCOUNT_SUSPENDED || code === CLOSE_SIGNED_OUT) {
+        this.setState('idle');
+        return;
+      }
       this.scheduleRetry();
     };
   }

@@ -47,3 +47,20 @@ export function assertStorableText(request: Pick<FastifyRequest, (typeof PARTS)[
     });
   }
 }
+
+/**
+ * Epoch milliseconds of a `date-time` the schema accepted. RFC 3339 allows a
+ * leap second (23:59:60), which Date cannot read: that is refused here, naming
+ * the field, rather than passed on as NaN and refused later as "in the past".
+ */
+export function parseDateTime(value: string, field: string): number {
+  const at = Date.parse(value);
+  if (!Number.isFinite(at)) {
+    throw AppError.invalid(
+      'invalid_time',
+      `${field} is not a time this server can read (a leap second, :60, is not supported).`,
+      { field },
+    );
+  }
+  return at;
+}

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { rateLimits } from '../http/limits.js';
+import { parseDateTime } from '../http/validation.js';
 import { requireUser, viewerUserId } from '../http/viewer.js';
 import type { Services } from '../services.js';
 import { SpaceDto, SpaceParams } from '../spaces/schemas.js';
@@ -45,7 +46,7 @@ export function scheduleRoutes(services: Services): FastifyPluginAsyncTypebox {
         const state = await schedule.reschedule(
           request.viewer,
           request.params.id,
-          Date.parse(request.body.scheduled_start),
+          parseDateTime(request.body.scheduled_start, 'body.scheduled_start'),
         );
         return spaces.present(state);
       },

@@ -5,6 +5,7 @@ import { Id } from '../accounts/schemas.js';
 import { DEVICE_COOKIE, isDeviceId } from '../http/device.js';
 import { rateLimits } from '../http/limits.js';
 import { encodeCursor } from '../http/pagination.js';
+import { parseDateTime } from '../http/validation.js';
 import { requireAdmin, requireUser, viewerUserId } from '../http/viewer.js';
 import type { Services } from '../services.js';
 import { presentMessage, presentPost } from '../social/presenter.js';
@@ -76,7 +77,9 @@ export function spaceRoutes(services: Services): FastifyPluginAsyncTypebox {
           description: b.description ?? '',
           topics: b.topics ?? [],
           language: b.language ?? 'en',
-          scheduled_start: b.scheduled_start ? Date.parse(b.scheduled_start) : null,
+          scheduled_start: b.scheduled_start
+            ? parseDateTime(b.scheduled_start, 'body.scheduled_start')
+            : null,
           recording: b.recording ?? false,
         });
         return reply.status(201).send(await spaces.present(state));

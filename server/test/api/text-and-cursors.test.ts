@@ -126,6 +126,16 @@ const CASES: Case[] = [
     },
   ]),
   {
+    name: 'a leap second, which RFC 3339 allows and Date cannot read',
+    method: 'POST',
+    path: () => '/api/v1/spaces',
+    body: () => ({
+      title: 'Leap',
+      scheduled_start: `${new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)}T23:59:60Z`,
+    }),
+    field: 'body.scheduled_start',
+  },
+  {
     name: 'discover q with NUL',
     method: 'GET',
     path: () => '/api/v1/spaces/discover?q=a%00b',

@@ -38,6 +38,7 @@ export const EVIL_TEXT = [
   '𝟘',
   '\ud83d\ude00'.repeat(40),
   'e\u0301'.repeat(50),
+  '2030-01-01T23:59:60Z',
   '__proto__',
   'constructor',
 ];

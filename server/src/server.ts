@@ -152,6 +152,10 @@ export async function createServer(
       logger.error({ err: error }, 'stage index update failed'),
     );
     scheduler.every('rebuild_stage_index', 60_000, () => stageIndex.rebuild());
+    // Browsers are tied to people for removals (device_identities) for 180 days after last seen.
+    scheduler.every('forget_old_devices', 24 * 3600_000, (now) =>
+      spaces.forgetDevicesSeenBefore(now - 180 * 24 * 3600_000),
+    );
     media =
       config.media.mode === 'off'
         ? null

@@ -406,6 +406,15 @@ export class SpaceService {
       .execute();
   }
 
+  /**
+   * Forgets browsers not seen with someone since `before`: guests get a new
+   * id with each token, so the table would only grow. A removal still bans
+   * every browser seen with the person in the kept window.
+   */
+  async forgetDevicesSeenBefore(before: number): Promise<void> {
+    await this.db.deleteFrom('device_identities').where('seen_at', '<', before).execute();
+  }
+
   /** The browsers someone was seen with. */
   async devicesOf(identity: string): Promise<string[]> {
     const rows = await this.db

@@ -118,6 +118,35 @@ describe('AudioController', () => {
     expect(controller.getState()).toMatchObject({ route: 'hls', hlsReason: 'space_full' });
   });
 
+  it('asks for a fresh playlist URL before the one it plays expires, and plays on with it', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.UTC(2030, 0, 1));
+    const soon = new Date(Date.UTC(2030, 0, 1) + 10_000).toISOString();
+    const { controller, listenTier } = setup({
+      tier: { tier: 'hls', reason: 'asked', hls_expires_at: soon },
+    });
+    const playback = { engine: 'hls.js', setUrl: vi.fn(), close: vi.fn() };
+    hls.playHls.mockResolvedValue(playback);
+    controller.setTarget(listener);
+    await tick();
+    expect(hls.playHls).toHaveBeenCalledTimes(1);
+    listenTier.mockResolvedValueOnce({
+      ...TIER,
+      tier: 'hls',
+      hls_url: 'http://salon.test/new.m3u8',
+    });
+    vi.useRealTimers();
+    // Halfway to expiry (5 s here): the new URL goes to the same playback, with no restart.
+    await vi.waitFor(
+      () => expect(playback.setUrl).toHaveBeenCalledWith('http://salon.test/new.m3u8'),
+      {
+        timeout: 15_000,
+      },
+    );
+    expect(hls.playHls).toHaveBeenCalledTimes(1);
+    expect(listenTier).toHaveBeenLastCalledWith('s1', 'hls');
+  }, 20_000);
+
   it('falls back to HLS when the WebRTC seats went while negotiating', async () => {
     const { controller } = setup();
     peer.listenOverWebRtc.mockRejectedValueOnce(

@@ -37,7 +37,7 @@ export function operationsRoutes(
         schema: {
           tags,
           summary:
-            'Ready for traffic: the database answers, a media server answers (when media is on), and the server is not stopping',
+            'Ready for traffic: the database answers, the bus to other nodes (Redis) is up, a media server answers (when media is on), and the server is not stopping; `hls` is degraded while a packager cannot start',
           response: {
             200: Readiness,
             503: Readiness,

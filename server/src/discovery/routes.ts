@@ -45,7 +45,12 @@ const DiscoverItem = Type.Object({
 });
 const DiscoverQuery = Type.Object(
   {
-    state: Type.Optional(Type.Union([Type.Literal('live'), Type.Literal('scheduled')])),
+    state: Type.Optional(
+      Type.Union([Type.Literal('live'), Type.Literal('scheduled'), Type.Literal('recorded')], {
+        description: '`recorded`: ended spaces with a replay ready',
+      }),
+    ),
+    host_id: Type.Optional(Id),
     topic: Type.Optional(Type.String({ minLength: 1, maxLength: 30 })),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
@@ -131,9 +136,9 @@ export function discoveryRoutes(services: Services): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
-          summary: 'Live or upcoming spaces, by topic, with search',
+          summary: 'Live, upcoming or recorded spaces, by topic or host, with search',
           description:
-            '`q` matches the title, description, topics and the host’s handle or name. Live spaces come newest first, scheduled ones soonest first.',
+            '`q` matches the title, description, topics and the host’s handle or name. Live and recorded spaces come newest first, scheduled ones soonest first. `host_id` keeps one host’s spaces (a profile).',
           querystring: DiscoverQuery,
           response: { 200: PageOf(DiscoverItem) },
         },
@@ -142,6 +147,7 @@ export function discoveryRoutes(services: Services): FastifyPluginAsyncTypebox {
         const viewerId = viewerUserId(request);
         const { states, nextCursor } = await discovery.discover(viewerId, {
           state: request.query.state ?? 'live',
+          hostId: request.query.host_id,
           topic: request.query.topic,
           q: request.query.q,
           cursor: request.query.cursor,

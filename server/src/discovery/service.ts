@@ -17,7 +17,10 @@ export interface Bubble {
 }
 
 export interface DiscoverQuery {
-  state: 'live' | 'scheduled';
+  /** `recorded`: ended spaces whose replay is ready, newest first. */
+  state: 'live' | 'scheduled' | 'recorded';
+  /** Only this host's spaces (a profile's upcoming spaces and replays). */
+  hostId?: string | undefined;
   topic?: string | undefined;
   q?: string | undefined;
   cursor?: string | undefined;
@@ -91,7 +94,7 @@ export class Discovery {
   }
 
   /**
-   * The Spaces tab. Live spaces newest first; scheduled ones soonest first. `q` matches
+   * The Spaces tab. Live and recorded spaces newest first; scheduled ones soonest first. `q` matches
    * the title, description, topics, and the host's handle or name, ignoring case.
    */
   async discover(
@@ -102,7 +105,20 @@ export class Discovery {
       .selectFrom('spaces')
       .innerJoin('users', 'users.id', 'spaces.host_id')
       .select(['spaces.id', 'spaces.data', 'spaces.scheduled_start'])
-      .where('spaces.state', '=', query.state);
+      .where('spaces.state', '=', query.state === 'recorded' ? 'ended' : query.state);
+    if (query.state === 'recorded') {
+      // Only replays people can play: finalized and not deleted by the host.
+      q = q.where(
+        'spaces.id',
+        'in',
+        this.db
+          .selectFrom('space_recordings')
+          .select('space_id')
+          .where('state', '=', 'finalized')
+          .where('replay', '=', 'ready'),
+      );
+    }
+    if (query.hostId !== undefined) q = q.where('spaces.host_id', '=', query.hostId);
     if (query.topic !== undefined) {
       const [topic] = normalizeTopics([query.topic]);
       // Topics are stored as a JSON array of normalised strings: match one whole element.
@@ -132,7 +148,8 @@ export class Discovery {
         this.db.selectFrom('blocks').select('blocker_id').where('blocked_id', '=', viewerId),
       );
     }
-    if (query.state === 'live') {
+    const newestFirst = query.state !== 'scheduled';
+    if (newestFirst) {
       const after = decodeIdCursor(query.cursor);
       if (after) q = q.where('spaces.id', '<', after);
       q = q.orderBy('spaces.id', 'desc');
@@ -154,9 +171,7 @@ export class Discovery {
     const last = page[page.length - 1];
     const nextCursor =
       rows.length > query.limit && last
-        ? encodeCursor(
-            query.state === 'live' ? [last.id] : [Number(last.scheduled_start ?? 0), last.id],
-          )
+        ? encodeCursor(newestFirst ? [last.id] : [Number(last.scheduled_start ?? 0), last.id])
         : null;
     const states = page.map(parseSpaceRow);
     // A page may come out shorter than `limit` when it held spaces the viewer was removed from.

@@ -48,6 +48,30 @@ export function socialRoutes(services: Services): FastifyPluginAsyncTypebox {
 
   return async (app) => {
     const users = ['users'];
+    // Registered before /users/:id reads better; Fastify prefers the static segment anyway.
+    app.get(
+      '/users/search',
+      {
+        schema: {
+          tags: users,
+          summary: 'Find people by handle or display name',
+          description:
+            '`q` matches a part of the handle (a leading @ is ignored) or of the display name, ignoring case. Ordered by handle. People who blocked you, or whom you blocked, are not listed.',
+          querystring: pageQuery({ q: Type.String({ minLength: 1, maxLength: 100 }) }),
+          response: { 200: UserPage },
+        },
+      },
+      async (request) => {
+        const limit = request.query.limit ?? 20;
+        const rows = await social.searchUsers(
+          viewerUserId(request),
+          request.query.q,
+          request.query.cursor,
+          limit,
+        );
+        return toPage(rows, limit, presentUser, (r) => [r.handle_lower]);
+      },
+    );
     app.get(
       '/users/:id',
       {

@@ -4,6 +4,7 @@ import type { Storage } from '../db/database.js';
 import type { NotificationsTable, UsersTable } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { decodeIdCursor, decodeTimeIdCursor } from '../http/pagination.js';
+import { escapeLike } from '../scheduler/jobs.js';
 import type { Clock } from '../util/clock.js';
 import { newId } from '../util/ids.js';
 import { insertNotification, type NotificationInput } from './notifications.js';
@@ -184,6 +185,46 @@ export class SocialService extends EventEmitter<SocialEvents> {
     return query
       .orderBy('follows.created_at', 'desc')
       .orderBy('users.id', 'desc')
+      .limit(limit + 1)
+      .execute();
+  }
+
+  /**
+   * People search: `q` matches the handle or the display name, ignoring case, as a
+   * substring (LIKE wildcards are literal). Ordered by handle, so pages are stable.
+   * Never lists someone who blocked the viewer or whom they blocked, nor suspended accounts.
+   */
+  async searchUsers(viewerId: string | null, q: string, cursor: string | undefined, limit: number) {
+    const text = q.normalize('NFC').replace(/\s+/g, ' ').trim().toLowerCase().replace(/^@/, '');
+    if (!text) return [];
+    const pattern = `%${escapeLike(text)}%`;
+    let query = this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('suspended_at', 'is', null)
+      .where((eb) =>
+        eb.or([
+          sql<boolean>`${sql.ref('handle_lower')} like ${pattern} escape '!'`,
+          sql<boolean>`lower(${sql.ref('display_name')}) like ${pattern} escape '!'`,
+        ]),
+      );
+    if (viewerId) {
+      query = query
+        .where(
+          'id',
+          'not in',
+          this.db.selectFrom('blocks').select('blocker_id').where('blocked_id', '=', viewerId),
+        )
+        .where(
+          'id',
+          'not in',
+          this.db.selectFrom('blocks').select('blocked_id').where('blocker_id', '=', viewerId),
+        );
+    }
+    const after = decodeIdCursor(cursor);
+    if (after) query = query.where('handle_lower', '>', after);
+    return query
+      .orderBy('handle_lower', 'asc')
       .limit(limit + 1)
       .execute();
   }

@@ -31,6 +31,7 @@ import type { PresenceDirectory } from './directory.js';
 import type { FanoutTarget } from './fanout.js';
 import { LocalSpace } from './local-space.js';
 import { checkFields, readEnvelope } from './messages.js';
+import { readRemovedNotice } from './notices.js';
 import {
   type PresenceMember,
   presenceIntervalMs,
@@ -247,6 +248,8 @@ export class RealtimeGateway {
         ? this.o.bus.subscribe(userChannel(viewer.user.id), (text) => {
             const account = readAccountEvent(text);
             if (account) return this.onAccountEvent(conn, account.userId, account.suspended);
+            const removed = readRemovedNotice(text);
+            if (removed) return this.onRemovedNotice(conn, removed.spaceId);
             if (ws.readyState === WebSocket.OPEN) ws.send(text);
           })
         : null;
@@ -587,6 +590,17 @@ export class RealtimeGateway {
       }),
       'expelling the browsers of a removed person failed',
     );
+  }
+
+  /**
+   * Removed from a space, said on the person's own channel: a socket that is
+   * not subscribed there (so not expelled through the space's channel) still
+   * loses what it holds in the space, its media.
+   */
+  private onRemovedNotice(conn: Connection, spaceId: string): void {
+    if (conn.spaces.has(spaceId)) return;
+    conn.facts.delete(spaceId);
+    for (const extension of new Set(this.extensions.values())) extension.revoked?.(conn, spaceId);
   }
 
   /** An account event from the bus: a suspension closes this connection; any change is re-read. */

@@ -1,11 +1,17 @@
 import { performance } from 'node:perf_hooks';
-import type { ServerMessage, SpaceEventPayload, SpaceSnapshot } from '@salon/protocol';
+import {
+  type ServerMessage,
+  type SpaceEventPayload,
+  type SpaceSnapshot,
+  userChannel,
+} from '@salon/protocol';
 import { sql } from 'kysely';
 import type { Config } from '../config.js';
 import type { Storage } from '../db/database.js';
 import { AppError } from '../errors.js';
 import type { Viewer } from '../http/viewer.js';
 import type { Bus } from '../realtime/bus.js';
+import { removedNotice } from '../realtime/notices.js';
 import type { SocialService } from '../social/service.js';
 import type { Clock } from '../util/clock.js';
 import { newId } from '../util/ids.js';
@@ -251,6 +257,10 @@ export class SpaceService {
       events: payloads,
     };
     this.bus.publish(spaceChannel(state.id), JSON.stringify(message));
+    for (const e of events) {
+      if (e.type === 'participant_removed' && e.participant.kind === 'user')
+        this.bus.publish(userChannel(e.participant.id), removedNotice(state.id));
+    }
   }
 
   async lookup(state: SpaceState, events: SpaceEvent[] = []): Promise<Lookup> {

@@ -92,6 +92,28 @@ test('a removed WebRTC listener stops receiving at once, and gets no offer back 
   for (const rt of [host.rt, listener.rt, guestRt]) await rt.close();
 });
 
+test('a removed listener who listens without being subscribed to the space loses the seat too', async () => {
+  const { host, space, voice } = await onAir('Removal, unsubscribed');
+  const listener = await person();
+  // An API client: media only, no subscription (so no expulsion through the space's channel).
+  const ear = await SalonListener.listen(listener.rt, space.id);
+  await heard(ear, { present: [440] });
+  const plane = t.server.services.media!.plane;
+  assert.equal(plane.listenerCounts(space.id).space, 1);
+  // Nobody on this node follows the space now: only the person's own channel tells it.
+  host.rt.send({ type: 'unsubscribe', space_id: space.id });
+  await eventually(
+    () => t.server.services.realtime.counts(space.id) === null,
+    'the node to stop following the space',
+  );
+  await host.client.post(`/api/v1/spaces/${space.id}/removals`, { kind: 'user', id: listener.id });
+  await eventually(() => plane.listenerCounts(space.id).space === 0, 'the listening seat to end');
+  await ear.close();
+  await voice.close();
+  await host.client.post(`/api/v1/spaces/${space.id}/end`);
+  for (const rt of [host.rt, listener.rt]) await rt.close();
+});
+
 test('a suspended speaker’s socket is closed, their voice leaves the mix and they leave the stage', async () => {
   const { host, space, voice } = await onAir('Suspension, by ear');
   const speaker = await person();

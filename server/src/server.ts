@@ -1,9 +1,10 @@
 import { hostname } from 'node:os';
+import { userChannel } from '@salon/protocol';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { GuestTokens } from './accounts/guests.js';
 import { AccountService } from './accounts/service.js';
-import { AccountStanding } from './accounts/standing.js';
+import { AccountStanding, accountEvent } from './accounts/standing.js';
 import { type Config, redactedConfig } from './config.js';
 import { openStorage, type Storage, type StorageOptions } from './db/database.js';
 import { SpaceInvites } from './discovery/invites.js';
@@ -95,6 +96,9 @@ export async function createServer(
     const bus = await createBus(config);
     const metrics = new Metrics({ processMetrics: options.processMetrics ?? true });
     const accounts = new AccountService(storage, clock, config, guests);
+    // Open sockets of sessions signed out elsewhere close at their next message.
+    accounts.sessionsEnded = (userId) =>
+      bus.publish(userChannel(userId), accountEvent(userId, false));
     const social = new SocialService(storage, clock);
     pushNotificationsLive(social, bus, logger);
     const spaces = new SpaceService(storage, clock, config, social, bus);

@@ -37,7 +37,7 @@ export function accountRoutes(services: Services): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const { user, token } = await accounts.register(request.body);
+        const { user, token } = await accounts.register(request.body, userAgentOf(request));
         setSessionCookie(reply, config, token);
         return reply.status(201).send({ user: presentUser(user) });
       },
@@ -55,7 +55,11 @@ export function accountRoutes(services: Services): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const { user, token } = await accounts.login(request.body.handle, request.body.password);
+        const { user, token } = await accounts.login(
+          request.body.handle,
+          request.body.password,
+          userAgentOf(request),
+        );
         setSessionCookie(reply, config, token);
         return { user: presentUser(user) };
       },
@@ -118,7 +122,11 @@ export function accountRoutes(services: Services): FastifyPluginAsyncTypebox {
         } else {
           userId = requireUser(request).id;
         }
-        const { token, session } = await accounts.createApiToken(userId, name);
+        const { token, session } = await accounts.createApiToken(
+          userId,
+          name,
+          userAgentOf(request),
+        );
         return reply.status(201).send({ ...presentToken(session), token });
       },
     );
@@ -234,6 +242,12 @@ export function accountRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
     );
   };
+}
+
+/** The client a session is opened from, shown in settings beside the session. */
+function userAgentOf(request: { headers: Record<string, string | string[] | undefined> }) {
+  const value = request.headers['user-agent'];
+  return typeof value === 'string' && value.trim() ? value.trim() : null;
 }
 
 /** Avatars are served outside /api, immutable: a new upload gets a new key. */

@@ -31,7 +31,10 @@ export class AccountService {
     return this.storage.db;
   }
 
-  async register(input: { handle: string; display_name: string; password: string }) {
+  async register(
+    input: { handle: string; display_name: string; password: string },
+    userAgent: string | null = null,
+  ) {
     assertStrongPassword(input.password, [input.handle, input.display_name]);
     const now = this.clock.now();
     const passwordHash = await hashPassword(input.password);
@@ -69,11 +72,11 @@ export class AccountService {
       }
       throw error;
     }
-    const { token } = await this.startWebSession(user.id, now);
+    const { token } = await this.startWebSession(user.id, now, userAgent);
     return { user, token };
   }
 
-  async login(handle: string, password: string) {
+  async login(handle: string, password: string, userAgent: string | null = null) {
     const user = await this.db
       .selectFrom('users')
       .selectAll()
@@ -87,16 +90,17 @@ export class AccountService {
     }
     await this.throttle.succeeded(user.id);
     assertNotSuspended(user);
-    const { token } = await this.startWebSession(user.id, this.clock.now());
+    const { token } = await this.startWebSession(user.id, this.clock.now(), userAgent);
     return { user, token };
   }
 
-  private startWebSession(userId: string, now: number) {
+  private startWebSession(userId: string, now: number, userAgent: string | null) {
     return createSession(this.db, {
       userId,
       kind: 'web',
       now,
       ttlMs: this.config.sessionTtlDays * DAY_MS,
+      userAgent,
     });
   }
 
@@ -104,13 +108,14 @@ export class AccountService {
     return deleteSession(this.db, sessionId);
   }
 
-  async createApiToken(userId: string, name: string) {
+  async createApiToken(userId: string, name: string, userAgent: string | null = null) {
     return createSession(this.db, {
       userId,
       kind: 'api',
       name,
       now: this.clock.now(),
       ttlMs: null,
+      userAgent,
     });
   }
 
@@ -132,6 +137,18 @@ export class AccountService {
       .where('id', 'like', `${idPrefix}%`)
       .executeTakeFirst();
     if (Number(result.numDeletedRows) === 0) throw AppError.notFound('token');
+    this.sessionsEnded?.(userId);
+  }
+
+  /**
+   * Told whenever sessions of a user are deleted (a token revoked, a session
+   * signed out elsewhere): open WebSockets of those sessions must close.
+   */
+  sessionsEnded: ((userId: string) => void) | null = null;
+
+  /** The throttle password checks share (sign-in, tokens, changing the password). */
+  get loginThrottle(): LoginThrottle {
+    return this.throttle;
   }
 
   /** Resolves a bearer token or cookie to a viewer; null when the token is not valid. */

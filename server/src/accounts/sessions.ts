@@ -18,6 +18,7 @@ export async function createSession(
     name?: string | null;
     now: number;
     ttlMs: number | null;
+    userAgent?: string | null;
   },
 ): Promise<{ token: string; session: SessionsTable }> {
   const token = SESSION_PREFIX + randomToken();
@@ -29,6 +30,7 @@ export async function createSession(
     created_at: input.now,
     expires_at: input.ttlMs === null ? null : input.now + input.ttlMs,
     last_used_at: input.now,
+    user_agent: input.userAgent ? input.userAgent.slice(0, 300) : null,
   };
   await db.insertInto('sessions').values(session).execute();
   return { token, session };

@@ -122,6 +122,8 @@ export interface SessionsTable {
   created_at: number;
   expires_at: number | null;
   last_used_at: number;
+  /** The User-Agent it was opened with (cut to 300 characters); null for older sessions. */
+  user_agent: string | null;
 }
 
 export interface MediaBlobsTable {

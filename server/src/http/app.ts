@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { accountRoutes, avatarRoutes } from '../accounts/routes.js';
+import { sessionRoutes } from '../accounts/session-routes.js';
 import { twitterRoutes } from '../compat/twitter/routes.js';
 import { discoveryRoutes } from '../discovery/routes.js';
 import { AppError } from '../errors.js';
@@ -147,6 +148,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   await app.register(operationsRoutes(services, options.isShuttingDown ?? (() => false)));
   await app.register(avatarRoutes(services));
   await app.register(accountRoutes(services), { prefix: '/api/v1' });
+  await app.register(sessionRoutes(services), { prefix: '/api/v1' });
   await app.register(socialRoutes(services), { prefix: '/api/v1' });
   await app.register(spaceRoutes(services), { prefix: '/api/v1' });
   await app.register(moderationRoutes(services), { prefix: '/api/v1' });

@@ -8,6 +8,7 @@ import { moderation } from './010_moderation.js';
 import { recordings } from './011_recordings.js';
 import { deviceIdentities } from './012_device_identities.js';
 import { loginThrottle } from './013_login_throttle.js';
+import { sessionDevices } from './014_session_devices.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit an applied one. */
 export const migrations: Record<string, (dialect: Dialect) => Migration> = {
@@ -19,4 +20,5 @@ export const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '011_recordings': recordings,
   '012_device_identities': deviceIdentities,
   '013_login_throttle': loginThrottle,
+  '014_session_devices': sessionDevices,
 };

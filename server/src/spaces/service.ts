@@ -50,6 +50,7 @@ export type CommitListener = (state: SpaceState, events: SpaceEvent[]) => void;
 const MAX_ATTEMPTS = 8;
 /** How long a cached space that no bus channel keeps current is trusted. */
 const UNFOLLOWED_MS = 1_000;
+const DEVICE_REWRITE_MS = 10 * 60_000;
 
 /**
  * Runs the pure space commands inside storage transactions and publishes
@@ -65,6 +66,8 @@ export class SpaceService {
   private readonly followed = new Set<string>();
   private readonly loadedAt = new Map<string, number>();
   private readonly loading = new Map<string, Promise<SpaceState | undefined>>();
+  /** When this node last wrote each browser–person pair (see recordDevice). */
+  private readonly devicesSeen = new Map<string, number>();
   /** Going live is checked against the host's cap and written one request at a time per host. */
   private readonly goingLive = new PerKeyQueue();
 
@@ -405,8 +408,18 @@ export class SpaceService {
     return seen !== undefined;
   }
 
-  /** Notes that a browser was used by someone (`user:<id>`, `guest:<id>`); once per connection or listen. */
+  /**
+   * Notes that a browser was used by someone (`user:<id>`, `guest:<id>`), at
+   * a socket's opening and at `/listen` (which an HLS player asks every half
+   * minute): written at most once per ten minutes per pair on a node.
+   */
   async recordDevice(device: string, identity: string): Promise<void> {
+    const key = `${device} ${identity}`;
+    const at = performance.now();
+    const last = this.devicesSeen.get(key);
+    if (last !== undefined && at - last < DEVICE_REWRITE_MS) return;
+    if (this.devicesSeen.size >= 100_000) this.devicesSeen.clear();
+    this.devicesSeen.set(key, at);
     await this.db
       .insertInto('device_identities')
       .values({ device_id: device, identity, seen_at: this.clock.now() })

@@ -1,19 +1,32 @@
-import type { ReactNode } from 'react';
-import { BrowserRouter, Navigate, NavLink, Route, Routes, useLocation } from 'react-router-dom';
+import { lazy, type ReactNode, Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Route, Routes, useLocation, useParams } from 'react-router-dom';
 import { Loading } from './components/Spinner';
-import { LiveProvider, useLive } from './live';
+import { LiveProvider } from './live';
 import { MiniPlayer } from './MiniPlayer';
-import { SignIn } from './screens/auth/SignIn';
-import { SignUp } from './screens/auth/SignUp';
-import { CreateSpace } from './screens/create/CreateSpace';
-import { Home } from './screens/home/Home';
-import { Conversation, Conversations } from './screens/messages/Messages';
-import { Notifications } from './screens/notifications/Notifications';
-import { Profile } from './screens/profile/Profile';
-import { ReplayPage } from './screens/space/ReplayPage';
-import { SpacePage } from './screens/space/SpacePage';
-import { SpacesTab } from './screens/spaces/SpacesTab';
 import { SessionProvider, useSession } from './session';
+import { TabBar, TopBar } from './shell/Nav';
+import { isHandle, isId, NotFound } from './shell/NotFound';
+
+/**
+ * Every screen is its own chunk, loaded when its route is first opened: a
+ * guest following a space link downloads the shell and the space page, not
+ * the rest of the app.
+ */
+const page = <K extends string>(load: () => Promise<Record<K, () => ReactNode>>, name: K) =>
+  lazy(() => load().then((module) => ({ default: module[name] })));
+
+const SignIn = page(() => import('./screens/auth/SignIn'), 'SignIn');
+const SignUp = page(() => import('./screens/auth/SignUp'), 'SignUp');
+const CreateSpace = page(() => import('./screens/create/CreateSpace'), 'CreateSpace');
+const Home = page(() => import('./screens/home/Home'), 'Home');
+const Conversations = page(() => import('./screens/messages/Messages'), 'Conversations');
+const Conversation = page(() => import('./screens/messages/Messages'), 'Conversation');
+const Notifications = page(() => import('./screens/notifications/Notifications'), 'Notifications');
+const Profile = page(() => import('./screens/profile/Profile'), 'Profile');
+const ReplayPage = page(() => import('./screens/space/ReplayPage'), 'ReplayPage');
+const SpacePage = page(() => import('./screens/space/SpacePage'), 'SpacePage');
+const SpacesTab = page(() => import('./screens/spaces/SpacesTab'), 'SpacesTab');
 
 export function App() {
   return (
@@ -34,9 +47,30 @@ export function AppRoutes() {
       <Route path="/signin" element={<SignIn />} />
       <Route path="/signup" element={<SignUp />} />
       <Route path="/spaces" element={<SpacesTab />} />
-      <Route path="/spaces/:id" element={<SpacePage />} />
-      <Route path="/spaces/:id/replay" element={<ReplayPage />} />
-      <Route path="/u/:handle" element={<Profile />} />
+      <Route
+        path="/spaces/:id"
+        element={
+          <ValidId param="id" valid={isId} missing="space">
+            <SpacePage />
+          </ValidId>
+        }
+      />
+      <Route
+        path="/spaces/:id/replay"
+        element={
+          <ValidId param="id" valid={isId} missing="space">
+            <ReplayPage />
+          </ValidId>
+        }
+      />
+      <Route
+        path="/u/:handle"
+        element={
+          <ValidId param="handle" valid={isHandle} missing="profile">
+            <Profile />
+          </ValidId>
+        }
+      />
       <Route
         path="/create"
         element={
@@ -75,79 +109,43 @@ export function AppRoutes() {
 }
 
 function Shell() {
+  const { t } = useTranslation('nav');
   return (
     <div className="app">
       <a href="#main" className="skip-link">
-        Skip to content
+        {t('skip')}
       </a>
       <TopBar />
       <div id="main" className="content">
-        <AppRoutes />
+        <Suspense fallback={<Loading />}>
+          <AppRoutes />
+        </Suspense>
       </div>
-      <MiniPlayer />
+      <div className="bottom-dock">
+        <MiniPlayer />
+        <TabBar />
+      </div>
     </div>
   );
 }
 
-function TopBar() {
-  const { me } = useSession();
-  const { unread } = useLive();
-  return (
-    <header className="topbar">
-      <NavLink to="/" className="brand" aria-label="Salon home">
-        <span aria-hidden="true">◉</span> Salon
-      </NavLink>
-      <nav aria-label="Main">
-        <ul>
-          <li>
-            <NavLink to="/" end>
-              Home
-            </NavLink>
-          </li>
-          <li>
-            <NavLink to="/spaces" end>
-              Spaces
-            </NavLink>
-          </li>
-          {me ? (
-            <>
-              <li>
-                <NavLink to="/create">Create</NavLink>
-              </li>
-              <li>
-                <NavLink to="/messages">Messages</NavLink>
-              </li>
-              <li>
-                <NavLink to="/notifications">
-                  Notifications
-                  {unread ? (
-                    // Read as "Notifications, 2 unread"; the badge shows the number.
-                    <span className="count">
-                      <span className="visually-hidden">, </span>
-                      <span data-testid="unread">{unread}</span>
-                      <span className="visually-hidden"> unread</span>
-                    </span>
-                  ) : null}
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to={`/u/${me.handle}`}>Profile</NavLink>
-              </li>
-            </>
-          ) : me === null ? (
-            <>
-              <li>
-                <NavLink to="/signin">Sign in</NavLink>
-              </li>
-              <li>
-                <NavLink to="/signup">Sign up</NavLink>
-              </li>
-            </>
-          ) : null}
-        </ul>
-      </nav>
-    </header>
-  );
+/**
+ * An address whose id cannot name anything (`/spaces/%%%`) is the app's
+ * "not found" page at once, not the server's validation message.
+ */
+function ValidId({
+  param,
+  valid,
+  missing,
+  children,
+}: {
+  param: string;
+  valid: (value: string) => boolean;
+  missing: 'space' | 'profile';
+  children: ReactNode;
+}) {
+  const value = useParams()[param] ?? '';
+  return valid(value) ? children : <NotFound what={missing} />;
 }
 
 function SignedIn({ children }: { children: ReactNode }) {
@@ -158,15 +156,4 @@ function SignedIn({ children }: { children: ReactNode }) {
     return <Navigate to={`/signin?next=${encodeURIComponent(location.pathname)}`} replace />;
   }
   return children;
-}
-
-function NotFound() {
-  return (
-    <main className="page">
-      <h1>Page not found</h1>
-      <p>
-        <NavLink to="/">Go home</NavLink>
-      </p>
-    </main>
-  );
 }

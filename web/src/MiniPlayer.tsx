@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router-dom';
 import { MiniAudio } from './audio/AudioPanel';
 import { useLive, useSpaceView } from './live';
@@ -5,31 +6,40 @@ import { ConnectionBadge } from './screens/space/SpaceRoom';
 
 /** The space you are in, kept at the bottom while you browse elsewhere. */
 export function MiniPlayer() {
+  const { t, i18n } = useTranslation('nav');
   const live = useLive();
   const location = useLocation();
   const current = live.current;
   const view = useSpaceView(current?.store ?? null);
   if (!current || location.pathname === `/spaces/${current.spaceId}`) return null;
   const space = view.snapshot?.space;
+  const count = view.snapshot?.counts.now_total ?? 0;
   const state =
     view.status === 'removed'
-      ? 'You were removed'
+      ? t('mini.removed')
       : space?.state === 'ended'
-        ? 'Ended'
+        ? t('mini.ended')
         : space?.state === 'live'
-          ? `${view.snapshot?.counts.now_total ?? 0} listening`
+          ? t('mini.listening', {
+              count,
+              formatted: new Intl.NumberFormat(i18n.language).format(count),
+            })
           : '';
   return (
-    <section className="mini-player" aria-label="Current space">
+    <section className="mini-player" aria-label={t('mini.region')}>
       <Link to={`/spaces/${current.spaceId}`} className="mini-player-main">
-        {space?.state === 'live' ? <span className="badge badge-live">Live</span> : null}
-        <span className="mini-title">{space?.title ?? 'Joining…'}</span>
+        {space?.state === 'live' ? (
+          <span className="badge badge-live">{t('mini.live')}</span>
+        ) : null}
+        <span className="mini-title" dir="auto">
+          {space?.title ?? t('mini.joining')}
+        </span>
         <span className="muted mini-state">{state}</span>
       </Link>
       <MiniAudio />
       {live.connection !== 'open' ? <ConnectionBadge state={live.connection} /> : null}
       <button type="button" onClick={() => live.leave()}>
-        Leave
+        {t('mini.leave')}
       </button>
     </section>
   );

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { errorMessage } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
@@ -7,6 +8,7 @@ import { useSession } from '../../session';
 import { type AccountErrors, validateSignIn } from './validate';
 
 export function SignIn() {
+  const { t } = useTranslation('auth');
   const { signIn } = useSession();
   const navigate = useNavigate();
   const [params] = useSearchParams();
@@ -36,10 +38,11 @@ export function SignIn() {
 
   return (
     <main className="auth-page">
-      <h1>Sign in to Salon</h1>
+      <h1>{t('signIn.title')}</h1>
+      {next !== '/' ? <p className="muted">{t('back')}</p> : null}
       <form onSubmit={submit} noValidate className="stack">
         <Field
-          label="Handle"
+          label={t('fields.handle')}
           name="handle"
           autoComplete="username"
           value={handle}
@@ -47,7 +50,7 @@ export function SignIn() {
           error={errors.handle}
         />
         <Field
-          label="Password"
+          label={t('fields.password')}
           name="password"
           type="password"
           autoComplete="current-password"
@@ -57,13 +60,13 @@ export function SignIn() {
         />
         <ErrorText error={error} />
         <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+          {busy ? t('signIn.busy') : t('signIn.submit')}
         </button>
       </form>
       <p>
-        New here?{' '}
+        {t('signIn.new')}{' '}
         <Link to={`/signup${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`}>
-          Create an account
+          {t('signIn.create')}
         </Link>
       </p>
     </main>

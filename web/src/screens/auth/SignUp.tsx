@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { errorMessage } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
@@ -8,6 +9,7 @@ import { safeNext } from './SignIn';
 import { type AccountErrors, validateSignUp } from './validate';
 
 export function SignUp() {
+  const { t } = useTranslation('auth');
   const { signUp } = useSession();
   const navigate = useNavigate();
   const [params] = useSearchParams();
@@ -38,19 +40,20 @@ export function SignUp() {
 
   return (
     <main className="auth-page">
-      <h1>Create your account</h1>
+      <h1>{t('signUp.title')}</h1>
+      {next !== '/' ? <p className="muted">{t('back')}</p> : null}
       <form onSubmit={submit} noValidate className="stack">
         <Field
-          label="Handle"
+          label={t('fields.handle')}
           name="handle"
           autoComplete="username"
-          hint="3–15 letters, digits or underscores. People find you by it."
+          hint={t('fields.handleHint')}
           value={handle}
           onChange={(e) => setHandle(e.target.value)}
           error={errors.handle}
         />
         <Field
-          label="Name"
+          label={t('fields.name')}
           name="display_name"
           autoComplete="name"
           value={displayName}
@@ -58,24 +61,24 @@ export function SignUp() {
           error={errors.display_name}
         />
         <Field
-          label="Password"
+          label={t('fields.password')}
           name="password"
           type="password"
           autoComplete="new-password"
-          hint="At least 8 characters."
+          hint={t('fields.passwordHint')}
           value={password}
           onChange={(e) => setPassword(e.target.value)}
           error={errors.password}
         />
         <ErrorText error={error} />
         <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Creating…' : 'Sign up'}
+          {busy ? t('signUp.busy') : t('signUp.submit')}
         </button>
       </form>
       <p>
-        Already have an account?{' '}
+        {t('signUp.already')}{' '}
         <Link to={`/signin${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`}>
-          Sign in
+          {t('signUp.signIn')}
         </Link>
       </p>
     </main>

@@ -1,3 +1,5 @@
+import { i18n } from '../../i18n';
+
 /** The server's rules for accounts, checked before sending so people learn them early. */
 export interface AccountInput {
   handle: string;
@@ -7,23 +9,21 @@ export interface AccountInput {
 
 export type AccountErrors = Partial<Record<keyof AccountInput, string>>;
 
+const t = (key: string) => i18n.t(key, { ns: 'auth' });
+
 export function validateSignUp(input: AccountInput): AccountErrors {
   const errors: AccountErrors = {};
-  if (!/^[A-Za-z0-9_]{3,15}$/.test(input.handle)) {
-    errors.handle = 'A handle is 3–15 letters, digits or underscores.';
-  }
+  if (!/^[A-Za-z0-9_]{3,15}$/.test(input.handle)) errors.handle = t('rules.handle');
   const name = input.display_name.trim();
-  if (name.length < 1 || [...name].length > 50) {
-    errors.display_name = 'Your name is 1–50 characters.';
-  }
-  if (input.password.length < 8) errors.password = 'Use at least 8 characters.';
-  else if (input.password.length > 200) errors.password = 'Use at most 200 characters.';
+  if (name.length < 1 || [...name].length > 50) errors.display_name = t('rules.name');
+  if (input.password.length < 8) errors.password = t('rules.passwordShort');
+  else if (input.password.length > 200) errors.password = t('rules.passwordLong');
   return errors;
 }
 
 export function validateSignIn(input: Pick<AccountInput, 'handle' | 'password'>): AccountErrors {
   const errors: AccountErrors = {};
-  if (!input.handle.trim()) errors.handle = 'Enter your handle.';
-  if (!input.password) errors.password = 'Enter your password.';
+  if (!input.handle.trim()) errors.handle = t('rules.enterHandle');
+  if (!input.password) errors.password = t('rules.enterPassword');
   return errors;
 }

@@ -15,6 +15,7 @@ import {
   MessageDto,
   MessagePage,
   NotificationPage,
+  PersonPage,
   PostDto,
   PostPage,
   ProfileDto,
@@ -46,6 +47,23 @@ export function socialRoutes(services: Services): FastifyPluginAsyncTypebox {
     };
   }
 
+  /** A page of people with the viewer's relationship to each, so lists can offer Follow. */
+  async function people<U extends { id: string }>(
+    viewerId: string | null,
+    page: { data: U[]; next_cursor: string | null },
+  ) {
+    const relationships = viewerId
+      ? await social.relationships(
+          viewerId,
+          page.data.map((u) => u.id),
+        )
+      : new Map();
+    return {
+      ...page,
+      data: page.data.map((u) => ({ ...u, relationship: relationships.get(u.id) ?? null })),
+    };
+  }
+
   return async (app) => {
     const users = ['users'];
     // Registered before /users/:id reads better; Fastify prefers the static segment anyway.
@@ -58,18 +76,22 @@ export function socialRoutes(services: Services): FastifyPluginAsyncTypebox {
           description:
             '`q` matches a part of the handle (a leading @ is ignored) or of the display name, ignoring case. Ordered by handle. People who blocked you, or whom you blocked, are not listed.',
           querystring: pageQuery({ q: Type.String({ minLength: 1, maxLength: 100 }) }),
-          response: { 200: UserPage },
+          response: { 200: PersonPage },
         },
       },
       async (request) => {
         const limit = request.query.limit ?? 20;
+        const viewerId = viewerUserId(request);
         const rows = await social.searchUsers(
-          viewerUserId(request),
+          viewerId,
           request.query.q,
           request.query.cursor,
           limit,
         );
-        return toPage(rows, limit, presentUser, (r) => [r.handle_lower]);
+        return people(
+          viewerId,
+          toPage(rows, limit, presentUser, (r) => [r.handle_lower]),
+        );
       },
     );
     app.get(
@@ -136,7 +158,7 @@ export function socialRoutes(services: Services): FastifyPluginAsyncTypebox {
             summary: `A user's ${direction}, newest first`,
             params: IdParams,
             querystring: pageQuery(),
-            response: { 200: UserPage },
+            response: { 200: PersonPage },
           },
         },
         async (request) => {
@@ -147,7 +169,10 @@ export function socialRoutes(services: Services): FastifyPluginAsyncTypebox {
             request.query.cursor,
             limit,
           );
-          return toPage(rows, limit, presentUser, (r) => [r.followed_at, r.id]);
+          return people(
+            viewerUserId(request),
+            toPage(rows, limit, presentUser, (r) => [r.followed_at, r.id]),
+          );
         },
       );
     }

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Id, ProfileDto, UserDto } from '../accounts/schemas.js';
+import { Id, ProfileDto, Relationship, UserDto } from '../accounts/schemas.js';
 import { PageOf } from '../http/pagination.js';
 
 export const PostDto = Type.Object({
@@ -52,6 +52,10 @@ export const MarkReadBody = Type.Union([
 ]);
 
 export const UserPage = PageOf(UserDto);
+/** People in a list (search, followers, following): with your relationship, null when signed out or yourself. */
+export const PersonPage = PageOf(
+  Type.Composite([UserDto, Type.Object({ relationship: Type.Union([Relationship, Type.Null()]) })]),
+);
 export const PostPage = PageOf(PostDto);
 export const MessagePage = PageOf(MessageDto);
 export const ConversationPage = PageOf(ConversationDto);

@@ -74,6 +74,44 @@ export class SocialService extends EventEmitter<SocialEvents> {
     return { followers, following, posts };
   }
 
+  /** `relationship` for a whole page of people, in two queries. */
+  async relationships(viewerId: string, otherIds: readonly string[]) {
+    const ids = [...new Set(otherIds)].filter((id) => id !== viewerId);
+    const result = new Map<string, Awaited<ReturnType<SocialService['relationship']>>>();
+    if (ids.length === 0) return result;
+    const [follows, blocks] = await Promise.all([
+      this.db
+        .selectFrom('follows')
+        .select(['follower_id', 'followee_id'])
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('follower_id', '=', viewerId), eb('followee_id', 'in', ids)]),
+            eb.and([eb('follower_id', 'in', ids), eb('followee_id', '=', viewerId)]),
+          ]),
+        )
+        .execute(),
+      this.db
+        .selectFrom('blocks')
+        .select(['blocker_id', 'blocked_id'])
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('blocker_id', '=', viewerId), eb('blocked_id', 'in', ids)]),
+            eb.and([eb('blocker_id', 'in', ids), eb('blocked_id', '=', viewerId)]),
+          ]),
+        )
+        .execute(),
+    ]);
+    for (const id of ids) {
+      result.set(id, {
+        following: follows.some((f) => f.follower_id === viewerId && f.followee_id === id),
+        followed_by: follows.some((f) => f.follower_id === id),
+        blocking: blocks.some((b) => b.blocker_id === viewerId && b.blocked_id === id),
+        blocked_by: blocks.some((b) => b.blocker_id === id),
+      });
+    }
+    return result;
+  }
+
   async relationship(viewerId: string, otherId: string) {
     const [follows, blocks] = await Promise.all([
       this.db

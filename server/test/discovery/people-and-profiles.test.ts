@@ -46,6 +46,35 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(handles(anonymous), ['zoe_ps'], 'anyone may search');
     });
 
+    test('search results and follower lists carry your relationship to each person', async () => {
+      const star = await t.user('star_ps', 'Star Person');
+      const fan = await t.user('fan_ps', 'Fan Person');
+      assert.equal((await fan.client.post(`/api/v1/users/${star.id}/follow`)).status, 200);
+      clock.advance(1000);
+      assert.equal((await viewer.client.post(`/api/v1/users/${star.id}/follow`)).status, 200);
+      const found = await viewer.client.get('/api/v1/users/search?q=star_ps');
+      assert.deepEqual(found.body.data[0].relationship, {
+        following: true,
+        followed_by: false,
+        blocking: false,
+        blocked_by: false,
+      });
+      const followers = await viewer.client.get(`/api/v1/users/${star.id}/followers`);
+      assert.deepEqual(
+        followers.body.data.map((u: { handle: string; relationship: unknown }) => [
+          u.handle,
+          u.relationship,
+        ]),
+        [
+          ['viewer_ps', null],
+          ['fan_ps', { following: false, followed_by: false, blocking: false, blocked_by: false }],
+        ],
+        'newest first; yourself without a relationship',
+      );
+      const anonymous = await t.client().get(`/api/v1/users/${star.id}/following`);
+      assert.deepEqual(anonymous.body.data, []);
+    });
+
     test('search never lists people who blocked you or whom you blocked', async () => {
       const blocker = await t.user('blocker_ps', 'Blocking Person');
       const blocked = await t.user('blockee_ps', 'Blocked Person');

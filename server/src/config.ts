@@ -25,6 +25,11 @@ export interface Config {
   wsConnectionsPerAddress: number;
   /** Spaces one host may have live at once (admins are exempt); past it, going live is 409. */
   maxLiveSpacesPerHost: number;
+  /**
+   * How long a live space waits for a host whose connection dropped before it
+   * ends with the reason "host left" (HOST_GRACE_SECONDS, default 60).
+   */
+  hostGraceMs: number;
   avatarMaxBytes: number;
   shutdownTimeoutMs: number;
   hostMinFollowers: number;
@@ -148,6 +153,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     wsConnectionsPerAddress: int('WS_CONNECTIONS_PER_ADDRESS', 50, 1, 1_000_000),
     maxLiveSpacesPerHost: int('MAX_LIVE_SPACES_PER_HOST', 1, 1, 1000),
+    hostGraceMs: int('HOST_GRACE_SECONDS', 60, 1, 3600) * 1000,
     avatarMaxBytes: int('AVATAR_MAX_BYTES', 2 * 1024 * 1024, 1024, 50 * 1024 * 1024),
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     hostMinFollowers: int('HOST_MIN_FOLLOWERS', 600, 0, 1_000_000_000),

@@ -28,6 +28,7 @@ import { Metrics } from './observability/metrics.js';
 import { type Bus, MemoryBus, RedisBus } from './realtime/bus.js';
 import { RedisPresence } from './realtime/directory.js';
 import { RealtimeGateway } from './realtime/gateway.js';
+import { HostWatch } from './realtime/host-watch.js';
 import { JobScheduler } from './scheduler/jobs.js';
 import { SpaceSchedule } from './scheduler/space-schedule.js';
 import type { Services } from './services.js';
@@ -122,6 +123,14 @@ export async function createServer(
       origins: () => originPolicy(config.publicUrl, config.allowedOrigins),
       ...(options.windowMs ? { windowMs: options.windowMs } : {}),
       ...(directory ? { directory } : {}),
+    });
+    // A live space whose host is gone ends after HOST_GRACE_SECONDS (see host-watch.ts).
+    const hostWatch = new HostWatch({
+      spaces,
+      presence: realtime,
+      clock,
+      logger,
+      graceMs: config.hostGraceMs,
     });
     const listenersNow = (spaceId: string) => realtime.counts(spaceId)?.now_total ?? 0;
     const scheduler = new JobScheduler(storage, clock, logger, {
@@ -243,6 +252,9 @@ export async function createServer(
           // Jobs first: a pass in progress finishes while storage is still open.
           await services.scheduler.close();
           if (purgeTimer) clearInterval(purgeTimer);
+          // The host watch before realtime: connections closing because this node stops
+          // are not hosts leaving (they come back on a node that is up).
+          await hostWatch.close();
           // Realtime first (it flushes listener marks to storage), then HTTP, which
           // stops accepting and waits for in-flight requests; storage last.
           await services.realtime.close();

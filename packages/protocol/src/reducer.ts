@@ -107,6 +107,12 @@ export function applyEvent(s: SpaceSnapshot, event: SpaceEventPayload): SpaceSna
         recording: event.recording,
         space: { ...s.space, recording: event.recording },
       };
+    case 'host_presence_changed':
+      return { ...s, space: { ...s.space, host_away_since: event.away_since } };
+    case 'host_changed':
+      return { ...s, space: { ...s.space, host_id: event.host_id, host: event.host } };
+    case 'settings_changed':
+      return { ...s, space: { ...s.space, allow_guests: event.allow_guests } };
     case 'participant_removed':
       if (event.participant.kind !== 'user') return s;
       return {

@@ -18,8 +18,12 @@ export const SPACE_STATES = ['scheduled', 'live', 'ended', 'cancelled'] as const
 /** The lifecycle state of a space (the `state` field). */
 export type SpaceStatus = (typeof SPACE_STATES)[number];
 
-/** Why a space ended or was cancelled: its host, or the platform's moderators. */
-export const ENDED_REASONS = ['host', 'moderation'] as const;
+/**
+ * Why a space ended or was cancelled: its host ended it, the platform's
+ * moderators did, or the host left (their connection did not come back
+ * within the grace period).
+ */
+export const ENDED_REASONS = ['host', 'moderation', 'host_left'] as const;
 export type EndedReason = (typeof ENDED_REASONS)[number];
 
 /** Roles on the stage. Everyone else in a space is a listener. */
@@ -76,6 +80,10 @@ export interface SpaceDto {
   ended_reason: EndedReason | null;
   /** Shown to everyone as a REC indicator while live. */
   recording: boolean;
+  /** Whether people without an account (guests) may listen; the host turns it off during a raid. */
+  allow_guests: boolean;
+  /** Set while the host's connection is gone and the space waits for them (HOST_GRACE_SECONDS). */
+  host_away_since: IsoDateTime | null;
   created_at: IsoDateTime;
   /** The canonical link to share. */
   url: string;
@@ -208,6 +216,9 @@ export const SPACE_EVENT_TYPES = [
   'pins_changed',
   'recording_changed',
   'participant_removed',
+  'host_presence_changed',
+  'host_changed',
+  'settings_changed',
 ] as const;
 export type SpaceEventType = (typeof SPACE_EVENT_TYPES)[number];
 
@@ -242,7 +253,12 @@ export type SpaceEventPayload =
   | { type: 'invitation_removed'; user_id: string; reason: InvitationRemovedReason }
   | { type: 'pins_changed'; pins: PinnedPostDto[] }
   | { type: 'recording_changed'; recording: boolean }
-  | { type: 'participant_removed'; participant: ParticipantRefDto; by: string };
+  | { type: 'participant_removed'; participant: ParticipantRefDto; by: string }
+  /** The host's connection went (`away_since` set) or came back (null). */
+  | { type: 'host_presence_changed'; away_since: IsoDateTime | null }
+  /** The host handed the space over; `stage_changed` follows with the new roles. */
+  | { type: 'host_changed'; host_id: string; host: UserSummaryDto; previous_host_id: string }
+  | { type: 'settings_changed'; allow_guests: boolean };
 
 // ---------------------------------------------------------------------------
 // Realtime messages
@@ -307,7 +323,13 @@ export type ServerMessage =
   | { type: 'counts'; space_id: string; counts: ListenerCountsDto }
   | { type: 'reactions'; space_id: string; window_ms: number; counts: ReactionCountsDto }
   /** Sent only to the person removed; the server then stops sending them this space. */
-  | { type: 'removed_from_space'; space_id: string; message: string }
+  | {
+      type: 'removed_from_space';
+      space_id: string;
+      /** Absent for a removal; `guests_not_allowed` when the host stopped letting guests listen. */
+      code?: 'guests_not_allowed';
+      message: string;
+    }
   | { type: 'pong'; at: IsoDateTime; request_id?: string }
   /** Done: the answer to a request that has nothing else to say (only sent with a `request_id`). */
   | { type: 'ack'; request_id: string; space_id?: string }

@@ -75,7 +75,8 @@ export class MediaSignaling implements GatewayExtension {
       }
       case 'media_unpublish': {
         const userId = conn.viewer.kind === 'user' ? conn.viewer.user.id : null;
-        if (userId) await this.o.plane.unpublish(spaceId, userId);
+        if (userId && (await this.o.plane.unpublish(spaceId, userId)))
+          this.silence(spaceId, userId);
         return;
       }
       case 'media_listen': {
@@ -123,7 +124,11 @@ export class MediaSignaling implements GatewayExtension {
     this.o.plane
       .dropConnection(conn.id)
       .then((dropped) => {
-        for (const { spaceId, userId } of dropped) this.startGrace(spaceId, userId);
+        for (const { spaceId, userId } of dropped) {
+          // Their audio is gone: nobody may keep seeing them speak until they publish again.
+          this.silence(spaceId, userId);
+          this.startGrace(spaceId, userId);
+        }
       })
       .catch((error: unknown) => this.o.logger.error({ err: error }, 'media cleanup failed'));
   }
@@ -149,6 +154,7 @@ export class MediaSignaling implements GatewayExtension {
           for (const userId of event.user_ids) await plane.setMuted(state.id, userId, event.muted);
           break;
         case 'stage_changed':
+          if (event.change.kind === 'left') this.silence(state.id, event.change.user_id);
           if (
             event.change.kind === 'left' &&
             (await plane.unpublish(state.id, event.change.user_id))
@@ -211,6 +217,16 @@ export class MediaSignaling implements GatewayExtension {
     const user = await this.o.accounts.findById(userId);
     if (!user) return;
     await this.o.spaces.run({ kind: 'user', user, sessionId: '' }, spaceId, leaveStage, {});
+  }
+
+  /** Turns someone's speaking indicator off everywhere (the level events stop with their media). */
+  private silence(spaceId: string, userId: string): void {
+    this.broadcast(spaceId, {
+      type: 'speaking',
+      space_id: spaceId,
+      user_id: userId,
+      speaking: false,
+    });
   }
 
   private broadcast(spaceId: string, message: MediaServerMessage): void {

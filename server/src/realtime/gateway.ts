@@ -8,6 +8,7 @@ import {
   type ClientMessage,
   type ListenerDto,
   type ServerMessage,
+  type SpaceEventPayload,
   userChannel,
 } from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
@@ -136,6 +137,8 @@ export class RealtimeGateway {
   /** Writes started by a flush; close() waits for them. */
   private readonly pending = new Set<Promise<unknown>>();
   private readonly authority: MessageAuthority;
+  private readonly presenceListeners: PresenceListener[] = [];
+  private readonly eventListeners: SpaceEventsListener[] = [];
 
   constructor(private readonly o: GatewayOptions) {
     this.windowMs = o.windowMs ?? 250;
@@ -155,6 +158,33 @@ export class RealtimeGateway {
         this.o.logger.error({ err: error }, 'resync after a bus outage failed'),
       );
     });
+  }
+
+  /** Told when a person arrives in a space on this node or leaves it (their last connection here). */
+  onPresence(listener: PresenceListener): void {
+    this.presenceListeners.push(listener);
+  }
+
+  /** Told of every space event this node receives from the bus (its own commits and other nodes'). */
+  onSpaceEvents(listener: SpaceEventsListener): void {
+    this.eventListeners.push(listener);
+  }
+
+  /** Whether a person (`u:<id>`, `g:<id>`) is in a space on any node (the directory), or here. */
+  async isPresent(spaceId: string, key: string): Promise<boolean> {
+    if (this.spacesById.get(spaceId)?.presence.has(key)) return true;
+    if (!this.o.directory) return false;
+    return (await this.o.directory.everyone(spaceId)).has(key);
+  }
+
+  /** The spaces this node has subscribers in. */
+  followedSpaceIds(): string[] {
+    return [...this.spacesById.keys()];
+  }
+
+  private presenceChanged(spaceId: string, space: LocalSpace<Connection>, key: string): void {
+    const present = space.presence.has(key);
+    for (const listener of this.presenceListeners) listener(spaceId, key, present);
   }
 
   extend(extension: GatewayExtension): void {
@@ -403,6 +433,7 @@ export class RealtimeGateway {
           if (change.listed) space.joined.push(change.listed);
           space.countsDirty = true;
           this.report(spaceId, space, member.key);
+          if (change.first) this.presenceChanged(spaceId, space, member.key);
         }
       } else {
         // Anonymous viewers may watch a space that is not live; they are not present in it.
@@ -519,6 +550,7 @@ export class RealtimeGateway {
         if (change.listed) space.left.push(change.listed.user_id);
         space.countsDirty = true;
         this.report(spaceId, space, member.key);
+        if (!space.presence.has(member.key)) this.presenceChanged(spaceId, space, member.key);
       }
     }
   }
@@ -538,7 +570,12 @@ export class RealtimeGateway {
         }
         if (event.type === 'stage_changed' && event.change.kind === 'left')
           space.speaking.delete(event.change.user_id);
+        // Nobody speaks in an ended space: a late joiner gets no ring.
+        if (event.type === 'state_changed' && event.state !== 'live') space.speaking.clear();
+        if (event.type === 'settings_changed' && !event.allow_guests)
+          this.expelGuests(spaceId, space);
       }
+      for (const listener of this.eventListeners) listener(spaceId, message.events);
       return;
     }
     if (text.startsWith('{"type":"speaking"')) {
@@ -590,6 +627,29 @@ export class RealtimeGateway {
       }),
       'expelling the browsers of a removed person failed',
     );
+  }
+
+  /**
+   * The host stopped letting people without an account listen: the guests
+   * here leave the space and lose their audio, as a removal would, with a
+   * notice that says why (an account lets them back in).
+   */
+  private expelGuests(spaceId: string, space: LocalSpace<Connection>): void {
+    const text = JSON.stringify({
+      type: 'removed_from_space',
+      space_id: spaceId,
+      code: 'guests_not_allowed',
+      message: 'The host allows only listeners with an account in this space.',
+    } satisfies ServerMessage);
+    for (const conn of [...space.subscribers.keys()]) {
+      if (conn.viewer.kind !== 'guest') continue;
+      const slot = space.subscribers.get(conn);
+      if (slot) space.fanout.catchUp(slot);
+      this.leave(conn, spaceId);
+      if (conn.ws.readyState === WebSocket.OPEN) conn.ws.send(text);
+      conn.facts.delete(spaceId);
+      for (const extension of new Set(this.extensions.values())) extension.revoked?.(conn, spaceId);
+    }
   }
 
   /**
@@ -862,6 +922,10 @@ export class RealtimeGateway {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 }
+
+/** A person arrived in a space on this node (`present`) or their last connection here left it. */
+export type PresenceListener = (spaceId: string, key: string, present: boolean) => void;
+export type SpaceEventsListener = (spaceId: string, events: SpaceEventPayload[]) => void;
 
 function refuse(socket: Duplex, status: string): void {
   if (!socket.destroyed) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\n\r\n`);

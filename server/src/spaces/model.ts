@@ -69,6 +69,16 @@ export interface SpaceState {
   ended_at: number | null;
   ended_reason: EndedReason | null;
   recording: boolean;
+  /**
+   * Whether people without an account may listen (X's "Allow incognito").
+   * Absent in spaces stored before the setting existed: read it with `allowsGuests`.
+   */
+  allow_guests?: boolean;
+  /**
+   * When the host's last connection went, while the space waits for them to
+   * come back (HOST_GRACE_SECONDS); null or absent while the host is here.
+   */
+  host_away_since?: number | null;
   /** 1 after creation, +1 per successful command. */
   version: number;
   /** Host first, then in order of arrival. */
@@ -130,7 +140,10 @@ type SpaceEventBody =
   | { type: 'invitation_removed'; user_id: string; reason: InvitationRemovedReason }
   | { type: 'pins_changed'; pins: readonly Pin[] }
   | { type: 'recording_changed'; recording: boolean }
-  | { type: 'participant_removed'; participant: Participant; by: string };
+  | { type: 'participant_removed'; participant: Participant; by: string }
+  | { type: 'host_presence_changed'; away_since: number | null }
+  | { type: 'host_changed'; host_id: string; previous_host_id: string }
+  | { type: 'settings_changed'; allow_guests: boolean };
 
 /** Every event of one command carries the version that command produced. */
 export type SpaceEvent = SpaceEventBody & { version: number };
@@ -274,6 +287,8 @@ export function createSpace(actor: Actor, input: CreateSpaceInput, ctx: CommandC
     ended_at: null,
     ended_reason: null,
     recording: input.recording ?? false,
+    allow_guests: true,
+    host_away_since: null,
     version: 1,
     stage: [{ user_id: actor.userId, role: 'host', muted: true, joined_at: now }],
     requests: [],
@@ -330,13 +345,103 @@ export const cancelSpace: Command<NoInput> = (state, actor, _input, { now }) => 
 
 function close(state: SpaceState, actor: Actor, to: 'ended' | 'cancelled', now: number): Outcome {
   const byHost = actor.kind === 'user' && actor.userId === state.host_id;
+  return closeFor(state, to, byHost ? 'host' : 'moderation', now);
+}
+
+function closeFor(
+  state: SpaceState,
+  to: 'ended' | 'cancelled',
+  reason: EndedReason,
+  now: number,
+): Outcome {
   return change(state, (c) => {
     // The last stage stays as a record of who spoke; what was pending is moot.
     c.state.requests = [];
     c.state.invitations = [];
-    c.setState({ state: to, ended_at: now, ended_reason: byHost ? 'host' : 'moderation' });
+    c.state.host_away_since = null;
+    c.setState({ state: to, ended_at: now, ended_reason: reason });
   });
 }
+
+// --- The host's presence ----------------------------------------------------------
+
+/** Nothing to do: no new version, no events (the service then writes nothing). */
+const unchanged = (state: SpaceState): Outcome => ({ state, events: [] });
+
+export const allowsGuests = (state: SpaceState): boolean => state.allow_guests !== false;
+
+/**
+ * The host's last connection went. Recorded in the space (not in one node's
+ * memory), so every node shows the banner and any node can end the space
+ * once the grace is over. Internal: run by the server, never by a route.
+ * Saying it twice changes nothing.
+ */
+export const hostAway: Command<NoInput> = (state, _actor, _input, { now }) => {
+  if (state.state !== 'live' || (state.host_away_since ?? null) !== null) return unchanged(state);
+  return change(state, (c) => {
+    c.state.host_away_since = now;
+    c.emit({ type: 'host_presence_changed', away_since: now });
+  });
+};
+
+/** The host is connected again (on any node): the space no longer waits. Internal. */
+export const hostBack: Command<NoInput> = (state) => {
+  if (state.state !== 'live' || (state.host_away_since ?? null) === null) return unchanged(state);
+  return change(state, (c) => {
+    c.state.host_away_since = null;
+    c.emit({ type: 'host_presence_changed', away_since: null });
+  });
+};
+
+/**
+ * Ends the space if its host has been away for the whole grace. Internal and
+ * safe to run from any node, any number of times: a host who came back meanwhile
+ * (committed first) makes it a no-op, and once ended it stays ended.
+ */
+export const endIfHostGone: Command<{ graceMs: number }> = (
+  state,
+  _actor,
+  { graceMs },
+  { now },
+) => {
+  const since = state.host_away_since ?? null;
+  if (state.state !== 'live' || since === null || now - since < graceMs) return unchanged(state);
+  return closeFor(state, 'ended', 'host_left', now);
+};
+
+/**
+ * The host hands the space to a co-host, who becomes its host with every
+ * power; the former host leaves the stage and stays as a listener. Under
+ * the same race rules as the stage: the co-host must still be one in the
+ * version this runs on.
+ */
+export const handOver: Command<UserInput> = (state, actor, { user_id }) => {
+  authorize(actor, 'hand_over', state, asUser(user_id));
+  if (roleOf(state, user_id) !== 'cohost') {
+    throw AppError.conflict('not_cohost', 'Only a co-host can take over the space.');
+  }
+  const previous = state.host_id;
+  return change(state, (c) => {
+    c.state.host_id = user_id;
+    c.state.host_away_since = null;
+    c.emit({ type: 'host_changed', host_id: user_id, previous_host_id: previous });
+    c.setRole(user_id, 'host');
+    // Host first, as everywhere else.
+    const next = c.state.stage.find((m) => m.user_id === user_id)!;
+    c.state.stage = [next, ...c.state.stage.filter((m) => m.user_id !== user_id)];
+    c.leave(previous, 'left');
+  });
+};
+
+/** Turns listening without an account on or off; off sends the guests present away. */
+export const setAllowGuests: Command<{ allow_guests: boolean }> = (state, actor, input) => {
+  authorize(actor, 'set_guests', state);
+  if (allowsGuests(state) === input.allow_guests) return unchanged(state);
+  return change(state, (c) => {
+    c.state.allow_guests = input.allow_guests;
+    c.emit({ type: 'settings_changed', allow_guests: input.allow_guests });
+  });
+};
 
 export const setRecording: Command<{ recording: boolean }> = (state, actor, { recording }) => {
   authorize(actor, 'set_recording', state);

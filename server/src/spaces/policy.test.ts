@@ -94,6 +94,7 @@ const TARGETS: Partial<Record<SpaceAction, Participant>> = {
   mute: u('s2'),
   unmute: u('s2'),
   remove_from_space: u('l2'),
+  hand_over: u('c2'),
 };
 
 const OK = 'ok';
@@ -143,6 +144,8 @@ const TABLE: Record<SpaceAction, Record<RoleName, string>> = row({
   unpin:              [OK,         OK,     OK,     NOS,     GUEST, NOS,           RM,     BLK,    NOS,  ANON],
   publish:            [OK,         OK,     OK,     NOS,     GUEST, NOS,           RM,     BLK,    NOS,  ANON],
   invite:             [OK,         OK,     NHC,    NHC,     GUEST, NHC,           RM,     BLK,    NHC,  ANON],
+  hand_over:          [OK,         NH,     NH,     NH,      GUEST, NH,            RM,     BLK,    NH,   ANON],
+  set_guests:         [OK,         NH,     NH,     NH,      GUEST, NH,            RM,     BLK,    NH,   ANON],
 });
 
 function row(table: Record<SpaceAction, string[]>): Record<SpaceAction, Record<RoleName, string>> {
@@ -221,6 +224,8 @@ const LIFECYCLE: Record<SpaceAction, [scheduled: string, ended: string, cancelle
   unpin:              [OK,       ENDED,  ENDED],
   publish:            [NOT_LIVE, ENDED,  ENDED],
   invite:             [OK,       ENDED,  ENDED],
+  hand_over:          [NOT_LIVE, ENDED,  ENDED],
+  set_guests:         [OK,       ENDED,  ENDED],
 };
 
 describe('what the host may do outside a live space', () => {
@@ -375,6 +380,13 @@ describe('special cases of identity', () => {
 
   test('an admin cancels a scheduled space for a violation', () => {
     assert.equal(outcome(ROLES.admin, 'cancel', space('scheduled')), OK);
+  });
+
+  test('a moderator ends a live space and cancels a scheduled one for a violation, but may not start one', () => {
+    const moderator = user('m', { role: 'moderator', blockedByHost: true });
+    assert.equal(outcome(moderator, 'end', space()), OK);
+    assert.equal(outcome(moderator, 'cancel', space('scheduled')), OK);
+    assert.equal(outcome(moderator, 'start', space('scheduled')), NH);
   });
 
   test('an admin may not start a space for its host', () => {

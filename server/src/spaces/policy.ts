@@ -16,7 +16,8 @@ import type { SpaceState } from './model.js';
  * identity → removed/blocked → guest → role → lifecycle → target.
  */
 
-export type PlatformRole = 'user' | 'admin';
+/** Moderators moderate spaces as admins do (end or cancel one for a violation). */
+export type PlatformRole = 'user' | 'moderator' | 'admin';
 
 /**
  * The person acting, as the server knows them from the session. Whether they
@@ -75,6 +76,8 @@ export const SPACE_ACTIONS = [
   'unpin',
   'publish',
   'invite',
+  'hand_over',
+  'set_guests',
 ] as const;
 export type SpaceAction = (typeof SPACE_ACTIONS)[number];
 
@@ -139,6 +142,9 @@ const RULES: Record<SpaceAction, Rule> = {
   publish: { who: 'stage', when: 'live' },
   // Inviting people to join or follow the space (a notification and a DM card each).
   invite: { who: 'moderator', when: 'open' },
+  // Only to a co-host (the model checks the role in the version it runs on).
+  hand_over: { who: 'host', when: 'live', target: true },
+  set_guests: { who: 'host', when: 'open' },
 };
 
 const OK: Decision = { ok: true };
@@ -198,7 +204,7 @@ function refusal(
   const moderating =
     rule.adminModerates === true &&
     actor.kind === 'user' &&
-    actor.role === 'admin' &&
+    actor.role !== 'user' &&
     role !== 'host';
   if (!moderating) {
     const error = actorRefusal(actor, action, rule, space, role, targetIsSelf);
@@ -232,6 +238,14 @@ function actorRefusal(
     }
   }
   if (actor.kind === 'guest') {
+    // The host closed the door to people without an account (a raid): guests may still
+    // see the space's card, not listen or react.
+    if (rule.who === 'pass' && space.allow_guests === false) {
+      return AppError.forbidden(
+        'guests_not_allowed',
+        'The host allows only listeners with an account in this space. Sign in to listen.',
+      );
+    }
     return rule.who === 'anyone' || rule.who === 'pass'
       ? null
       : AppError.forbidden(
@@ -353,6 +367,11 @@ function targetRefusal(
       return targetIsSelf ? cannotActOnSelf() : rankRefusal(actorRole, targetRole);
     case 'demote_cohost':
       return targetIsSelf && actorRole === 'host' ? cannotActOnSelf() : null;
+    case 'hand_over':
+      if (target.kind === 'guest') {
+        return AppError.forbidden('guest_not_allowed', 'Only a co-host can take over the space.');
+      }
+      return targetIsSelf ? cannotActOnSelf() : null;
     default:
       return null;
   }

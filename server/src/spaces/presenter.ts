@@ -60,6 +60,8 @@ export function presentSpace(state: SpaceState, lookup: Lookup, publicUrl: strin
     ended_at: isoOrNull(state.ended_at),
     ended_reason: state.ended_reason,
     recording: state.recording,
+    allow_guests: state.allow_guests !== false,
+    host_away_since: isoOrNull(state.host_away_since ?? null),
     created_at: iso(state.created_at),
     url: `${publicUrl}/spaces/${state.id}`,
   };
@@ -153,5 +155,16 @@ export function presentEvent(event: SpaceEvent, lookup: Lookup): SpaceEventPaylo
       return { type: event.type, recording: event.recording };
     case 'participant_removed':
       return { type: event.type, participant: event.participant, by: event.by };
+    case 'host_presence_changed':
+      return { type: event.type, away_since: isoOrNull(event.away_since) };
+    case 'host_changed':
+      return {
+        type: event.type,
+        host_id: event.host_id,
+        host: summary(lookup.users.get(event.host_id), event.host_id),
+        previous_host_id: event.previous_host_id,
+      };
+    case 'settings_changed':
+      return { type: event.type, allow_guests: event.allow_guests };
   }
 }

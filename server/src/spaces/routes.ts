@@ -15,6 +15,7 @@ import {
   Counts,
   CreateSpaceBody,
   EditSpaceBody,
+  GuestsBody,
   HostingBody,
   InviteBody,
   ListSpacesQuery,
@@ -279,6 +280,22 @@ export function spaceRoutes(services: Services): FastifyPluginAsyncTypebox {
       model.setRecording,
       (_p, b) => b as { recording: boolean },
       { body: RecordingBody },
+    );
+    command(
+      'PUT',
+      '/spaces/:id/guests',
+      'Allow or refuse listeners without an account (host); refusing sends the guests present away',
+      model.setAllowGuests,
+      (_p, b) => b as { allow_guests: boolean },
+      { body: GuestsBody },
+    );
+    command(
+      'POST',
+      '/spaces/:id/handover/:user_id',
+      'Hand the space to a co-host, who becomes its host (host); you stay as a listener',
+      model.handOver,
+      target,
+      userParams,
     );
     command('POST', '/spaces/:id/requests', 'Ask to speak', model.requestToSpeak, none);
     command(

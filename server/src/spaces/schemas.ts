@@ -28,8 +28,15 @@ export const SpaceDto = Type.Object({
   scheduled_start: IsoOrNull,
   started_at: IsoOrNull,
   ended_at: IsoOrNull,
-  ended_reason: Type.Union([Type.Literal('host'), Type.Literal('moderation'), Type.Null()]),
+  ended_reason: Type.Union([
+    Type.Literal('host'),
+    Type.Literal('moderation'),
+    Type.Literal('host_left'),
+    Type.Null(),
+  ]),
   recording: Type.Boolean(),
+  allow_guests: Type.Boolean(),
+  host_away_since: IsoOrNull,
   created_at: Iso,
   url: Type.String(),
 });
@@ -133,6 +140,11 @@ export const RemovalBody = Type.Object(
   { additionalProperties: false },
 );
 export const PinBody = Type.Object({ post_id: Id }, { additionalProperties: false });
+export const GuestsBody = Type.Object(
+  { allow_guests: Type.Boolean({ description: 'Whether people without an account may listen' }) },
+  { additionalProperties: false },
+);
+
 export const RecordingBody = Type.Object(
   { recording: Type.Boolean() },
   { additionalProperties: false },

@@ -1,6 +1,7 @@
 /**
  * The HTTP API client: one function per route the app uses. Every failure
- * is an ApiError whose `message` is the server's sentence for people.
+ * is an ApiError with the server's stable code; `errorMessage` says it in
+ * the person's language (the `errors` namespace, see i18n/index.ts).
  */
 import type {
   IceServersDto,
@@ -12,13 +13,17 @@ import type {
   SpaceSnapshot,
   SpaceStatus,
 } from '@salon/protocol';
+import { errorText, i18n } from './i18n';
 import type {
   ConversationDto,
+  DiscoverItem,
   GuestToken,
   MessageDto,
   Page,
+  PersonDto,
   PostDto,
   ProfileDto,
+  ReminderDto,
   ReportReason,
   UserDto,
 } from './types';
@@ -29,7 +34,10 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
+    /** The server's English sentence; show `errorMessage(error)` instead. */
     message: string,
+    /** What the server said beyond the sentence (a field, a limit), for the translation. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -40,11 +48,14 @@ export class ApiError extends Error {
   }
 }
 
-/** The sentence to show for any error. */
+/** The sentence to show for any error, in the person's language. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  if (error instanceof Error) return error.message;
-  return 'Something went wrong.';
+  if (error instanceof ApiError) return errorText(error);
+  if (error instanceof Error && error.message) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? errorText({ code, message: error.message }) : error.message;
+  }
+  return i18n.t('unknown_error', { ns: 'errors' });
 }
 
 type Query = Record<string, string | number | boolean | null | undefined>;
@@ -84,11 +95,16 @@ export async function request<T>(
     }
   }
   if (!response.ok) {
-    const error = (data as { error?: { code?: string; message?: string } } | null)?.error;
+    const error = (
+      data as {
+        error?: { code?: string; message?: string; details?: Record<string, unknown> };
+      } | null
+    )?.error;
     throw new ApiError(
       response.status,
       error?.code ?? 'http_error',
       error?.message ?? `The server answered ${response.status}.`,
+      error?.details,
     );
   }
   return data as T;
@@ -129,6 +145,14 @@ export const api = {
   unblock: (id: string) => del<unknown>(`/users/${e(id)}/block`),
   following: (id: string, cursor?: string) =>
     get<Page<UserDto>>(`/users/${e(id)}/following`, { cursor, limit: 100 }),
+  followList: (id: string, direction: 'followers' | 'following', cursor?: string) =>
+    get<Page<PersonDto>>(`/users/${e(id)}/${direction}`, { cursor, limit: 30 }),
+  searchUsers: (q: string, cursor?: string) =>
+    get<Page<PersonDto>>('/users/search', { q, cursor, limit: 20 }),
+  updateProfile: (input: { display_name?: string; bio?: string }) =>
+    request<{ user: UserDto }>('PATCH', '/me', input),
+  uploadAvatar: (image: Blob) => uploadAvatar(image),
+  removeAvatar: () => del<{ user: UserDto }>('/me/avatar'),
   userPosts: (id: string, cursor?: string) =>
     get<Page<PostDto>>(`/users/${e(id)}/posts`, { cursor }),
 
@@ -159,6 +183,25 @@ export const api = {
   createSpace: (input: CreateSpaceInput) => post<SpaceDto>('/spaces', input),
   editSpace: (id: string, edit: SpaceEdit) => request<SpaceDto>('PATCH', `/spaces/${e(id)}`, edit),
   startSpace: (id: string) => post<SpaceDto>(`/spaces/${e(id)}/start`),
+  cancelSpace: (id: string) => post<SpaceDto>(`/spaces/${e(id)}/cancel`),
+  reschedule: (id: string, scheduledStart: string) =>
+    request<SpaceDto>('PUT', `/spaces/${e(id)}/schedule`, { scheduled_start: scheduledStart }),
+  reminder: (id: string) => get<ReminderDto>(`/spaces/${e(id)}/reminder`),
+  setReminder: (id: string, on: boolean) =>
+    on
+      ? post<ReminderDto>(`/spaces/${e(id)}/reminder`)
+      : del<ReminderDto>(`/spaces/${e(id)}/reminder`),
+  discover: (
+    state: 'live' | 'scheduled' | 'recorded',
+    filter: { hostId?: string; q?: string; cursor?: string; limit?: number } = {},
+  ) =>
+    get<Page<DiscoverItem>>('/spaces/discover', {
+      state,
+      host_id: filter.hostId,
+      q: filter.q,
+      cursor: filter.cursor,
+      limit: filter.limit ?? 50,
+    }),
   endSpace: (id: string) => post<SpaceDto>(`/spaces/${e(id)}/end`),
   setRecording: (id: string, recording: boolean) =>
     request<SpaceDto>('PUT', `/spaces/${e(id)}/recording`, { recording }),
@@ -214,3 +257,30 @@ export const api = {
 };
 
 export type Api = typeof api;
+
+/** The avatar route takes the image itself as the body, typed by its content. */
+async function uploadAvatar(image: Blob): Promise<{ user: UserDto }> {
+  let response: Response;
+  try {
+    response = await fetch(`${API_BASE}/me/avatar`, {
+      method: 'PUT',
+      credentials: 'same-origin',
+      headers: { 'content-type': image.type },
+      body: image,
+    });
+  } catch {
+    throw ApiError.network();
+  }
+  const data = (await response.json().catch(() => null)) as {
+    user?: UserDto;
+    error?: { code?: string; message?: string };
+  } | null;
+  if (!response.ok || !data?.user) {
+    throw new ApiError(
+      response.status,
+      data?.error?.code ?? 'http_error',
+      data?.error?.message ?? `The server answered ${response.status}.`,
+    );
+  }
+  return { user: data.user };
+}

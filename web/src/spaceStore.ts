@@ -11,6 +11,7 @@ import {
   type ServerMessage,
   type SpaceSnapshot,
 } from '@salon/protocol';
+import { errorText } from './i18n';
 
 export type SpaceStatus = 'joining' | 'joined' | 'failed' | 'removed';
 
@@ -60,10 +61,16 @@ export class SpaceStore {
         }
         return;
       case 'removed_from_space':
-        this.set({ status: 'removed', error: message.message });
+        this.set({
+          status: 'removed',
+          error: errorText({
+            code: message.code ?? 'removed_from_space',
+            message: message.message,
+          }),
+        });
         return;
       case 'error':
-        this.onError(message.message, message.request_id);
+        this.onError(errorText(message), message.request_id);
         return;
     }
     if (this.view.status === 'removed') return;

@@ -67,6 +67,8 @@ export interface PasswordVerdict {
   score: number;
   /** Why it is weak and what would help; empty when strong enough. */
   reasons: string[];
+  /** The same, as stable keys (`warning.<zxcvbn key>`, `suggestion.<key>`) the app translates. */
+  reasonKeys: string[];
 }
 
 /** A pure judgement of a password, given what the person also told us (handle, name). */
@@ -76,13 +78,25 @@ export function judgePassword(password: string, userInputs: string[] = []): Pass
     password,
     userInputs.filter((s) => s.trim() !== ''),
   );
-  if (result.score >= MIN_PASSWORD_SCORE) return { score: result.score, reasons: [] };
+  if (result.score >= MIN_PASSWORD_SCORE) {
+    return { score: result.score, reasons: [], reasonKeys: [] };
+  }
   const reasons: string[] = [];
+  const reasonKeys: string[] = [];
   const warning = result.feedback.warning;
-  if (warning) reasons.push(WARNINGS[warning] ?? warning);
-  for (const s of result.feedback.suggestions) reasons.push(SUGGESTIONS[s] ?? s);
-  if (reasons.length === 0) reasons.push('Make it longer, for example with a few unrelated words.');
-  return { score: result.score, reasons };
+  if (warning) {
+    reasons.push(WARNINGS[warning] ?? warning);
+    reasonKeys.push(`warning.${warning}`);
+  }
+  for (const s of result.feedback.suggestions) {
+    reasons.push(SUGGESTIONS[s] ?? s);
+    reasonKeys.push(`suggestion.${s}`);
+  }
+  if (reasons.length === 0) {
+    reasons.push('Make it longer, for example with a few unrelated words.');
+    reasonKeys.push('suggestion.longer');
+  }
+  return { score: result.score, reasons, reasonKeys };
 }
 
 /** Refuses a password that is common or follows a pattern guessers try early. */
@@ -92,6 +106,11 @@ export function assertStrongPassword(password: string, userInputs: string[] = []
   throw AppError.invalid(
     'weak_password',
     `This password is too easy to guess. ${verdict.reasons.join(' ')}`,
-    { score: verdict.score, min_score: MIN_PASSWORD_SCORE, reasons: verdict.reasons },
+    {
+      score: verdict.score,
+      min_score: MIN_PASSWORD_SCORE,
+      reasons: verdict.reasons,
+      reason_keys: verdict.reasonKeys,
+    },
   );
 }

@@ -77,11 +77,41 @@ export async function setLanguage(language: Language): Promise<void> {
   await i18n.changeLanguage(language);
 }
 
+/** An error as the server sends it (`{ error: { code, message, details } }`). */
+export interface ErrorLike {
+  code?: string;
+  message: string;
+  details?: Record<string, unknown> | undefined;
+}
+
 /**
  * A server error in the person's language: its stable code is looked up in
- * the `errors` namespace; the server's English message is the fallback.
+ * the `errors` namespace, with the error's details as values. In English the
+ * server's own sentence is kept: it is the most precise one (it names the
+ * field, the limit, the handle), and the catalogue's English is its general
+ * form. A code the catalogue does not know falls back to the server's words.
  */
-export function errorText(error: { code?: string; message: string }): string {
+export function errorText(error: ErrorLike): string {
   if (!error.code) return error.message;
-  return i18n.t(error.code, { ns: 'errors', defaultValue: error.message });
+  if (i18n.resolvedLanguage === 'en' && error.message) return error.message;
+  const values: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(error.details ?? {})) {
+    if (typeof value === 'string' || typeof value === 'number') values[key] = value;
+  }
+  const text = i18n.t(error.code, { ns: 'errors', defaultValue: error.message, ...values });
+  return error.code === 'weak_password'
+    ? [text, ...passwordReasons(error.details)].join(' ')
+    : text;
+}
+
+/** Why a password is weak: the server names zxcvbn's feedback keys beside its English sentences. */
+function passwordReasons(details: Record<string, unknown> | undefined): string[] {
+  const keys = Array.isArray(details?.['reason_keys']) ? (details['reason_keys'] as unknown[]) : [];
+  const english = Array.isArray(details?.['reasons']) ? (details['reasons'] as unknown[]) : [];
+  return keys.map((key, i) =>
+    i18n.t(`password_${String(key)}`, {
+      ns: 'errors',
+      defaultValue: String(english[i] ?? ''),
+    }),
+  );
 }

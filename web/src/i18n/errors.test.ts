@@ -1,0 +1,54 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiError, errorMessage } from '../api';
+import { errorText, i18n } from './index';
+
+describe('server errors in the person’s language', () => {
+  afterEach(async () => {
+    await i18n.changeLanguage('en');
+  });
+
+  it('keeps the server’s own, more precise sentence in English', () => {
+    expect(errorText({ code: 'handle_taken', message: 'The handle @ana is taken.' })).toBe(
+      'The handle @ana is taken.',
+    );
+  });
+
+  it('says a known code in French, and an unknown one in the server’s words', async () => {
+    await i18n.changeLanguage('fr');
+    expect(errorText({ code: 'handle_taken', message: 'The handle @ana is taken.' })).toBe(
+      'Cet identifiant est déjà pris.',
+    );
+    expect(errorText({ code: 'no_such_code_here', message: 'As the server said.' })).toBe(
+      'As the server said.',
+    );
+  });
+
+  it('fills in the details the server sent', async () => {
+    await i18n.changeLanguage('fr');
+    const error = new ApiError(429, 'too_many_attempts', 'Too many… in 30 s.', {
+      retry_after: 30,
+    });
+    expect(errorMessage(error)).toBe(
+      'Trop de tentatives de connexion pour ce compte. Réessayez dans 30 s.',
+    );
+  });
+
+  it('translates why a password is weak, by the keys the server sends', async () => {
+    await i18n.changeLanguage('fr');
+    const error = new ApiError(400, 'weak_password', 'This password is too easy to guess. …', {
+      reasons: ['A single word is easy to guess.', 'Some future advice.'],
+      reason_keys: ['warning.wordByItself', 'suggestion.notKnownYet'],
+    });
+    expect(errorMessage(error)).toBe(
+      'Ce mot de passe est trop facile à deviner. Un mot seul est facile à deviner. Some future advice.',
+    );
+  });
+
+  it('says a network failure and an unknown failure in French', async () => {
+    await i18n.changeLanguage('fr');
+    expect(errorMessage(ApiError.network())).toBe(
+      'Impossible de joindre le serveur. Vérifiez votre connexion.',
+    );
+    expect(errorMessage('?')).toBe('Un problème est survenu.');
+  });
+});

@@ -1,10 +1,11 @@
 import react from '@vitejs/plugin-react';
 import { defaultClientConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { pwa } from './build/pwa';
 
 // `salon-source` resolves @salon/protocol to its TypeScript sources (no build step for it).
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), pwa()],
   resolve: { conditions: ['salon-source', ...defaultClientConditions] },
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
   server: {

@@ -10,6 +10,17 @@ export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web/dist', import
 /** Paths that belong to the server: an unknown one is a JSON 404, never the app's page. */
 const SERVER_PATHS = /^\/(api|media|docs)(\/|$)/;
 
+/** Hashed build files never change under their name; a year is what caches keep at most. */
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+/**
+ * Files whose name stays while their content changes: the page (it names the
+ * hashed files of the current build), the service worker (a browser checks it
+ * for updates) and the manifest. Kept, but asked about again before each use.
+ */
+const REVALIDATED = new Set(['/index.html', '/sw.js', '/manifest.webmanifest']);
+/** Icons and the like, not hashed: a day, then asked again. */
+const SHORT = 'public, max-age=86400';
+
 export interface WebOptions {
   /** The built app (index.html and assets/); nothing is served when it is missing. */
   dir?: string;
@@ -27,7 +38,10 @@ export async function registerWebApp(app: FastifyInstance, options: WebOptions =
     app.log.warn({ dir }, 'web app not built (npm run build): serving the API only');
     return;
   }
-  await app.register(fastifyStatic, { root: dir, serve: false });
+  // preCompressed: the build wrote `.br` and `.gz` beside each text file (web/build/compress.ts);
+  // the one the request's Accept-Encoding prefers is sent with Content-Encoding and
+  // `Vary: Accept-Encoding`, the plain file when it accepts neither.
+  await app.register(fastifyStatic, { root: dir, serve: false, preCompressed: true });
 
   app.get('/*', { schema: { hide: true } }, (request, reply) => {
     const pathname = safePathname(request.url);
@@ -35,11 +49,14 @@ export async function registerWebApp(app: FastifyInstance, options: WebOptions =
     const file = pathname === '/' ? null : path.join(dir, pathname);
     if (file?.startsWith(dir + path.sep) && isFile(file)) {
       // Vite names assets by content hash, so they never change under the same name.
-      const hashed = pathname.startsWith('/assets/');
-      return reply.sendFile(path.relative(dir, file), {
-        maxAge: hashed ? '365d' : 0,
-        immutable: hashed,
-      });
+      const cacheControl = pathname.startsWith('/assets/')
+        ? IMMUTABLE
+        : REVALIDATED.has(pathname)
+          ? 'no-cache'
+          : SHORT;
+      return reply
+        .header('cache-control', cacheControl)
+        .sendFile(path.relative(dir, file), { cacheControl: false });
     }
     // A missing asset is a 404; anything else is a route of the app.
     if (path.extname(pathname) !== '') return reply.callNotFound();

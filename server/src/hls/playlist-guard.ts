@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Storage } from '../db/database.js';
 import { AppError } from '../errors.js';
+import { allowsGuests } from '../spaces/model.js';
 import type { SpaceService } from '../spaces/service.js';
 
 /** How long a user's suspension state is trusted before it is read again. */
@@ -34,6 +35,12 @@ export class PlaylistGuard {
       : state.removed_guest_ids.includes(id);
     if (removed)
       throw AppError.forbidden('removed_from_space', 'You were removed from this space.');
+    // A guest's signed playlist stops working once the host turns guests off.
+    if (!isUser && !allowsGuests(state))
+      throw AppError.forbidden(
+        'guests_not_allowed',
+        'The host allows only listeners with an account in this space.',
+      );
     if (isUser && (await this.suspended(id)))
       throw AppError.forbidden('account_suspended', 'This account is suspended.');
   }

@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino';
 import { GuestTokens } from './accounts/guests.js';
 import { AccountService } from './accounts/service.js';
 import { AccountStanding, accountEvent } from './accounts/standing.js';
+import { AdminService } from './admin/service.js';
 import { type Config, redactedConfig } from './config.js';
 import { openStorage, type Storage, type StorageOptions } from './db/database.js';
 import { SpaceInvites } from './discovery/invites.js';
@@ -173,7 +174,11 @@ export async function createServer(
       config.media.mode === 'off'
         ? null
         : await startMedia(config, { spaces, accounts, bus, logger, metrics });
-    const moderation = new ModerationService(storage, clock, spaces, bus);
+    const moderation = new ModerationService(storage, clock, spaces, bus, notifications);
+    const admin = new AdminService(storage, clock, social, {
+      hostMinFollowers: () => config.hostMinFollowers,
+      notifications,
+    });
     const plane = media?.plane ?? null;
     const recordings = new Recordings({
       storage,
@@ -210,6 +215,7 @@ export async function createServer(
       sharing: new SpaceSharing(storage, social),
       reports: new ReportService(storage, clock),
       moderation,
+      admin,
       listenersNow,
       scheduler,
       notificationPreferences,

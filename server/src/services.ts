@@ -1,4 +1,5 @@
 import type { AccountService } from './accounts/service.js';
+import type { AdminService } from './admin/service.js';
 import type { Config } from './config.js';
 import type { Storage } from './db/database.js';
 import type { SpaceInvites } from './discovery/invites.js';
@@ -37,6 +38,8 @@ export interface Services {
   sharing: SpaceSharing;
   reports: ReportService;
   moderation: ModerationService;
+  /** The admin console: people, roles, hosting grants and requests, notices. */
+  admin: AdminService;
   realtime: RealtimeGateway;
   /** How many listen to a space now, as this node knows it. */
   listenersNow: (spaceId: string) => number;

@@ -44,7 +44,7 @@ export const UserDto = Type.Object({
   display_name: Type.String(),
   bio: Type.String(),
   avatar_url: Type.Union([Type.String(), Type.Null()]),
-  role: Type.Union([Type.Literal('user'), Type.Literal('admin')]),
+  role: Type.Union([Type.Literal('user'), Type.Literal('moderator'), Type.Literal('admin')]),
   created_at: Type.String({ format: 'date-time' }),
 });
 export type UserDto = Static<typeof UserDto>;

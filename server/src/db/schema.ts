@@ -32,6 +32,10 @@ export interface Database {
   recording_spans: { space_id: string; started_at: number; ended_at: number | null };
   /** Password attempts per account (accounts/login-throttle.ts). */
   login_throttle: { user_id: string; failures: number; locked_until: number; updated_at: number };
+  /** Requests to host (admin/hosting.ts): at most one open per person. */
+  hosting_requests: HostingRequestsTable;
+  /** Notices a person has dismissed (the first admin's welcome). */
+  dismissed_notices: { user_id: string; notice: string; dismissed_at: number };
 }
 
 export interface JobsTable {
@@ -97,7 +101,20 @@ export interface ReportsTable {
   decided_at: number | null;
 }
 
-export type Role = 'user' | 'admin';
+export type Role = 'user' | 'moderator' | 'admin';
+
+export interface HostingRequestsTable {
+  id: string;
+  user_id: string;
+  /** What the person wrote to the admins. */
+  message: string;
+  status: 'open' | 'granted' | 'declined';
+  created_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+  /** The admin's answer, shown to the person. */
+  decision_note: string;
+}
 
 export interface UsersTable {
   id: string;
@@ -182,7 +199,7 @@ export interface ModerationLogTable {
   /** Null for the platform itself (the purge job). */
   actor_id: string | null;
   action: string;
-  subject_type: 'report' | 'appeal' | 'user' | 'space' | 'archive';
+  subject_type: 'report' | 'appeal' | 'user' | 'space' | 'archive' | 'hosting_request';
   subject_id: string;
   note: string;
   created_at: number;

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import { DEVICE_COOKIE, isDeviceId } from '../http/device.js';
 import { rateLimits } from '../http/limits.js';
-import { requireAdmin } from '../http/viewer.js';
+import { requireModerator } from '../http/viewer.js';
 import type { Services } from '../services.js';
 import { SpaceParams } from '../spaces/schemas.js';
 import { isMediaFile, isScope, isSpaceId } from './layout.js';
@@ -251,7 +251,7 @@ export function hlsApiRoutes(services: Services): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        requireAdmin(request);
+        requireModerator(request);
         const signed = await hls.archive(request.params.space_id);
         return { url: signed.url, expires_at: iso(signed.expiresAt) };
       },

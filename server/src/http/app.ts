@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { accountRoutes, avatarRoutes } from '../accounts/routes.js';
 import { sessionRoutes } from '../accounts/session-routes.js';
+import { adminRoutes } from '../admin/routes.js';
 import { twitterRoutes } from '../compat/twitter/routes.js';
 import { discoveryRoutes } from '../discovery/routes.js';
 import { AppError } from '../errors.js';
@@ -152,6 +153,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   await app.register(socialRoutes(services), { prefix: '/api/v1' });
   await app.register(spaceRoutes(services), { prefix: '/api/v1' });
   await app.register(moderationRoutes(services), { prefix: '/api/v1' });
+  await app.register(adminRoutes(services), { prefix: '/api/v1' });
   await app.register(discoveryRoutes(services), { prefix: '/api/v1' });
   await app.register(scheduleRoutes(services), { prefix: '/api/v1' });
   await app.register(notificationRoutes(services), { prefix: '/api/v1' });

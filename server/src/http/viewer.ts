@@ -35,6 +35,14 @@ export function requireAdmin(request: FastifyRequest): UsersTable {
   return user;
 }
 
+/** Admins and moderators: the report queue, appeals, suspensions, the decision log. */
+export function requireModerator(request: FastifyRequest): UsersTable {
+  const user = requireUser(request);
+  if (user.role !== 'admin' && user.role !== 'moderator')
+    throw AppError.forbidden('moderators_only', 'Only moderators and administrators can do this.');
+  return user;
+}
+
 export function viewerUserId(request: FastifyRequest): string | null {
   return request.viewer.kind === 'user' ? request.viewer.user.id : null;
 }

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { Id } from '../accounts/schemas.js';
-import { requireAdmin, requireUser } from '../http/viewer.js';
+import { requireModerator, requireUser } from '../http/viewer.js';
 import type { Services } from '../services.js';
+import { type LogView, ModerationViews, type ReportView } from './views.js';
 
 const tags = ['moderation'];
 const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
@@ -15,7 +16,15 @@ const Limit = Type.Object(
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const IsoOrNull = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
 
-const ReportDto = Type.Object({
+const Person = Type.Object({
+  id: Type.String(),
+  handle: Type.String(),
+  display_name: Type.String(),
+  avatar_url: Type.Union([Type.String(), Type.Null()]),
+  suspended: Type.Boolean(),
+});
+const PersonOrNull = Type.Union([Person, Type.Null()]);
+const ReportBase = Type.Object({
   id: Type.String(),
   reporter_id: Type.String(),
   space_id: Type.Union([Type.String(), Type.Null()]),
@@ -37,6 +46,41 @@ const AppealDto = Type.Object({
   decided_by: Type.Union([Type.String(), Type.Null()]),
   decided_at: IsoOrNull,
 });
+const ReportDto = Type.Composite([
+  ReportBase,
+  Type.Object({
+    reporter: PersonOrNull,
+    subject: PersonOrNull,
+    space: Type.Union([
+      Type.Object({
+        id: Type.String(),
+        title: Type.String(),
+        state: Type.String(),
+        host: PersonOrNull,
+        ended_at: IsoOrNull,
+      }),
+      Type.Null(),
+    ]),
+    archive: Type.Union([
+      Type.Object({ created_at: Type.String({ format: 'date-time' }) }),
+      Type.Null(),
+    ]),
+    decision_note: Type.String(),
+    appeal: Type.Union([AppealDto, Type.Null()]),
+  }),
+]);
+const AppealView = Type.Composite([
+  AppealDto,
+  Type.Object({
+    person: PersonOrNull,
+    report: Type.Union([ReportDto, Type.Null()]),
+    decision_note: Type.String(),
+  }),
+]);
+const MyDecision = Type.Composite([
+  ReportDto,
+  Type.Object({ appeal_until: Type.String({ format: 'date-time' }) }),
+]);
 
 type Row = { created_at: number; decided_at: number | null };
 const present = <T extends Row>(row: T) => ({
@@ -45,8 +89,17 @@ const present = <T extends Row>(row: T) => ({
   decided_at: iso(row.decided_at),
 });
 
+const presentReport = (r: ReportView) => ({
+  ...present(r),
+  space: r.space ? { ...r.space, ended_at: iso(r.space.ended_at) } : null,
+  archive: r.archive ? { created_at: iso(r.archive.created_at)! } : null,
+  appeal: r.appeal ? present(r.appeal) : null,
+});
+const presentLog = (r: LogView) => ({ ...r, created_at: iso(r.created_at)! });
+
 export function moderationRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { moderation } = services;
+  const views = new ModerationViews(services.storage);
   return async (app) => {
     app.get(
       '/moderation/reports',
@@ -71,12 +124,12 @@ export function moderationRoutes(services: Services): FastifyPluginAsyncTypebox 
         },
       },
       async (request) => {
-        requireAdmin(request);
+        requireModerator(request);
         const rows = await moderation.reports(
           request.query.status ?? 'open',
           request.query.limit ?? 50,
         );
-        return { data: rows.map(present) };
+        return { data: (await views.reports(rows)).map(presentReport) };
       },
     );
     app.post(
@@ -85,7 +138,7 @@ export function moderationRoutes(services: Services): FastifyPluginAsyncTypebox 
         schema: {
           tags,
           summary:
-            'Uphold or dismiss a report (moderators); upholding keeps the audio 90 more days',
+            'Uphold or dismiss a report with a reason the person concerned reads (moderators); upholding keeps the audio 90 more days',
           params: IdParams,
           body: Type.Object(
             { action: Type.Union([Type.Literal('uphold'), Type.Literal('dismiss')]), note: Note },
@@ -95,15 +148,14 @@ export function moderationRoutes(services: Services): FastifyPluginAsyncTypebox 
         },
       },
       async (request) => {
-        const moderator = requireAdmin(request);
-        return present(
-          await moderation.decideReport(
-            moderator,
-            request.params.id,
-            request.body.action,
-            request.body.note ?? '',
-          ),
+        const moderator = requireModerator(request);
+        const decided = await moderation.decideReport(
+          moderator,
+          request.params.id,
+          request.body.action,
+          request.body.note ?? '',
         );
+        return presentReport((await views.report(decided.id))!);
       },
     );
     app.post(
@@ -146,15 +198,20 @@ export function moderationRoutes(services: Services): FastifyPluginAsyncTypebox 
             },
             { additionalProperties: false },
           ),
-          response: { 200: Type.Object({ data: Type.Array(AppealDto) }) },
+          response: { 200: Type.Object({ data: Type.Array(AppealView) }) },
         },
       },
       async (request) => {
-        requireAdmin(request);
+        requireModerator(request);
+        const rows = await moderation.appeals(
+          request.query.status ?? 'pending',
+          request.query.limit ?? 50,
+        );
         return {
-          data: (
-            await moderation.appeals(request.query.status ?? 'pending', request.query.limit ?? 50)
-          ).map(present),
+          data: (await views.appeals(rows)).map((a) => ({
+            ...present(a),
+            report: a.report ? presentReport(a.report) : null,
+          })),
         };
       },
     );
@@ -173,7 +230,7 @@ export function moderationRoutes(services: Services): FastifyPluginAsyncTypebox 
         },
       },
       async (request) => {
-        const moderator = requireAdmin(request);
+        const moderator = requireModerator(request);
         return present(
           await moderation.decideAppeal(
             moderator,
@@ -197,7 +254,7 @@ export function moderationRoutes(services: Services): FastifyPluginAsyncTypebox 
         },
       },
       async (request) => {
-        requireAdmin(request);
+        requireModerator(request);
         await moderation.suspend(
           request.viewer as never,
           request.params.id,
@@ -217,7 +274,7 @@ export function moderationRoutes(services: Services): FastifyPluginAsyncTypebox 
         },
       },
       async (request) => {
-        const moderator = requireAdmin(request);
+        const moderator = requireModerator(request);
         await moderation.unsuspend(moderator, request.params.id, '');
         return { ok: true };
       },
@@ -240,6 +297,8 @@ export function moderationRoutes(services: Services): FastifyPluginAsyncTypebox 
                   subject_id: Type.String(),
                   note: Type.String(),
                   created_at: Type.String({ format: 'date-time' }),
+                  actor: PersonOrNull,
+                  person: PersonOrNull,
                 }),
               ),
             }),
@@ -247,9 +306,29 @@ export function moderationRoutes(services: Services): FastifyPluginAsyncTypebox 
         },
       },
       async (request) => {
-        requireAdmin(request);
+        requireModerator(request);
         const rows = await moderation.decisions(request.query.limit ?? 50);
-        return { data: rows.map((r) => ({ ...r, created_at: iso(r.created_at)! })) };
+        return { data: (await views.log(rows)).map(presentLog) };
+      },
+    );
+    app.get(
+      '/me/moderation',
+      {
+        schema: {
+          tags,
+          summary:
+            'Decisions about you that you may read and appeal (upheld reports, and those you appealed)',
+          response: { 200: Type.Object({ data: Type.Array(MyDecision) }) },
+        },
+      },
+      async (request) => {
+        const user = requireUser(request);
+        return {
+          data: (await views.about(user)).map((r) => ({
+            ...presentReport(r),
+            appeal_until: iso(r.appeal_until)!,
+          })),
+        };
       },
     );
     app.get(
@@ -268,7 +347,7 @@ export function moderationRoutes(services: Services): FastifyPluginAsyncTypebox 
         },
       },
       async (request) => {
-        requireAdmin(request);
+        requireModerator(request);
         const archive = await moderation.archive(request.params.space_id);
         return { space_id: archive.space_id, created_at: iso(archive.created_at)! };
       },

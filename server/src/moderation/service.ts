@@ -1,10 +1,12 @@
 import { rm } from 'node:fs/promises';
 import { userChannel } from '@salon/protocol';
 import { accountEvent } from '../accounts/standing.js';
+import { requireReason, suspensionRefusal } from '../admin/rules.js';
 import type { Storage } from '../db/database.js';
 import type { AppealsTable, ModerationLogTable, ReportsTable, UsersTable } from '../db/schema.js';
 import { AppError, isAppError } from '../errors.js';
 import type { Viewer } from '../http/viewer.js';
+import type { NotificationCenter } from '../notifications/center.js';
 import type { Bus } from '../realtime/bus.js';
 import { endSpace, leaveStage } from '../spaces/model.js';
 import { parseSpaceRow } from '../spaces/repository.js';
@@ -25,7 +27,47 @@ export class ModerationService {
     private readonly spaces: SpaceService,
     /** Carries account events to every node holding the person's connections. */
     private readonly bus: Bus | null = null,
+    /** Tells the person concerned of a decision (in the app, and as push if they want it). */
+    private readonly notifications: NotificationCenter | null = null,
   ) {}
+
+  private async tell(
+    key: string,
+    userId: string | null,
+    kind: 'report_upheld' | 'appeal_granted' | 'appeal_denied',
+    spaceId: string | null,
+  ) {
+    if (!userId || !this.notifications) return;
+    await this.notifications.deliver([{ key, input: { userId, kind, spaceId } }]);
+  }
+
+  /** Whom a report is about: the person named, else the host of the space. */
+  private async subjectOf(report: ReportsTable): Promise<string | null> {
+    if (report.target_user_id) return report.target_user_id;
+    if (!report.space_id) return null;
+    const space = await this.db
+      .selectFrom('spaces')
+      .select('host_id')
+      .where('id', '=', report.space_id)
+      .executeTakeFirst();
+    return space?.host_id ?? null;
+  }
+
+  /** The facts the suspension rule needs about a person. */
+  private async person(userId: string) {
+    const user = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    if (!user) throw AppError.notFound('user');
+    const owner = await this.db
+      .selectFrom('server_settings')
+      .select('value')
+      .where('key', '=', 'first_admin')
+      .executeTakeFirst();
+    return { id: user.id, role: user.role, owner: owner?.value === user.id };
+  }
 
   private get db() {
     return this.storage.db;
@@ -54,6 +96,7 @@ export class ModerationService {
     action: 'uphold' | 'dismiss',
     note: string,
   ) {
+    const reason = requireReason(note);
     const now = this.clock.now();
     const status = action === 'uphold' ? 'upheld' : 'dismissed';
     const result = await this.db
@@ -80,11 +123,19 @@ export class ModerationService {
         action: `report_${status}`,
         subject_type: 'report',
         subject_id: reportId,
-        note,
+        note: reason,
       },
       now,
     );
-    return this.report(reportId);
+    const report = await this.report(reportId);
+    if (status === 'upheld')
+      await this.tell(
+        `report_upheld:${reportId}`,
+        await this.subjectOf(report),
+        'report_upheld',
+        report.space_id,
+      );
+    return report;
   }
 
   async report(reportId: string): Promise<ReportsTable> {
@@ -162,6 +213,7 @@ export class ModerationService {
     action: 'grant' | 'deny',
     note: string,
   ) {
+    const reason = requireReason(note);
     const now = this.clock.now();
     const status = action === 'grant' ? 'granted' : 'denied';
     const appeal = await this.db
@@ -195,9 +247,16 @@ export class ModerationService {
         action: `appeal_${status}`,
         subject_type: 'appeal',
         subject_id: appealId,
-        note,
+        note: reason,
       },
       now,
+    );
+    const report = await this.report(appeal.report_id);
+    await this.tell(
+      `appeal_decided:${appealId}`,
+      appeal.user_id,
+      status === 'granted' ? 'appeal_granted' : 'appeal_denied',
+      report.space_id,
     );
     return { ...appeal, status, decided_by: moderator.id, decided_at: now };
   }
@@ -209,8 +268,14 @@ export class ModerationService {
    * spaces end.
    */
   async suspend(moderator: Viewer & { kind: 'user' }, userId: string, note: string): Promise<void> {
-    if (moderator.user.id === userId)
-      throw AppError.invalid('cannot_suspend_self', 'You cannot suspend yourself.');
+    const refusal = suspensionRefusal(
+      { id: moderator.user.id, role: moderator.user.role, owner: false },
+      userId === moderator.user.id
+        ? { id: userId, role: moderator.user.role, owner: false }
+        : await this.person(userId),
+    );
+    if (refusal) throw refusal;
+    const reason = requireReason(note);
     const now = this.clock.now();
     const result = await this.db
       .updateTable('users')
@@ -248,7 +313,7 @@ export class ModerationService {
         action: 'user_suspended',
         subject_type: 'user',
         subject_id: userId,
-        note,
+        note: reason,
       },
       now,
     );

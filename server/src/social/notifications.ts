@@ -11,7 +11,13 @@ export type NotificationKind =
   | 'space_start_time'
   | 'space_invite'
   | 'speaker_invite'
-  | 'cohost_invite';
+  | 'cohost_invite'
+  // Answers from the instance's staff (admin/service.ts, moderation/service.ts).
+  | 'hosting_granted'
+  | 'hosting_declined'
+  | 'report_upheld'
+  | 'appeal_granted'
+  | 'appeal_denied';
 
 export interface NotificationInput {
   userId: string;

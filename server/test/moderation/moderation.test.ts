@@ -61,7 +61,7 @@ test('an upheld report keeps the audio 90 days from the decision; the reported p
   ).body;
   assert.equal(
     (await reporter.client.get('/api/v1/moderation/reports')).body.error.code,
-    'admin_only',
+    'moderators_only',
   );
   const queue = (await moderator.client.get('/api/v1/moderation/reports')).body.data;
   assert.ok(queue.some((r: any) => r.id === report.id));
@@ -76,6 +76,7 @@ test('an upheld report keeps the audio 90 days from the decision; the reported p
   assert.equal(upheld.body.decided_at, new Date(start + 20 * DAY_MS).toISOString());
   const twice = await moderator.client.post(`/api/v1/moderation/reports/${report.id}/decision`, {
     action: 'dismiss',
+    note: 'On second thought',
   });
   assert.equal(twice.body.error.code, 'report_already_decided');
 
@@ -108,7 +109,7 @@ test('an upheld report keeps the audio 90 days from the decision; the reported p
   assert.ok(pending.some((a: any) => a.id === appeal.body.id));
   const denied = await moderator.client.post(
     `/api/v1/moderation/appeals/${appeal.body.id}/decision`,
-    { action: 'deny' },
+    { action: 'deny', note: 'The audio shows abuse' },
   );
   assert.equal(denied.body.status, 'denied');
   assert.deepEqual(await t.server.services.moderation.purgeExpired(), [space.id]);
@@ -126,6 +127,7 @@ test('the 90-day extension holds exactly: kept on day 109, purged on day 110', a
   clock.set(start + 20 * DAY_MS);
   await moderator.client.post(`/api/v1/moderation/reports/${report.id}/decision`, {
     action: 'uphold',
+    note: 'Abusive',
   });
   clock.set(start + 109 * DAY_MS);
   assert.deepEqual(await t.server.services.moderation.purgeExpired(), []);

@@ -9,6 +9,7 @@ import { recordings } from './011_recordings.js';
 import { deviceIdentities } from './012_device_identities.js';
 import { loginThrottle } from './013_login_throttle.js';
 import { sessionDevices } from './014_session_devices.js';
+import { admin } from './015_admin.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit an applied one. */
 export const migrations: Record<string, (dialect: Dialect) => Migration> = {
@@ -21,4 +22,5 @@ export const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '012_device_identities': deviceIdentities,
   '013_login_throttle': loginThrottle,
   '014_session_devices': sessionDevices,
+  '015_admin': admin,
 };

@@ -17,6 +17,7 @@ import type { CurrentSpace } from '../live';
 import type { RealtimeClient } from '../realtime';
 import { AudioController } from './AudioController';
 import { readAudioFlags } from './flags';
+import { listenPause } from './pause';
 import { AudioProbe } from './probe';
 import type { AudioState } from './state';
 
@@ -93,6 +94,8 @@ export function useAudioController(
       controller.setTarget(null);
       return;
     }
+    // A space is entered playing, whatever was paused before.
+    listenPause.set(false);
     const update = () => {
       const view = current.store.getView();
       if (view.status === 'removed' || view.status === 'failed') {
@@ -103,7 +106,8 @@ export function useAudioController(
       const member = meId ? snapshot?.stage.find((m) => m.user_id === meId) : undefined;
       controller.setTarget({
         spaceId: current.spaceId,
-        live: snapshot?.space.state === 'live',
+        // Paused from the lock screen: a listener hears nothing until resumed (pause.ts).
+        live: snapshot?.space.state === 'live' && !(listenPause.paused && member === undefined),
         onStage: member !== undefined,
         muted: member?.muted ?? true,
         selfId: meId,
@@ -112,8 +116,10 @@ export function useAudioController(
     };
     update();
     const unsubscribe = current.store.subscribe(update);
+    const unsubscribePause = listenPause.subscribe(update);
     return () => {
       unsubscribe();
+      unsubscribePause();
       controller.setTarget(null);
     };
   }, [controller, current, meId]);

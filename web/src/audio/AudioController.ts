@@ -37,6 +37,7 @@
 import type { IceServersDto, ListenTierDto, ServerMessage } from '@salon/protocol';
 import { WEBRTC_FULL_CODE } from '@salon/protocol';
 import type { ConnectionState } from '../realtime';
+import { type AudioErrorInfo, AudioFailure } from './failure';
 import { FeedPublication, StageFeed } from './feeds';
 import type { AudioFlags, TierChoice } from './flags';
 import { playHls } from './hls';
@@ -413,7 +414,7 @@ export class AudioController {
     }
     if (link.closed) return;
     if (tier?.tier === 'hls' || ask === 'hls') {
-      if (!tier) throw new Error('No HLS address for this space.');
+      if (!tier) throw new AudioFailure('audio_no_hls_address', 'No HLS address for this space.');
       await this.startHls(link, tier.hls_url, this.hlsFallback ?? tier.reason);
       this.refreshHlsUrl(link, tier);
       return;
@@ -457,8 +458,14 @@ export class AudioController {
         this.set({
           error:
             failure.status === 403
-              ? 'The audio link expired; getting a new one…'
-              : 'The audio stream was interrupted; trying again…',
+              ? {
+                  code: 'audio_link_expired',
+                  message: 'The audio link expired; getting a new one…',
+                }
+              : {
+                  code: 'audio_interrupted',
+                  message: 'The audio stream was interrupted; trying again…',
+                },
         });
         this.restart(backoff(this.failures));
       },
@@ -507,7 +514,11 @@ export class AudioController {
     this.applyOutput();
     this.play(link, this.rtcElement);
     link.later(CONNECT_TIMEOUT_MS, () => {
-      if (!link.connected) this.onLinkFailed(link, new Error('The audio did not connect.'));
+      if (!link.connected)
+        this.onLinkFailed(
+          link,
+          new AudioFailure('audio_not_connected', 'The audio did not connect.'),
+        );
     });
   }
 
@@ -624,7 +635,7 @@ export class AudioController {
       const stream = await this.micOpening;
       if (!this.target?.onStage) {
         for (const track of stream.getTracks()) track.stop();
-        throw new Error('Not on the stage any more.');
+        throw new AudioFailure('audio_not_on_stage', 'Not on the stage any more.');
       }
       this.mic = stream;
       for (const track of stream.getAudioTracks()) {
@@ -753,7 +764,11 @@ export class AudioController {
       this.applyOutput();
       this.play(link, this.rtcElement);
       link.later(CONNECT_TIMEOUT_MS, () => {
-        if (link.remixing) this.onLinkFailed(link, new Error('The audio did not connect.'));
+        if (link.remixing)
+          this.onLinkFailed(
+            link,
+            new AudioFailure('audio_not_connected', 'The audio did not connect.'),
+          );
       });
       if (link.pc?.connectionState === 'connected') this.finishRemix(link);
     } catch (error) {
@@ -816,7 +831,7 @@ function backoff(failures: number): number {
 }
 
 function iceError(): Error {
-  return new Error('The audio connection was lost.');
+  return new AudioFailure('audio_lost', 'The audio connection was lost.');
 }
 
 function isFatalSpaceError(error: unknown): boolean {
@@ -824,7 +839,10 @@ function isFatalSpaceError(error: unknown): boolean {
   return code === 'space_not_live' || code === 'removed_from_space';
 }
 
-function describe(error: unknown): string {
-  if (error instanceof Error && error.message) return error.message;
-  return 'The audio connection failed.';
+function describe(error: unknown): AudioErrorInfo {
+  if (error instanceof Error && error.message) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? { code, message: error.message } : { message: error.message };
+  }
+  return { code: 'audio_failed', message: 'The audio connection failed.' };
 }

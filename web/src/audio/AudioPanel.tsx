@@ -5,40 +5,38 @@
  */
 import type { StageMemberDto } from '@salon/protocol';
 import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { errorText, i18n } from '../i18n';
 import { useAudioState, useSpaceAudio } from './context';
-import { PER_SPEAKER_NOTE, SpeakerVolumesSheet } from './SpeakerVolumes';
-import type { AudioState, HlsReason } from './state';
+import { perSpeakerNote, SpeakerVolumesSheet } from './SpeakerVolumes';
+import type { AudioState } from './state';
 import { anyCustom } from './volumes';
 import './audio.css';
 
-const HLS_REASON: Record<HlsReason, string> = {
-  asked: 'as you asked',
-  space_full: 'the live seats of this space are taken',
-  node_full: 'the live seats of this server are taken',
-  free: 'chosen by the server',
-  webrtc_failed: 'the live connection did not work from your network',
-  listening_elsewhere: 'you are listening live in another tab',
-};
-
-/** One line about the audio, for the space page and the mini-player. */
+/**
+ * One line about the audio, for the space page and the mini-player (callers
+ * render with `useTranslation('audio')`, so a change of language redraws it).
+ */
 export function audioStatus(state: AudioState): string {
+  const t = i18n.getFixedT(null, 'audio');
   switch (state.phase) {
     case 'off':
-      return 'Audio off';
+      return t('status.off');
     case 'connecting':
-      return 'Connecting audio…';
+      return t('status.connecting');
     case 'reconnecting':
-      return 'Audio reconnecting…';
+      return t('status.reconnecting');
     case 'blocked':
-      return 'Your browser is waiting for a tap to play sound';
+      return t('status.blocked');
     case 'playing':
-      if (state.route === 'stage') return 'On stage: you hear everyone else';
-      if (state.route === 'hls') return 'Listening, a few seconds behind';
-      return 'Listening live';
+      if (state.route === 'stage') return t('status.stage');
+      if (state.route === 'hls') return t('status.hls');
+      return t('status.live');
   }
 }
 
 export function TapToListen({ compact = false }: { compact?: boolean }) {
+  const { t } = useTranslation('audio');
   const controller = useSpaceAudio();
   const state = useAudioState();
   if (!controller || state?.phase !== 'blocked') return null;
@@ -48,22 +46,22 @@ export function TapToListen({ compact = false }: { compact?: boolean }) {
       className={compact ? 'primary tap-to-listen compact' : 'primary tap-to-listen'}
       onClick={() => controller.unlock()}
     >
-      <span aria-hidden="true">▶</span> Tap to listen
+      <span aria-hidden="true">▶</span> {t('tapToListen')}
     </button>
   );
 }
 
 export function VolumeSlider() {
+  const { t } = useTranslation('audio');
   const controller = useSpaceAudio();
   const state = useAudioState();
   const hint = useId();
   if (!controller || !state) return null;
-  const explanation =
-    'The master volume: everything you hear in this space. Each speaker has a volume of their own under Speaker volumes.';
+  const explanation = t('volume.explanation');
   return (
     <div className="volume" title={explanation}>
       <label>
-        <span aria-hidden="true">{state.volume === 0 ? '🔈' : '🔊'}</span> Volume
+        <span aria-hidden="true">{state.volume === 0 ? '🔈' : '🔊'}</span> {t('volume.label')}
         <input
           type="range"
           min={0}
@@ -89,6 +87,7 @@ export function AudioPanel({
   stage?: readonly StageMemberDto[];
   meId?: string | null;
 }) {
+  const { t } = useTranslation('audio');
   const controller = useSpaceAudio();
   const state = useAudioState();
   const [sheet, setSheet] = useState(false);
@@ -99,7 +98,7 @@ export function AudioPanel({
   return (
     <section
       className={`audio-panel audio-${state.phase}`}
-      aria-label="Audio"
+      aria-label={t('panel.label')}
       data-phase={state.phase}
       data-route={state.route ?? ''}
       data-per-speaker={state.perSpeaker}
@@ -110,7 +109,10 @@ export function AudioPanel({
           <span>
             {audioStatus(state)}
             {state.route === 'hls' && state.hlsReason && state.phase === 'playing' ? (
-              <span className="muted audio-why"> (HLS: {HLS_REASON[state.hlsReason]})</span>
+              <span className="muted audio-why">
+                {' '}
+                {t('panel.hlsWhy', { reason: t(`hlsReason.${state.hlsReason}`) })}
+              </span>
             ) : null}
           </span>
         </span>
@@ -118,43 +120,37 @@ export function AudioPanel({
           <VolumeSlider />
           {others.length > 0 ? (
             <button type="button" aria-haspopup="dialog" onClick={() => setSheet(true)}>
-              Speaker volumes
-              {custom > 0 ? <span className="muted"> · {custom} set</span> : null}
+              {t('speakers.open')}
+              {custom > 0 ? (
+                <span className="muted"> · {t('speakers.customCount', { count: custom })}</span>
+              ) : null}
             </button>
           ) : null}
         </div>
       </div>
       {state.perSpeaker === 'failed' && custom > 0 ? (
-        <p className="muted audio-error">{PER_SPEAKER_NOTE.failed}</p>
+        <p className="muted audio-error">{perSpeakerNote('failed')}</p>
       ) : null}
       {state.phase === 'blocked' ? (
         <div className="audio-blocked">
           <TapToListen />
-          <p className="muted">Your browser does not play sound until you tap once.</p>
+          <p className="muted">{t('blockedHint')}</p>
         </div>
       ) : null}
       {state.error && state.phase !== 'playing' ? (
-        <p className="muted audio-error">{state.error}</p>
+        <p className="muted audio-error">{errorText(state.error)}</p>
       ) : null}
       {state.route === 'stage' && state.mic.status === 'muted' ? (
-        <p className="muted mic-note">Your microphone is muted: nothing is sent.</p>
+        <p className="muted mic-note">{t('mic.muted')}</p>
       ) : null}
       {problem ? (
         <div className="mic-problem" role="alert">
-          <p className="strong">
-            {problem.kind === 'denied'
-              ? 'Salon cannot use your microphone'
-              : problem.kind === 'missing'
-                ? 'No microphone found'
-                : problem.kind === 'insecure'
-                  ? 'The microphone needs a secure (https) page'
-                  : 'Your microphone did not start'}
-          </p>
-          <p>{problem.message}</p>
-          <p className="muted">Meanwhile you hear the space as a listener.</p>
+          <p className="strong">{t(`mic.title.${problem.kind}`)}</p>
+          <p>{t(`mic.fix.${problem.kind}`)}</p>
+          <p className="muted">{t('mic.meanwhile')}</p>
           {problem.kind !== 'insecure' ? (
             <button type="button" onClick={() => controller.retryMicrophone()}>
-              Try the microphone again
+              {t('mic.retry')}
             </button>
           ) : null}
         </div>
@@ -168,6 +164,7 @@ export function AudioPanel({
 
 /** The mini-player's part: a tap when needed, else the state as an icon (in words for screen readers). */
 export function MiniAudio() {
+  useTranslation('audio'); // redraws the status on a change of language
   const state = useAudioState();
   if (!state || state.phase === 'off') return null;
   if (state.phase === 'blocked') return <TapToListen compact />;

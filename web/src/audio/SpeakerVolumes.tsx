@@ -6,36 +6,30 @@
  */
 import type { StageMemberDto, UserSummaryDto } from '@salon/protocol';
 import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Avatar } from '../components/Avatar';
 import { Modal } from '../components/Modal';
+import { i18n } from '../i18n';
 import { useAudioState, useSpaceAudio } from './context';
 import type { PerSpeaker } from './speakers';
 import { anyCustom, DEFAULT_SPEAKER_VOLUME, MAX_SPEAKER_VOLUME } from './volumes';
 
 /** What the per-speaker volumes do right now, in words. */
-export const PER_SPEAKER_NOTE: Record<PerSpeaker, string> = {
-  mix: 'Everyone plays at 100 %. Move a slider to make one speaker louder or quieter: you then get each speaker as a stream of their own.',
-  switching: 'Switching to a stream per speaker…',
-  feeds:
-    'Each speaker plays at the volume you set. With everyone back at 100 % you get the usual single stream again.',
-  failed:
-    'The streams per speaker are not working right now, so everyone plays at the same volume. Trying again shortly.',
-  unsupported:
-    'This server does not offer a stream per speaker, so everyone plays at the same volume.',
-  needs_webrtc:
-    'Per-speaker volume needs the low-latency tier (WebRTC). You are listening over HLS, a few seconds behind, where every speaker comes mixed in one stream; the master volume still works.',
-};
+export function perSpeakerNote(kind: PerSpeaker): string {
+  return i18n.t(`perSpeaker.${kind}`, { ns: 'audio' });
+}
 
 const percentOf = (volume: number) => Math.round(volume * 100);
 
 /** One speaker's volume; nothing outside a space's audio, a note instead on HLS. */
 export function SpeakerVolumeSlider({ user }: { user: UserSummaryDto }) {
+  const { t } = useTranslation('audio');
   const controller = useSpaceAudio();
   const state = useAudioState();
   const id = useId();
   if (!controller || !state || state.phase === 'off') return null;
   if (state.perSpeaker === 'needs_webrtc') {
-    return <p className="muted speaker-volume-note">{PER_SPEAKER_NOTE.needs_webrtc}</p>;
+    return <p className="muted speaker-volume-note">{perSpeakerNote('needs_webrtc')}</p>;
   }
   const percent = percentOf(state.speakerVolumes[user.id] ?? DEFAULT_SPEAKER_VOLUME);
   const custom = percent !== percentOf(DEFAULT_SPEAKER_VOLUME);
@@ -47,28 +41,28 @@ export function SpeakerVolumeSlider({ user }: { user: UserSummaryDto }) {
       </label>
       <input
         id={id}
-        aria-label={`Volume of ${user.display_name}`}
+        aria-label={t('speakers.volumeOf', { name: user.display_name })}
         type="range"
         min={0}
         max={percentOf(MAX_SPEAKER_VOLUME)}
         step={5}
         value={percent}
-        aria-valuetext={`${percent} %`}
+        aria-valuetext={t('speakers.percent', { value: percent })}
         onChange={(event) =>
           controller.setSpeakerVolume(user.id, Number(event.currentTarget.value) / 100)
         }
       />
       <output htmlFor={id} className="speaker-volume-value" aria-hidden="true">
-        {percent} %
+        {t('speakers.percent', { value: percent })}
       </output>
       <button
         type="button"
         className="speaker-volume-reset"
         disabled={!custom}
-        aria-label={`Reset ${user.display_name} to 100 %`}
+        aria-label={t('speakers.resetOne', { name: user.display_name })}
         onClick={() => controller.resetSpeakerVolumes([user.id])}
       >
-        Reset
+        {t('speakers.reset')}
       </button>
     </div>
   );
@@ -84,6 +78,7 @@ export function SpeakerVolumesSheet({
   meId: string | null;
   onClose: () => void;
 }) {
+  const { t } = useTranslation('audio');
   const controller = useSpaceAudio();
   const state = useAudioState();
   if (!controller || !state) return null;
@@ -91,14 +86,14 @@ export function SpeakerVolumesSheet({
   const ids = others.map((m) => m.user_id);
   const hls = state.perSpeaker === 'needs_webrtc';
   return (
-    <Modal title="Speaker volumes" onClose={onClose}>
+    <Modal title={t('speakers.title')} onClose={onClose}>
       <div className="speaker-volumes" data-per-speaker={state.perSpeaker}>
         <p className="muted" role="status">
-          {PER_SPEAKER_NOTE[state.perSpeaker]}
+          {perSpeakerNote(state.perSpeaker)}
         </p>
-        {others.length === 0 ? <p>Nobody else is on the stage.</p> : null}
+        {others.length === 0 ? <p>{t('speakers.nobody')}</p> : null}
         {hls || others.length === 0 ? null : (
-          <ul aria-label="Speakers">
+          <ul aria-label={t('speakers.list')}>
             {others.map((m) => (
               <li key={m.user_id}>
                 <SpeakerVolumeSlider user={m.user} />
@@ -108,7 +103,7 @@ export function SpeakerVolumesSheet({
         )}
         {!hls && anyCustom(state.speakerVolumes, ids) ? (
           <button type="button" onClick={() => controller.resetSpeakerVolumes(ids)}>
-            Everyone back to 100 %
+            {t('speakers.resetAll')}
           </button>
         ) : null}
       </div>

@@ -16,6 +16,7 @@
  *   (someone else watches), and unpublishes it a while after it is not.
  */
 import type { FeedDto } from '@salon/protocol';
+import { AudioFailure } from './failure';
 import { gatheringComplete, publishFeed } from './peer';
 import type { MediaSignal } from './signaling';
 
@@ -111,7 +112,10 @@ export class FeedWatch {
     this.pc = pc;
     pc.addEventListener('connectionstatechange', () => this.onConnectionState(pc));
     this.later(CONNECT_TIMEOUT_MS, () => {
-      if (!this.playing) this.fail(new Error('The speakers’ streams did not connect.'));
+      if (!this.playing)
+        this.fail(
+          new AudioFailure('feeds_not_connected', 'The speakers’ streams did not connect.'),
+        );
     });
     this.enqueue(async () => {
       const first = await this.o.signal.request({ type: 'feeds_watch', space_id: this.o.spaceId }, [
@@ -192,11 +196,11 @@ export class FeedWatch {
       case 'disconnected':
         this.later(DISCONNECTED_GRACE_MS, () => {
           if (pc.connectionState !== 'connected')
-            this.fail(new Error('The speakers’ streams were lost.'));
+            this.fail(new AudioFailure('feeds_lost', 'The speakers’ streams were lost.'));
         });
         return;
       case 'failed':
-        this.fail(new Error('The speakers’ streams were lost.'));
+        this.fail(new AudioFailure('feeds_lost', 'The speakers’ streams were lost.'));
         return;
       default:
         return;
@@ -297,7 +301,8 @@ export class FeedPublication {
             this.failures = 0;
             this.o.onState?.('on');
           }
-          if (pc.connectionState === 'failed') this.retry(new Error('The feed connection failed.'));
+          if (pc.connectionState === 'failed')
+            this.retry(new AudioFailure('feed_failed', 'The feed connection failed.'));
         });
       },
     }).catch((error: unknown) => {

@@ -6,6 +6,7 @@
  * loaded only when needed: most listeners use WebRTC.
  */
 import type Hls from 'hls.js/light';
+import { AudioFailure } from './failure';
 
 export interface HlsPlayback {
   /** `hls.js`, or `native` for the browser's own player. */
@@ -38,7 +39,10 @@ export async function playHls(
   const { default: HlsClass } = await import('hls.js/light');
   if (HlsClass.isSupported()) return withHlsJs(HlsClass, element, url, options);
   if (element.canPlayType('application/vnd.apple.mpegurl')) return native(element, url, options);
-  throw new Error('This browser cannot play this audio (no HLS support).');
+  throw new AudioFailure(
+    'hls_unsupported',
+    'This browser cannot play this audio (no HLS support).',
+  );
 }
 
 function withHlsJs(

@@ -20,6 +20,7 @@
  * it calls `drop` once the mix plays), and when the watch failed (`lost`).
  */
 import type { FeedDto, ServerMessage } from '@salon/protocol';
+import { AudioFailure } from './failure';
 import { FeedWatch, feedsUnsupported } from './feeds';
 import type { Mixer } from './mixer';
 import type { MediaSignal } from './signaling';
@@ -209,7 +210,10 @@ export class SpeakerFeeds {
   /** The server ended the watch; after a media restart it is watched again at once. */
   stopped(reason: Extract<ServerMessage, { type: 'feeds_stopped' }>['reason']): void {
     if (!this.watch) return;
-    this.fail(new Error('The speakers’ streams stopped.'), reason !== 'media_restart');
+    this.fail(
+      new AudioFailure('feeds_stopped', 'The speakers’ streams stopped.'),
+      reason !== 'media_restart',
+    );
   }
 
   /** A tap: start what autoplay held back. */
@@ -312,7 +316,10 @@ export class SpeakerFeeds {
         setTimeout(() => {
           this.missing.delete(userId);
           if (this.audible && this.talking.has(userId) && !this.routed.has(userId))
-            this.fail(new Error('Someone on the stage has no stream of their own.'), true);
+            this.fail(
+              new AudioFailure('feed_missing', 'Someone on the stage has no stream of their own.'),
+              true,
+            );
         }, MISSING_FEED_MS),
       );
     }

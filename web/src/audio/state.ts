@@ -3,6 +3,7 @@
  * output, `AudioState`) and what it is told about you (`AudioTarget`).
  */
 import type { ListenTierDto } from '@salon/protocol';
+import type { AudioErrorInfo } from './failure';
 import type { MicProblem } from './microphone';
 import type { PerSpeaker } from './speakers';
 import type { SpeakerVolumeMap } from './volumes';
@@ -43,7 +44,7 @@ export interface AudioState {
   /** User ids talking now, from the media server's audio levels. */
   speaking: ReadonlySet<string>;
   /** The last failure, in words, while retrying. */
-  error: string | null;
+  error: AudioErrorInfo | null;
 }
 
 /** What the space says about you. */

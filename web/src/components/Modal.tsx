@@ -1,4 +1,5 @@
 import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 
 /** A modal dialog: labelled, focus moves in and comes back, Escape closes. */
 export function Modal({
@@ -13,6 +14,7 @@ export function Modal({
   /** `alertdialog` for a confirmation. */
   role?: 'dialog' | 'alertdialog';
 }) {
+  const { t } = useTranslation('components');
   const titleId = useId();
   const panel = useRef<HTMLDivElement>(null);
   const close = useRef(onClose);
@@ -40,7 +42,7 @@ export function Modal({
         <h2 id={titleId}>{title}</h2>
         <button type="button" className="icon-button" data-close onClick={onClose}>
           <span aria-hidden="true">✕</span>
-          <span className="visually-hidden">Close</span>
+          <span className="visually-hidden">{t('modal.close')}</span>
         </button>
       </div>
       {children}

@@ -1,10 +1,12 @@
 import type { SpaceDto } from '@salon/protocol';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { Avatar } from './Avatar';
 import { when } from './time';
 
 /** A space in a list: state, title, host and topics; the whole card links to the space. */
 export function SpaceCard({ space }: { space: SpaceDto }) {
+  const { t } = useTranslation('components');
   return (
     <article className={`space-card space-card-${space.state}`}>
       <div className="space-card-top">
@@ -24,7 +26,7 @@ export function SpaceCard({ space }: { space: SpaceDto }) {
         </span>
       </div>
       {space.topics.length ? (
-        <ul className="topics" aria-label="Topics">
+        <ul className="topics" aria-label={t('space.topics')}>
           {space.topics.map((t) => (
             <li key={t} className="topic">
               {t}
@@ -37,26 +39,28 @@ export function SpaceCard({ space }: { space: SpaceDto }) {
 }
 
 export function StateBadge({ space }: { space: Pick<SpaceDto, 'state' | 'scheduled_start'> }) {
+  const { t } = useTranslation('components');
   switch (space.state) {
     case 'live':
-      return <span className="badge badge-live">Live</span>;
+      return <span className="badge badge-live">{t('space.state.live')}</span>;
     case 'scheduled':
       return (
         <span className="badge badge-scheduled">
-          {space.scheduled_start ? when(space.scheduled_start) : 'Scheduled'}
+          {space.scheduled_start ? when(space.scheduled_start) : t('space.state.scheduled')}
         </span>
       );
     case 'ended':
-      return <span className="badge">Ended</span>;
+      return <span className="badge">{t('space.state.ended')}</span>;
     case 'cancelled':
-      return <span className="badge">Cancelled</span>;
+      return <span className="badge">{t('space.state.cancelled')}</span>;
   }
 }
 
 export function RecBadge() {
+  const { t } = useTranslation('components');
   return (
-    <span className="badge badge-rec" title="This space is being recorded">
-      <span aria-hidden="true">●</span> REC
+    <span className="badge badge-rec" title={t('space.recordingTitle')}>
+      <span aria-hidden="true">●</span> {t('space.rec')}
     </span>
   );
 }

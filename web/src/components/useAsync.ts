@@ -4,6 +4,8 @@ import { errorMessage } from '../api';
 export interface AsyncState<T> {
   data: T | undefined;
   error: string | null;
+  /** What failed, as thrown (an ApiError has the status and code), for a screen that tells "not found" apart. */
+  failure: unknown;
   loading: boolean;
   reload: () => void;
   setData: (data: T) => void;
@@ -13,6 +15,7 @@ export interface AsyncState<T> {
 export function useAsync<T>(load: () => Promise<T>, deps: DependencyList): AsyncState<T> {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
   const [round, setRound] = useState(0);
 
@@ -25,11 +28,13 @@ export function useAsync<T>(load: () => Promise<T>, deps: DependencyList): Async
         if (!live) return;
         setData(value);
         setError(null);
+        setFailure(null);
         setLoading(false);
       },
       (err: unknown) => {
         if (!live) return;
         setError(errorMessage(err));
+        setFailure(err);
         setLoading(false);
       },
     );
@@ -39,5 +44,5 @@ export function useAsync<T>(load: () => Promise<T>, deps: DependencyList): Async
   }, [...deps, round]);
 
   const reload = useCallback(() => setRound((r) => r + 1), []);
-  return { data, error, loading, reload, setData };
+  return { data, error, failure, loading, reload, setData };
 }

@@ -8,6 +8,7 @@ import { Loading } from '../../components/Spinner';
 import { useAsync } from '../../components/useAsync';
 import { useLive, useSpaceView } from '../../live';
 import { useSession } from '../../session';
+import { isMissing, NotFound } from '../../shell/NotFound';
 import { spaceActions } from './actions';
 import { JoinWarning } from './JoinWarning';
 import { SpaceRoom } from './SpaceRoom';
@@ -85,6 +86,7 @@ export function SpacePage() {
   };
 
   if (card.error && !view.snapshot) {
+    if (isMissing(card.failure)) return <NotFound what="space" />;
     return (
       <main className="page">
         <ErrorText error={card.error} />

@@ -14,15 +14,20 @@ export function SpaceCard({ space }: { space: SpaceDto }) {
         {space.recording && space.state === 'live' ? <RecBadge /> : null}
       </div>
       <h3>
-        <Link to={`/spaces/${space.id}`} className="stretched">
+        <Link to={`/spaces/${space.id}`} className="stretched" dir="auto">
           {space.title}
         </Link>
       </h3>
-      {space.description ? <p className="muted clamp">{space.description}</p> : null}
+      {space.description ? (
+        <p className="muted clamp" dir="auto">
+          {space.description}
+        </p>
+      ) : null}
       <div className="space-card-host">
         <Avatar user={space.host} size="sm" live={space.state === 'live'} />
         <span>
-          {space.host.display_name} <span className="muted">@{space.host.handle}</span>
+          <span dir="auto">{space.host.display_name}</span>{' '}
+          <span className="muted">@{space.host.handle}</span>
         </span>
       </div>
       {space.topics.length ? (

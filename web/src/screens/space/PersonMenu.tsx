@@ -77,7 +77,9 @@ export function PersonMenu({
       <div className="person-head">
         <Avatar user={user} size="lg" />
         <div>
-          <p className="strong">{user.display_name}</p>
+          <p className="strong" dir="auto">
+            {user.display_name}
+          </p>
           <p className="muted">
             @{user.handle} · {ROLE_LABEL[role]}
             {onStage ? (muted ? ' · muted' : ' · microphone on') : ''}

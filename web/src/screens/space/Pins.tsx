@@ -39,7 +39,10 @@ export function Pins({
               <>
                 <Avatar user={pin.post.author} size="sm" />
                 <p className="grow">
-                  <span className="strong">{pin.post.author.display_name}</span> {pin.post.text}
+                  <span className="strong" dir="auto">
+                    {pin.post.author.display_name}
+                  </span>{' '}
+                  <span dir="auto">{pin.post.text}</span>
                 </p>
               </>
             ) : (

@@ -21,7 +21,9 @@ export function Requests({
         {requests.map((r) => (
           <li key={r.user_id} className="request">
             <Avatar user={r.user} size="sm" />
-            <span className="grow">{r.user.display_name}</span>
+            <span className="grow" dir="auto">
+              {r.user.display_name}
+            </span>
             <button
               type="button"
               className="primary"

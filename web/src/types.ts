@@ -2,11 +2,11 @@
  * Shapes of the HTTP API that @salon/protocol does not (yet) declare: the
  * social substrate. They mirror the server's OpenAPI document.
  */
-import type { UserSummaryDto } from '@salon/protocol';
+import type { SpaceDto, UserSummaryDto } from '@salon/protocol';
 
 export interface UserDto extends UserSummaryDto {
   bio: string;
-  role: 'user' | 'admin';
+  role: 'user' | 'moderator' | 'admin';
   created_at: string;
 }
 
@@ -48,6 +48,24 @@ export interface ConversationDto {
   peer: UserDto;
   last_message: MessageDto;
   unread_count: number;
+}
+
+/** Someone in a list of people (search, followers, following); null relationship: yourself or signed out. */
+export interface PersonDto extends UserDto {
+  relationship: Relationship | null;
+}
+
+/** A space in the Spaces tab or on a profile, with its reminders. */
+export interface DiscoverItem {
+  space: SpaceDto;
+  listener_count: number;
+  reminder_count: number;
+  reminded: boolean;
+}
+
+export interface ReminderDto {
+  reminded: boolean;
+  reminder_count: number;
 }
 
 export interface Page<T> {

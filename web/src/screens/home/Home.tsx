@@ -1,5 +1,6 @@
 import type { SpaceSnapshot } from '@salon/protocol';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, errorMessage } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
@@ -24,13 +25,14 @@ export function Home() {
 }
 
 function Feed({ me }: { me: UserDto }) {
+  const { t } = useTranslation('home');
   const bubbles = useAsync(() => loadBubbles(me.id), [me.id]);
   const timeline = useAsync(() => api.timeline(), [me.id]);
   const liveHosts = useLiveHosts();
 
   return (
     <main className="page">
-      <h1 className="visually-hidden">Home</h1>
+      <h1 className="visually-hidden">{t('title')}</h1>
       {bubbles.data ? <LiveBubbles bubbles={bubbles.data} /> : null}
       <Composer
         onPosted={(post) =>
@@ -38,14 +40,22 @@ function Feed({ me }: { me: UserDto }) {
           timeline.setData({ ...timeline.data, data: [post, ...timeline.data.data] })
         }
       />
-      <section aria-label="Timeline" className="feed">
+      <section aria-label={t('timeline')} className="feed">
         {timeline.loading && !timeline.data ? <Loading /> : null}
         <ErrorText error={timeline.error} />
         {timeline.data?.data.length === 0 ? (
-          <p className="muted empty">
-            Nothing here yet. Follow people from the <Link to="/spaces">Spaces</Link> tab to see
-            their posts and live spaces.
-          </p>
+          <div className="empty">
+            <p className="strong">{t('empty_title')}</p>
+            <p className="muted">{t('empty_body')}</p>
+            <p className="row">
+              <Link className="button primary" to="/people">
+                {t('find_people')}
+              </Link>
+              <Link className="button" to="/spaces">
+                {t('browse_spaces')}
+              </Link>
+            </p>
+          </div>
         ) : null}
         {timeline.data?.data.map((post) => (
           <PostCard key={post.id} post={post} live={liveHosts.has(post.author.id)} />
@@ -87,6 +97,7 @@ function Composer({
 }: {
   onPosted: (post: Awaited<ReturnType<typeof api.createPost>>) => void;
 }) {
+  const { t } = useTranslation('home');
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -110,21 +121,21 @@ function Composer({
   return (
     <form className="composer" onSubmit={submit}>
       <label htmlFor="composer-text" className="visually-hidden">
-        Write a post
+        {t('composer_label')}
       </label>
       <textarea
         id="composer-text"
-        placeholder="What's happening?"
+        placeholder={t('composer_placeholder')}
         rows={2}
         value={text}
         onChange={(e) => setText(e.target.value)}
       />
       <div className="composer-foot">
         <span className={length > 280 ? 'field-error' : 'muted'} aria-live="polite">
-          {length}/280
+          {t('composer_count', { count: length, max: 280 })}
         </span>
         <button type="submit" className="primary" disabled={busy || !text.trim() || length > 280}>
-          Post
+          {t('post')}
         </button>
       </div>
       <ErrorText error={error} />
@@ -133,28 +144,29 @@ function Composer({
 }
 
 function Welcome() {
+  const { t } = useTranslation('home');
   const spaces = useAsync(() => liveSpaces(true), []);
   return (
     <main className="page">
       <section className="hero">
         <h1>Salon</h1>
-        <p>
-          Live audio spaces: a few people talk on stage, everyone else listens, reacts and asks to
-          speak.
-        </p>
+        <p>{t('welcome_pitch')}</p>
         <p className="row">
           <Link className="button primary" to="/signup">
-            Create an account
+            {t('create_account')}
           </Link>
           <Link className="button" to="/signin">
-            Sign in
+            {t('sign_in')}
           </Link>
         </p>
-        <p className="muted">You can listen to any space without an account.</p>
+        <p className="muted">{t('listen_without_account')}</p>
+        <p>
+          <Link to="/people">{t('find_people')}</Link>
+        </p>
       </section>
       <section aria-labelledby="welcome-live">
-        <h2 id="welcome-live">Live now</h2>
-        {spaces.data?.length === 0 ? <p className="muted">No live spaces right now.</p> : null}
+        <h2 id="welcome-live">{t('live_now')}</h2>
+        {spaces.data?.length === 0 ? <p className="muted">{t('no_live')}</p> : null}
         <div className="space-grid">
           {spaces.data?.map((s) => (
             <SpaceCard key={s.id} space={s} />

@@ -1,14 +1,16 @@
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { Avatar } from '../../components/Avatar';
 import type { Bubble } from './bubbles';
 
 /** The row at the top of Home: live spaces of people you follow, avatars ringed in purple. */
 export function LiveBubbles({ bubbles }: { bubbles: Bubble[] }) {
+  const { t } = useTranslation('home');
   if (bubbles.length === 0) return null;
   return (
     <section aria-labelledby="bubbles-title" className="bubbles-section">
       <h2 id="bubbles-title" className="visually-hidden">
-        Live now from people you follow
+        {t('bubbles_title')}
       </h2>
       <ul className="bubbles">
         {bubbles.map(({ space, people }) => (
@@ -19,10 +21,13 @@ export function LiveBubbles({ bubbles }: { bubbles: Bubble[] }) {
                   <Avatar key={p.id} user={p} size="lg" live />
                 ))}
               </span>
-              <span className="bubble-title">{space.title}</span>
+              <span className="bubble-title" dir="auto">
+                {space.title}
+              </span>
               <span className="bubble-who">
-                <span className="badge badge-live">Live</span> {people[0]!.display_name}
-                {people.length > 1 ? ` +${people.length - 1}` : ''}
+                <span className="badge badge-live">{t('live')}</span>{' '}
+                <span dir="auto">{people[0]!.display_name}</span>
+                {people.length > 1 ? ` ${t('and_more', { count: people.length - 1 })}` : ''}
               </span>
             </Link>
           </li>

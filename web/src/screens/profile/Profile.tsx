@@ -1,23 +1,33 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, errorMessage } from '../../api';
 import { Avatar } from '../../components/Avatar';
 import { ErrorText } from '../../components/ErrorText';
+import { Modal } from '../../components/Modal';
 import { PostCard } from '../../components/PostCard';
-import { SpaceCard } from '../../components/SpaceCard';
 import { Loading } from '../../components/Spinner';
 import { useAsync } from '../../components/useAsync';
 import { liveSpaces } from '../../liveSpaces';
 import { useSession } from '../../session';
+import { isMissing, NotFound } from '../../shell/NotFound';
 import type { ProfileDto } from '../../types';
+import { EditProfile } from './EditProfile';
+import { ProfileSpaces } from './ProfileSpaces';
+import './profile.css';
 
 export function Profile() {
+  const { t, i18n } = useTranslation('profile');
   const { handle = '' } = useParams();
-  const { me, signOut } = useSession();
+  const { me, signOut, setMe } = useSession();
   const navigate = useNavigate();
+  const [editing, setEditing] = useState(false);
   const profile = useAsync(() => api.userByHandle(handle), [handle, me?.id]);
   const user = profile.data;
-  const posts = useAsync(() => (user ? api.userPosts(user.id) : Promise.resolve(null)), [user?.id]);
+  const posts = useAsync(
+    () => (user ? api.userPosts(user.id) : Promise.resolve(null)),
+    [user?.id, user?.avatar_url, user?.display_name],
+  );
   const space = useAsync(
     () =>
       user
@@ -27,6 +37,7 @@ export function Profile() {
   );
 
   if (profile.error) {
+    if (isMissing(profile.failure)) return <NotFound what="profile" />;
     return (
       <main className="page">
         <ErrorText error={profile.error} />
@@ -36,29 +47,45 @@ export function Profile() {
   if (!user) return <Loading />;
   const isMe = me?.id === user.id;
   const live = Boolean(space.data);
+  const number = new Intl.NumberFormat(i18n.language);
 
   return (
-    <main className="page">
+    <main className="page" aria-labelledby="profile-name">
       <header className="profile-head">
         <Avatar user={user} size="xl" live={live} />
-        <div>
-          <h1>{user.display_name}</h1>
+        <div className="profile-id">
+          <h1 id="profile-name" dir="auto">
+            {user.display_name}
+          </h1>
           <p className="muted">@{user.handle}</p>
-          {user.bio ? <p>{user.bio}</p> : null}
+          {user.bio ? (
+            <p className="profile-bio" dir="auto">
+              {user.bio}
+            </p>
+          ) : null}
           <p className="counts">
-            <span>
-              <strong>{user.following_count}</strong> Following
-            </span>{' '}
-            <span>
-              <strong>{user.followers_count}</strong> Followers
-            </span>
+            <Link to={`/u/${user.handle}/following`}>
+              {t('following_count', {
+                count: user.following_count,
+                formatted: number.format(user.following_count),
+              })}
+            </Link>{' '}
+            <Link to={`/u/${user.handle}/followers`}>
+              {t('followers_count', {
+                count: user.followers_count,
+                formatted: number.format(user.followers_count),
+              })}
+            </Link>
           </p>
-          {user.relationship?.followed_by ? <p className="badge">Follows you</p> : null}
+          {user.relationship?.followed_by ? <p className="badge">{t('follows_you')}</p> : null}
         </div>
       </header>
       {me && !isMe ? <Relationship user={user} onChange={(next) => profile.setData(next)} /> : null}
       {isMe ? (
         <p className="row">
+          <button type="button" className="primary" onClick={() => setEditing(true)}>
+            {t('edit')}
+          </button>
           <button
             type="button"
             onClick={async () => {
@@ -66,20 +93,26 @@ export function Profile() {
               navigate('/');
             }}
           >
-            Sign out
+            {t('sign_out')}
           </button>
         </p>
       ) : null}
-      {space.data ? (
-        <section aria-labelledby="profile-live">
-          <h2 id="profile-live">Live now</h2>
-          <SpaceCard space={space.data} />
-        </section>
+      {editing ? (
+        <EditProfile
+          user={user}
+          onClose={() => setEditing(false)}
+          onSaved={(saved) => {
+            setEditing(false);
+            setMe(saved);
+            profile.setData({ ...user, ...saved });
+          }}
+        />
       ) : null}
+      <ProfileSpaces hostId={user.id} live={space.data ?? null} meId={me?.id ?? null} />
       <section aria-labelledby="profile-posts">
-        <h2 id="profile-posts">Posts</h2>
+        <h2 id="profile-posts">{t('posts')}</h2>
         <ErrorText error={posts.error} />
-        {posts.data?.data.length === 0 ? <p className="muted">No posts yet.</p> : null}
+        {posts.data?.data.length === 0 ? <p className="muted">{t('no_posts')}</p> : null}
         {posts.data?.data.map((p) => (
           <PostCard key={p.id} post={p} live={live} />
         ))}
@@ -89,8 +122,10 @@ export function Profile() {
 }
 
 function Relationship({ user, onChange }: { user: ProfileDto; onChange: (u: ProfileDto) => void }) {
+  const { t } = useTranslation('profile');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [confirmBlock, setConfirmBlock] = useState(false);
   const rel = user.relationship;
 
   async function run(action: () => Promise<unknown>) {
@@ -110,7 +145,7 @@ function Relationship({ user, onChange }: { user: ProfileDto; onChange: (u: Prof
     <div className="row">
       {rel?.blocking ? null : rel?.following ? (
         <button type="button" disabled={busy} onClick={() => run(() => api.unfollow(user.id))}>
-          Unfollow
+          {t('unfollow')}
         </button>
       ) : (
         <button
@@ -119,29 +154,54 @@ function Relationship({ user, onChange }: { user: ProfileDto; onChange: (u: Prof
           disabled={busy || rel?.blocked_by}
           onClick={() => run(() => api.follow(user.id))}
         >
-          Follow
+          {t('follow')}
         </button>
       )}
       {rel?.blocking ? null : (
         <Link className="button" to={`/messages/${user.id}`}>
-          Message
+          {t('message')}
         </Link>
       )}
       {rel?.blocking ? (
         <button type="button" disabled={busy} onClick={() => run(() => api.unblock(user.id))}>
-          Unblock
+          {t('unblock')}
         </button>
       ) : (
         <button
           type="button"
           className="danger"
           disabled={busy}
-          onClick={() => run(() => api.block(user.id))}
+          onClick={() => setConfirmBlock(true)}
         >
-          Block
+          {t('block')}
         </button>
       )}
       <ErrorText error={error} />
+      {confirmBlock ? (
+        <Modal
+          title={t('block_confirm_title', { handle: user.handle })}
+          role="alertdialog"
+          onClose={() => setConfirmBlock(false)}
+        >
+          <p>{t('block_confirm_body')}</p>
+          <div className="row">
+            <button type="button" onClick={() => setConfirmBlock(false)}>
+              {t('cancel')}
+            </button>
+            <button
+              type="button"
+              className="danger"
+              disabled={busy}
+              onClick={() => {
+                setConfirmBlock(false);
+                void run(() => api.block(user.id));
+              }}
+            >
+              {t('block_confirm')}
+            </button>
+          </div>
+        </Modal>
+      ) : null}
     </div>
   );
 }

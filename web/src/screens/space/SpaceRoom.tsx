@@ -2,7 +2,6 @@ import type { SpaceSnapshot, UserSummaryDto } from '@salon/protocol';
 import { type ReactNode, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { RecBadge, StateBadge } from '../../components/SpaceCard';
-import { when } from '../../components/time';
 import type { ConnectionState } from '../../realtime';
 import type { ReactionBatch } from '../../spaceStore';
 import { Audience, Counts } from './Audience';
@@ -15,6 +14,7 @@ import { FloatingReactions, ReactionBar } from './Reactions';
 import { ReportDialog } from './ReportDialog';
 import { Requests } from './Requests';
 import { meIn } from './roles';
+import { ScheduledPanel } from './ScheduledPanel';
 import { ShareSheet } from './ShareSheet';
 import { Stage } from './Stage';
 
@@ -66,8 +66,14 @@ export function SpaceRoom({
           {snapshot.recording && me.live ? <RecBadge /> : null}
           <ConnectionBadge state={connection} />
         </div>
-        <h1 id="space-title">{space.title}</h1>
-        {space.description ? <p className="space-description">{space.description}</p> : null}
+        <h1 id="space-title" dir="auto">
+          {space.title}
+        </h1>
+        {space.description ? (
+          <p className="space-description" dir="auto">
+            {space.description}
+          </p>
+        ) : null}
         {space.topics.length ? (
           <ul className="topics" aria-label="Topics">
             {space.topics.map((t) => (
@@ -101,14 +107,7 @@ export function SpaceRoom({
       {audio}
 
       {space.state === 'scheduled' ? (
-        <section className="notice-box">
-          <p>This space starts {space.scheduled_start ? when(space.scheduled_start) : 'soon'}.</p>
-          {me.role === 'host' ? (
-            <button type="button" className="primary" onClick={() => actions.start()}>
-              Start now
-            </button>
-          ) : null}
-        </section>
+        <ScheduledPanel space={space} meId={meId} isHost={me.role === 'host'} actions={actions} />
       ) : null}
       {space.state === 'ended' || space.state === 'cancelled' ? (
         <section className="notice-box" role="status">

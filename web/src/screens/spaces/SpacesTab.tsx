@@ -1,5 +1,5 @@
-import type { SpaceDto } from '@salon/protocol';
-import { useMemo, useState } from 'react';
+import { type ReactNode, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
@@ -7,106 +7,133 @@ import { SpaceCard } from '../../components/SpaceCard';
 import { Loading } from '../../components/Spinner';
 import { useAsync } from '../../components/useAsync';
 import { useSession } from '../../session';
+import type { DiscoverItem } from '../../types';
 import { filterSpaces, topicsOf } from './filter';
+import { RecordedItem, UpcomingItem } from './SpaceItems';
 
+/**
+ * The Spaces tab: live, upcoming and recorded spaces, by topic, with search.
+ * Everything comes from /spaces/discover, which leaves out what this person may
+ * not join (a host who blocked them, a space that removed them).
+ */
 export function SpacesTab() {
+  const { t } = useTranslation('spaces');
   const { me } = useSession();
   const spaces = useAsync(
     () =>
-      Promise.all([api.spaces('live'), api.spaces('scheduled')]).then(([live, scheduled]) => ({
-        live: live.data,
-        scheduled: [...scheduled.data].sort(
-          (a, b) => Date.parse(a.scheduled_start ?? '') - Date.parse(b.scheduled_start ?? ''),
-        ),
-      })),
-    [],
+      Promise.all([api.discover('live'), api.discover('scheduled'), api.discover('recorded')]).then(
+        ([live, scheduled, recorded]) => ({
+          live: live.data,
+          scheduled: scheduled.data,
+          recorded: recorded.data,
+        }),
+      ),
+    [me?.id],
   );
   const [topic, setTopic] = useState<string | null>(null);
   const [query, setQuery] = useState('');
+  const all = spaces.data;
   const topics = useMemo(
-    () => topicsOf([...(spaces.data?.live ?? []), ...(spaces.data?.scheduled ?? [])]),
-    [spaces.data],
+    () =>
+      topicsOf(
+        [...(all?.live ?? []), ...(all?.scheduled ?? []), ...(all?.recorded ?? [])].map(
+          (i) => i.space,
+        ),
+      ),
+    [all],
   );
+  const pick = (items: DiscoverItem[]) => {
+    const kept = new Set(
+      filterSpaces(
+        items.map((i) => i.space),
+        topic,
+        query,
+      ).map((s) => s.id),
+    );
+    return items.filter((i) => kept.has(i.space.id));
+  };
 
   return (
     <main className="page">
       <div className="page-head">
-        <h1>Spaces</h1>
+        <h1>{t('title')}</h1>
         {me ? (
           <Link to="/create" className="button primary">
-            Start a space
+            {t('start')}
           </Link>
         ) : null}
       </div>
       <div className="search">
         <label htmlFor="space-search" className="visually-hidden">
-          Search spaces
+          {t('search_label')}
         </label>
         <input
           id="space-search"
           type="search"
-          placeholder="Search by title, topic or host"
+          placeholder={t('search_placeholder')}
           value={query}
           onChange={(e) => setQuery(e.target.value)}
         />
       </div>
       {topics.length ? (
         <fieldset className="topic-filter">
-          <legend className="visually-hidden">Topic</legend>
+          <legend className="visually-hidden">{t('topic')}</legend>
           <button type="button" aria-pressed={topic === null} onClick={() => setTopic(null)}>
-            All
+            {t('all_topics')}
           </button>
-          {topics.map((t) => (
+          {topics.map((name) => (
             <button
-              key={t}
+              key={name}
               type="button"
-              aria-pressed={topic === t}
-              onClick={() => setTopic(topic === t ? null : t)}
+              aria-pressed={topic === name}
+              onClick={() => setTopic(topic === name ? null : name)}
             >
-              {t}
+              {name}
             </button>
           ))}
         </fieldset>
       ) : null}
-      {spaces.loading && !spaces.data ? <Loading /> : null}
+      {spaces.loading && !all ? <Loading /> : null}
       <ErrorText error={spaces.error} />
-      {spaces.data ? (
+      {all ? (
         <>
-          <SpaceSection
-            title="Live now"
-            spaces={filterSpaces(spaces.data.live, topic, query)}
-            empty="No live spaces match."
-          />
-          <SpaceSection
-            title="Upcoming"
-            spaces={filterSpaces(spaces.data.scheduled, topic, query)}
-            empty="No upcoming spaces match."
-          />
+          <SpaceSection id="section-live" title={t('live_now')} empty={t('no_live')}>
+            {pick(all.live).map((i) => (
+              <SpaceCard key={i.space.id} space={i.space} />
+            ))}
+          </SpaceSection>
+          <SpaceSection id="section-upcoming" title={t('upcoming')} empty={t('no_upcoming')}>
+            {pick(all.scheduled).map((i) => (
+              <UpcomingItem key={i.space.id} item={i} meId={me?.id ?? null} />
+            ))}
+          </SpaceSection>
+          <SpaceSection id="section-recorded" title={t('recorded')} empty={t('no_recorded')}>
+            {pick(all.recorded).map((i) => (
+              <RecordedItem key={i.space.id} space={i.space} />
+            ))}
+          </SpaceSection>
         </>
       ) : null}
     </main>
   );
 }
 
-function SpaceSection({
+export function SpaceSection({
+  id,
   title,
-  spaces,
   empty,
+  children,
 }: {
+  id: string;
   title: string;
-  spaces: SpaceDto[];
   empty: string;
+  children: ReactNode[];
 }) {
-  const id = `section-${title.replace(/\s+/g, '-').toLowerCase()}`;
   return (
     <section aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
-      {spaces.length === 0 ? <p className="muted">{empty}</p> : null}
-      <div className="space-grid">
-        {spaces.map((s) => (
-          <SpaceCard key={s.id} space={s} />
-        ))}
-      </div>
+      {children.length === 0 ? <p className="muted">{empty}</p> : null}
+      <div className="space-grid">{children}</div>
     </section>
   );
 }

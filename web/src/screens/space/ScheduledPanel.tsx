@@ -1,0 +1,195 @@
+import type { SpaceDto } from '@salon/protocol';
+import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, errorMessage } from '../../api';
+import { ErrorText } from '../../components/ErrorText';
+import { Modal } from '../../components/Modal';
+import { useAsync } from '../../components/useAsync';
+import { formatWhen, toLocalInput } from '../spaces/format';
+import { ReminderButton } from '../spaces/ReminderButton';
+import type { SpaceActions } from './actions';
+import { EditSpace } from './EditSpace';
+
+/** How far ahead a space may be scheduled (the server's rule; it has the last word). */
+const MAX_AHEAD_MS = 14 * 24 * 3600_000;
+
+/**
+ * A scheduled space before it starts: when, and how many set a reminder.
+ * Everyone signed in sets or removes their reminder; the host edits,
+ * reschedules, cancels or starts it now. Changes come back through the
+ * space's realtime snapshot.
+ */
+export function ScheduledPanel({
+  space,
+  meId,
+  isHost,
+  actions,
+}: {
+  space: SpaceDto;
+  meId: string | null;
+  isHost: boolean;
+  actions: SpaceActions;
+}) {
+  const { t, i18n } = useTranslation('schedule');
+  const [dialog, setDialog] = useState<'edit' | 'reschedule' | 'cancel' | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const reminder = useAsync(() => api.reminder(space.id), [space.id, meId]);
+
+  async function run(action: () => Promise<unknown>): Promise<boolean> {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      return true;
+    } catch (err) {
+      setError(errorMessage(err));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="notice-box scheduled-panel" aria-labelledby="scheduled-title">
+      <h2 id="scheduled-title" className="strong">
+        {space.scheduled_start
+          ? t('starts_at', { when: formatWhen(space.scheduled_start, i18n.language) })
+          : t('starts_soon')}
+      </h2>
+      {reminder.data ? (
+        <ReminderButton
+          // A new answer (another person, a new space) starts the button over.
+          key={`${space.id}:${meId}`}
+          spaceId={space.id}
+          title={space.title}
+          initial={reminder.data}
+          canSet={meId !== null && !isHost}
+        />
+      ) : null}
+      {meId === null ? <p className="muted">{t('sign_in_to_remind')}</p> : null}
+      {isHost ? (
+        <fieldset className="plain row host-schedule">
+          <legend className="visually-hidden">{t('host_tools')}</legend>
+          <button
+            type="button"
+            className="primary"
+            disabled={busy}
+            onClick={() => run(() => actions.start())}
+          >
+            {t('start_now')}
+          </button>
+          <button type="button" onClick={() => setDialog('edit')}>
+            {t('edit')}
+          </button>
+          <button type="button" onClick={() => setDialog('reschedule')}>
+            {t('reschedule')}
+          </button>
+          <button type="button" className="danger" onClick={() => setDialog('cancel')}>
+            {t('cancel_space')}
+          </button>
+        </fieldset>
+      ) : null}
+      <ErrorText error={error} />
+      {dialog === 'edit' ? (
+        <EditSpace space={space} actions={actions} onClose={() => setDialog(null)} />
+      ) : null}
+      {dialog === 'reschedule' ? (
+        <Reschedule
+          space={space}
+          busy={busy}
+          onSubmit={async (iso) => {
+            if (await run(() => api.reschedule(space.id, iso))) setDialog(null);
+          }}
+          onClose={() => setDialog(null)}
+          error={error}
+        />
+      ) : null}
+      {dialog === 'cancel' ? (
+        <Modal title={t('cancel_title')} role="alertdialog" onClose={() => setDialog(null)}>
+          <p>{t('cancel_body')}</p>
+          <ErrorText error={error} />
+          <div className="row">
+            <button type="button" onClick={() => setDialog(null)}>
+              {t('keep')}
+            </button>
+            <button
+              type="button"
+              className="danger"
+              disabled={busy}
+              onClick={async () => {
+                if (await run(() => api.cancelSpace(space.id))) setDialog(null);
+              }}
+            >
+              {t('cancel_confirm')}
+            </button>
+          </div>
+        </Modal>
+      ) : null}
+    </section>
+  );
+}
+
+function Reschedule({
+  space,
+  busy,
+  error,
+  onSubmit,
+  onClose,
+}: {
+  space: SpaceDto;
+  busy: boolean;
+  error: string | null;
+  onSubmit: (iso: string) => void;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation('schedule');
+  const id = useId();
+  const now = Date.now();
+  const [value, setValue] = useState(
+    toLocalInput(space.scheduled_start ? Date.parse(space.scheduled_start) : now + 3600_000),
+  );
+  const [problem, setProblem] = useState<string | null>(null);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    // datetime-local is the person's wall time; Date reads it in their time zone.
+    const at = new Date(value).getTime();
+    if (Number.isNaN(at)) return setProblem(t('time_invalid'));
+    if (at <= Date.now()) return setProblem(t('time_past'));
+    if (at > Date.now() + MAX_AHEAD_MS) return setProblem(t('time_too_far'));
+    setProblem(null);
+    onSubmit(new Date(at).toISOString());
+  }
+
+  return (
+    <Modal title={t('reschedule_title')} onClose={onClose}>
+      <form className="stack" onSubmit={submit} noValidate>
+        <div className="field">
+          <label htmlFor={id}>{t('new_time')}</label>
+          <input
+            id={id}
+            type="datetime-local"
+            value={value}
+            min={toLocalInput(now)}
+            max={toLocalInput(now + MAX_AHEAD_MS)}
+            aria-describedby={`${id}-hint`}
+            onChange={(e) => setValue(e.target.value)}
+          />
+          <p className="hint" id={`${id}-hint`}>
+            {t('reschedule_hint')}
+          </p>
+        </div>
+        <ErrorText error={problem ?? error} />
+        <div className="row">
+          <button type="button" onClick={onClose}>
+            {t('back')}
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            {t('reschedule_save')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,66 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, errorMessage } from '../../api';
+import { ErrorText } from '../../components/ErrorText';
+import type { ReminderDto } from '../../types';
+import './spaces.css';
+
+/**
+ * "Remind me" on an upcoming space, with how many people set a reminder; the
+ * count is the server's answer after each change. Signed out, only the count.
+ */
+export function ReminderButton({
+  spaceId,
+  title,
+  initial,
+  canSet,
+}: {
+  spaceId: string;
+  title: string;
+  initial: ReminderDto;
+  /** Signed in and not the host: may set one. Otherwise only the count shows. */
+  canSet: boolean;
+}) {
+  const { t } = useTranslation('spaces');
+  const [state, setState] = useState(initial);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function toggle() {
+    setBusy(true);
+    setError(null);
+    try {
+      setState(await api.setReminder(spaceId, !state.reminded));
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const count = (
+    <span className="muted reminder-count" data-testid="reminder-count">
+      {t('reminder_count', { count: state.reminder_count })}
+    </span>
+  );
+  if (!canSet) return <div className="reminder">{count}</div>;
+  return (
+    <div className="reminder">
+      <button
+        type="button"
+        className={state.reminded ? undefined : 'primary'}
+        aria-pressed={state.reminded}
+        aria-label={
+          state.reminded ? t('reminder_remove_for', { title }) : t('reminder_set_for', { title })
+        }
+        disabled={busy}
+        onClick={toggle}
+      >
+        <span aria-hidden="true">{state.reminded ? '🔔 ' : '🔕 '}</span>
+        {state.reminded ? t('reminder_on') : t('reminder_set')}
+      </button>
+      {count}
+      <ErrorText error={error} />
+    </div>
+  );
+}

@@ -203,6 +203,11 @@ export const api = {
       limit: filter.limit ?? 50,
     }),
   endSpace: (id: string) => post<SpaceDto>(`/spaces/${e(id)}/end`),
+  /** The host hands the space to a co-host, who becomes its host. */
+  handOver: (id: string, userId: string) =>
+    post<SpaceDto>(`/spaces/${e(id)}/handover/${e(userId)}`),
+  setAllowGuests: (id: string, allow: boolean) =>
+    request<SpaceDto>('PUT', `/spaces/${e(id)}/guests`, { allow_guests: allow }),
   setRecording: (id: string, recording: boolean) =>
     request<SpaceDto>('PUT', `/spaces/${e(id)}/recording`, { recording }),
   requestToSpeak: (id: string) => post<SpaceDto>(`/spaces/${e(id)}/requests`),

@@ -9,6 +9,7 @@ import {
   type ReactionCountsDto,
   type ReactionEmoji,
   type ServerMessage,
+  type SpaceEventPayload,
   type SpaceSnapshot,
 } from '@salon/protocol';
 import { errorText } from './i18n';
@@ -33,6 +34,7 @@ export class SpaceStore {
   private view: SpaceView = { status: 'joining', snapshot: null, error: null, notice: null };
   private readonly listeners = new Set<() => void>();
   private readonly reactionListeners = new Set<(batch: ReactionBatch) => void>();
+  private readonly eventListeners = new Set<(events: SpaceEventPayload[]) => void>();
 
   /** `resync` asks the server for a fresh snapshot (the reducer found a gap). */
   constructor(
@@ -50,6 +52,12 @@ export class SpaceStore {
   onReactions = (listener: (batch: ReactionBatch) => void): (() => void) => {
     this.reactionListeners.add(listener);
     return () => this.reactionListeners.delete(listener);
+  };
+
+  /** Each applied change of the space, in order (for notices about what happened to you). */
+  onEvents = (listener: (events: SpaceEventPayload[]) => void): (() => void) => {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
   };
 
   handle(message: ServerMessage): void {
@@ -78,6 +86,9 @@ export class SpaceStore {
     if (result.kind === 'resync') this.resync();
     else if (result.kind === 'applied') {
       this.set({ status: 'joined', snapshot: result.snapshot, error: null });
+      if (message.type === 'event') {
+        for (const listener of [...this.eventListeners]) listener(message.events);
+      }
     }
   }
 

@@ -1,5 +1,7 @@
 import type { ListenerDto, SpaceSnapshot } from '@salon/protocol';
+import { useTranslation } from 'react-i18next';
 import { Avatar } from '../../components/Avatar';
+import { count } from '../../components/time';
 import { audience } from './roles';
 
 /** Listed listeners, then "and N others" for the guests and incognito listeners nobody lists. */
@@ -10,44 +12,53 @@ export function Audience({
   snapshot: SpaceSnapshot;
   onSelect: (listener: ListenerDto) => void;
 }) {
+  const { t } = useTranslation('space');
   const { listed, others } = audience(snapshot);
   return (
     <section aria-labelledby="audience-title" className="audience">
-      <h2 id="audience-title">Listeners</h2>
-      {listed.length === 0 && others === 0 ? (
-        <p className="muted">Nobody is listening yet.</p>
-      ) : null}
+      <h2 id="audience-title">{t('audience.title')}</h2>
+      {listed.length === 0 && others === 0 ? <p className="muted">{t('audience.empty')}</p> : null}
       <ul className="listeners">
         {listed.map((l) => (
           <li key={l.user_id}>
             <button type="button" className="listener" onClick={() => onSelect(l)}>
               <Avatar user={l.user} size="md" />
-              <span>{l.user.display_name}</span>
+              <span dir="auto">{l.user.display_name}</span>
             </button>
           </li>
         ))}
       </ul>
       {others > 0 ? (
         <p className="muted" data-testid="others">
-          {listed.length > 0 ? 'and ' : ''}
-          {others} {others === 1 ? 'other' : 'others'}
-          {listed.length > 0 ? '' : ' listening'}
+          {t(listed.length > 0 ? 'audience.andOthers' : 'audience.others', {
+            count: others,
+            formatted: count(others),
+          })}
         </p>
       ) : null}
     </section>
   );
 }
 
+/**
+ * "N people here · M in total". Here counts everyone in the space now, the
+ * stage included, once per person (as X's participant_count), the same number
+ * the Home bubbles, the Spaces tab and the mini-player show. Only while live:
+ * an ended space shows its summary instead.
+ */
 export function Counts({ snapshot }: { snapshot: SpaceSnapshot }) {
+  const { t } = useTranslation('space');
   const { now_total, total_unique } = snapshot.counts;
   return (
     <p className="space-counts" aria-live="polite" data-testid="counts">
       <span>
-        <strong data-testid="now-total">{now_total}</strong> listening now
+        <strong data-testid="now-total">{count(now_total)}</strong>{' '}
+        {t('counts.here', { count: now_total })}
       </span>
       <span aria-hidden="true"> · </span>
       <span>
-        <strong data-testid="total-unique">{total_unique}</strong> in total
+        <strong data-testid="total-unique">{count(total_unique)}</strong>{' '}
+        {t('counts.total', { count: total_unique })}
       </span>
     </p>
   );

@@ -1,7 +1,8 @@
 import type { SpaceSnapshot } from '@salon/protocol';
-import { useState } from 'react';
-import { Modal } from '../../components/Modal';
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { SpaceActions } from './actions';
+import { Confirm } from './Confirm';
 import { EditSpace } from './EditSpace';
 import { InviteDialog } from './InviteDialog';
 import type { Me } from './roles';
@@ -16,20 +17,23 @@ export function HostTools({
   me: Me;
   actions: SpaceActions;
 }) {
+  const { t } = useTranslation('space');
   const [dialog, setDialog] = useState<'edit' | 'invite' | 'end' | null>(null);
+  const guestsHelp = useId();
   const isHost = me.role === 'host';
   const anyoneUnmuted = snapshot.stage.some((m) => m.role === 'speaker' && !m.muted);
+  const allowGuests = snapshot.space.allow_guests !== false;
   return (
     <fieldset className="host-tools plain">
-      <legend className="visually-hidden">Host tools</legend>
+      <legend className="visually-hidden">{t('host.tools')}</legend>
       <button type="button" onClick={() => actions.muteAll()} disabled={!anyoneUnmuted}>
-        Mute all
+        {t('host.muteAll')}
       </button>
       <button type="button" onClick={() => setDialog('invite')}>
-        Invite
+        {t('host.invite')}
       </button>
       <button type="button" onClick={() => setDialog('edit')}>
-        Edit
+        {t('host.edit')}
       </button>
       {isHost ? (
         <button
@@ -37,13 +41,29 @@ export function HostTools({
           aria-pressed={snapshot.recording}
           onClick={() => actions.setRecording(!snapshot.recording)}
         >
-          {snapshot.recording ? 'Stop recording' : 'Record'}
+          {snapshot.recording ? t('host.stopRecording') : t('host.record')}
         </button>
       ) : null}
       {isHost ? (
         <button type="button" className="danger" onClick={() => setDialog('end')}>
-          End space
+          {t('host.end')}
         </button>
+      ) : null}
+      {isHost ? (
+        <div className="host-setting">
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={allowGuests}
+              aria-describedby={guestsHelp}
+              onChange={(e) => void actions.setAllowGuests(e.target.checked)}
+            />{' '}
+            {t('host.guests')}
+          </label>
+          <p id={guestsHelp} className="muted small">
+            {t('host.guestsHelp')}
+          </p>
+        </div>
       ) : null}
       {dialog === 'edit' ? (
         <EditSpace space={snapshot.space} actions={actions} onClose={() => setDialog(null)} />
@@ -57,29 +77,18 @@ export function HostTools({
         />
       ) : null}
       {dialog === 'end' ? (
-        <ConfirmEnd
+        <Confirm
+          title={t('confirmEnd.title')}
+          cancel={t('confirmEnd.cancel')}
+          confirm={t('confirmEnd.confirm')}
           onConfirm={async () => {
             if (await actions.end()) setDialog(null);
           }}
           onClose={() => setDialog(null)}
-        />
+        >
+          <p className="muted">{t('confirmEnd.body')}</p>
+        </Confirm>
       ) : null}
     </fieldset>
-  );
-}
-
-function ConfirmEnd({ onConfirm, onClose }: { onConfirm: () => void; onClose: () => void }) {
-  return (
-    <Modal title="End this space for everyone?" role="alertdialog" onClose={onClose}>
-      <p className="muted">Everyone leaves and the space cannot start again.</p>
-      <div className="row">
-        <button type="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="button" className="danger" onClick={onConfirm}>
-          End for everyone
-        </button>
-      </div>
-    </Modal>
   );
 }

@@ -1,16 +1,18 @@
+import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router-dom';
 import type { SpaceActions } from './actions';
 import type { Me } from './roles';
 
 /** Your own part: ask to speak, answer an invitation, your microphone, stepping down. */
 export function MyControls({ me, actions }: { me: Me; actions: SpaceActions }) {
+  const { t } = useTranslation('space');
   const location = useLocation();
   if (!me.live) return null;
   if (me.role === 'guest') {
     return (
       <div className="my-controls">
         <Link className="button" to={`/signin?next=${encodeURIComponent(location.pathname)}`}>
-          Sign in to request to speak
+          {t('mine.signInToSpeak')}
         </Link>
       </div>
     );
@@ -25,26 +27,26 @@ export function MyControls({ me, actions }: { me: Me; actions: SpaceActions }) {
           className={muted ? 'mic-button muted' : 'mic-button primary'}
           onClick={() => (muted ? actions.unmute(userId) : actions.mute(userId))}
         >
-          <span aria-hidden="true">{muted ? '🔇' : '🎙'}</span> {muted ? 'Unmute' : 'Mute'}
+          <span aria-hidden="true">{muted ? '🔇' : '🎙'}</span>{' '}
+          {muted ? t('mine.unmute') : t('mine.mute')}
         </button>
         {me.role !== 'host' ? (
           <button type="button" onClick={() => actions.leaveStage()}>
-            Leave stage
+            {t('mine.leaveStage')}
           </button>
         ) : null}
       </div>
     );
   }
   if (me.invitation) {
-    const what = me.invitation.role === 'cohost' ? 'co-host' : 'speak';
     return (
       <div className="my-controls invitation" role="status">
-        <p>You are invited to {what}.</p>
+        <p>{me.invitation.role === 'cohost' ? t('mine.invitedCohost') : t('mine.invitedSpeak')}</p>
         <button type="button" className="primary" onClick={() => actions.acceptInvitation()}>
-          Accept invitation
+          {t('mine.accept')}
         </button>
         <button type="button" onClick={() => actions.declineInvitation()}>
-          Decline
+          {t('mine.decline')}
         </button>
       </div>
     );
@@ -54,15 +56,15 @@ export function MyControls({ me, actions }: { me: Me; actions: SpaceActions }) {
       {me.requested ? (
         <>
           <span className="muted" role="status">
-            Request sent
+            {t('mine.requestSent')}
           </span>
           <button type="button" onClick={() => actions.cancelRequest()}>
-            Cancel request
+            {t('mine.cancelRequest')}
           </button>
         </>
       ) : (
         <button type="button" className="primary" onClick={() => actions.requestToSpeak()}>
-          <span aria-hidden="true">✋</span> Request to speak
+          <span aria-hidden="true">✋</span> {t('mine.request')}
         </button>
       )}
     </div>

@@ -1,10 +1,13 @@
 import type { UserSummaryDto } from '@salon/protocol';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { SpeakerVolumeSlider } from '../../audio/SpeakerVolumes';
 import { Avatar } from '../../components/Avatar';
 import { Modal } from '../../components/Modal';
 import type { SpaceActions } from './actions';
-import { type Me, ROLE_LABEL, type Role } from './roles';
+import { Confirm } from './Confirm';
+import type { Me, Role } from './roles';
 
 /** What you can do about one person in the space, by your role and theirs. */
 export function PersonMenu({
@@ -26,6 +29,8 @@ export function PersonMenu({
   onReport: (user: UserSummaryDto) => void;
   onClose: () => void;
 }) {
+  const { t } = useTranslation('space');
+  const [confirming, setConfirming] = useState<'remove' | 'block' | null>(null);
   const self = user.id === me.userId;
   const onStage = role === 'host' || role === 'cohost' || role === 'speaker';
   const mod = me.moderator && me.live;
@@ -38,40 +43,77 @@ export function PersonMenu({
   if (self && onStage && me.live) {
     items.push(
       muted
-        ? { label: 'Unmute', run: act(() => actions.unmute(user.id)) }
-        : { label: 'Mute', run: act(() => actions.mute(user.id)) },
+        ? { label: t('person.unmute'), run: act(() => actions.unmute(user.id)) }
+        : { label: t('person.mute'), run: act(() => actions.mute(user.id)) },
     );
   }
   if (!self && mod && onStage && !muted) {
-    items.push({ label: 'Mute', run: act(() => actions.mute(user.id)) });
+    items.push({ label: t('person.mute'), run: act(() => actions.mute(user.id)) });
   }
   if (!self && isHost && role === 'speaker') {
-    items.push({ label: 'Make co-host', run: act(() => actions.makeCohost(user.id)) });
+    items.push({ label: t('person.makeCohost'), run: act(() => actions.makeCohost(user.id)) });
   }
   if (!self && isHost && role === 'cohost') {
-    items.push({ label: 'Remove as co-host', run: act(() => actions.removeCohost(user.id)) });
+    items.push({ label: t('person.removeCohost'), run: act(() => actions.removeCohost(user.id)) });
   }
   if (!self && mod && role === 'listener') {
-    items.push({ label: 'Invite to speak', run: act(() => actions.invite(user.id, 'speaker')) });
+    items.push({
+      label: t('person.inviteSpeak'),
+      run: act(() => actions.invite(user.id, 'speaker')),
+    });
     if (isHost) {
-      items.push({ label: 'Invite to co-host', run: act(() => actions.invite(user.id, 'cohost')) });
+      items.push({
+        label: t('person.inviteCohost'),
+        run: act(() => actions.invite(user.id, 'cohost')),
+      });
     }
   }
   if (!self && mod && onStage && user.id !== hostId) {
-    items.push({ label: 'Remove from stage', run: act(() => actions.removeFromStage(user.id)) });
+    items.push({
+      label: t('person.removeFromStage'),
+      run: act(() => actions.removeFromStage(user.id)),
+    });
   }
   if (!self && mod && user.id !== hostId) {
     items.push({
-      label: 'Remove from space',
+      label: t('person.removeFromSpace'),
       danger: true,
-      run: act(() => actions.removeFromSpace(user.id)),
+      run: () => setConfirming('remove'),
     });
   }
   if (!self && me.userId) {
-    items.push({ label: 'Block', danger: true, run: act(() => actions.block(user.id)) });
-    items.push({ label: 'Report', run: () => onReport(user) });
+    items.push({ label: t('person.block'), danger: true, run: () => setConfirming('block') });
+    items.push({ label: t('person.report'), run: () => onReport(user) });
   }
 
+  const name = user.display_name;
+  if (confirming === 'remove') {
+    return (
+      <Confirm
+        title={t('confirmRemove.title', { name })}
+        cancel={t('confirmRemove.cancel')}
+        confirm={t('confirmRemove.confirm')}
+        onConfirm={act(() => actions.removeFromSpace(user.id))}
+        onClose={() => setConfirming(null)}
+      >
+        <p>{t('confirmRemove.body')}</p>
+        <p className="muted">{t('confirmRemove.limits')}</p>
+      </Confirm>
+    );
+  }
+  if (confirming === 'block') {
+    return (
+      <Confirm
+        title={t('confirmBlock.title', { name })}
+        cancel={t('confirmBlock.cancel')}
+        confirm={t('confirmBlock.confirm')}
+        onConfirm={act(() => actions.block(user.id))}
+        onClose={() => setConfirming(null)}
+      >
+        <p className="muted">{t('confirmBlock.body')}</p>
+      </Confirm>
+    );
+  }
   return (
     <Modal title={user.display_name} onClose={onClose}>
       <div className="person-head">
@@ -81,8 +123,8 @@ export function PersonMenu({
             {user.display_name}
           </p>
           <p className="muted">
-            @{user.handle} · {ROLE_LABEL[role]}
-            {onStage ? (muted ? ' · muted' : ' · microphone on') : ''}
+            @{user.handle} · {t(`roles.${role}`)}
+            {onStage ? (muted ? t('person.isMuted') : t('person.isMicOn')) : ''}
           </p>
         </div>
       </div>
@@ -90,7 +132,7 @@ export function PersonMenu({
       <ul className="menu">
         <li>
           <Link to={`/u/${user.handle}`} className="button">
-            View profile
+            {t('person.viewProfile')}
           </Link>
         </li>
         {items.map((item) => (

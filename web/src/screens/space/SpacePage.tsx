@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, errorMessage } from '../../api';
 import { AudioPanel } from '../../audio/AudioPanel';
@@ -11,6 +12,7 @@ import { useSession } from '../../session';
 import { isMissing, NotFound } from '../../shell/NotFound';
 import { spaceActions } from './actions';
 import { JoinWarning } from './JoinWarning';
+import { usePersonalNotice } from './notices';
 import { SpaceRoom } from './SpaceRoom';
 
 type Gate = 'checking' | 'warn' | 'join';
@@ -33,6 +35,8 @@ export function SpacePage() {
   const store = inThisSpace?.store ?? null;
   const view = useSpaceView(store);
   const audio = useAudioState();
+  const { t } = useTranslation('space');
+  const personal = usePersonalNotice(store, me?.id ?? null);
 
   // Before joining: are people you blocked speaking here? Checked once per space and person.
   const meKey = me === undefined ? undefined : (me?.id ?? null);
@@ -90,14 +94,14 @@ export function SpacePage() {
     return (
       <main className="page">
         <ErrorText error={card.error} />
-        <Link to="/spaces">Find other spaces</Link>
+        <Link to="/spaces">{t('findOther')}</Link>
       </main>
     );
   }
   if (gate === 'warn' && !inThisSpace) {
     return (
       <main className="page">
-        <h1>{card.data?.title ?? 'Space'}</h1>
+        <h1 dir="auto">{card.data?.title ?? t('untitled')}</h1>
         <JoinWarning blocked={blocked} onJoin={() => setGate('join')} onBack={() => navigate(-1)} />
       </main>
     );
@@ -105,7 +109,7 @@ export function SpacePage() {
   if (view.status === 'removed' || view.status === 'failed') {
     return (
       <main className="page">
-        <h1>{view.snapshot?.space.title ?? card.data?.title ?? 'Space'}</h1>
+        <h1 dir="auto">{view.snapshot?.space.title ?? card.data?.title ?? t('untitled')}</h1>
         <p className="error" role="alert">
           {view.error}
         </p>
@@ -116,7 +120,7 @@ export function SpacePage() {
             navigate('/spaces');
           }}
         >
-          Find other spaces
+          {t('findOther')}
         </button>
       </main>
     );
@@ -124,9 +128,9 @@ export function SpacePage() {
   if (!view.snapshot || !actions) {
     return (
       <main className="page">
-        <h1>{card.data?.title ?? 'Space'}</h1>
+        <h1 dir="auto">{card.data?.title ?? t('untitled')}</h1>
         <ErrorText error={joinError} />
-        <Loading label="Joining…" />
+        <Loading label={t('joining')} />
       </main>
     );
   }
@@ -141,6 +145,7 @@ export function SpacePage() {
       onLeave={leave}
       audio={<AudioPanel stage={view.snapshot.stage} meId={me?.id ?? null} />}
       speaking={audio?.spaceId === id ? audio.speaking : undefined}
+      personal={personal}
       incognito={{
         on: inThisSpace?.incognito === true,
         // A new subscription: the server lists or unlists you as you join again.

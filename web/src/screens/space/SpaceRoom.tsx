@@ -1,13 +1,16 @@
 import type { SpaceSnapshot, UserSummaryDto } from '@salon/protocol';
 import { type ReactNode, useState } from 'react';
-import { Link } from 'react-router-dom';
+import { useTranslation } from 'react-i18next';
 import { RecBadge, StateBadge } from '../../components/SpaceCard';
 import type { ConnectionState } from '../../realtime';
 import type { ReactionBatch } from '../../spaceStore';
 import { Audience, Counts } from './Audience';
 import type { SpaceActions } from './actions';
+import { EndedSummary } from './Ended';
 import { HostTools } from './HostTools';
+import { LeaveDialog } from './LeaveDialog';
 import { MyControls } from './MyControls';
+import type { PersonalNotice } from './notices';
 import { PersonMenu } from './PersonMenu';
 import { Pins } from './Pins';
 import { FloatingReactions, ReactionBar } from './Reactions';
@@ -33,6 +36,8 @@ export interface SpaceRoomProps {
   audio?: ReactNode;
   /** Stage members talking now. */
   speaking?: ReadonlySet<string>;
+  /** Something done to you (muted by the host, moved off the stage, request declined). */
+  personal?: { notice: PersonalNotice | null; dismiss: () => void };
 }
 
 interface Selected {
@@ -51,12 +56,17 @@ export function SpaceRoom({
   incognito,
   audio,
   speaking,
+  personal,
 }: SpaceRoomProps) {
+  const { t } = useTranslation('space');
   const [selected, setSelected] = useState<Selected | null>(null);
-  const [dialog, setDialog] = useState<'share' | 'report' | null>(null);
+  const [dialog, setDialog] = useState<'share' | 'report' | 'leave' | null>(null);
   const [reported, setReported] = useState<UserSummaryDto | null>(null);
   const { space } = snapshot;
   const me = meIn(snapshot, meId);
+  const over = space.state === 'ended' || space.state === 'cancelled';
+  // As on X, the host leaving ends the space: say so first, and offer the handover.
+  const leave = () => (me.role === 'host' && me.live ? setDialog('leave') : onLeave());
 
   return (
     <main className="page space-page" aria-labelledby="space-title">
@@ -75,7 +85,7 @@ export function SpaceRoom({
           </p>
         ) : null}
         {space.topics.length ? (
-          <ul className="topics" aria-label="Topics">
+          <ul className="topics" aria-label={t('topics')}>
             {space.topics.map((t) => (
               <li key={t} className="topic">
                 {t}
@@ -83,54 +93,55 @@ export function SpaceRoom({
             ))}
           </ul>
         ) : null}
-        {space.state !== 'scheduled' ? <Counts snapshot={snapshot} /> : null}
+        {space.state === 'live' ? <Counts snapshot={snapshot} /> : null}
         <div className="row space-toolbar">
           <button type="button" onClick={() => setDialog('share')}>
-            Share
+            {t('share')}
           </button>
           {meId ? (
             <button type="button" onClick={() => setDialog('report')}>
-              Report
+              {t('report')}
             </button>
           ) : null}
           {incognito && meId && !me.member && me.live ? (
             <button type="button" aria-pressed={incognito.on} onClick={incognito.toggle}>
-              Incognito
+              {t('incognito')}
             </button>
           ) : null}
-          <button type="button" onClick={onLeave}>
-            Leave
+          <button type="button" onClick={leave}>
+            {t('leave')}
           </button>
         </div>
       </header>
+
+      {space.state === 'live' && space.host_away_since ? (
+        <section className="notice-box host-away" role="status" data-testid="host-away">
+          <p className="strong">{t('hostAway')}</p>
+          <p className="muted">{t('hostAwayHelp')}</p>
+        </section>
+      ) : null}
+      {personal?.notice ? (
+        <section className="notice-box personal-notice" aria-label={t('notices.region')}>
+          <p role="alert">{t(`notices.${personal.notice}`)}</p>
+          <button type="button" onClick={personal.dismiss}>
+            {t('notices.dismiss')}
+          </button>
+        </section>
+      ) : null}
 
       {audio}
 
       {space.state === 'scheduled' ? (
         <ScheduledPanel space={space} meId={meId} isHost={me.role === 'host'} actions={actions} />
       ) : null}
-      {space.state === 'ended' || space.state === 'cancelled' ? (
-        <section className="notice-box" role="status">
-          <p className="strong">
-            {space.state === 'ended'
-              ? space.ended_reason === 'moderation'
-                ? 'This space was ended by the moderators.'
-                : 'This space has ended.'
-              : 'This space was cancelled.'}
-          </p>
-          {space.state === 'ended' && snapshot.recording ? (
-            <Link className="button" to={`/spaces/${space.id}/replay`}>
-              Play the replay
-            </Link>
-          ) : null}
-        </section>
-      ) : null}
+      {over ? <EndedSummary snapshot={snapshot} /> : null}
 
-      <section aria-label="Stage" className="stage-area">
+      <section aria-label={t('stageRegion')} className="stage-area">
         <Stage
           stage={snapshot.stage}
           meId={meId}
-          speaking={speaking}
+          // Nobody speaks in a space that is over, whatever the last level said.
+          speaking={space.state === 'live' ? speaking : undefined}
           onSelect={(m) => setSelected({ user: m.user })}
         />
         <FloatingReactions source={reactions} />
@@ -181,6 +192,21 @@ export function SpaceRoom({
       {dialog === 'share' ? (
         <ShareSheet space={space} signedIn={meId !== null} onClose={() => setDialog(null)} />
       ) : null}
+      {dialog === 'leave' ? (
+        <LeaveDialog
+          snapshot={snapshot}
+          onEnd={async () => {
+            if (await actions.end()) {
+              setDialog(null);
+              onLeave();
+            }
+          }}
+          onHandOver={async (userId) => {
+            if (await actions.handOver(userId)) setDialog(null);
+          }}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
       {dialog === 'report' ? (
         <ReportDialog
           spaceId={space.id}
@@ -195,17 +221,11 @@ export function SpaceRoom({
   );
 }
 
-const CONNECTION_LABEL: Record<ConnectionState, string> = {
-  idle: 'Offline',
-  connecting: 'Connecting…',
-  open: 'Connected',
-  reconnecting: 'Reconnecting…',
-};
-
 export function ConnectionBadge({ state }: { state: ConnectionState }) {
+  const { t } = useTranslation('space');
   return (
     <span className={`badge connection connection-${state}`} role="status" data-state={state}>
-      {CONNECTION_LABEL[state]}
+      {t(`connection.${state}`)}
     </span>
   );
 }

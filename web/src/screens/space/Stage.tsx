@@ -1,6 +1,6 @@
 import type { StageMemberDto } from '@salon/protocol';
+import { useTranslation } from 'react-i18next';
 import { Avatar } from '../../components/Avatar';
-import { ROLE_LABEL } from './roles';
 
 /** The stage: host, co-hosts and speakers, each with their microphone state and who is talking. */
 export function Stage({
@@ -12,11 +12,12 @@ export function Stage({
   stage: StageMemberDto[];
   meId: string | null;
   onSelect: (member: StageMemberDto) => void;
-  /** User ids talking now (from the media server). */
+  /** User ids talking now (from the media server); absent when nobody can be (an ended space). */
   speaking?: ReadonlySet<string>;
 }) {
+  const { t } = useTranslation('space');
   return (
-    <ul className="stage" aria-label="On stage">
+    <ul className="stage" aria-label={t('onStage')}>
       {stage.map((m) => {
         const talking = !m.muted && speaking?.has(m.user_id) === true;
         return (
@@ -34,14 +35,14 @@ export function Stage({
                   {m.muted ? '🔇' : '🎙'}
                 </span>
               </span>
-              <span className="stage-name">
+              <span className="stage-name" dir="auto">
                 {m.user.display_name}
-                {m.user_id === meId ? ' (you)' : ''}
+                {m.user_id === meId ? t('you') : ''}
               </span>
-              <span className="stage-role">{ROLE_LABEL[m.role]}</span>
+              <span className="stage-role">{t(`roles.${m.role}`)}</span>
               <span className="visually-hidden">
-                {m.muted ? ', muted' : ', microphone on'}
-                {talking ? ', speaking' : ''}
+                {m.muted ? t('muted') : t('micOn')}
+                {talking ? t('speakingNow') : ''}
               </span>
             </button>
           </li>

@@ -27,6 +27,8 @@ export interface SpaceActions {
   edit(edit: SpaceEdit): Promise<boolean>;
   start(): Promise<boolean>;
   end(): Promise<boolean>;
+  handOver(userId: string): Promise<boolean>;
+  setAllowGuests(allow: boolean): Promise<boolean>;
   setRecording(on: boolean): Promise<boolean>;
   pin(postId: string): Promise<boolean>;
   unpin(postId: string): Promise<boolean>;
@@ -71,6 +73,8 @@ export function spaceActions(
     edit: run((edit: SpaceEdit) => api.editSpace(id, edit)),
     start: run(() => api.startSpace(id)),
     end: run(() => api.endSpace(id)),
+    handOver: run((userId: string) => api.handOver(id, userId)),
+    setAllowGuests: run((allow: boolean) => api.setAllowGuests(id, allow)),
     setRecording: run((on: boolean) => api.setRecording(id, on)),
     pin: run((postId: string) => api.pin(id, postId)),
     unpin: run((postId: string) => api.unpin(id, postId)),

@@ -28,6 +28,7 @@ export function meIn(snapshot: SpaceSnapshot, userId: string | null): Me {
   };
 }
 
+/** English role names, for code outside the translated screens; screens use `space:roles.<role>`. */
 export const ROLE_LABEL: Record<Role, string> = {
   host: 'Host',
   cohost: 'Co-host',

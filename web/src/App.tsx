@@ -4,6 +4,7 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation, useParams } from '
 import { Loading } from './components/Spinner';
 import { LiveProvider } from './live';
 import { MiniPlayer } from './MiniPlayer';
+import { AccountNotices } from './screens/admin/AccountNotices';
 import { SessionProvider, useSession } from './session';
 import { TabBar, TopBar } from './shell/Nav';
 import { isHandle, isId, NotFound } from './shell/NotFound';
@@ -27,6 +28,8 @@ const Profile = page(() => import('./screens/profile/Profile'), 'Profile');
 const ReplayPage = page(() => import('./screens/space/ReplayPage'), 'ReplayPage');
 const SpacePage = page(() => import('./screens/space/SpacePage'), 'SpacePage');
 const SpacesTab = page(() => import('./screens/spaces/SpacesTab'), 'SpacesTab');
+const AdminConsole = page(() => import('./screens/admin/AdminConsole'), 'AdminConsole');
+const Standing = page(() => import('./screens/admin/Standing'), 'Standing');
 
 export function App() {
   return (
@@ -103,6 +106,22 @@ export function AppRoutes() {
           </SignedIn>
         }
       />
+      <Route
+        path="/admin/*"
+        element={
+          <SignedIn>
+            <AdminConsole />
+          </SignedIn>
+        }
+      />
+      <Route
+        path="/standing"
+        element={
+          <SignedIn>
+            <Standing />
+          </SignedIn>
+        }
+      />
       <Route path="*" element={<NotFound />} />
     </Routes>
   );
@@ -117,6 +136,7 @@ function Shell() {
       </a>
       <TopBar />
       <div id="main" className="content">
+        <AccountNotices />
         <Suspense fallback={<Loading />}>
           <AppRoutes />
         </Suspense>

@@ -86,9 +86,16 @@ export function TopBar() {
             </li>
           ))}
           {me ? (
-            <li>
-              <NavLink to={`/u/${me.handle}`}>{t('profile')}</NavLink>
-            </li>
+            <>
+              <li>
+                <NavLink to={`/u/${me.handle}`}>{t('profile')}</NavLink>
+              </li>
+              {me.role === 'admin' || me.role === 'moderator' ? (
+                <li>
+                  <NavLink to="/admin">{t('admin')}</NavLink>
+                </li>
+              ) : null}
+            </>
           ) : me === null ? (
             <>
               <li>

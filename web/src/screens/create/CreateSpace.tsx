@@ -1,11 +1,17 @@
 import { SPACE_CONTENT_LIMITS as L } from '@salon/protocol';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { api, errorMessage } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
 import { Field } from '../../components/Field';
+import { Loading } from '../../components/Spinner';
+import { useAsync } from '../../components/useAsync';
+import { adminApi } from '../admin/adminApi';
+import { HostingEligibility } from './HostingEligibility';
 import { type SpaceForm, type SpaceFormErrors, toCreateInput, validateSpace } from './validate';
 
+/** Languages of a space, each named in itself (as a person looking for theirs reads it). */
 const LANGUAGES: [string, string][] = [
   ['en', 'English'],
   ['es', 'Español'],
@@ -18,7 +24,30 @@ const LANGUAGES: [string, string][] = [
   ['hi', 'हिन्दी'],
 ];
 
+/**
+ * /create — whether you may host is asked first, so someone who may not is
+ * told at once (and can ask an admin) instead of after filling the form.
+ */
 export function CreateSpace() {
+  const { t } = useTranslation('create');
+  const eligibility = useAsync(() => adminApi.eligibility(), []);
+  return (
+    <main className="page narrow">
+      <h1>{t('title')}</h1>
+      {eligibility.loading && !eligibility.data ? (
+        <Loading />
+      ) : eligibility.data && !eligibility.data.may_host ? (
+        <HostingEligibility eligibility={eligibility.data} onChanged={eligibility.setData} />
+      ) : (
+        // Eligibility unknown (the check failed): the server still decides, and says why.
+        <SpaceFormView />
+      )}
+    </main>
+  );
+}
+
+function SpaceFormView() {
+  const { t } = useTranslation('create');
   const navigate = useNavigate();
   const [form, setForm] = useState<SpaceForm>({
     title: '',
@@ -39,7 +68,7 @@ export function CreateSpace() {
     event.preventDefault();
     const values = { ...form, scheduledStart: schedule ? form.scheduledStart : '' };
     if (schedule && !values.scheduledStart) {
-      setErrors({ scheduledStart: 'Pick a date and time.' });
+      setErrors({ scheduledStart: t('errors.pickTime') });
       return;
     }
     const found = validateSpace(values);
@@ -57,98 +86,92 @@ export function CreateSpace() {
   }
 
   return (
-    <main className="page narrow">
-      <h1>Start a space</h1>
-      <form onSubmit={submit} noValidate className="stack">
-        <Field
-          label="Title"
-          name="title"
-          value={form.title}
-          maxLength={L.title_max * 2}
-          onChange={(e) => set('title', e.target.value)}
-          error={errors.title}
-          hint={`What will you talk about? Up to ${L.title_max} characters.`}
+    <form onSubmit={submit} noValidate className="stack">
+      <Field
+        label={t('fields.title')}
+        name="title"
+        value={form.title}
+        maxLength={L.title_max * 2}
+        dir="auto"
+        onChange={(e) => set('title', e.target.value)}
+        error={errors.title}
+        hint={t('fields.titleHint', { max: L.title_max })}
+      />
+      <div className="field">
+        <label htmlFor="space-description">{t('fields.description')}</label>
+        <textarea
+          id="space-description"
+          name="description"
+          rows={3}
+          dir="auto"
+          value={form.description}
+          aria-invalid={errors.description ? true : undefined}
+          aria-describedby={errors.description ? 'space-description-error' : undefined}
+          onChange={(e) => set('description', e.target.value)}
         />
-        <div className="field">
-          <label htmlFor="space-description">Description</label>
-          <textarea
-            id="space-description"
-            name="description"
-            rows={3}
-            value={form.description}
-            aria-invalid={errors.description ? true : undefined}
-            aria-describedby={errors.description ? 'space-description-error' : undefined}
-            onChange={(e) => set('description', e.target.value)}
-          />
-          {errors.description ? (
-            <p className="field-error" id="space-description-error">
-              {errors.description}
-            </p>
-          ) : null}
-        </div>
-        <Field
-          label="Topics"
-          name="topics"
-          value={form.topics}
-          onChange={(e) => set('topics', e.target.value)}
-          error={errors.topics}
-          hint={`Up to ${L.topics_max}, separated by commas.`}
+        {errors.description ? (
+          <p className="field-error" id="space-description-error">
+            {errors.description}
+          </p>
+        ) : null}
+      </div>
+      <Field
+        label={t('fields.topics')}
+        name="topics"
+        value={form.topics}
+        onChange={(e) => set('topics', e.target.value)}
+        error={errors.topics}
+        hint={t('fields.topicsHint', { max: L.topics_max })}
+      />
+      <div className="field">
+        <label htmlFor="space-language">{t('fields.language')}</label>
+        <select
+          id="space-language"
+          value={form.language}
+          onChange={(e) => set('language', e.target.value)}
+        >
+          {LANGUAGES.map(([code, name]) => (
+            <option key={code} value={code} lang={code}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <label className="check">
+        <input
+          type="checkbox"
+          name="recording"
+          checked={form.recording}
+          onChange={(e) => set('recording', e.target.checked)}
         />
-        <div className="field">
-          <label htmlFor="space-language">Language</label>
-          <select
-            id="space-language"
-            value={form.language}
-            onChange={(e) => set('language', e.target.value)}
-          >
-            {LANGUAGES.map(([code, name]) => (
-              <option key={code} value={code}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </div>
+        {t('fields.record')} <span className="muted">{t('fields.recordHint')}</span>
+      </label>
+      <fieldset className="when">
+        <legend>{t('fields.when')}</legend>
         <label className="check">
-          <input
-            type="checkbox"
-            name="recording"
-            checked={form.recording}
-            onChange={(e) => set('recording', e.target.checked)}
-          />
-          Record this space <span className="muted">(everyone sees a REC sign; replays later)</span>
+          <input type="radio" name="when" checked={!schedule} onChange={() => setSchedule(false)} />
+          {t('fields.now')}
         </label>
-        <fieldset className="when">
-          <legend>When</legend>
-          <label className="check">
-            <input
-              type="radio"
-              name="when"
-              checked={!schedule}
-              onChange={() => setSchedule(false)}
-            />
-            Start now
-          </label>
-          <label className="check">
-            <input type="radio" name="when" checked={schedule} onChange={() => setSchedule(true)} />
-            Schedule for later
-          </label>
-          {schedule ? (
-            <Field
-              label="Start time"
-              name="scheduled_start"
-              type="datetime-local"
-              value={form.scheduledStart}
-              onChange={(e) => set('scheduledStart', e.target.value)}
-              error={errors.scheduledStart}
-              hint="Up to 14 days ahead."
-            />
-          ) : null}
-        </fieldset>
-        <ErrorText error={error} />
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Starting…' : schedule ? 'Schedule space' : 'Start now'}
-        </button>
-      </form>
-    </main>
+        <label className="check">
+          <input type="radio" name="when" checked={schedule} onChange={() => setSchedule(true)} />
+          {t('fields.later')}
+        </label>
+        {schedule ? (
+          <Field
+            label={t('fields.startTime')}
+            name="scheduled_start"
+            type="datetime-local"
+            value={form.scheduledStart}
+            onChange={(e) => set('scheduledStart', e.target.value)}
+            error={errors.scheduledStart}
+            hint={t('fields.startTimeHint')}
+          />
+        ) : null}
+      </fieldset>
+      <ErrorText error={error} />
+      <button type="submit" className="primary" disabled={busy}>
+        {busy ? t('submit.busy') : schedule ? t('submit.schedule') : t('submit.now')}
+      </button>
+    </form>
   );
 }

@@ -1,5 +1,6 @@
 import { SPACE_CONTENT_LIMITS as L } from '@salon/protocol';
 import type { CreateSpaceInput } from '../../api';
+import { i18n } from '../../i18n';
 
 export interface SpaceForm {
   title: string;
@@ -16,6 +17,8 @@ export type SpaceFormErrors = Partial<Record<keyof SpaceForm, string>>;
 
 const MAX_AHEAD_MS = 14 * 24 * 3600 * 1000;
 const chars = (s: string) => [...s].length;
+const t = (key: string, options?: Record<string, unknown>) =>
+  i18n.t(key, { ns: 'create', ...options });
 
 /** "Music, Jazz ,music" → ["music", "jazz"]. */
 export function parseTopics(text: string): string[] {
@@ -31,21 +34,22 @@ export function parseTopics(text: string): string[] {
 export function validateSpace(form: SpaceForm, now: number = Date.now()): SpaceFormErrors {
   const errors: SpaceFormErrors = {};
   const title = form.title.trim();
-  if (!title) errors.title = 'Give your space a title.';
-  else if (chars(title) > L.title_max) errors.title = `At most ${L.title_max} characters.`;
+  if (!title) errors.title = t('errors.titleMissing');
+  else if (chars(title) > L.title_max) errors.title = t('errors.tooLong', { max: L.title_max });
   if (chars(form.description.trim()) > L.description_max) {
-    errors.description = `At most ${L.description_max} characters.`;
+    errors.description = t('errors.tooLong', { max: L.description_max });
   }
   const topics = parseTopics(form.topics);
-  if (topics.length > L.topics_max) errors.topics = `At most ${L.topics_max} topics.`;
+  if (topics.length > L.topics_max)
+    errors.topics = t('errors.tooManyTopics', { max: L.topics_max });
   else if (topics.some((t) => chars(t) > L.topic_max)) {
-    errors.topics = `A topic is at most ${L.topic_max} characters.`;
+    errors.topics = t('errors.topicTooLong', { max: L.topic_max });
   }
   if (form.scheduledStart) {
     const at = new Date(form.scheduledStart).getTime();
-    if (Number.isNaN(at)) errors.scheduledStart = 'Pick a date and time.';
-    else if (at <= now) errors.scheduledStart = 'Pick a time in the future.';
-    else if (at - now > MAX_AHEAD_MS) errors.scheduledStart = 'Schedule at most 14 days ahead.';
+    if (Number.isNaN(at)) errors.scheduledStart = t('errors.pickTime');
+    else if (at <= now) errors.scheduledStart = t('errors.future');
+    else if (at - now > MAX_AHEAD_MS) errors.scheduledStart = t('errors.tooFar');
   }
   return errors;
 }

@@ -102,6 +102,14 @@ const ENGLISH = [
   'Following',
   'Something went wrong',
   'Try again',
+  'Live',
+  'Ended',
+  'Host',
+  'Speaker',
+  'Listener',
+  'Tap to listen',
+  'Speaker volumes',
+  'Listening live',
 ];
 
 /** English sentences of the catalogues worth looking for: several words, not the same in French. */
@@ -140,6 +148,12 @@ async function englishOn(page: Page, userText: string[]): Promise<string[]> {
   );
   for (const sentence of CATALOGUE_ENGLISH) if (words.includes(sentence)) found.push(sentence);
   return [...new Set(found)];
+}
+
+/** Waits until nothing on the page is still loading. */
+async function settled(page: Page): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  await page.locator('.loading').first().waitFor({ state: 'detached' });
 }
 
 const DESKTOP = { width: 1100, height: 900 };
@@ -208,8 +222,11 @@ describe('the main flow in French', { timeout: 240_000 }, () => {
 
     await host.getByLabel(fr('Password', 'auth'), { exact: true }).fill('machine-analytique-1843');
     await host.getByRole('button', { name: fr('Sign up', 'auth') }).click();
+    await host.waitForURL((url) => url.pathname === '/');
+    await host.locator('main h1').first().waitFor();
+    await settled(host);
     await host.getByRole('link', { name: fr('Create', 'nav'), exact: true }).waitFor();
-    await host.getByRole('link', { name: fr('Home', 'nav'), exact: true }).waitFor();
+    await settled(host);
     await noEnglish(host, 'home (new account)');
     await screenshot(host, 'french-home');
   });
@@ -235,6 +252,7 @@ describe('the main flow in French', { timeout: 240_000 }, () => {
     await eventually(() => text(host.locator('.connection')), fr('Connected'), {
       what: 'the connection, in French',
     });
+    await settled(host);
     await noEnglish(host, 'space (host, alone)');
   });
 
@@ -251,11 +269,14 @@ describe('the main flow in French', { timeout: 240_000 }, () => {
       .getByLabel(fr('Password', 'auth'), { exact: true })
       .fill('theoreme-de-fermat-1823');
     await listener.getByRole('button', { name: fr('Sign in', 'auth') }).click();
-    await listener.getByRole('link', { name: fr('Home', 'nav'), exact: true }).waitFor();
+    await listener.waitForURL((url) => url.pathname === '/');
+    await settled(listener);
+    await noEnglish(listener, 'home (signed in)');
 
     await listener.goto(spaceUrl);
     await tile(listener, 'emilie').waitFor();
     await host.locator('.listener', { hasText: 'Sophie Germain' }).waitFor();
+    await settled(listener);
     await noEnglish(listener, 'space (listener)');
     await listener.getByRole('button', { name: fr('Request to speak') }).click();
     await listener.getByRole('button', { name: fr('Cancel request') }).waitFor();

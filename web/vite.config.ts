@@ -7,7 +7,9 @@ import { pwa } from './build/pwa';
 export default defineConfig({
   plugins: [react(), pwa()],
   resolve: { conditions: ['salon-source', ...defaultClientConditions] },
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  // The manifest maps each source file to its chunk: the cold-load test reads it to
+  // check a guest's space page loads no other route's chunk.
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, manifest: true },
   server: {
     proxy: {
       '/api': { target: 'http://127.0.0.1:8080', ws: true },

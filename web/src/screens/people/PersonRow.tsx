@@ -78,15 +78,17 @@ export function FollowButton({
 
   return (
     <div className="person-action">
+      {/* The visible word starts the name, so speech input ("click Following") finds it too. */}
       <button
         type="button"
         className={following ? undefined : 'primary'}
-        aria-pressed={following}
-        aria-label={following ? t('unfollow_name', { name }) : t('follow_name', { name })}
         disabled={busy || disabled}
         onClick={toggle}
       >
         {following ? t('following_button') : t('follow')}
+        <span className="visually-hidden">
+          {following ? t('following_suffix', { name }) : t('follow_suffix', { name })}
+        </span>
       </button>
       <ErrorText error={error} />
     </div>

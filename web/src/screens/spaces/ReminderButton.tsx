@@ -50,14 +50,15 @@ export function ReminderButton({
         type="button"
         className={state.reminded ? undefined : 'primary'}
         aria-pressed={state.reminded}
-        aria-label={
-          state.reminded ? t('reminder_remove_for', { title }) : t('reminder_set_for', { title })
-        }
         disabled={busy}
         onClick={toggle}
       >
-        <span aria-hidden="true">{state.reminded ? '🔔 ' : '🔕 '}</span>
+        <span aria-hidden="true">{state.reminded ? '✓ ' : '🔔 '}</span>
         {state.reminded ? t('reminder_on') : t('reminder_set')}
+        <span className="visually-hidden">
+          {' '}
+          {state.reminded ? t('reminder_on_for', { title }) : t('reminder_set_for', { title })}
+        </span>
       </button>
       {count}
       <ErrorText error={error} />

@@ -69,15 +69,24 @@ async function loadBubbles(meId: string): Promise<Bubble[]> {
   const [spaces, following] = await Promise.all([liveSpaces(true), followingIds(meId)]);
   const others = spaces.filter((s) => !following.has(s.host_id)).slice(0, STAGE_LOOKUPS);
   const stages = new Map<string, SpaceSnapshot['stage']>();
+  const here = new Map<string, number>();
+  // Every followed host's space too, for its "people here"; the others for who is on stage.
+  const looked = [...spaces.filter((s) => following.has(s.host_id)), ...others].slice(
+    0,
+    STAGE_LOOKUPS,
+  );
   await Promise.all(
-    others.map((s) =>
+    looked.map((s) =>
       api.snapshot(s.id).then(
-        (snapshot) => stages.set(s.id, snapshot.stage),
+        (snapshot) => {
+          stages.set(s.id, snapshot.stage);
+          here.set(s.id, snapshot.counts.now_total);
+        },
         () => undefined,
       ),
     ),
   );
-  return liveBubbles(spaces, following, stages);
+  return liveBubbles(spaces, following, stages, here);
 }
 
 async function followingIds(userId: string): Promise<Set<string>> {

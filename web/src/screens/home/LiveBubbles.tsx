@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { Avatar } from '../../components/Avatar';
+import { PeopleHere } from '../space/PeopleHere';
 import type { Bubble } from './bubbles';
 
 /** The row at the top of Home: live spaces of people you follow, avatars ringed in purple. */
@@ -13,7 +14,7 @@ export function LiveBubbles({ bubbles }: { bubbles: Bubble[] }) {
         {t('bubbles_title')}
       </h2>
       <ul className="bubbles">
-        {bubbles.map(({ space, people }) => (
+        {bubbles.map(({ space, people, here }) => (
           <li key={space.id}>
             <Link to={`/spaces/${space.id}`} className="bubble">
               <span className="bubble-avatars">
@@ -29,6 +30,7 @@ export function LiveBubbles({ bubbles }: { bubbles: Bubble[] }) {
                 <span dir="auto">{people[0]!.display_name}</span>
                 {people.length > 1 ? ` ${t('and_more', { count: people.length - 1 })}` : ''}
               </span>
+              {here !== undefined ? <PeopleHere count={here} /> : null}
             </Link>
           </li>
         ))}

@@ -4,6 +4,8 @@ export interface Bubble {
   space: SpaceDto;
   /** People you follow on its stage, host first. */
   people: UserSummaryDto[];
+  /** People here now (the stage included), when the space's snapshot was fetched. */
+  here?: number;
 }
 
 /**
@@ -14,6 +16,7 @@ export function liveBubbles(
   spaces: SpaceDto[],
   following: ReadonlySet<string>,
   stages: ReadonlyMap<string, SpaceSnapshot['stage']>,
+  here: ReadonlyMap<string, number> = new Map(),
 ): Bubble[] {
   const bubbles: Bubble[] = [];
   for (const space of spaces) {
@@ -25,7 +28,9 @@ export function liveBubbles(
         people.push(member.user);
       }
     }
-    if (people.length) bubbles.push({ space, people });
+    const count = here.get(space.id);
+    if (people.length)
+      bubbles.push({ space, people, ...(count === undefined ? {} : { here: count }) });
   }
   return bubbles;
 }

@@ -8,6 +8,7 @@ import { Loading } from '../../components/Spinner';
 import { useAsync } from '../../components/useAsync';
 import { useSession } from '../../session';
 import type { DiscoverItem } from '../../types';
+import { PeopleHere } from '../space/PeopleHere';
 import { filterSpaces, topicsOf } from './filter';
 import { RecordedItem, UpcomingItem } from './SpaceItems';
 
@@ -99,7 +100,10 @@ export function SpacesTab() {
         <>
           <SpaceSection id="section-live" title={t('live_now')} empty={t('no_live')}>
             {pick(all.live).map((i) => (
-              <SpaceCard key={i.space.id} space={i.space} />
+              <div key={i.space.id} className="space-item">
+                <SpaceCard space={i.space} />
+                <PeopleHere count={i.listener_count} />
+              </div>
             ))}
           </SpaceSection>
           <SpaceSection id="section-upcoming" title={t('upcoming')} empty={t('no_upcoming')}>

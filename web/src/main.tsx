@@ -5,6 +5,8 @@ import { registerAtStart } from './shell/serviceWorker';
 import './i18n';
 import './styles.css';
 import './shell.css';
+// The chosen colour theme, applied before the first render.
+import './screens/settings/theme';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

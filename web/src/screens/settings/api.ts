@@ -1,0 +1,79 @@
+/**
+ * The routes the settings screen uses, beside the app's client (`../../api`):
+ * the account's security (password, sessions, tokens), notification
+ * preferences, Web Push subscriptions and blocked people.
+ */
+import { ApiError, request } from '../../api';
+import { errorText } from '../../i18n';
+import type { Page, UserDto } from '../../types';
+
+export interface SessionDto {
+  id: string;
+  user_agent: string | null;
+  created_at: string;
+  last_used_at: string;
+  current: boolean;
+}
+
+export interface TokenDto {
+  id: string;
+  name: string | null;
+  created_at: string;
+  last_used_at: string;
+}
+
+export interface Preference {
+  in_app: boolean;
+  push: boolean;
+}
+
+export type Preferences = Record<string, Preference>;
+
+export interface PushSubscriptionDto {
+  id: string;
+  endpoint: string;
+  created_at: string;
+  last_success_at: string | null;
+}
+
+const e = encodeURIComponent;
+
+export const settingsApi = {
+  changePassword: (input: {
+    current_password: string;
+    new_password: string;
+    sign_out_others: boolean;
+  }) => request<{ signed_out: number }>('PUT', '/me/password', input),
+  sessions: () => request<{ data: SessionDto[] }>('GET', '/auth/sessions'),
+  revokeSession: (id: string) => request<{ ok: boolean }>('DELETE', `/auth/sessions/${e(id)}`),
+  signOutEverywhere: (includeTokens: boolean) =>
+    request<{ signed_out: number }>('POST', '/auth/sessions/sign_out_all', {
+      include_tokens: includeTokens,
+    }),
+  tokens: () => request<{ data: TokenDto[] }>('GET', '/auth/tokens'),
+  createToken: (name: string) =>
+    request<TokenDto & { token: string }>('POST', '/auth/tokens', { name }),
+  revokeToken: (id: string) => request<{ ok: boolean }>('DELETE', `/auth/tokens/${e(id)}`),
+  preferences: () => request<Preferences>('GET', '/notifications/preferences'),
+  setPreference: (kind: string, change: Partial<Preference>) =>
+    request<Preferences>('PATCH', '/notifications/preferences', { [kind]: change }),
+  vapidKey: () => request<{ public_key: string }>('GET', '/push/vapid_public_key'),
+  pushSubscriptions: () => request<{ data: PushSubscriptionDto[] }>('GET', '/push/subscriptions'),
+  subscribePush: (subscription: PushSubscriptionJSON) =>
+    request<PushSubscriptionDto>('POST', '/push/subscriptions', {
+      endpoint: subscription.endpoint,
+      keys: subscription.keys,
+    }),
+  unsubscribePush: (endpoint: string) =>
+    request<{ ok: boolean }>('DELETE', '/push/subscriptions', { endpoint }),
+  blocked: (cursor?: string) =>
+    request<Page<UserDto>>('GET', '/me/blocks', undefined, { cursor, limit: 50 }),
+  unblock: (id: string) => request<unknown>('DELETE', `/users/${e(id)}/block`),
+};
+
+/** An error in the person's language: the server's code looked up, else the sentence. */
+export function explain(error: unknown, fallback: string): string {
+  if (error instanceof ApiError) return errorText({ code: error.code, message: error.message });
+  if (error instanceof Error && error.message) return error.message;
+  return fallback;
+}

@@ -343,6 +343,17 @@ export function socialRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
     );
     app.get(
+      '/dms/unread_count',
+      {
+        schema: {
+          tags: dms,
+          summary: 'How many direct messages to you are unread, over every conversation',
+          response: { 200: Type.Object({ count: Type.Integer() }) },
+        },
+      },
+      async (request) => ({ count: await social.unreadMessageCount(requireUser(request).id) }),
+    );
+    app.get(
       '/dms/:id',
       {
         schema: {

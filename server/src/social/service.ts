@@ -506,6 +506,17 @@ export class SocialService extends EventEmitter<SocialEvents> {
     }));
   }
 
+  /** Messages sent to this user and not read yet, over every conversation (the inbox badge). */
+  async unreadMessageCount(userId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('direct_messages')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('recipient_id', '=', userId)
+      .where('read_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   async markConversationRead(userId: string, peerId: string): Promise<void> {
     await this.db
       .updateTable('direct_messages')

@@ -10,6 +10,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink, useLocation } from 'react-router-dom';
 import { useLive } from '../live';
+import { useUnreadMessages } from '../screens/messages/unread';
 import { useSession } from '../session';
 import { Icon, type IconName } from './icons';
 
@@ -26,6 +27,7 @@ function useTabs(): Tab[] {
   const { t } = useTranslation('nav');
   const { me } = useSession();
   const { unread } = useLive();
+  const unreadMessages = useUnreadMessages();
   const tabs: Tab[] = [
     { to: '/', label: t('home'), icon: 'home', end: true },
     { to: '/spaces', label: t('spaces'), icon: 'spaces', end: true },
@@ -34,7 +36,14 @@ function useTabs(): Tab[] {
   return [
     ...tabs,
     { to: '/create', label: t('create'), icon: 'create' },
-    { to: '/messages', label: t('messages'), icon: 'messages' },
+    {
+      to: '/messages',
+      label: t('messages'),
+      icon: 'messages',
+      badge: unreadMessages ? (
+        <UnreadBadge count={unreadMessages} testId="unread-messages" />
+      ) : null,
+    },
     {
       to: '/notifications',
       label: t('notifications'),
@@ -45,12 +54,12 @@ function useTabs(): Tab[] {
 }
 
 /** Read as "Notifications, 2 unread"; the badge shows the number. */
-export function UnreadBadge({ count }: { count: number }) {
+export function UnreadBadge({ count, testId = 'unread' }: { count: number; testId?: string }) {
   const { t, i18n } = useTranslation('nav');
   return (
     <span className="count">
       <span className="visually-hidden">, </span>
-      <span data-testid="unread">{new Intl.NumberFormat(i18n.language).format(count)}</span>
+      <span data-testid={testId}>{new Intl.NumberFormat(i18n.language).format(count)}</span>
       <span className="visually-hidden"> {t('unread', { count })}</span>
     </span>
   );
@@ -89,6 +98,9 @@ export function TopBar() {
             <>
               <li>
                 <NavLink to={`/u/${me.handle}`}>{t('profile')}</NavLink>
+              </li>
+              <li>
+                <NavLink to="/settings">{t('settings')}</NavLink>
               </li>
               {me.role === 'admin' || me.role === 'moderator' ? (
                 <li>

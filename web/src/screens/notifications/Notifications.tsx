@@ -1,5 +1,7 @@
 import type { NotificationDto } from '@salon/protocol';
+import type { TFunction } from 'i18next';
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../../api';
 import { Avatar } from '../../components/Avatar';
@@ -9,31 +11,37 @@ import { ago } from '../../components/time';
 import { useAsync } from '../../components/useAsync';
 import { useLive } from '../../live';
 
+const KINDS = new Set([
+  'follow',
+  'dm',
+  'space_started',
+  'space_reminder',
+  'space_starting_soon',
+  'space_start_time',
+  'space_invite',
+  'speaker_invite',
+  'cohost_invite',
+]);
+
 /** What a notification says, and where it leads. */
-export function describe(n: NotificationDto): { text: string; to: string | null } {
-  const who = n.actor?.display_name ?? 'Someone';
+export function describe(n: NotificationDto, t: TFunction): { text: string; to: string | null } {
+  const who = n.actor?.display_name ?? t('someone');
   const space = n.space_id ? `/spaces/${n.space_id}` : null;
+  const text = KINDS.has(n.kind)
+    ? t(`kinds.${n.kind}`, { who })
+    : t('kinds.other', { who, kind: n.kind.replace(/_/g, ' ') });
   switch (n.kind) {
     case 'follow':
-      return { text: `${who} followed you`, to: n.actor ? `/u/${n.actor.handle}` : null };
+      return { text, to: n.actor ? `/u/${n.actor.handle}` : null };
     case 'dm':
-      return { text: `${who} sent you a message`, to: n.actor ? `/messages/${n.actor.id}` : null };
-    case 'space_started':
-      return { text: `${who} started a space`, to: space };
-    case 'space_reminder':
-      return { text: 'A space you are waiting for is starting', to: space };
-    case 'space_invite':
-      return { text: `${who} invited you to a space`, to: space };
-    case 'speaker_invite':
-      return { text: `${who} invited you to speak`, to: space };
-    case 'cohost_invite':
-      return { text: `${who} invited you to co-host`, to: space };
+      return { text, to: n.actor ? `/messages/${n.actor.id}` : null };
     default:
-      return { text: `${who}: ${n.kind.replace(/_/g, ' ')}`, to: space };
+      return { text, to: space };
   }
 }
 
 export function Notifications() {
+  const { t } = useTranslation('notifications');
   const live = useLive();
   const list = useAsync(() => api.notifications(), []);
   const { setData, data } = list;
@@ -56,17 +64,19 @@ export function Notifications() {
 
   return (
     <main className="page">
-      <h1>Notifications</h1>
+      <h1>{t('title')}</h1>
       {list.loading && !data ? <Loading /> : null}
       <ErrorText error={list.error} />
-      {data?.data.length === 0 ? <p className="muted">Nothing yet.</p> : null}
+      {data?.data.length === 0 ? <p className="muted">{t('none')}</p> : null}
       <ul className="notifications">
         {data?.data.map((n) => {
-          const { text, to } = describe(n);
+          const { text, to } = describe(n, t);
           const body = (
             <>
               {n.actor ? <Avatar user={n.actor} size="sm" /> : null}
-              <span className="grow">{text}</span>
+              <span className="grow" dir="auto">
+                {text}
+              </span>
               <time className="muted" dateTime={n.created_at}>
                 {ago(n.created_at)}
               </time>
@@ -85,6 +95,9 @@ export function Notifications() {
           );
         })}
       </ul>
+      <p className="muted">
+        <Link to="/settings#notifications">{t('settings')}</Link>
+      </p>
     </main>
   );
 }

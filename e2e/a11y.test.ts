@@ -550,6 +550,94 @@ describe('accessibility of every screen', { timeout: 600_000 }, () => {
     });
   }
 
+  /** What the console shows: an open report, an upheld one appealed, a suspended person. */
+  let adminData: Promise<{ spaceId: string }> | null = null;
+  const adminSetup = () => {
+    adminData ??= (async () => {
+      const ada = new ApiClient(server.url);
+      await ada.call('POST', '/auth/login', { handle: 'ada', password: 'ada-password-1' });
+      const carol = new ApiClient(server.url);
+      await carol.call('POST', '/auth/login', { handle: 'carol', password: 'carol-password-1' });
+      const mona = await register('mona', 'Mona Loud');
+      await ada.call('PUT', `/admin/users/${mona.id}/hosting`, { can_host: true });
+      const spaceId = (await mona.api.call('POST', '/spaces', { title: 'Loud room' })).id as string;
+      const upheld = await carol.call('POST', `/spaces/${spaceId}/reports`, {
+        reason: 'abuse',
+        details: `Insults, and a link: ${LONG_LINK}`,
+      });
+      await ada.call('POST', `/moderation/reports/${upheld.id}/decision`, {
+        action: 'uphold',
+        note: 'Insults on stage',
+      });
+      await mona.api.call('POST', `/moderation/reports/${upheld.id}/appeal`, {
+        text: 'It was a sketch',
+      });
+      await carol.call('POST', `/spaces/${spaceId}/reports`, { reason: 'spam', details: 'Ads' });
+      const spammer = await register('spammy', 'Sam Spammy');
+      await ada.call('POST', `/moderation/users/${spammer.id}/suspension`, { note: 'Scam links' });
+      return { spaceId };
+    })();
+    return adminData;
+  };
+
+  for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
+    it(`${viewport}: the admin console, decisions about you, and a member kept out`, async () => {
+      await adminSetup();
+      const size = VIEWPORTS[viewport];
+      const page = await newPage(browser, size, errors);
+      await signIn(page, 'ada');
+      await page.getByRole('region', { name: "You are this instance's admin" }).waitFor();
+      await assertAccessible(page, "the first admin's notice", viewport);
+
+      await page.goto(`${server.url}/admin/reports`);
+      const report = page.getByRole('article', { name: 'Spam · Loud room' });
+      await report.getByRole('button', { name: 'Uphold' }).waitFor();
+      await assertAccessible(page, 'admin: report queue', viewport);
+      await report.getByRole('button', { name: 'Uphold' }).click();
+      await report.locator('[aria-invalid="true"]').waitFor();
+      await assertAccessible(page, 'admin: a decision without its reason', viewport);
+      await report.getByRole('button', { name: 'Listen to the kept audio' }).click();
+      await report.getByTestId('archive-audio').waitFor();
+      await assertAccessible(page, 'admin: the kept audio', viewport);
+      await report.getByRole('button', { name: 'End the space' }).click();
+      const end = page.getByRole('alertdialog', { name: 'End this space for a violation?' });
+      await end.waitFor();
+      await assertAccessible(page, 'admin: end a space', viewport);
+      await page.keyboard.press('Escape');
+      await end.waitFor({ state: 'detached' });
+      await report.getByRole('button', { name: 'Suspend Mona Loud' }).click();
+      const suspend = page.getByRole('dialog', { name: 'Suspend Mona Loud?' });
+      await suspend.waitFor();
+      await assertAccessible(page, 'admin: suspend', viewport);
+      await page.keyboard.press('Escape');
+      await suspend.waitFor({ state: 'detached' });
+
+      await page.getByRole('link', { name: 'Appeals', exact: true }).click();
+      await page.getByRole('article', { name: 'Appeal from Mona Loud' }).waitFor();
+      await assertAccessible(page, 'admin: appeals', viewport);
+      await page.getByRole('link', { name: 'People', exact: true }).click();
+      await page.getByRole('article', { name: 'Sam Spammy' }).getByText('Suspended').waitFor();
+      await assertAccessible(page, 'admin: people', viewport);
+      await page.getByRole('link', { name: 'Hosting requests', exact: true }).click();
+      await page.getByText('No requests to host are waiting.').waitFor();
+      await assertAccessible(page, 'admin: hosting requests', viewport);
+      await page.getByRole('link', { name: 'Decision log', exact: true }).click();
+      await page.locator('li[data-action="report_upheld"]').first().waitFor();
+      await assertAccessible(page, 'admin: decision log', viewport);
+      await page.context().close();
+
+      const mona = await newPage(browser, size, errors);
+      await signIn(mona, 'mona');
+      await mona.goto(`${server.url}/standing`);
+      await mona.getByText('Insults on stage').waitFor();
+      await assertAccessible(mona, 'decisions about you', viewport);
+      await mona.goto(`${server.url}/admin`);
+      await mona.getByRole('heading', { name: 'You are not allowed here' }).waitFor();
+      await assertAccessible(mona, 'admin: not allowed', viewport);
+      await mona.context().close();
+    });
+  }
+
   it('no page threw an uncaught error', () => {
     assert.deepEqual(errors, []);
   });

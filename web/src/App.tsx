@@ -1,4 +1,4 @@
-import { lazy, type ReactNode, Suspense } from 'react';
+import { type ReactNode, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useParams } from 'react-router-dom';
 import { Loading } from './components/Spinner';
@@ -6,6 +6,8 @@ import { LiveProvider } from './live';
 import { MiniPlayer } from './MiniPlayer';
 import { AccountNotices } from './screens/admin/AccountNotices';
 import { SessionProvider, useSession } from './session';
+import { Listening } from './shell/Listening';
+import { lazyPage } from './shell/lazyPage';
 import { TabBar, TopBar } from './shell/Nav';
 import { isHandle, isId, NotFound } from './shell/NotFound';
 
@@ -14,8 +16,7 @@ import { isHandle, isId, NotFound } from './shell/NotFound';
  * guest following a space link downloads the shell and the space page, not
  * the rest of the app.
  */
-const page = <K extends string>(load: () => Promise<Record<K, () => ReactNode>>, name: K) =>
-  lazy(() => load().then((module) => ({ default: module[name] })));
+const page = lazyPage;
 
 const SignIn = page(() => import('./screens/auth/SignIn'), 'SignIn');
 const SignUp = page(() => import('./screens/auth/SignUp'), 'SignUp');
@@ -28,6 +29,10 @@ const Profile = page(() => import('./screens/profile/Profile'), 'Profile');
 const ReplayPage = page(() => import('./screens/space/ReplayPage'), 'ReplayPage');
 const SpacePage = page(() => import('./screens/space/SpacePage'), 'SpacePage');
 const SpacesTab = page(() => import('./screens/spaces/SpacesTab'), 'SpacesTab');
+const PeopleSearch = page(() => import('./screens/people/PeopleSearch'), 'PeopleSearch');
+const Followers = page(() => import('./screens/profile/FollowLists'), 'Followers');
+const Following = page(() => import('./screens/profile/FollowLists'), 'Following');
+const Settings = page(() => import('./screens/settings/Settings'), 'Settings');
 const AdminConsole = page(() => import('./screens/admin/AdminConsole'), 'AdminConsole');
 const Standing = page(() => import('./screens/admin/Standing'), 'Standing');
 
@@ -74,6 +79,23 @@ export function AppRoutes() {
           </ValidId>
         }
       />
+      <Route path="/people" element={<PeopleSearch />} />
+      <Route
+        path="/u/:handle/followers"
+        element={
+          <ValidId param="handle" valid={isHandle} missing="profile">
+            <Followers />
+          </ValidId>
+        }
+      />
+      <Route
+        path="/u/:handle/following"
+        element={
+          <ValidId param="handle" valid={isHandle} missing="profile">
+            <Following />
+          </ValidId>
+        }
+      />
       <Route
         path="/create"
         element={
@@ -103,6 +125,14 @@ export function AppRoutes() {
         element={
           <SignedIn>
             <Notifications />
+          </SignedIn>
+        }
+      />
+      <Route
+        path="/settings"
+        element={
+          <SignedIn>
+            <Settings />
           </SignedIn>
         }
       />
@@ -142,6 +172,7 @@ function Shell() {
         </Suspense>
       </div>
       <div className="bottom-dock">
+        <Listening />
         <MiniPlayer />
         <TabBar />
       </div>

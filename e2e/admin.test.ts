@@ -125,6 +125,7 @@ describe('admin console', () => {
 
     await card.getByRole('button', { name: 'End the space' }).click();
     const confirm = olive.getByRole('alertdialog', { name: 'End this space for a violation?' });
+    await confirm.getByLabel('Reason (kept in the decision log)').fill('Insults at the audience');
     await confirm.getByRole('button', { name: 'End it for everyone' }).click();
     await card.getByText('Ended', { exact: true }).waitFor();
     const space = await api.olive!.call('GET', `/spaces/${spaceId}`);
@@ -193,6 +194,9 @@ describe('admin console', () => {
     await granted.getByText('granted the appeal of').waitFor();
     await granted.getByText('Satire, announced as such; overturned').waitFor();
     await log.locator('li[data-action="appeal_filed"]').waitFor();
+    const ended = log.locator('li[data-action="space_ended"]');
+    await ended.getByText('ended a space of').waitFor();
+    await ended.getByText('Insults at the audience').waitFor();
     await screenshot(olive, 'admin-log');
 
     const rex = pages.rex!;

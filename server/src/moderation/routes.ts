@@ -242,6 +242,28 @@ export function moderationRoutes(services: Services): FastifyPluginAsyncTypebox 
       },
     );
     app.post(
+      '/moderation/spaces/:space_id/end',
+      {
+        schema: {
+          tags,
+          summary:
+            'End a live space (or cancel a scheduled one) for a violation, with the reason logged (moderators)',
+          params: SpaceParams,
+          body: Type.Object({ note: Note }, { additionalProperties: false }),
+          response: { 200: Type.Object({ ok: Type.Boolean() }) },
+        },
+      },
+      async (request) => {
+        requireModerator(request);
+        await moderation.endForViolation(
+          request.viewer as never,
+          request.params.space_id,
+          request.body.note ?? '',
+        );
+        return { ok: true };
+      },
+    );
+    app.post(
       '/moderation/users/:id/suspension',
       {
         schema: {

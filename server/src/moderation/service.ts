@@ -8,7 +8,7 @@ import { AppError, isAppError } from '../errors.js';
 import type { Viewer } from '../http/viewer.js';
 import type { NotificationCenter } from '../notifications/center.js';
 import type { Bus } from '../realtime/bus.js';
-import { endSpace, leaveStage } from '../spaces/model.js';
+import { cancelSpace, endSpace, leaveStage } from '../spaces/model.js';
 import { parseSpaceRow } from '../spaces/repository.js';
 import type { SpaceService } from '../spaces/service.js';
 import type { Clock } from '../util/clock.js';
@@ -259,6 +259,32 @@ export class ModerationService {
       report.space_id,
     );
     return { ...appeal, status, decided_by: moderator.id, decided_at: now };
+  }
+
+  /**
+   * Ends a live space (or cancels a scheduled one) for a violation, with the
+   * reason logged; the host is told through the space's own end. The policy
+   * lets admins and moderators do it even if the host blocked or removed them.
+   */
+  async endForViolation(
+    moderator: Viewer & { kind: 'user' },
+    spaceId: string,
+    note: string,
+  ): Promise<void> {
+    const reason = requireReason(note);
+    const space = await this.spaces.get(spaceId);
+    if (space.state === 'scheduled') await this.spaces.run(moderator, spaceId, cancelSpace, {});
+    else await this.spaces.run(moderator, spaceId, endSpace, {});
+    await this.log(
+      {
+        actor_id: moderator.user.id,
+        action: 'space_ended',
+        subject_type: 'space',
+        subject_id: spaceId,
+        note: reason,
+      },
+      this.clock.now(),
+    );
   }
 
   /**

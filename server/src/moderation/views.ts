@@ -185,7 +185,16 @@ export class ModerationViews {
           .where('id', 'in', requestIds)
           .execute()
       : [];
+    const spaceIds = rows.filter((r) => r.subject_type === 'space').map((r) => r.subject_id);
+    const hosts = spaceIds.length
+      ? await this.db
+          .selectFrom('spaces')
+          .select(['id', 'host_id'])
+          .where('id', 'in', spaceIds)
+          .execute()
+      : [];
     const subjectOf = new Map<string, string | null>();
+    for (const h of hosts) subjectOf.set(`space:${h.id}`, h.host_id);
     for (const r of reports) subjectOf.set(`report:${r.id}`, r.subject?.id ?? null);
     for (const a of appeals) subjectOf.set(`appeal:${a.id}`, a.user_id);
     for (const h of requests) subjectOf.set(`hosting_request:${h.id}`, h.user_id);

@@ -348,14 +348,29 @@ describe('reports as the console shows them', () => {
     assert.equal(upheldEntry.person.handle, 'reported');
   });
 
-  test('a moderator ends a live space for a violation', async () => {
+  test('a moderator ends a live space for a violation, with the reason logged', async () => {
     const mod = await t.user();
     await owner.client.put(`/api/v1/admin/users/${mod.id}/role`, { role: 'moderator' });
-    const host = await t.user();
+    const host = await t.user('loud_host', 'Loud Host');
     await owner.client.put(`/api/v1/admin/users/${host.id}/hosting`, { can_host: true });
     const space = (await host.client.post('/api/v1/spaces', { title: 'To end' })).body;
-    const ended = await mod.client.post(`/api/v1/spaces/${space.id}/end`);
-    assert.equal(ended.status, 200);
-    assert.equal(ended.body.state, 'ended');
+    const end = (note: string) =>
+      mod.client.post(`/api/v1/moderation/spaces/${space.id}/end`, { note });
+    assert.equal((await end(' ')).body.error.code, 'reason_required');
+    assert.equal((await t.client().get(`/api/v1/spaces/${space.id}`)).body.state, 'live');
+    assert.equal((await end('Hate speech on stage')).status, 200);
+    assert.equal((await t.client().get(`/api/v1/spaces/${space.id}`)).body.state, 'ended');
+    const member = await t.user();
+    assert.equal(
+      (await member.client.post(`/api/v1/moderation/spaces/${space.id}/end`, { note: 'x' })).body
+        .error.code,
+      'moderators_only',
+    );
+    const log = (await owner.client.get('/api/v1/moderation/log')).body.data;
+    const entry = log.find((e: any) => e.action === 'space_ended' && e.subject_id === space.id);
+    assert.deepEqual(
+      [entry.note, entry.actor.id, entry.person.handle],
+      ['Hate speech on stage', mod.id, 'loud_host'],
+    );
   });
 });

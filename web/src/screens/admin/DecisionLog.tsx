@@ -19,6 +19,7 @@ const KNOWN = new Set([
   'hosting_request_granted',
   'hosting_request_declined',
   'archive_purged',
+  'space_ended',
 ]);
 
 /** Every decision, newest first, with who took it, when, about whom and why. */

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { errorMessage } from '../../api';
@@ -115,7 +115,7 @@ export function ReportCard({ report, onChanged }: { report: Report; onChanged: (
   );
 }
 
-/** Ends a live space for a violation, after saying so. */
+/** Ends a live space for a violation, after saying so, with the reason logged. */
 function EndSpaceButton({
   spaceId,
   title,
@@ -126,12 +126,19 @@ function EndSpaceButton({
   onDone: () => void;
 }) {
   const { t } = useTranslation('admin');
+  const id = useId();
   const [open, setOpen] = useState(false);
+  const [note, setNote] = useState('');
+  const [missing, setMissing] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const end = () => {
+    if (!note.trim()) {
+      setMissing(true);
+      return;
+    }
     setBusy(true);
-    adminApi.endSpace(spaceId).then(
+    adminApi.endSpace(spaceId, note.trim()).then(
       () => {
         setOpen(false);
         onDone();
@@ -151,6 +158,24 @@ function EndSpaceButton({
         <Modal title={t('endSpace.title')} onClose={() => setOpen(false)} role="alertdialog">
           <div className="stack">
             <p>{t('endSpace.explain', { title })}</p>
+            <div className="field">
+              <label htmlFor={id}>{t('endSpace.reason')}</label>
+              <textarea
+                id={id}
+                rows={2}
+                maxLength={2000}
+                dir="auto"
+                value={note}
+                aria-invalid={missing ? true : undefined}
+                aria-describedby={missing ? `${id}-error` : undefined}
+                onChange={(e) => setNote(e.target.value)}
+              />
+              {missing ? (
+                <p className="field-error" id={`${id}-error`}>
+                  {t('decision.reasonMissing')}
+                </p>
+              ) : null}
+            </div>
             <ErrorText error={error} />
             <div className="row">
               <button type="button" className="danger" onClick={end} disabled={busy}>

@@ -124,7 +124,8 @@ export const adminApi = {
     request<{ ok: boolean }>('POST', `/moderation/users/${e(userId)}/suspension`, { note }),
   unsuspend: (userId: string) =>
     request<{ ok: boolean }>('DELETE', `/moderation/users/${e(userId)}/suspension`),
-  endSpace: (spaceId: string) => request<unknown>('POST', `/spaces/${e(spaceId)}/end`, {}),
+  endSpace: (spaceId: string, note: string) =>
+    request<{ ok: boolean }>('POST', `/moderation/spaces/${e(spaceId)}/end`, { note }),
   people: (q: string, cursor?: string) =>
     request<{ data: StaffPerson[]; next_cursor: string | null }>('GET', '/admin/users', undefined, {
       q,

@@ -209,7 +209,9 @@ describe('the main flow in French', { timeout: 240_000 }, () => {
 
   it('signs up in French; a weak password is refused in French', async () => {
     await host.goto(`${server.url}/signup`);
-    assert.equal(await host.evaluate(() => document.documentElement.lang), 'fr');
+    await eventually(() => host.evaluate(() => document.documentElement.lang), 'fr', {
+      what: 'the page language',
+    });
     await host.getByRole('heading', { name: fr('Create your account', 'auth') }).waitFor();
     await host.getByLabel(fr('Handle', 'auth'), { exact: true }).fill('emilie');
     await host.getByLabel(fr('Name', 'auth'), { exact: true }).fill('Émilie du Châtelet');
@@ -263,7 +265,9 @@ describe('the main flow in French', { timeout: 240_000 }, () => {
       password: 'theoreme-de-fermat-1823',
     });
     await listener.goto(`${server.url}/signin`);
-    assert.equal(await listener.evaluate(() => document.documentElement.lang), 'fr');
+    await eventually(() => listener.evaluate(() => document.documentElement.lang), 'fr', {
+      what: 'the page language',
+    });
     await listener.getByLabel(fr('Handle', 'auth'), { exact: true }).fill('sophie');
     await listener
       .getByLabel(fr('Password', 'auth'), { exact: true })

@@ -1,3 +1,5 @@
+import { useTranslation } from 'react-i18next';
+
 /** Before joining: people you blocked are speaking here. */
 export function JoinWarning({
   blocked,
@@ -8,20 +10,20 @@ export function JoinWarning({
   onJoin: () => void;
   onBack: () => void;
 }) {
-  const names = blocked.map((b) => `${b.display_name} (@${b.handle})`).join(', ');
+  const { t, i18n } = useTranslation('space');
+  const names = new Intl.ListFormat(i18n.language, { type: 'conjunction' }).format(
+    blocked.map((b) => `${b.display_name} (@${b.handle})`),
+  );
   return (
     <section className="join-warning" role="alertdialog" aria-labelledby="warning-title">
-      <h2 id="warning-title">Someone you blocked is on stage</h2>
-      <p>
-        {names} {blocked.length === 1 ? 'is' : 'are'} speaking in this space. You will hear them if
-        you join.
-      </p>
+      <h2 id="warning-title">{t('warning.title')}</h2>
+      <p dir="auto">{t('warning.body', { count: blocked.length, names })}</p>
       <div className="row">
         <button type="button" className="primary" onClick={onJoin}>
-          Join anyway
+          {t('warning.join')}
         </button>
         <button type="button" onClick={onBack}>
-          Go back
+          {t('warning.back')}
         </button>
       </div>
     </section>

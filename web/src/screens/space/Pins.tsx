@@ -1,5 +1,6 @@
 import type { PinnedPostDto } from '@salon/protocol';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../../api';
 import { Avatar } from '../../components/Avatar';
 import { Modal } from '../../components/Modal';
@@ -19,19 +20,20 @@ export function Pins({
   meId: string | null;
   actions: SpaceActions;
 }) {
+  const { t } = useTranslation('space');
   const [choosing, setChoosing] = useState(false);
   if (pins.length === 0 && !canPin) return null;
   return (
     <section aria-labelledby="pins-title" className="pins">
       <div className="section-head">
-        <h2 id="pins-title">Pinned</h2>
+        <h2 id="pins-title">{t('pins.title')}</h2>
         {canPin && pins.length < 3 ? (
           <button type="button" onClick={() => setChoosing(true)}>
-            Pin a post
+            {t('pins.pin')}
           </button>
         ) : null}
       </div>
-      {pins.length === 0 ? <p className="muted">Nothing pinned yet.</p> : null}
+      {pins.length === 0 ? <p className="muted">{t('pins.empty')}</p> : null}
       <ul>
         {pins.map((pin) => (
           <li key={pin.post_id} className="pin">
@@ -46,11 +48,11 @@ export function Pins({
                 </p>
               </>
             ) : (
-              <p className="grow muted">This post was deleted.</p>
+              <p className="grow muted">{t('pins.deleted')}</p>
             )}
             {canPin ? (
               <button type="button" onClick={() => actions.unpin(pin.post_id)}>
-                Unpin
+                {t('pins.unpin')}
               </button>
             ) : null}
           </li>
@@ -81,20 +83,21 @@ function ChoosePost({
   onPin: (postId: string) => void;
   onClose: () => void;
 }) {
+  const { t } = useTranslation('space');
   const posts = useAsync(() => api.userPosts(meId), [meId]);
   const choices = posts.data?.data.filter((p) => !pinned.has(p.id)) ?? [];
   return (
-    <Modal title="Pin one of your posts" onClose={onClose}>
+    <Modal title={t('pins.chooseTitle')} onClose={onClose}>
       {posts.loading ? <Loading /> : null}
-      {posts.data && choices.length === 0 ? (
-        <p className="muted">Write a post first; it can then be pinned here.</p>
-      ) : null}
+      {posts.data && choices.length === 0 ? <p className="muted">{t('pins.noPosts')}</p> : null}
       <ul className="menu">
         {choices.map((p) => (
           <li key={p.id} className="request">
-            <span className="grow">{p.text}</span>
+            <span className="grow" dir="auto">
+              {p.text}
+            </span>
             <button type="button" onClick={() => onPin(p.id)}>
-              Pin
+              {t('pins.pinThis')}
             </button>
           </li>
         ))}

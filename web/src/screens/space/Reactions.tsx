@@ -1,16 +1,18 @@
 import { REACTION_EMOJI, type ReactionEmoji } from '@salon/protocol';
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { floatingEmoji, type ReactionBatch } from '../../spaceStore';
 
+/** Each emoji's name for screen readers, as a key of `space:reactions.names`. */
 const NAMES: Record<ReactionEmoji, string> = {
-  '💯': 'Hundred points',
-  '✋': 'Raised hand',
-  '✊': 'Raised fist',
-  '✌️': 'Victory hand',
-  '👋': 'Waving hand',
-  '😂': 'Laughing',
-  '❤️': 'Heart',
-  '👍': 'Thumbs up',
+  '💯': 'hundred',
+  '✋': 'raisedHand',
+  '✊': 'fist',
+  '✌️': 'victory',
+  '👋': 'wave',
+  '😂': 'laugh',
+  '❤️': 'heart',
+  '👍': 'thumbsUp',
 };
 
 export function ReactionBar({
@@ -20,16 +22,17 @@ export function ReactionBar({
   onReact: (emoji: ReactionEmoji) => void;
   disabled?: boolean;
 }) {
+  const { t } = useTranslation('space');
   return (
     <fieldset className="reaction-bar plain">
-      <legend className="visually-hidden">React</legend>
+      <legend className="visually-hidden">{t('reactions.legend')}</legend>
       {REACTION_EMOJI.map((emoji) => (
         <button
           key={emoji}
           type="button"
           className="reaction"
           disabled={disabled}
-          aria-label={`React: ${NAMES[emoji]}`}
+          aria-label={t('reactions.react', { name: t(`reactions.names.${NAMES[emoji]}`) })}
           onClick={() => onReact(emoji)}
         >
           {emoji}
@@ -55,6 +58,7 @@ export function FloatingReactions({
 }: {
   source: (listener: (batch: ReactionBatch) => void) => () => void;
 }) {
+  const { t } = useTranslation('space');
   const [floaters, setFloaters] = useState<Floater[]>([]);
   const [summary, setSummary] = useState('');
   const next = useRef(0);
@@ -72,7 +76,10 @@ export function FloatingReactions({
       setFloaters((list) => [...list, ...added].slice(-MAX_ON_SCREEN));
       setSummary(
         Object.entries(counts)
-          .map(([e, n]) => `${n} ${NAMES[e as ReactionEmoji] ?? e}`)
+          .map(([e, n]) => {
+            const name = NAMES[e as ReactionEmoji];
+            return `${n} ${name ? t(`reactions.names.${name}`) : e}`;
+          })
           .join(', '),
       );
       const ids = new Set(added.map((f) => f.id));
@@ -86,7 +93,7 @@ export function FloatingReactions({
       off();
       for (const t of timers) clearTimeout(t);
     };
-  }, [source]);
+  }, [source, t]);
 
   return (
     <div className="floating-reactions" aria-hidden={floaters.length === 0}>
@@ -102,7 +109,7 @@ export function FloatingReactions({
         </span>
       ))}
       <span className="visually-hidden" aria-live="polite">
-        {summary ? `Reactions: ${summary}` : ''}
+        {summary ? t('reactions.summary', { summary }) : ''}
       </span>
     </div>
   );

@@ -1,4 +1,5 @@
 import type { SpaceSnapshot } from '@salon/protocol';
+import { useTranslation } from 'react-i18next';
 import { Avatar } from '../../components/Avatar';
 import type { SpaceActions } from './actions';
 
@@ -10,13 +11,14 @@ export function Requests({
   snapshot: SpaceSnapshot;
   actions: SpaceActions;
 }) {
+  const { t } = useTranslation('space');
   const { requests, invitations } = snapshot;
   return (
     <section aria-labelledby="requests-title" className="requests">
       <h2 id="requests-title">
-        Requests <span className="count">{requests.length}</span>
+        {t('requests.title')} <span className="count">{requests.length}</span>
       </h2>
-      {requests.length === 0 ? <p className="muted">No requests to speak.</p> : null}
+      {requests.length === 0 ? <p className="muted">{t('requests.empty')}</p> : null}
       <ul>
         {requests.map((r) => (
           <li key={r.user_id} className="request">
@@ -27,31 +29,33 @@ export function Requests({
             <button
               type="button"
               className="primary"
-              aria-label={`Approve ${r.user.display_name}`}
+              aria-label={t('requests.approveWho', { name: r.user.display_name })}
               onClick={() => actions.approve(r.user_id)}
             >
-              Approve
+              {t('requests.approve')}
             </button>
             <button
               type="button"
-              aria-label={`Decline ${r.user.display_name}`}
+              aria-label={t('requests.declineWho', { name: r.user.display_name })}
               onClick={() => actions.decline(r.user_id)}
             >
-              Decline
+              {t('requests.decline')}
             </button>
           </li>
         ))}
       </ul>
       {invitations.length ? (
         <>
-          <h3>Invited</h3>
+          <h3>{t('requests.invited')}</h3>
           <ul>
             {invitations.map((i) => (
               <li key={i.user_id} className="request">
                 <Avatar user={i.user} size="sm" />
-                <span className="grow">
+                <span className="grow" dir="auto">
                   {i.user.display_name}{' '}
-                  <span className="muted">({i.role === 'cohost' ? 'co-host' : 'speaker'})</span>
+                  <span className="muted">
+                    {i.role === 'cohost' ? t('requests.asCohost') : t('requests.asSpeaker')}
+                  </span>
                 </span>
               </li>
             ))}

@@ -1,5 +1,6 @@
 import type { SpaceDto } from '@salon/protocol';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
 import { Modal } from '../../components/Modal';
@@ -14,6 +15,7 @@ export function ShareSheet({
   signedIn: boolean;
   onClose: () => void;
 }) {
+  const { t } = useTranslation('space');
   const [done, setDone] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [postText, setPostText] = useState('');
@@ -23,10 +25,10 @@ export function ShareSheet({
     setError(null);
     try {
       await navigator.clipboard.writeText(space.url);
-      setDone('Link copied.');
+      setDone(t('shareSheet.copied'));
     } catch {
       // No clipboard permission: the link stays selectable in the field below.
-      setDone('Select the link below and copy it.');
+      setDone(t('shareSheet.selectIt'));
     }
   }
 
@@ -36,7 +38,7 @@ export function ShareSheet({
     try {
       await api.shareByPost(space.id, postText.trim() || undefined);
       setPostText('');
-      setDone('Posted to your timeline.');
+      setDone(t('shareSheet.posted'));
     } catch (err) {
       setError(errorMessage(err));
     }
@@ -51,50 +53,50 @@ export function ShareSheet({
       const user = await api.userByHandle(h);
       await api.shareByMessage(space.id, user.id);
       setHandle('');
-      setDone(`Sent to ${user.display_name}.`);
+      setDone(t('shareSheet.sent', { name: user.display_name }));
     } catch (err) {
       setError(errorMessage(err));
     }
   }
 
   return (
-    <Modal title="Share this space" onClose={onClose}>
+    <Modal title={t('shareSheet.title')} onClose={onClose}>
       <div className="stack">
         <div className="row">
           <label htmlFor="share-link" className="visually-hidden">
-            Link
+            {t('shareSheet.link')}
           </label>
           <input id="share-link" readOnly value={space.url} onFocus={(e) => e.target.select()} />
           <button type="button" className="primary" onClick={copy}>
-            Copy link
+            {t('shareSheet.copy')}
           </button>
         </div>
         {signedIn ? (
           <>
             <form onSubmit={post} className="stack">
-              <label htmlFor="share-post">Share in a post</label>
+              <label htmlFor="share-post">{t('shareSheet.inPost')}</label>
               <textarea
                 id="share-post"
                 rows={2}
-                placeholder="Say something about it (optional)"
+                placeholder={t('shareSheet.postPlaceholder')}
                 value={postText}
                 onChange={(e) => setPostText(e.target.value)}
               />
-              <button type="submit">Post</button>
+              <button type="submit">{t('shareSheet.post')}</button>
             </form>
             <form onSubmit={send} className="row">
-              <label htmlFor="share-dm">Send to</label>
+              <label htmlFor="share-dm">{t('shareSheet.sendTo')}</label>
               <input
                 id="share-dm"
                 placeholder="@handle"
                 value={handle}
                 onChange={(e) => setHandle(e.target.value)}
               />
-              <button type="submit">Send</button>
+              <button type="submit">{t('shareSheet.send')}</button>
             </form>
           </>
         ) : (
-          <p className="muted">Sign in to share by post or message.</p>
+          <p className="muted">{t('shareSheet.signIn')}</p>
         )}
         {done ? <p role="status">{done}</p> : null}
         <ErrorText error={error} />

@@ -14,6 +14,7 @@ import { useLive } from '../../live';
 import { useSession } from '../../session';
 import type { MessageDto } from '../../types';
 import { unreadMessages } from './unread';
+import './messages.css';
 
 /** /messages: your conversations, and a box to start one by handle. */
 export function Conversations() {

@@ -156,6 +156,12 @@ async function settled(page: Page): Promise<void> {
   await page.locator('.loading').first().waitFor({ state: 'detached' });
 }
 
+/** A screenshot from the top of the page, where the sticky bar belongs. */
+async function picture(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await screenshot(page, name);
+}
+
 const DESKTOP = { width: 1100, height: 900 };
 const PHONE = { width: 412, height: 915 };
 
@@ -230,7 +236,7 @@ describe('the main flow in French', { timeout: 240_000 }, () => {
     await host.getByRole('link', { name: fr('Create', 'nav'), exact: true }).waitFor();
     await settled(host);
     await noEnglish(host, 'home (new account)');
-    await screenshot(host, 'french-home');
+    await picture(host, 'french-home');
   });
 
   it('creates a space in French and sees it live', async () => {
@@ -282,6 +288,7 @@ describe('the main flow in French', { timeout: 240_000 }, () => {
     await host.locator('.listener', { hasText: 'Sophie Germain' }).waitFor();
     await settled(listener);
     await noEnglish(listener, 'space (listener)');
+    await picture(listener, 'french-space-listener');
     await listener.getByRole('button', { name: fr('Request to speak') }).click();
     await listener.getByRole('button', { name: fr('Cancel request') }).waitFor();
   });
@@ -311,8 +318,7 @@ describe('the main flow in French', { timeout: 240_000 }, () => {
       true,
       { timeout: 10_000, what: 'a heart floats on the host screen' },
     );
-    await screenshot(host, 'french-space-host');
-    await screenshot(listener, 'french-space-listener');
+    await picture(host, 'french-space-host');
   });
 
   it('the host ends the space; everyone reads it in French', async () => {
@@ -326,7 +332,7 @@ describe('the main flow in French', { timeout: 240_000 }, () => {
     await listener.getByText(ended, { exact: true }).waitFor();
     await noEnglish(host, 'space (ended, host)');
     await noEnglish(listener, 'space (ended, listener)');
-    await screenshot(listener, 'french-space-ended');
+    await picture(listener, 'french-space-ended');
   });
 
   it('showed no English on any of these screens', () => {

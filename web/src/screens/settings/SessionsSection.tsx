@@ -30,6 +30,8 @@ export function SessionsSection() {
   const device = (s: SessionDto) => {
     const d = deviceOf(s.user_agent);
     if (!d) return t('sessions.unknown_device');
+    // Not a browser: a script or an app that signed in with the password.
+    if (!s.user_agent?.startsWith('Mozilla/')) return t('sessions.client', { name: d.browser });
     return d.os ? t('sessions.device', { browser: d.browser, os: d.os }) : d.browser;
   };
 

@@ -1,5 +1,6 @@
 import { SPACE_CONTENT_LIMITS as L, type SpaceDto } from '@salon/protocol';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorText } from '../../components/ErrorText';
 import { Field } from '../../components/Field';
 import { Modal } from '../../components/Modal';
@@ -14,29 +15,34 @@ export function EditSpace({
   actions: SpaceActions;
   onClose: () => void;
 }) {
+  const { t } = useTranslation('space');
   const [title, setTitle] = useState(space.title);
   const [description, setDescription] = useState(space.description);
   const [error, setError] = useState<string | null>(null);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const t = title.trim();
-    if (!t) return setError('Give your space a title.');
-    if ([...t].length > L.title_max)
-      return setError(`A title is at most ${L.title_max} characters.`);
+    const trimmed = title.trim();
+    if (!trimmed) return setError(t('editDialog.titleRequired'));
+    if ([...trimmed].length > L.title_max)
+      return setError(t('editDialog.titleTooLong', { max: L.title_max }));
     if ([...description.trim()].length > L.description_max) {
-      return setError(`A description is at most ${L.description_max} characters.`);
+      return setError(t('editDialog.descriptionTooLong', { max: L.description_max }));
     }
-    if (await actions.edit({ title: t, description: description.trim() })) onClose();
-    else setError('The change was not saved.');
+    if (await actions.edit({ title: trimmed, description: description.trim() })) onClose();
+    else setError(t('editDialog.notSaved'));
   }
 
   return (
-    <Modal title="Edit space" onClose={onClose}>
+    <Modal title={t('editDialog.title')} onClose={onClose}>
       <form onSubmit={submit} className="stack" noValidate>
-        <Field label="Title" value={title} onChange={(e) => setTitle(e.target.value)} />
+        <Field
+          label={t('editDialog.fieldTitle')}
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+        />
         <div className="field">
-          <label htmlFor="edit-description">Description</label>
+          <label htmlFor="edit-description">{t('editDialog.description')}</label>
           <textarea
             id="edit-description"
             rows={3}
@@ -46,7 +52,7 @@ export function EditSpace({
         </div>
         <ErrorText error={error} />
         <button type="submit" className="primary">
-          Save
+          {t('editDialog.save')}
         </button>
       </form>
     </Modal>

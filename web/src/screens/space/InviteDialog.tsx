@@ -1,5 +1,6 @@
 import type { InvitationRole, SpaceSnapshot } from '@salon/protocol';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../api';
 import { Avatar } from '../../components/Avatar';
 import { ErrorText } from '../../components/ErrorText';
@@ -19,6 +20,7 @@ export function InviteDialog({
   actions: SpaceActions;
   onClose: () => void;
 }) {
+  const { t } = useTranslation('space');
   const [role, setRole] = useState<InvitationRole>('speaker');
   const [handle, setHandle] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -27,8 +29,8 @@ export function InviteDialog({
 
   async function invite(userId: string, name: string) {
     setError(null);
-    if (await actions.invite(userId, role)) setSent(`Invitation sent to ${name}.`);
-    else setError(`Could not invite ${name}.`);
+    if (await actions.invite(userId, role)) setSent(t('inviteDialog.sent', { name }));
+    else setError(t('inviteDialog.failed', { name }));
   }
 
   async function byHandle(event: FormEvent) {
@@ -45,23 +47,23 @@ export function InviteDialog({
   }
 
   return (
-    <Modal title="Invite to the stage" onClose={onClose}>
+    <Modal title={t('inviteDialog.title')} onClose={onClose}>
       {isHost ? (
         <fieldset className="row">
-          <legend>Invite as</legend>
+          <legend>{t('inviteDialog.as')}</legend>
           <label className="check">
             <input type="radio" checked={role === 'speaker'} onChange={() => setRole('speaker')} />
-            Speaker
+            {t('inviteDialog.speaker')}
           </label>
           <label className="check">
             <input type="radio" checked={role === 'cohost'} onChange={() => setRole('cohost')} />
-            Co-host
+            {t('inviteDialog.cohost')}
           </label>
         </fieldset>
       ) : null}
       <form onSubmit={byHandle} className="row">
         <label htmlFor="invite-handle" className="visually-hidden">
-          Handle
+          {t('inviteDialog.handle')}
         </label>
         <input
           id="invite-handle"
@@ -70,17 +72,19 @@ export function InviteDialog({
           onChange={(e) => setHandle(e.target.value)}
         />
         <button type="submit" className="primary">
-          Invite
+          {t('inviteDialog.invite')}
         </button>
       </form>
-      {listed.length ? <h3>Listening now</h3> : null}
+      {listed.length ? <h3>{t('inviteDialog.here')}</h3> : null}
       <ul className="menu">
         {listed.map((l) => (
           <li key={l.user_id} className="request">
             <Avatar user={l.user} size="sm" />
-            <span className="grow">{l.user.display_name}</span>
+            <span className="grow" dir="auto">
+              {l.user.display_name}
+            </span>
             <button type="button" onClick={() => invite(l.user_id, l.user.display_name)}>
-              Invite {l.user.display_name}
+              {t('inviteDialog.inviteWho', { name: l.user.display_name })}
             </button>
           </li>
         ))}

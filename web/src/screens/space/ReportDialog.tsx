@@ -1,20 +1,10 @@
 import type { UserSummaryDto } from '@salon/protocol';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
 import { Modal } from '../../components/Modal';
 import { REPORT_REASONS, type ReportReason } from '../../types';
-
-const LABELS: Record<ReportReason, string> = {
-  spam: 'Spam',
-  abuse: 'Abuse or harassment',
-  hate: 'Hateful conduct',
-  violence: 'Violence',
-  sexual: 'Sexual content',
-  misinformation: 'Misinformation',
-  impersonation: 'Impersonation',
-  other: 'Something else',
-};
 
 /** Report the space, or one person in it, to the platform's moderators. */
 export function ReportDialog({
@@ -26,6 +16,7 @@ export function ReportDialog({
   user: UserSummaryDto | null;
   onClose: () => void;
 }) {
+  const { t } = useTranslation('space');
   const [reason, setReason] = useState<ReportReason | ''>('');
   const [details, setDetails] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -33,7 +24,7 @@ export function ReportDialog({
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (!reason) return setError('Choose a reason.');
+    if (!reason) return setError(t('reportDialog.chooseReason'));
     setError(null);
     try {
       await api.report(spaceId, {
@@ -47,13 +38,15 @@ export function ReportDialog({
     }
   }
 
-  const title = user ? `Report ${user.display_name}` : 'Report this space';
+  const title = user
+    ? t('reportDialog.titleUser', { name: user.display_name })
+    : t('reportDialog.titleSpace');
   if (sent) {
     return (
       <Modal title={title} onClose={onClose}>
-        <p role="status">Thanks. Moderators will review your report.</p>
+        <p role="status">{t('reportDialog.thanks')}</p>
         <button type="button" onClick={onClose}>
-          Done
+          {t('reportDialog.done')}
         </button>
       </Modal>
     );
@@ -62,22 +55,22 @@ export function ReportDialog({
     <Modal title={title} onClose={onClose}>
       <form onSubmit={submit} className="stack" noValidate>
         <div className="field">
-          <label htmlFor="report-reason">Reason</label>
+          <label htmlFor="report-reason">{t('reportDialog.reason')}</label>
           <select
             id="report-reason"
             value={reason}
             onChange={(e) => setReason(e.target.value as ReportReason)}
           >
-            <option value="">Choose…</option>
+            <option value="">{t('reportDialog.choose')}</option>
             {REPORT_REASONS.map((r) => (
               <option key={r} value={r}>
-                {LABELS[r]}
+                {t(`reportDialog.reasons.${r}`)}
               </option>
             ))}
           </select>
         </div>
         <div className="field">
-          <label htmlFor="report-details">Details (optional)</label>
+          <label htmlFor="report-details">{t('reportDialog.details')}</label>
           <textarea
             id="report-details"
             rows={3}
@@ -88,7 +81,7 @@ export function ReportDialog({
         </div>
         <ErrorText error={error} />
         <button type="submit" className="danger">
-          Send report
+          {t('reportDialog.send')}
         </button>
       </form>
     </Modal>

@@ -9,6 +9,7 @@
  * space comes back to it.
  */
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -17,6 +18,7 @@ import {
   launchBrowser,
   newPage,
   type RunningServer,
+  SCREENSHOTS,
   screenshot,
   startServer,
 } from './support.ts';
@@ -95,6 +97,7 @@ describe('Salon on a phone', { timeout: 300_000 }, () => {
   let browser: Browser;
   const errors: string[] = [];
   let spaceId = '';
+  let plainSpaceId = '';
   let adaId = '';
 
   const register = async (handle: string, name: string) => {
@@ -133,6 +136,21 @@ describe('Salon on a phone', { timeout: 300_000 }, () => {
       })
     ).id;
     await ada.api.call('POST', `/spaces/${spaceId}/pins`, { post_id: post.id });
+
+    // An ordinary space, for the README's picture of a phone.
+    const grace = await register('grace', 'Grace Hopper');
+    await carol.api.call('POST', `/users/${grace.id}/follow`);
+    const note = await grace.api.call('POST', '/posts', {
+      text: 'Slides from tonight: nanoseconds, bugs and the first compiler.',
+    });
+    plainSpaceId = (
+      await grace.api.call('POST', '/spaces', {
+        title: 'Compilers at midnight',
+        description: 'From A-0 to COBOL: how programs learnt to write programs. Questions welcome.',
+        topics: ['computing', 'history'],
+      })
+    ).id;
+    await grace.api.call('POST', `/spaces/${plainSpaceId}/pins`, { post_id: note.id });
   });
 
   after(async () => {
@@ -230,6 +248,13 @@ describe('Salon on a phone', { timeout: 300_000 }, () => {
       `mini-player (${miniBox?.y}+${miniBox?.height}) above the tab bar (${barBox?.y})`,
     );
     await screenshot(phone, 'phone-home-mini-player');
+
+    // What a phone shows of a space, as one screen (not the whole page): for the README.
+    await phone.goto(`${server.url}/spaces/${plainSpaceId}`);
+    await phone.getByRole('button', { name: 'Request to speak' }).waitFor();
+    await phone.locator('.stage-member[data-user="grace"]').waitFor();
+    await phone.evaluate(() => document.fonts.ready);
+    await phone.screenshot({ path: path.join(SCREENSHOTS, 'phone-space-screen.png') });
     await phone.context().close();
 
     const desktop = await newPage(browser, DESKTOP, errors);

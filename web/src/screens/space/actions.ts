@@ -1,5 +1,6 @@
 import type { InvitationRole, ReactionEmoji } from '@salon/protocol';
 import { api, errorMessage, type SpaceEdit } from '../../api';
+import { i18n } from '../../i18n';
 import type { RealtimeClient } from '../../realtime';
 import type { SpaceStore } from '../../spaceStore';
 
@@ -80,7 +81,7 @@ export function spaceActions(
     unpin: run((postId: string) => api.unpin(id, postId)),
     block: run((userId: string) => api.blockInSpace(id, userId)),
     react: (emoji) => {
-      if (!client.react(id, emoji)) store.notify('Not connected: your reaction was not sent.');
+      if (!client.react(id, emoji)) store.notify(i18n.t('space:reactionNotSent'));
     },
   };
 }

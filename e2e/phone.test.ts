@@ -202,6 +202,15 @@ describe('Salon on a phone', { timeout: 300_000 }, () => {
     const tabs = page.getByRole('navigation', { name: 'Tabs' });
     await tabs.getByRole('link', { name: 'Home', exact: true }).waitFor();
     await page.context().close();
+
+    // The first account is the admin: the most links in the top bar, still one row.
+    const admin = await newPage(browser, SMALL_PHONE, errors);
+    await signIn(admin, 'ada');
+    await admin.getByRole('link', { name: 'Admin' }).waitFor();
+    await checkPage(admin, 'home (admin, 320 px)', []);
+    const topbar = await admin.locator('.topbar').boundingBox();
+    assert.ok(topbar && topbar.height < 70, `top bar is one row: ${topbar?.height}px`);
+    await admin.context().close();
   });
 
   it('a bottom tab bar on a phone, the top bar on a desktop; the mini-player sits above the tabs', async () => {

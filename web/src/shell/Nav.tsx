@@ -30,7 +30,8 @@ function useTabs(): Tab[] {
   const unreadMessages = useUnreadMessages();
   const tabs: Tab[] = [
     { to: '/', label: t('home'), icon: 'home', end: true },
-    { to: '/spaces', label: t('spaces'), icon: 'spaces', end: true },
+    // A space's own page counts as the Spaces tab.
+    { to: '/spaces', label: t('spaces'), icon: 'spaces' },
   ];
   if (!me) return tabs;
   return [

@@ -214,6 +214,8 @@ describe('settings, posts and messages', { timeout: 240_000 }, () => {
     await screenshot(bea, 'settings');
     await list.getByRole('button', { name: 'Sign out Safari on iOS' }).click();
     await list.getByText('Safari on iOS').waitFor({ state: 'detached' });
+    // The phone's open page learns it at its socket's next ping (every 20 s), without a reload.
+    await phone.getByRole('link', { name: 'Sign in' }).first().waitFor({ timeout: 30_000 });
     await assertSignedOut(phone);
     await bea.reload();
     await list.getByText('This browser').waitFor();

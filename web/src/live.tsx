@@ -46,7 +46,9 @@ export interface Live {
 const LiveContext = createContext<Live | null>(null);
 
 export function LiveProvider({ children }: { children: ReactNode }) {
-  const { me, guestToken } = useSession();
+  const { me, guestToken, setMe } = useSession();
+  const signedOut = useRef(setMe);
+  signedOut.current = setMe;
   const guest = useRef<string | null>(null);
   const client = useMemo(() => new RealtimeClient({ url: () => realtimeUrl(guest.current) }), []);
   const connection = useSyncExternalStore(
@@ -67,6 +69,11 @@ export function LiveProvider({ children }: { children: ReactNode }) {
           for (const listener of [...notificationListeners.current]) {
             listener(message.notification);
           }
+          return;
+        }
+        // This session was signed out from another browser (settings): this one shows it now.
+        if (message.type === 'error' && message.code === 'session_ended' && !message.space_id) {
+          signedOut.current(null);
           return;
         }
         const space = currentRef.current;

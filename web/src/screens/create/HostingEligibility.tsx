@@ -4,6 +4,7 @@ import { errorMessage } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
 import { count, relative } from '../../components/time';
 import { adminApi, type Eligibility } from '../admin/adminApi';
+import './create.css';
 
 /**
  * Said before the form is filled: you may not host yet, how far you are from

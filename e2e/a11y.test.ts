@@ -369,6 +369,40 @@ describe('accessibility of every screen', { timeout: 600_000 }, () => {
       await assertAccessible(page, 'conversation', viewport);
     });
 
+    it(`${viewport}: people search, a follower list, the profile editor`, async () => {
+      const page = pages[`${viewport}-carol`]!;
+      await page.goto(`${server.url}/people?q=a`);
+      await page
+        .getByRole('list', { name: 'People matching “a”' })
+        .getByRole('link', { name: 'Ada Lovelace' })
+        .waitFor();
+      await assertAccessible(page, 'people search', viewport);
+      await page.goto(`${server.url}/u/ada/followers`);
+      await page
+        .getByRole('list', { name: 'Followers' })
+        .getByRole('link', { name: 'Carol Shaw' })
+        .waitFor();
+      await assertAccessible(page, 'followers', viewport);
+      await page.goto(`${server.url}/u/carol`);
+      await page.getByRole('button', { name: 'Edit profile' }).click();
+      await page.getByRole('dialog', { name: 'Edit profile' }).getByLabel('Bio').waitFor();
+      await assertAccessible(page, 'edit profile', viewport);
+      await page.keyboard.press('Escape');
+    });
+
+    it(`${viewport}: a scheduled space as its host, and the reschedule dialog`, async () => {
+      const page = await newPage(browser, size, errors);
+      await signIn(page, 'sam');
+      await page.goto(`${server.url}/spaces/${scheduledId}`);
+      const panel = page.getByRole('region', { name: /^Starts / });
+      await panel.getByRole('button', { name: 'Start now' }).waitFor();
+      await assertAccessible(page, 'scheduled space (host)', viewport);
+      await panel.getByRole('button', { name: 'Reschedule' }).click();
+      await page.getByRole('dialog', { name: 'Reschedule' }).getByLabel('New start time').waitFor();
+      await assertAccessible(page, 'reschedule', viewport);
+      await page.context().close();
+    });
+
     it(`${viewport}: notifications`, async () => {
       const page = pages[`${viewport}-carol`]!;
       await page.getByRole('link', { name: /Notifications/ }).click();
@@ -379,12 +413,44 @@ describe('accessibility of every screen', { timeout: 600_000 }, () => {
       await assertAccessible(page, 'notifications', viewport);
     });
 
+    it(`${viewport}: settings, in the dark and light themes, and a confirmation`, async () => {
+      const page = pages[`${viewport}-carol`]!;
+      await page.goto(`${server.url}/settings`);
+      await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+      await page.getByRole('table').waitFor();
+      await assertAccessible(page, 'settings', viewport);
+      await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+      const dialog = page.getByRole('alertdialog', { name: 'Sign out everywhere?' });
+      await assertAccessible(page, 'sign out everywhere', viewport);
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await page.getByRole('radio', { name: 'Light' }).check();
+      await assertAccessible(page, 'settings (light)', viewport);
+      await page.goto(`${server.url}/`);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      await assertAccessible(page, 'home (light)', viewport);
+      await page.goto(`${server.url}/messages`);
+      await page.getByRole('heading', { name: 'Messages', level: 1 }).waitFor();
+      await page.locator('.conversation').first().click();
+      await page.getByRole('log', { name: 'Messages' }).locator('li').first().waitFor();
+      await assertAccessible(page, 'conversation (light)', viewport);
+      await page.goto(`${server.url}/settings`);
+      await page.getByRole('radio', { name: 'Dark' }).check();
+    });
+
     it(`${viewport}: the replay of an ended, recorded space`, async () => {
       const page = pages[`${viewport}-carol`]!;
       await page.goto(`${server.url}/spaces/${replayId}/replay`);
       await page.getByRole('heading', { name: 'Last week' }).waitFor();
       await page.waitForTimeout(500);
       await assertAccessible(page, 'replay', viewport);
+    });
+
+    it(`${viewport}: an ended space's page, with its summary and replay link`, async () => {
+      const page = pages[`${viewport}-carol`]!;
+      await page.goto(`${server.url}/spaces/${replayId}`);
+      await page.getByTestId('ended-reason').waitFor();
+      await page.getByRole('link', { name: 'Play the replay' }).waitFor();
+      await assertAccessible(page, 'ended space', viewport);
     });
 
     it(`${viewport}: the live space as a signed-in listener`, async () => {
@@ -406,11 +472,19 @@ describe('accessibility of every screen', { timeout: 600_000 }, () => {
     it(`${viewport}: a scheduled space, the warning before joining, a missing page`, async () => {
       const page = pages[`${viewport}-anon`]!;
       await page.goto(`${server.url}/spaces/${scheduledId}`);
-      await page.getByText(/This space starts/).waitFor();
+      await page.getByRole('heading', { name: /^Starts / }).waitFor();
       await assertAccessible(page, 'scheduled space', viewport);
       await page.goto(`${server.url}/no/such/page`);
       await page.getByRole('heading', { name: 'Page not found' }).waitFor();
       await assertAccessible(page, 'page not found', viewport);
+      for (const [path, heading] of [
+        ['/spaces/nope', 'Space not found'],
+        ['/u/nobody_here', 'Profile not found'],
+      ] as const) {
+        await page.goto(`${server.url}${path}`);
+        await page.getByRole('heading', { name: heading }).waitFor();
+        await assertAccessible(page, heading, viewport);
+      }
 
       const erin = await newPage(browser, size, errors);
       await signIn(erin, 'erin');
@@ -465,8 +539,22 @@ describe('accessibility of every screen', { timeout: 600_000 }, () => {
       const menu = page.getByRole('dialog', { name: 'Carol Shaw' });
       await menu.getByRole('button', { name: 'Invite to speak' }).waitFor();
       await assertAccessible(page, 'person menu', viewport);
+      await menu.getByRole('button', { name: 'Remove from space' }).click();
+      const removal = page.getByRole('alertdialog', { name: 'Remove Carol Shaw from this space?' });
+      await removal.waitFor();
+      await assertAccessible(page, 'removal confirmation', viewport);
+      await removal.getByRole('button', { name: 'Cancel' }).click();
+      await removal.waitFor({ state: 'detached' });
       await page.keyboard.press('Escape');
       await menu.waitFor({ state: 'detached' });
+      await page.getByRole('button', { name: 'Leave', exact: true }).click();
+      const leaving = page.getByRole('alertdialog', {
+        name: 'Leave and end the space for everyone?',
+      });
+      await leaving.waitFor();
+      await assertAccessible(page, 'leave confirmation (host)', viewport);
+      await leaving.getByRole('button', { name: 'Stay' }).click();
+      await leaving.waitFor({ state: 'detached' });
     });
 
     it(`${viewport}: Tab reaches every control of the live space, with a visible focus`, async (t) => {

@@ -86,6 +86,9 @@ export function Profile() {
           <button type="button" className="primary" onClick={() => setEditing(true)}>
             {t('edit')}
           </button>
+          <Link className="button" to="/people">
+            {t('find_people')}
+          </Link>
           <button
             type="button"
             onClick={async () => {

@@ -206,8 +206,9 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       for (const op of ops) {
         if (ONLY && !ONLY.test(`${op.method} ${op.path}`)) continue;
         const arbitrary = requestArbitrary(op, ids, origin);
-        // Signing out would end the fuzzing session and leave the rest to the anonymous pass, which covers it.
-        if (!op.path.endsWith('/auth/logout')) {
+        // Signing out (here, or everywhere) would end the fuzzing session and leave the rest to
+        // the anonymous pass, which covers it.
+        if (!/\/auth\/(logout|sessions\/sign_out_all)$/.test(op.path)) {
           for (const request of fc.sample(arbitrary, { seed: opSeed(op, 1), numRuns: RUNS }))
             await send(op, 'user', mallory, request);
         }

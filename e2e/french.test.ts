@@ -1,7 +1,8 @@
 /**
  * The main flow in French, as Salon's first communities use it: two people
  * whose browsers ask for French sign up, one opens a space, the other asks to
- * speak and is approved, reacts, and the host ends it.
+ * speak and is approved, reacts, and the host ends it. Then the listener
+ * switches to English in settings, and the choice stays.
  *
  * Texts are looked up in the app's own catalogues from their English wording
  * (`fr('Request to speak')` finds the key whose English is that and returns
@@ -333,6 +334,19 @@ describe('the main flow in French', { timeout: 240_000 }, () => {
     await noEnglish(host, 'space (ended, host)');
     await noEnglish(listener, 'space (ended, listener)');
     await picture(listener, 'french-space-ended');
+  });
+
+  it('a person who prefers English switches in settings, and it stays so', async () => {
+    await listener.goto(`${server.url}/settings`);
+    await settled(listener);
+    await noEnglish(listener, 'settings');
+    await listener.getByRole('radio', { name: 'English', exact: true }).check();
+    await listener.getByRole('link', { name: 'Home', exact: true }).waitFor();
+    await listener.reload();
+    await listener.getByRole('link', { name: 'Home', exact: true }).waitFor();
+    assert.equal(await listener.evaluate(() => document.documentElement.lang), 'en');
+    // The host's browser, never switched, still speaks French.
+    await host.getByRole('link', { name: fr('Home', 'nav'), exact: true }).waitFor();
   });
 
   it('showed no English on any of these screens', () => {

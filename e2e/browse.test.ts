@@ -124,7 +124,7 @@ describe('browsing around a live space', { timeout: 180_000 }, () => {
     await frank.getByRole('button', { name: 'Follow' }).click();
     await frank.getByRole('button', { name: 'Unfollow' }).waitFor();
     await screenshot(frank, 'profile-with-mini-player');
-    await miniPlayer().getByText('1 listening').waitFor();
+    await miniPlayer().getByText('1 person here').waitFor();
 
     // Heidi's badge counts the follow without a reload.
     await eventually(() => text(heidi.getByTestId('unread')), '2', { what: 'unread after follow' });

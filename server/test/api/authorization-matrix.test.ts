@@ -83,6 +83,8 @@ const ACTIONS: Record<string, Action> = {
   end: { method: 'POST', path: at('/end') },
   cancel: { method: 'POST', path: at('/cancel'), on: 'scheduled' },
   set_recording: { method: 'PUT', path: at('/recording'), body: () => ({ recording: true }) },
+  set_guests: { method: 'PUT', path: at('/guests'), body: () => ({ allow_guests: false }) },
+  hand_over: { method: 'POST', path: (s) => at(`/handover/${cast.people.cohost.id}`)(s) },
   request_to_speak: { method: 'POST', path: at('/requests') },
   cancel_request: { method: 'DELETE', path: at('/requests') },
   approve_request: { method: 'POST', path: (s) => at(`/requests/${cast.asker.id}/approve`)(s) },
@@ -156,6 +158,9 @@ const EXPECTED: Record<keyof typeof ACTIONS, Record<Role, string>> = row({
   end:                [OK,      NH,      NH,      NH,      NH,      GUEST,   RM,      BLK,     SUSP,     OK],
   cancel:             [OK,      NH,      NH,      NH,      NH,      GUEST,   RM,      BLK,     SUSP,     OK],
   set_recording:      [OK,      NH,      NH,      NH,      NH,      GUEST,   RM,      BLK,     SUSP,     NH],
+  set_guests:         [OK,      NH,      NH,      NH,      NH,      GUEST,   RM,      BLK,     SUSP,     NH],
+  // Only the host hands the space over, and only to a co-host.
+  hand_over:          [OK,      NH,      NH,      NH,      NH,      GUEST,   RM,      BLK,     SUSP,     NH],
   request_to_speak:   [AOS,     AOS,     AOS,     OK,      OK,      GUEST,   RM,      BLK,     SUSP,     OK],
   // Nobody in the matrix has a request to withdraw: allowed, then nothing to find.
   cancel_request:     [NORQ,    NORQ,    NORQ,    NORQ,    NORQ,    GUEST,   RM,      BLK,     SUSP,     NORQ],

@@ -132,8 +132,11 @@ export async function scheduledSpace(cast: Cast): Promise<string> {
 
 /** Ends or cancels a space of the host's, whatever state a cell left it in. */
 export async function close(cast: Cast, spaceId: string): Promise<void> {
-  const { host } = cast.people;
-  const state = (await host.client.get(`/api/v1/spaces/${spaceId}`)).body.state;
+  const space = (await cast.people.host.client.get(`/api/v1/spaces/${spaceId}`)).body;
+  // After a handover the space is the co-host's to end.
+  const host =
+    Object.values(cast.people).find((p) => 'id' in p && p.id === space.host_id) ?? cast.people.host;
+  const state = space.state;
   if (state === 'live') await must(host.client.post(`/api/v1/spaces/${spaceId}/end`), 'end');
   if (state === 'scheduled')
     await must(host.client.post(`/api/v1/spaces/${spaceId}/cancel`), 'cancel');

@@ -1,11 +1,13 @@
 import type { ReplayDto } from '@salon/protocol';
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError, api, errorMessage } from '../../api';
 import { testProbe } from '../../audio/context';
 import { type HlsPlayback, playHls } from '../../audio/hls';
 import { ErrorText } from '../../components/ErrorText';
 import { Loading } from '../../components/Spinner';
+import { count, when } from '../../components/time';
 import { useAsync } from '../../components/useAsync';
 import { useSession } from '../../session';
 
@@ -20,6 +22,7 @@ type Replay =
 
 /** /spaces/:id/replay — a recorded space, played from its VOD playlist. */
 export function ReplayPage() {
+  const { t } = useTranslation('space');
   const { id = '' } = useParams();
   const card = useAsync(() => api.space(id), [id]);
   const { me, guestToken } = useSession();
@@ -59,22 +62,22 @@ export function ReplayPage() {
   return (
     <main className="page replay-page" aria-labelledby="replay-title">
       <p>
-        <Link to={`/spaces/${id}`}>← Back to the space</Link>
+        <Link to={`/spaces/${id}`}>{t('replay.back')}</Link>
       </p>
-      <h1 id="replay-title">{space ? `Replay: ${space.title}` : 'Replay'}</h1>
+      <h1 id="replay-title" dir="auto">
+        {space ? t('replay.title', { title: space.title }) : t('replay.untitled')}
+      </h1>
       {space ? (
         <p className="muted">
-          Hosted by {space.host.display_name}
-          {space.started_at ? ` · ${new Date(space.started_at).toLocaleString()}` : ''}
+          <span dir="auto">{t('replay.hostedBy', { name: space.host.display_name })}</span>
+          {space.started_at ? ` · ${when(space.started_at)}` : ''}
         </p>
       ) : null}
       {replay.kind === 'loading' ? <Loading /> : null}
-      {replay.kind === 'missing' ? (
-        <p role="status">This space was not recorded, or its replay was deleted.</p>
-      ) : null}
+      {replay.kind === 'missing' ? <p role="status">{t('replay.missing')}</p> : null}
       {replay.kind === 'failed' ? <ErrorText error={replay.error} /> : null}
       {replay.kind === 'found' && replay.replay.state === 'processing' ? (
-        <Loading label="The replay is being prepared; it starts here in a moment…" />
+        <Loading label={t('replay.preparing')} />
       ) : null}
       {replay.kind === 'found' && replay.replay.state === 'ready' && replay.replay.url ? (
         <ReplayPlayer
@@ -102,6 +105,7 @@ function ReplayPlayer({
   durationMs: number | null;
   plays: number;
 }) {
+  const { t } = useTranslation('space');
   const element = useRef<HTMLAudioElement>(null);
   const [error, setError] = useState<string | null>(null);
   const counted = useRef(false);
@@ -113,8 +117,7 @@ function ReplayPlayer({
     let current = true;
     playHls(audio, url, {
       live: false,
-      onFatal: () =>
-        current && setError('The replay could not be loaded. Reload the page to try again.'),
+      onFatal: () => current && setError(t('replay.failed')),
     }).then(
       (started) => {
         if (!current) {
@@ -131,7 +134,7 @@ function ReplayPlayer({
       playback?.close();
       testProbe()?.detach();
     };
-  }, [url]);
+  }, [url, t]);
 
   const onPlay = () => {
     testProbe()?.resume();
@@ -143,12 +146,12 @@ function ReplayPlayer({
   };
 
   return (
-    <section className="replay-player" aria-label="Replay">
+    <section className="replay-player" aria-label={t('replay.region')}>
       {/* biome-ignore lint/a11y/useMediaCaption: live talk audio has no caption track yet */}
       <audio ref={element} controls preload="metadata" onPlay={onPlay} data-testid="replay-audio" />
       <p className="muted">
         {durationMs ? `${formatDuration(durationMs)} · ` : ''}
-        {plays === 1 ? '1 play' : `${plays} plays`}
+        {t('replay.plays', { count: plays, formatted: count(plays) })}
       </p>
       <ErrorText error={error} />
     </section>

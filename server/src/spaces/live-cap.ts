@@ -38,24 +38,3 @@ export async function liveSpacesOf(
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
-
-/**
- * Runs the check and the write that makes a space live one at a time per
- * host on this node, so two requests racing cannot both pass a count made
- * before either wrote. (Across nodes, two requests in the same few
- * milliseconds can still both pass; the cap is about abuse, not accounting.)
- */
-export class PerKeyQueue {
-  private readonly tails = new Map<string, Promise<unknown>>();
-
-  run<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(work);
-    const tail = next.catch(() => undefined);
-    this.tails.set(key, tail);
-    tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
-    return next;
-  }
-}

@@ -5,9 +5,10 @@ import {
   type SpaceSnapshot,
   userChannel,
 } from '@salon/protocol';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Config } from '../config.js';
 import type { Storage } from '../db/database.js';
+import type { Database } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import type { Viewer } from '../http/viewer.js';
 import type { Bus } from '../realtime/bus.js';
@@ -15,7 +16,7 @@ import { removedNotice } from '../realtime/notices.js';
 import type { SocialService } from '../social/service.js';
 import type { Clock } from '../util/clock.js';
 import { newId } from '../util/ids.js';
-import { liveCapRefusal, liveSpacesOf, PerKeyQueue } from './live-cap.js';
+import { liveCapRefusal, liveSpacesOf } from './live-cap.js';
 import {
   type Command,
   type CreateSpaceInput,
@@ -69,7 +70,6 @@ export class SpaceService {
   /** When this node last wrote each browser–person pair (see recordDevice). */
   private readonly devicesSeen = new Map<string, number>();
   /** Going live is checked against the host's cap and written one request at a time per host. */
-  private readonly goingLive = new PerKeyQueue();
 
   constructor(
     private readonly storage: Storage,
@@ -136,10 +136,7 @@ export class SpaceService {
     );
     if (state.state === 'live') {
       const admin = viewer.user.role === 'admin';
-      await this.goingLive.run(state.host_id, async () => {
-        await this.checkLiveCap(state.host_id, admin, state.id);
-        await insertSpace(this.db, state, now);
-      });
+      await this.goingLive(state.host_id, admin, state.id, (db) => insertSpace(db, state, now));
     } else {
       await insertSpace(this.db, state, now);
     }
@@ -219,15 +216,12 @@ export class SpaceService {
       const now = this.clock.now();
       const outcome = command(current, actor, input, { now, limits: this.limits });
       if (outcome.events.length === 0) return current;
-      const write = () => updateSpace(this.db, outcome.state, current.version, now);
+      const write = (db: Kysely<Database>) => updateSpace(db, outcome.state, current.version, now);
       const admin = actor.kind === 'user' && actor.role === 'admin';
       const stored =
         outcome.state.state === 'live' && current.state !== 'live'
-          ? await this.goingLive.run(current.host_id, async () => {
-              await this.checkLiveCap(current.host_id, admin, current.id);
-              return write();
-            })
-          : await write();
+          ? await this.goingLive(current.host_id, admin, current.id, write)
+          : await write(this.db);
       if (!stored) continue;
       this.remember(outcome.state);
       await this.publish(outcome.state, outcome.events);
@@ -238,13 +232,35 @@ export class SpaceService {
   }
 
   /** Refuses a space going live past its host's cap (MAX_LIVE_SPACES_PER_HOST). */
-  private async checkLiveCap(hostId: string, admin: boolean, spaceId: string): Promise<void> {
-    const refusal = liveCapRefusal({
-      liveNow: admin ? 0 : await liveSpacesOf(this.db, hostId, spaceId),
-      cap: this.config.maxLiveSpacesPerHost,
-      admin,
+  /**
+   * Writes a space going live only if its host stays within
+   * MAX_LIVE_SPACES_PER_HOST. The count and the write share one transaction
+   * that first locks the host's row (a no-op update: a row lock on
+   * PostgreSQL, the write lock on SQLite), so two requests racing on two
+   * nodes cannot both pass a count made before either wrote.
+   */
+  private goingLive<T>(
+    hostId: string,
+    admin: boolean,
+    spaceId: string,
+    write: (db: Kysely<Database>) => Promise<T>,
+  ): Promise<T> {
+    return this.db.transaction().execute(async (trx) => {
+      if (!admin) {
+        await trx
+          .updateTable('users')
+          .set((eb) => ({ id: eb.ref('id') }))
+          .where('id', '=', hostId)
+          .execute();
+        const refusal = liveCapRefusal({
+          liveNow: await liveSpacesOf(trx, hostId, spaceId),
+          cap: this.config.maxLiveSpacesPerHost,
+          admin,
+        });
+        if (refusal) throw refusal;
+      }
+      return write(trx);
     });
-    if (refusal) throw refusal;
   }
 
   private async publish(state: SpaceState, events: SpaceEvent[]): Promise<void> {

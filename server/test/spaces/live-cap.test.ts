@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { Client } from '../support/client.js';
+import { startTestCluster } from '../support/cluster.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /** One host cannot hold the media of many live spaces at once (MAX_LIVE_SPACES_PER_HOST, 1 by default). */
@@ -63,5 +65,33 @@ test('admins, who run the instance, are not capped', async () => {
   for (const title of ['Admin one', 'Admin two']) {
     const reply = await admin.client.post('/api/v1/spaces', { title });
     assert.equal(reply.status, 201, JSON.stringify(reply.body));
+  }
+});
+
+test('two nodes on one PostgreSQL: requests racing to go live through both still let exactly one win', async () => {
+  const cluster = await startTestCluster({ nodes: 2, env: { MEDIA: 'off' } });
+  try {
+    const first = await cluster.user(0, 'capAdmin2'); // the first account is the admin
+    assert.ok(first);
+    const h = await cluster.user(0, 'capNodes');
+    const granted = await first.client.put(`/api/v1/admin/users/${h.id}/hosting`, {
+      can_host: true,
+    });
+    assert.equal(granted.status, 200, JSON.stringify(granted.body));
+    // The same session through each node, as a load balancer without stickiness would send it.
+    const through = [0, 1].map((node) => {
+      const client = new Client(cluster.url(node));
+      for (const [k, v] of h.client.cookies) client.cookies.set(k, v);
+      return client;
+    });
+    const replies = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        through[i % 2]!.post('/api/v1/spaces', { title: `Both nodes ${i}` }),
+      ),
+    );
+    const statuses = replies.map((r) => r.status).sort();
+    assert.deepEqual(statuses, [201, ...Array(11).fill(409)], JSON.stringify(statuses));
+  } finally {
+    await cluster.close();
   }
 });

@@ -164,6 +164,13 @@ describe('settings, posts and messages', { timeout: 240_000 }, () => {
     assert.ok(await bea.getByRole('radio', { name: 'Light' }).isChecked());
     await screenshot(bea, 'settings-light');
 
+    // "Same as this device" follows the system's preference, as it changes.
+    await bea.getByRole('radio', { name: 'Same as this device' }).check();
+    await bea.emulateMedia({ colorScheme: 'light' });
+    await eventually(background, 'rgb(246, 243, 252)', { what: 'system light' });
+    await bea.emulateMedia({ colorScheme: 'dark' });
+    await eventually(background, dark, { what: 'system dark' });
+    await bea.emulateMedia({ colorScheme: 'light' });
     await bea.getByRole('radio', { name: 'Dark' }).check();
     await eventually(background, dark, { what: 'dark background again' });
 

@@ -59,3 +59,9 @@ export function useTheme(): [Theme, (theme: Theme) => void] {
 }
 
 applyTheme(storedTheme());
+// The browser bar's colour follows the system too while "system" is chosen (the page's does by CSS).
+if (typeof window !== 'undefined') {
+  window
+    .matchMedia?.('(prefers-color-scheme: light)')
+    .addEventListener?.('change', () => applyTheme(storedTheme()));
+}

@@ -107,8 +107,22 @@ export function spaceRoutes(services: Services): FastifyPluginAsyncTypebox {
         const rows = await sharing.list(request.query.state ?? 'live', request.query.cursor, limit);
         const page = rows.slice(0, limit);
         const last = page[page.length - 1];
+        // As /spaces/discover: nobody is shown a space they may not join (removed from it,
+        // or its host blocked them), so every list of the app agrees. A page may come out short.
+        const viewer = request.viewer;
+        const visible: typeof page = [];
+        for (const s of page) {
+          if (viewer.kind !== 'user') {
+            visible.push(s);
+            continue;
+          }
+          if (s.removed_user_ids.includes(viewer.user.id)) continue;
+          if (s.host_id !== viewer.user.id && (await social.hasBlocked(s.host_id, viewer.user.id)))
+            continue;
+          visible.push(s);
+        }
         return {
-          data: await Promise.all(page.map((s) => spaces.present(s))),
+          data: await Promise.all(visible.map((s) => spaces.present(s))),
           next_cursor: rows.length > limit && last ? encodeCursor([last.id]) : null,
         };
       },

@@ -36,8 +36,10 @@ function Feed({ me }: { me: UserDto }) {
       {bubbles.data ? <LiveBubbles bubbles={bubbles.data} /> : null}
       <Composer
         onPosted={(post) =>
-          timeline.data &&
-          timeline.setData({ ...timeline.data, data: [post, ...timeline.data.data] })
+          // Posted before the timeline arrived: load it again, with the new post in it.
+          timeline.data
+            ? timeline.setData({ ...timeline.data, data: [post, ...timeline.data.data] })
+            : timeline.reload()
         }
       />
       <section aria-label={t('timeline')} className="feed">

@@ -93,12 +93,10 @@ export function EditProfile({
             <Avatar user={current} size="xl" />
           )}
           <div className="row">
-            <label htmlFor={fileId} className="button">
-              {file || user.avatar_url ? t('avatar_change') : t('avatar_choose')}
-            </label>
+            {/* The input comes first so its keyboard focus can show on the label drawn as a button. */}
             <input
               id={fileId}
-              className="visually-hidden"
+              className="visually-hidden avatar-file"
               type="file"
               accept={ACCEPT}
               onChange={(e) => {
@@ -106,6 +104,9 @@ export function EditProfile({
                 e.target.value = '';
               }}
             />
+            <label htmlFor={fileId} className="button">
+              {file || user.avatar_url ? t('avatar_change') : t('avatar_choose')}
+            </label>
             {file ? (
               <button type="button" onClick={() => setFile(null)}>
                 {t('avatar_keep')}

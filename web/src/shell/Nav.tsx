@@ -6,7 +6,7 @@
  * one of each is displayed at a time, so a link has one accessible name and
  * one visible element at any width.
  */
-import type { ReactNode } from 'react';
+import { type ReactNode, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink, useLocation } from 'react-router-dom';
 import { useLive } from '../live';
@@ -74,10 +74,35 @@ function useNext(): string {
   return `?next=${encodeURIComponent(path + location.search)}`;
 }
 
+/** Below this width the tabs are at the bottom (the stylesheet's breakpoint too). */
+const PHONE_QUERY = '(max-width: 639.98px)';
+
+function phoneQuery(): MediaQueryList | null {
+  return typeof window !== 'undefined' && typeof window.matchMedia === 'function'
+    ? window.matchMedia(PHONE_QUERY)
+    : null;
+}
+
+/**
+ * Whether the tabs are at the bottom now. Each tab is rendered in one bar
+ * only, so a badge or link exists once in the page, not twice with one hidden.
+ */
+function useTabsAtBottom(): boolean {
+  return useSyncExternalStore(
+    (onChange) => {
+      const query = phoneQuery();
+      query?.addEventListener('change', onChange);
+      return () => query?.removeEventListener('change', onChange);
+    },
+    () => phoneQuery()?.matches ?? false,
+  );
+}
+
 export function TopBar() {
   const { t } = useTranslation('nav');
   const { me } = useSession();
-  const tabs = useTabs();
+  const all = useTabs();
+  const tabs = useTabsAtBottom() ? [] : all;
   const next = useNext();
   return (
     <header className="topbar">
@@ -129,6 +154,7 @@ export function TopBar() {
 export function TabBar() {
   const { t } = useTranslation('nav');
   const tabs = useTabs();
+  if (!useTabsAtBottom()) return null;
   return (
     <nav className="tabbar" aria-label={t('tabs')}>
       <ul>

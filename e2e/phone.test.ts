@@ -206,7 +206,7 @@ describe('Salon on a phone', { timeout: 300_000 }, () => {
     // The first account is the admin: the most links in the top bar, still one row.
     const admin = await newPage(browser, SMALL_PHONE, errors);
     await signIn(admin, 'ada');
-    await admin.getByRole('link', { name: 'Admin' }).waitFor();
+    await admin.getByRole('link', { name: 'Admin', exact: true }).waitFor();
     await checkPage(admin, 'home (admin, 320 px)', []);
     const topbar = await admin.locator('.topbar').boundingBox();
     assert.ok(topbar && topbar.height < 70, `top bar is one row: ${topbar?.height}px`);
@@ -395,7 +395,7 @@ describe('Salon on a phone', { timeout: 300_000 }, () => {
     await page.waitForURL(/\/signup\?next=/);
     await page.getByLabel('Handle').fill('newcomer');
     await page.getByLabel('Name').fill('New Comer');
-    await page.getByLabel('Password').fill('newcomer-password-1');
+    await page.getByLabel('Password').fill('quiet-lantern-47-river');
     await page.getByRole('button', { name: 'Sign up' }).click();
     await page.waitForURL(`${server.url}/spaces/${spaceId}`);
     await page.getByRole('button', { name: 'Request to speak' }).click();
@@ -412,7 +412,7 @@ describe('Salon on a phone', { timeout: 300_000 }, () => {
       .click();
     await other.getByLabel('Handle').fill('second');
     await other.getByLabel('Name').fill('Second Comer');
-    await other.getByLabel('Password').fill('second-password-1');
+    await other.getByLabel('Password').fill('amber-harbour-93-kite');
     await other.getByRole('button', { name: 'Sign up' }).click();
     await other.waitForURL(`${server.url}/spaces/${spaceId}`);
     await other.getByRole('button', { name: 'Request to speak' }).waitFor();

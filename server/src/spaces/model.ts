@@ -6,11 +6,11 @@ import {
   SPACE_CONTENT_LIMITS,
   type SpaceStatus,
   type StageChangeDto,
-  type StageLeaveReason,
   type StageRole,
 } from '@salon/protocol';
 import { AppError } from '../errors.js';
-import { type Actor, authorize, type Participant, participantOf, roleOf } from './policy.js';
+import { change, closeFor } from './model.changes.js';
+import { type Actor, authorize, type Participant } from './policy.js';
 
 /**
  * A space as plain data, and its commands as pure functions:
@@ -115,7 +115,7 @@ export interface CommandContext {
 
 export type StageChange = StageChangeDto;
 
-type SpaceEventBody =
+export type SpaceEventBody =
   | { type: 'space_created'; space: SpaceState }
   | {
       type: 'space_updated';
@@ -348,101 +348,6 @@ function close(state: SpaceState, actor: Actor, to: 'ended' | 'cancelled', now: 
   return closeFor(state, to, byHost ? 'host' : 'moderation', now);
 }
 
-function closeFor(
-  state: SpaceState,
-  to: 'ended' | 'cancelled',
-  reason: EndedReason,
-  now: number,
-): Outcome {
-  return change(state, (c) => {
-    // The last stage stays as a record of who spoke; what was pending is moot.
-    c.state.requests = [];
-    c.state.invitations = [];
-    c.state.host_away_since = null;
-    c.setState({ state: to, ended_at: now, ended_reason: reason });
-  });
-}
-
-// --- The host's presence ----------------------------------------------------------
-
-/** Nothing to do: no new version, no events (the service then writes nothing). */
-const unchanged = (state: SpaceState): Outcome => ({ state, events: [] });
-
-export const allowsGuests = (state: SpaceState): boolean => state.allow_guests !== false;
-
-/**
- * The host's last connection went. Recorded in the space (not in one node's
- * memory), so every node shows the banner and any node can end the space
- * once the grace is over. Internal: run by the server, never by a route.
- * Saying it twice changes nothing.
- */
-export const hostAway: Command<NoInput> = (state, _actor, _input, { now }) => {
-  if (state.state !== 'live' || (state.host_away_since ?? null) !== null) return unchanged(state);
-  return change(state, (c) => {
-    c.state.host_away_since = now;
-    c.emit({ type: 'host_presence_changed', away_since: now });
-  });
-};
-
-/** The host is connected again (on any node): the space no longer waits. Internal. */
-export const hostBack: Command<NoInput> = (state) => {
-  if (state.state !== 'live' || (state.host_away_since ?? null) === null) return unchanged(state);
-  return change(state, (c) => {
-    c.state.host_away_since = null;
-    c.emit({ type: 'host_presence_changed', away_since: null });
-  });
-};
-
-/**
- * Ends the space if its host has been away for the whole grace. Internal and
- * safe to run from any node, any number of times: a host who came back meanwhile
- * (committed first) makes it a no-op, and once ended it stays ended.
- */
-export const endIfHostGone: Command<{ graceMs: number }> = (
-  state,
-  _actor,
-  { graceMs },
-  { now },
-) => {
-  const since = state.host_away_since ?? null;
-  if (state.state !== 'live' || since === null || now - since < graceMs) return unchanged(state);
-  return closeFor(state, 'ended', 'host_left', now);
-};
-
-/**
- * The host hands the space to a co-host, who becomes its host with every
- * power; the former host leaves the stage and stays as a listener. Under
- * the same race rules as the stage: the co-host must still be one in the
- * version this runs on.
- */
-export const handOver: Command<UserInput> = (state, actor, { user_id }) => {
-  authorize(actor, 'hand_over', state, asUser(user_id));
-  if (roleOf(state, user_id) !== 'cohost') {
-    throw AppError.conflict('not_cohost', 'Only a co-host can take over the space.');
-  }
-  const previous = state.host_id;
-  return change(state, (c) => {
-    c.state.host_id = user_id;
-    c.state.host_away_since = null;
-    c.emit({ type: 'host_changed', host_id: user_id, previous_host_id: previous });
-    c.setRole(user_id, 'host');
-    // Host first, as everywhere else.
-    const next = c.state.stage.find((m) => m.user_id === user_id)!;
-    c.state.stage = [next, ...c.state.stage.filter((m) => m.user_id !== user_id)];
-    c.leave(previous, 'left');
-  });
-};
-
-/** Turns listening without an account on or off; off sends the guests present away. */
-export const setAllowGuests: Command<{ allow_guests: boolean }> = (state, actor, input) => {
-  authorize(actor, 'set_guests', state);
-  if (allowsGuests(state) === input.allow_guests) return unchanged(state);
-  return change(state, (c) => {
-    c.state.allow_guests = input.allow_guests;
-    c.emit({ type: 'settings_changed', allow_guests: input.allow_guests });
-  });
-};
-
 export const setRecording: Command<{ recording: boolean }> = (state, actor, { recording }) => {
   authorize(actor, 'set_recording', state);
   return change(state, (c) => {
@@ -451,349 +356,35 @@ export const setRecording: Command<{ recording: boolean }> = (state, actor, { re
   });
 };
 
-// --- Requests to speak ----------------------------------------------------------
+// --- The other commands, in their own files ---------------------------------------
 
-export const requestToSpeak: Command<NoInput> = (state, actor, _input, { now, limits }) => {
-  authorize(actor, 'request_to_speak', state);
-  const userId = userIdOf(actor);
-  if (state.requests.some((r) => r.user_id === userId)) {
-    throw AppError.conflict('already_requested', 'You have already asked to speak.');
-  }
-  if (state.requests.length >= limits.maxRequests) {
-    throw AppError.conflict('requests_full', 'Too many people are waiting to speak. Try later.');
-  }
-  const request = { user_id: userId, requested_at: now };
-  return change(state, (c) => {
-    c.state.requests = [...state.requests, request];
-    c.emit({ type: 'request_added', request });
-  });
-};
-
-export const cancelRequest: Command<NoInput> = (state, actor) => {
-  authorize(actor, 'cancel_request', state);
-  const userId = userIdOf(actor);
-  requireRequest(state, userId);
-  return change(state, (c) => c.dropRequest(userId, 'cancelled'));
-};
-
-/** The approved listener comes on stage as a muted speaker, if a seat is free. */
-export const approveRequest: Command<UserInput> = (state, actor, { user_id }, ctx) => {
-  authorize(actor, 'approve_request', state, asUser(user_id));
-  requireRequest(state, user_id);
-  return change(state, (c) => {
-    c.dropRequest(user_id, 'approved');
-    c.dropInvitation(user_id, 'joined_stage');
-    c.join(user_id, 'speaker', ctx);
-  });
-};
-
-export const declineRequest: Command<UserInput> = (state, actor, { user_id }) => {
-  authorize(actor, 'decline_request', state, asUser(user_id));
-  requireRequest(state, user_id);
-  return change(state, (c) => c.dropRequest(user_id, 'declined'));
-};
-
-// --- Invitations ----------------------------------------------------------------
-
-export interface InviteInput {
-  user_id: string;
-  role: InvitationRole;
-}
-
-/**
- * Invites a user to speak or to co-host. The stage may be full now and free
- * later, so seats are checked on acceptance; a new invitation replaces the
- * previous one.
- */
-export const invite: Command<InviteInput> = (state, actor, { user_id, role }, { now, limits }) => {
-  authorize(actor, role === 'cohost' ? 'invite_cohost' : 'invite_speaker', state, asUser(user_id));
-  if (state.removed_user_ids.includes(user_id)) {
-    throw AppError.conflict('target_removed', 'That person was removed from this space.');
-  }
-  const current = roleOf(state, user_id);
-  if (role === 'speaker' && current !== 'listener') throw alreadyOnStage();
-  if (role === 'cohost' && current === 'cohost') throw alreadyCohost();
-  if (role === 'cohost') requireCohostSeat(state, limits);
-  const invitation = { user_id, role, invited_by: userIdOf(actor), invited_at: now };
-  return change(state, (c) => {
-    c.dropInvitation(user_id, 'replaced');
-    c.state.invitations = [...c.state.invitations, invitation];
-    c.emit({ type: 'invitation_added', invitation });
-  });
-};
-
-export const acceptInvitation: Command<NoInput> = (state, actor, _input, ctx) => {
-  authorize(actor, 'accept_invitation', state);
-  const userId = userIdOf(actor);
-  const { role } = requireInvitation(state, userId);
-  return change(state, (c) => {
-    c.dropInvitation(userId, 'accepted');
-    c.dropRequest(userId, 'joined_stage');
-    if (role === 'cohost' && roleOf(state, userId) === 'speaker') {
-      c.promoteToCohost(userId, userId, ctx.limits);
-    } else {
-      c.join(userId, role, ctx);
-    }
-  });
-};
-
-export const declineInvitation: Command<NoInput> = (state, actor) => {
-  authorize(actor, 'decline_invitation', state);
-  const userId = userIdOf(actor);
-  requireInvitation(state, userId);
-  return change(state, (c) => c.dropInvitation(userId, 'declined'));
-};
-
-// --- The stage ------------------------------------------------------------------
-
-export const leaveStage: Command<NoInput> = (state, actor) => {
-  authorize(actor, 'leave_stage', state);
-  return change(state, (c) => c.leave(userIdOf(actor), 'left'));
-};
-
-export const removeFromStage: Command<UserInput> = (state, actor, { user_id }) => {
-  authorize(actor, 'remove_from_stage', state, asUser(user_id));
-  return change(state, (c) => c.leave(user_id, 'removed_from_stage'));
-};
-
-/** Makes a speaker a co-host directly (listeners are invited instead). */
-export const addCohost: Command<UserInput> = (state, actor, { user_id }, { limits }) => {
-  authorize(actor, 'add_cohost', state, asUser(user_id));
-  const current = roleOf(state, user_id);
-  if (current === 'listener') {
-    throw AppError.conflict(
-      'target_not_on_stage',
-      'Invite them to co-host; they are not on stage.',
-    );
-  }
-  if (current === 'cohost') throw alreadyCohost();
-  return change(state, (c) => {
-    c.dropInvitation(user_id, 'replaced');
-    c.promoteToCohost(user_id, userIdOf(actor), limits);
-  });
-};
-
-/** A co-host becomes a speaker; their microphone stays as it was. */
-export const demoteCohost: Command<UserInput> = (state, actor, { user_id }) => {
-  authorize(actor, 'demote_cohost', state, asUser(user_id));
-  if (roleOf(state, user_id) !== 'cohost') {
-    throw AppError.conflict('not_cohost', 'That person is not a co-host.');
-  }
-  return change(state, (c) => c.setRole(user_id, 'speaker'));
-};
-
-export const mute: Command<UserInput> = (state, actor, { user_id }) => {
-  authorize(actor, 'mute', state, asUser(user_id));
-  return change(state, (c) => c.setMuted([user_id], true, userIdOf(actor), true));
-};
-
-/** Policy lets only the member themself through: nobody opens another's microphone. */
-export const unmute: Command<UserInput> = (state, actor, { user_id }) => {
-  authorize(actor, 'unmute', state, asUser(user_id));
-  return change(state, (c) => c.setMuted([user_id], false, userIdOf(actor), true));
-};
-
-/**
- * Mutes every speaker. The host and the co-hosts keep the floor, as with X's
- * "mute all speakers": the people running the space must still be able to
- * talk over the noise they are stopping. The event lists every speaker.
- */
-export const muteAll: Command<NoInput> = (state, actor) => {
-  authorize(actor, 'mute_all', state);
-  const speakers = state.stage.filter((m) => m.role === 'speaker').map((m) => m.user_id);
-  return change(state, (c) => c.setMuted(speakers, true, userIdOf(actor), true));
-};
-
-/**
- * Bans a user or a guest from the space and drops everything of theirs: their
- * seat, request, invitation and the posts they pinned.
- */
-export const removeFromSpace: Command<{ participant: Participant }> = (state, actor, input) => {
-  const who = input.participant;
-  authorize(actor, 'remove_from_space', state, who);
-  return change(state, (c) => {
-    const s = c.state;
-    if (who.kind === 'guest') s.removed_guest_ids = union(s.removed_guest_ids, who.id);
-    else s.removed_user_ids = union(s.removed_user_ids, who.id);
-    c.emit({ type: 'participant_removed', participant: who, by: userIdOf(actor) });
-    if (who.kind === 'guest') return;
-    if (roleOf(state, who.id) !== 'listener') c.leave(who.id, 'removed_from_space');
-    c.dropRequest(who.id, 'removed_from_space');
-    c.dropInvitation(who.id, 'removed_from_space');
-    if (s.pins.some((p) => p.pinned_by === who.id)) {
-      s.pins = s.pins.filter((p) => p.pinned_by !== who.id);
-      c.emit({ type: 'pins_changed', pins: s.pins });
-    }
-  });
-};
-
-// --- Pins -----------------------------------------------------------------------
-
-/** Whether the post exists is the caller's check; the model only holds its id. */
-export const pin: Command<{ post_id: string }> = (state, actor, { post_id }, { now, limits }) => {
-  authorize(actor, 'pin', state);
-  if (post_id === '' || post_id.length > 64) {
-    throw AppError.invalid('invalid_post_id', 'That is not a post id.');
-  }
-  if (state.pins.some((p) => p.post_id === post_id)) {
-    throw AppError.conflict('already_pinned', 'That post is already pinned.');
-  }
-  if (state.pins.length >= limits.maxPins) {
-    const message = `At most ${limits.maxPins} posts can be pinned. Unpin one first.`;
-    throw AppError.conflict('pin_limit_reached', message);
-  }
-  const pins = [...state.pins, { post_id, pinned_by: userIdOf(actor), pinned_at: now }];
-  return change(state, (c) => {
-    c.state.pins = pins;
-    c.emit({ type: 'pins_changed', pins });
-  });
-};
-
-/** Any stage member may unpin any pin: pins belong to the stage, not to one speaker. */
-export const unpin: Command<{ post_id: string }> = (state, actor, { post_id }) => {
-  authorize(actor, 'unpin', state);
-  if (!state.pins.some((p) => p.post_id === post_id)) throw AppError.notFound('pin');
-  const pins = state.pins.filter((p) => p.post_id !== post_id);
-  return change(state, (c) => {
-    c.state.pins = pins;
-    c.emit({ type: 'pins_changed', pins });
-  });
-};
-
-// --- Helpers --------------------------------------------------------------------
+export {
+  allowsGuests,
+  endIfHostGone,
+  handOver,
+  hostAway,
+  hostBack,
+  setAllowGuests,
+} from './model.lifecycle.js';
+export {
+  acceptInvitation,
+  addCohost,
+  approveRequest,
+  cancelRequest,
+  declineInvitation,
+  declineRequest,
+  demoteCohost,
+  type InviteInput,
+  invite,
+  leaveStage,
+  mute,
+  muteAll,
+  pin,
+  removeFromSpace,
+  removeFromStage,
+  requestToSpeak,
+  unmute,
+  unpin,
+} from './model.moderation.js';
 
 const DAY_MS = 24 * 3600 * 1000;
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/** Runs the effects of one command on a copy and stamps them with one new version. */
-function change(before: SpaceState, effects: (changes: Changes) => void): Outcome {
-  const changes = new Changes(before);
-  effects(changes);
-  const version = before.version + 1;
-  return {
-    state: { ...changes.state, version },
-    events: changes.events.map((body) => ({ ...body, version })),
-  };
-}
-
-/**
- * The effects a command is made of (approving = dropping the request, dropping
- * an invitation, joining the stage), each with its event. It only ever
- * replaces arrays, never mutates them, so the state it started from is intact.
- */
-class Changes {
-  readonly state: Mutable<SpaceState>;
-  readonly events: SpaceEventBody[] = [];
-
-  constructor(before: SpaceState) {
-    this.state = { ...before };
-  }
-
-  emit(event: SpaceEventBody): void {
-    this.events.push(event);
-  }
-
-  setState(next: Pick<SpaceState, 'state'> & Partial<SpaceState>): void {
-    Object.assign(this.state, next);
-    const { state, started_at, ended_at, ended_reason } = this.state;
-    this.emit({ type: 'state_changed', state, started_at, ended_at, ended_reason });
-  }
-
-  dropRequest(userId: string, reason: RequestRemovedReason): void {
-    if (!this.state.requests.some((r) => r.user_id === userId)) return;
-    this.state.requests = this.state.requests.filter((r) => r.user_id !== userId);
-    this.emit({ type: 'request_removed', user_id: userId, reason });
-  }
-
-  dropInvitation(userId: string, reason: InvitationRemovedReason): void {
-    if (!this.state.invitations.some((i) => i.user_id === userId)) return;
-    this.state.invitations = this.state.invitations.filter((i) => i.user_id !== userId);
-    this.emit({ type: 'invitation_removed', user_id: userId, reason });
-  }
-
-  join(userId: string, role: 'speaker' | 'cohost', { now, limits }: CommandContext): void {
-    if (this.state.stage.some((m) => m.user_id === userId)) throw alreadyOnStage();
-    if (this.state.stage.length >= limits.maxStage) {
-      const message = `The stage is full (${limits.maxStage} people). Someone has to leave first.`;
-      throw AppError.conflict('stage_full', message);
-    }
-    if (role === 'cohost') requireCohostSeat(this.state, limits);
-    const arrival = { user_id: userId, role, muted: true, joined_at: now };
-    this.state.stage = [...this.state.stage, arrival];
-    this.stageChanged({ kind: 'joined', user_id: userId, role });
-  }
-
-  leave(userId: string, reason: StageLeaveReason): void {
-    this.state.stage = this.state.stage.filter((m) => m.user_id !== userId);
-    this.stageChanged({ kind: 'left', user_id: userId, reason });
-  }
-
-  setRole(userId: string, role: StageRole): void {
-    const previous = roleOf(this.state, userId) as StageRole;
-    this.state.stage = this.state.stage.map((m) => (m.user_id === userId ? { ...m, role } : m));
-    this.stageChanged({ kind: 'role_changed', user_id: userId, role, previous_role: previous });
-  }
-
-  /** A promotion mutes, like an arrival: the new role starts from a closed microphone. */
-  promoteToCohost(userId: string, by: string, limits: SpaceLimits): void {
-    requireCohostSeat(this.state, limits);
-    this.setMuted([userId], true, by, false);
-    this.setRole(userId, 'cohost');
-  }
-
-  /**
-   * An explicit mute or unmute reports everyone it named, so a command that
-   * succeeded always says what it did; a promotion only reports a real flip.
-   */
-  setMuted(userIds: string[], muted: boolean, by: string, explicit: boolean): void {
-    const flips = (m: StageMember) => userIds.includes(m.user_id) && m.muted !== muted;
-    const flipped = this.state.stage.filter(flips).map((m) => m.user_id);
-    this.state.stage = this.state.stage.map((m) => (flips(m) ? { ...m, muted } : m));
-    if (explicit || flipped.length > 0) {
-      this.emit({ type: 'mute_changed', user_ids: explicit ? userIds : flipped, muted, by });
-    }
-  }
-
-  private stageChanged(change: StageChange): void {
-    this.emit({ type: 'stage_changed', stage: this.state.stage, change });
-  }
-}
-
-type UserInput = { user_id: string };
-
-function requireRequest(state: SpaceState, userId: string): SpeakRequest {
-  const request = state.requests.find((r) => r.user_id === userId);
-  if (!request) throw AppError.notFound('request');
-  return request;
-}
-
-function requireInvitation(state: SpaceState, userId: string): Invitation {
-  const invitation = state.invitations.find((i) => i.user_id === userId);
-  if (!invitation) throw AppError.notFound('invitation');
-  return invitation;
-}
-
-function requireCohostSeat(state: SpaceState, limits: SpaceLimits): void {
-  if (state.stage.filter((m) => m.role === 'cohost').length >= limits.maxCohosts) {
-    const message = `A space can have at most ${limits.maxCohosts} co-hosts.`;
-    throw AppError.conflict('cohost_limit_reached', message);
-  }
-}
-
-const alreadyOnStage = () =>
-  AppError.conflict('already_on_stage', 'That person is already on the stage.');
-const alreadyCohost = () =>
-  AppError.conflict('already_cohost', 'That person is already a co-host.');
-
-const union = (ids: readonly string[], id: string): string[] =>
-  ids.includes(id) ? [...ids] : [...ids, id];
-
-const asUser = (id: string): Participant => ({ kind: 'user', id });
-
-/** Policy has already refused anyone who is not a signed-in user for these commands. */
-function userIdOf(actor: Actor): string {
-  const who = participantOf(actor);
-  if (who?.kind !== 'user') throw AppError.forbidden('guest_not_allowed', 'Sign in to do this.');
-  return who.id;
-}

@@ -1,0 +1,79 @@
+import { AppError } from '../errors.js';
+import { asUser, change, closeFor, type UserInput, unchanged } from './model.changes.js';
+import type { Command, NoInput, SpaceState } from './model.js';
+import { authorize, roleOf } from './policy.js';
+
+export const allowsGuests = (state: SpaceState): boolean => state.allow_guests !== false;
+
+/**
+ * The host's last connection went. Recorded in the space (not in one node's
+ * memory), so every node shows the banner and any node can end the space
+ * once the grace is over. Internal: run by the server, never by a route.
+ * Saying it twice changes nothing.
+ */
+export const hostAway: Command<NoInput> = (state, _actor, _input, { now }) => {
+  if (state.state !== 'live' || (state.host_away_since ?? null) !== null) return unchanged(state);
+  return change(state, (c) => {
+    c.state.host_away_since = now;
+    c.emit({ type: 'host_presence_changed', away_since: now });
+  });
+};
+
+/** The host is connected again (on any node): the space no longer waits. Internal. */
+export const hostBack: Command<NoInput> = (state) => {
+  if (state.state !== 'live' || (state.host_away_since ?? null) === null) return unchanged(state);
+  return change(state, (c) => {
+    c.state.host_away_since = null;
+    c.emit({ type: 'host_presence_changed', away_since: null });
+  });
+};
+
+/**
+ * Ends the space if its host has been away for the whole grace. Internal and
+ * safe to run from any node, any number of times: a host who came back meanwhile
+ * (committed first) makes it a no-op, and once ended it stays ended.
+ */
+export const endIfHostGone: Command<{ graceMs: number }> = (
+  state,
+  _actor,
+  { graceMs },
+  { now },
+) => {
+  const since = state.host_away_since ?? null;
+  if (state.state !== 'live' || since === null || now - since < graceMs) return unchanged(state);
+  return closeFor(state, 'ended', 'host_left', now);
+};
+
+/**
+ * The host hands the space to a co-host, who becomes its host with every
+ * power; the former host leaves the stage and stays as a listener. Under
+ * the same race rules as the stage: the co-host must still be one in the
+ * version this runs on.
+ */
+export const handOver: Command<UserInput> = (state, actor, { user_id }) => {
+  authorize(actor, 'hand_over', state, asUser(user_id));
+  if (roleOf(state, user_id) !== 'cohost') {
+    throw AppError.conflict('not_cohost', 'Only a co-host can take over the space.');
+  }
+  const previous = state.host_id;
+  return change(state, (c) => {
+    c.state.host_id = user_id;
+    c.state.host_away_since = null;
+    c.emit({ type: 'host_changed', host_id: user_id, previous_host_id: previous });
+    c.setRole(user_id, 'host');
+    // Host first, as everywhere else.
+    const next = c.state.stage.find((m) => m.user_id === user_id)!;
+    c.state.stage = [next, ...c.state.stage.filter((m) => m.user_id !== user_id)];
+    c.leave(previous, 'left');
+  });
+};
+
+/** Turns listening without an account on or off; off sends the guests present away. */
+export const setAllowGuests: Command<{ allow_guests: boolean }> = (state, actor, input) => {
+  authorize(actor, 'set_guests', state);
+  if (allowsGuests(state) === input.allow_guests) return unchanged(state);
+  return change(state, (c) => {
+    c.state.allow_guests = input.allow_guests;
+    c.emit({ type: 'settings_changed', allow_guests: input.allow_guests });
+  });
+};

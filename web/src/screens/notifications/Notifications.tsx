@@ -21,6 +21,11 @@ const KINDS = new Set([
   'space_invite',
   'speaker_invite',
   'cohost_invite',
+  'hosting_granted',
+  'hosting_declined',
+  'report_upheld',
+  'appeal_granted',
+  'appeal_denied',
 ]);
 
 /** What a notification says, and where it leads. */
@@ -35,6 +40,14 @@ export function describe(n: NotificationDto, t: TFunction): { text: string; to: 
       return { text, to: n.actor ? `/u/${n.actor.handle}` : null };
     case 'dm':
       return { text, to: n.actor ? `/messages/${n.actor.id}` : null };
+    // Staff answers: where to act on them (host now, or read the decision and appeal).
+    case 'hosting_granted':
+    case 'hosting_declined':
+      return { text, to: '/create' };
+    case 'report_upheld':
+    case 'appeal_granted':
+    case 'appeal_denied':
+      return { text, to: '/standing' };
     default:
       return { text, to: space };
   }

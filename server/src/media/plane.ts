@@ -1,13 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { WEBRTC_FULL_CODE } from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../errors.js';
-import { type TierCaps, webrtcFull } from '../hls/tiering.js';
+import type { TierCaps } from '../hls/tiering.js';
 import { AudioBridge, type ParticipantId, type RoomId } from './janus/audiobridge.js';
 import type { JanusConnection } from './janus/connection.js';
 import { JanusSession } from './janus/session.js';
 import { type MountpointId, Streaming } from './janus/streaming.js';
+import { type SeatSource, Seats } from './seats.js';
 
 /**
  * The media of every live space on one Janus: an AudioBridge room (the stage,
@@ -45,20 +45,7 @@ export interface MediaPlaneEvents {
   closing: [spaceId: string];
 }
 
-/**
- * WebRTC seats held outside the plane (per-speaker feed watchers). A seat is
- * one connection in one space, whatever it receives: a listener who moves
- * from the mix to the feeds keeps theirs. The per-space cap counts people;
- * the per-node cap and placement count what seats cost the node.
- */
-export interface SeatSource {
-  /** Connections holding a seat in this space. */
-  holders(spaceId: string): Iterable<number>;
-  /** Spaces where this source holds seats. */
-  spaceIds(): Iterable<string>;
-  /** What one of its seats costs the node, in mix listeners (1 when unset). */
-  cost?(spaceId: string, owner: number): number;
-}
+export type { SeatSource } from './seats.js';
 
 interface Publisher {
   id: ParticipantId;
@@ -111,7 +98,8 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
   private readonly opening = new Map<string, Promise<SpaceMedia>>();
   private nextParticipant = 1;
   private closed = false;
-  private readonly seatSources: SeatSource[] = [];
+  /** WebRTC seats: this plane's listeners of the mix and the sources it counts (the feeds). */
+  private readonly seats: Seats;
   /** The whole recovery: reconnecting, then rebuilding rooms. Null while the node is up. */
   private relinking: Promise<void> | null = null;
   /**
@@ -127,6 +115,11 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
 
   private constructor(private readonly o: MediaPlaneOptions) {
     super();
+    const mix: SeatSource = {
+      holders: (spaceId) => this.spaces.get(spaceId)?.listeners.keys() ?? [],
+      spaceIds: () => this.spaces.keys(),
+    };
+    this.seats = new Seats(mix, o.listenerCaps);
   }
 
   private async openLink(): Promise<Link> {
@@ -432,21 +425,7 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
    * feeds), and what the seats of every space cost this node, in mix listeners.
    */
   listenerCounts(spaceId: string): { space: number; node: number } {
-    return { space: this.seatCosts(spaceId).size, node: this.seatLoad() };
-  }
-
-  /** What the WebRTC seats of every space on this node cost it, in mix listeners. */
-  private seatLoad(): number {
-    const spaceIds = new Set(this.spaces.keys());
-    for (const source of this.seatSources) for (const id of source.spaceIds()) spaceIds.add(id);
-    let load = 0;
-    for (const id of spaceIds) for (const cost of this.seatCosts(id).values()) load += cost;
-    return load;
-  }
-
-  /** Whether this connection already holds a WebRTC seat in the space (a renegotiation keeps it). */
-  private holdsSeat(spaceId: string, owner: number): boolean {
-    return this.seatCosts(spaceId).has(owner);
+    return this.seats.counts(spaceId);
   }
 
   /**
@@ -454,39 +433,12 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
    * over HLS); a connection that holds one keeps it.
    */
   claimSeat(spaceId: string, owner: number): void {
-    const caps = this.o.listenerCaps;
-    if (!caps) return;
-    const counts = this.listenerCounts(spaceId);
-    const full = webrtcFull({
-      spaceListeners: counts.space,
-      nodeListeners: counts.node,
-      holdsSeat: this.holdsSeat(spaceId, owner),
-      caps,
-    });
-    if (full) {
-      throw AppError.conflict(
-        WEBRTC_FULL_CODE,
-        `The WebRTC seats of this ${full === 'space_full' ? 'space' : 'media server'} are taken; listen over HLS (GET /api/v1/spaces/${spaceId}/listen).`,
-      );
-    }
+    this.seats.claim(spaceId, owner);
   }
 
   /** Counts another source's seats against the same caps. */
   countSeats(source: SeatSource): void {
-    this.seatSources.push(source);
-  }
-
-  /** Each seat holder of a space, with what its seat costs (the dearest of what it receives). */
-  private seatCosts(spaceId: string): Map<number, number> {
-    const costs = new Map<number, number>();
-    for (const owner of this.spaces.get(spaceId)?.listeners.keys() ?? []) costs.set(owner, 1);
-    for (const source of this.seatSources) {
-      for (const owner of source.holders(spaceId)) {
-        const cost = source.cost?.(spaceId, owner) ?? 1;
-        costs.set(owner, Math.max(cost, costs.get(owner) ?? 0));
-      }
-    }
-    return costs;
+    this.seats.add(source);
   }
 
   /** For tests and metrics: what this plane holds for a space. */
@@ -517,7 +469,7 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
    * (listeners of the mix and watchers of the per-speaker feeds).
    */
   get load(): number {
-    let load = this.opening.size + this.seatLoad();
+    let load = this.opening.size + this.seats.load();
     for (const media of this.spaces.values()) load += 1 + media.publishers.size;
     return load;
   }

@@ -1,0 +1,321 @@
+import type { ServerMessage, SpaceEventPayload } from '@salon/protocol';
+import { AppError } from '../errors.js';
+import type { Viewer } from '../http/viewer.js';
+import type { SpaceState } from '../spaces/model.js';
+import type { Participant } from '../spaces/policy.js';
+import { type SpaceService, spaceChannel } from '../spaces/service.js';
+import type { Clock } from '../util/clock.js';
+import type { Bus } from './bus.js';
+import { LocalSpace } from './local-space.js';
+import { presenceMember } from './presence.js';
+import { canonicalEmoji, ReactionLimiter } from './reactions.js';
+import type { GatewayExtension } from './router.js';
+import { type Connection, identityOf, sendText, sendTo } from './socket.js';
+
+const SNAPSHOT_LISTENERS = 50;
+/** A client this far behind gets no more best-effort messages until it drains. */
+const SLOW_CLIENT_BYTES = 1 << 20;
+
+/** A person arrived in a space on this node (`present`) or their last connection here left it. */
+export type PresenceListener = (spaceId: string, key: string, present: boolean) => void;
+export type SpaceEventsListener = (spaceId: string, events: SpaceEventPayload[]) => void;
+
+export interface RoomsOptions {
+  spaces: SpaceService;
+  bus: Bus;
+  clock: Clock;
+  /** The spaces this node has subscribers in, shared with the presence sync. */
+  spacesById: Map<string, LocalSpace<Connection>>;
+  /** Every open connection on this node. */
+  connections: ReadonlySet<Connection>;
+  /** Per message type; told when a connection loses a space. */
+  extensions: ReadonlyMap<string, GatewayExtension>;
+  /** Runs a write the gateway's close() waits for, logging its failure. */
+  track(work: Promise<unknown>, failure: string): void;
+  /** Tells the directory how this node now holds one person. */
+  report(spaceId: string, space: LocalSpace<Connection>, key: string): void;
+}
+
+/**
+ * The spaces this node has subscribers in: joining and leaving them, the
+ * snapshot, reactions, the bus's messages fanned out to the subscribers, and
+ * the expulsions a removal or a guest ban brings.
+ */
+export class Rooms {
+  private readonly limiter = new ReactionLimiter();
+  readonly presenceListeners: PresenceListener[] = [];
+  readonly eventListeners: SpaceEventsListener[] = [];
+
+  constructor(private readonly o: RoomsOptions) {}
+
+  async subscribe(
+    conn: Connection,
+    spaceId: string,
+    incognito: boolean,
+    requestId: string | undefined,
+    /** The space as the per-message check admitted it. */
+    admitted: SpaceState | null,
+  ): Promise<void> {
+    if (incognito && conn.viewer.kind !== 'user') {
+      throw AppError.invalid(
+        'incognito_needs_account',
+        'Only signed-in listeners can be incognito; guests are never listed.',
+      );
+    }
+    const state =
+      admitted ?? (await this.o.spaces.admit(spaceId, conn.viewer, conn.device, incognito)).state;
+    const space = this.local(spaceId);
+    if (!conn.spaces.has(spaceId)) {
+      const member = presenceMember(conn.viewer, incognito, this.o.clock.now());
+      if (member) {
+        conn.spaces.set(spaceId, member);
+        space.subscribers.set(conn, space.fanout.add(conn.target));
+        const change = space.presence.add(member);
+        if (change.kind === 'joined') {
+          if (change.first) space.newIdentities.push(member.key);
+          if (change.listed) space.joined.push(change.listed);
+          space.countsDirty = true;
+          this.o.report(spaceId, space, member.key);
+          if (change.first) this.presenceChanged(spaceId, space, member.key);
+        }
+      } else {
+        // Anonymous viewers may watch a space that is not live; they are not present in it.
+        conn.spaces.set(spaceId, { key: '', listed: null });
+        space.subscribers.set(conn, space.fanout.add(conn.target));
+      }
+    }
+    await this.sendSnapshot(conn, spaceId, space, state, requestId);
+  }
+
+  /** The space as it is now, with this node's presence; then who is speaking. */
+  async sendSnapshot(
+    conn: Connection,
+    spaceId: string,
+    space: LocalSpace<Connection>,
+    state: SpaceState,
+    requestId?: string,
+  ): Promise<void> {
+    space.totalUnique ??= await this.o.spaces.totalListeners(spaceId);
+    const base = await this.o.spaces.snapshotBase(state);
+    sendTo(conn, {
+      type: 'snapshot',
+      space_id: spaceId,
+      snapshot: {
+        ...base,
+        listeners: { data: space.listed(SNAPSHOT_LISTENERS), next_cursor: null },
+        counts: space.counts(
+          space.totalUnique + space.newIdentities.length,
+          conn.spaces.get(spaceId),
+        ),
+      },
+      ...(requestId ? { request_id: requestId } : {}),
+    });
+    // Speaking indicators are events of the media plane, not state of the
+    // snapshot: a late joiner sees who is talking now, not at the next change.
+    for (const userId of space.speaking) {
+      sendTo(conn, { type: 'speaking', space_id: spaceId, user_id: userId, speaking: true });
+    }
+  }
+
+  async react(conn: Connection, spaceId: string, raw: string): Promise<void> {
+    const member = conn.spaces.get(spaceId);
+    if (!member?.key) throw AppError.forbidden('not_in_space', 'Join the space before reacting.');
+    const emoji = canonicalEmoji(raw);
+    if (!emoji)
+      throw AppError.invalid('unknown_reaction', 'That reaction is not one of the offered emoji.');
+    const state = await this.o.spaces.get(spaceId);
+    if (state.state !== 'live')
+      throw AppError.conflict('space_not_live', 'Reactions are for live spaces.');
+    if (!this.limiter.allow(member.key, this.o.clock.now())) {
+      throw new AppError(
+        'rate_limited',
+        'reaction_rate_limited',
+        'Slow down: too many reactions at once.',
+      );
+    }
+    this.local(spaceId).reactions.add(emoji);
+  }
+
+  /** For the HTTP reaction endpoint: the same limiter and window. */
+  async reactAs(
+    viewer: Viewer,
+    spaceId: string,
+    raw: string,
+    device: string | null,
+  ): Promise<void> {
+    const key =
+      viewer.kind === 'user'
+        ? `u:${viewer.user.id}`
+        : viewer.kind === 'guest'
+          ? `g:${viewer.guestId}`
+          : null;
+    if (!key) throw AppError.unauthenticated();
+    const emoji = canonicalEmoji(raw);
+    if (!emoji)
+      throw AppError.invalid('unknown_reaction', 'That reaction is not one of the offered emoji.');
+    // The policy's `react`, with the browser's ban: a removed person back as a guest is refused.
+    await this.o.spaces.authorizeViewer(await this.o.spaces.get(spaceId), viewer, device, 'react');
+    if (!this.limiter.allow(key, this.o.clock.now())) {
+      throw new AppError(
+        'rate_limited',
+        'reaction_rate_limited',
+        'Slow down: too many reactions at once.',
+      );
+    }
+    this.local(spaceId).reactions.add(emoji);
+  }
+
+  /** Forgets the reaction rates of people who have not reacted for a while. */
+  sweep(): void {
+    this.limiter.sweep(this.o.clock.now());
+  }
+
+  private local(spaceId: string): LocalSpace<Connection> {
+    let space = this.o.spacesById.get(spaceId);
+    if (!space) {
+      const unsubscribe = this.o.bus.subscribe(spaceChannel(spaceId), (message) =>
+        this.onBus(spaceId, message),
+      );
+      space = new LocalSpace<Connection>(unsubscribe, SLOW_CLIENT_BYTES);
+      this.o.spacesById.set(spaceId, space);
+      this.o.spaces.follow(spaceId);
+    }
+    return space;
+  }
+
+  leave(conn: Connection, spaceId: string): void {
+    const member = conn.spaces.get(spaceId);
+    if (!member) return;
+    conn.spaces.delete(spaceId);
+    const space = this.o.spacesById.get(spaceId);
+    if (!space) return;
+    const slot = space.subscribers.get(conn);
+    if (slot) space.fanout.remove(slot);
+    space.subscribers.delete(conn);
+    if (member.key) {
+      const change = space.presence.remove(member);
+      if (change.kind === 'left') {
+        if (change.listed) space.left.push(change.listed.user_id);
+        space.countsDirty = true;
+        this.o.report(spaceId, space, member.key);
+        if (!space.presence.has(member.key)) this.presenceChanged(spaceId, space, member.key);
+      }
+    }
+  }
+
+  private presenceChanged(spaceId: string, space: LocalSpace<Connection>, key: string): void {
+    const present = space.presence.has(key);
+    for (const listener of this.presenceListeners) listener(spaceId, key, present);
+  }
+
+  /** Messages for one space from any node: forwarded as they are, after the side effects this node owns. */
+  private onBus(spaceId: string, text: string): void {
+    const space = this.o.spacesById.get(spaceId);
+    if (!space) return;
+    if (text.startsWith('{"type":"event"')) {
+      const message = JSON.parse(text) as Extract<ServerMessage, { type: 'event' }>;
+      this.o.spaces.invalidate(spaceId, message.version);
+      space.fanout.publish(text, true);
+      for (const event of message.events) {
+        if (event.type === 'participant_removed') {
+          space.speaking.delete(event.participant.id);
+          this.expel(spaceId, space, event.participant);
+        }
+        if (event.type === 'stage_changed' && event.change.kind === 'left')
+          space.speaking.delete(event.change.user_id);
+        // Nobody speaks in an ended space: a late joiner gets no ring.
+        if (event.type === 'state_changed' && event.state !== 'live') space.speaking.clear();
+        if (event.type === 'settings_changed' && !event.allow_guests)
+          this.expelGuests(spaceId, space);
+      }
+      for (const listener of this.eventListeners) listener(spaceId, message.events);
+      return;
+    }
+    if (text.startsWith('{"type":"speaking"')) {
+      const message = JSON.parse(text) as Extract<ServerMessage, { type: 'speaking' }>;
+      if (message.speaking) space.speaking.add(message.user_id);
+      else space.speaking.delete(message.user_id);
+    }
+    space.fanout.publish(text, false);
+  }
+
+  /**
+   * A removed person's connections leave the space and lose what they hold
+   * in it (their media), and so do connections from any browser they were
+   * seen with: a guest tab of the same browser, here or opened earlier.
+   * The browsers are banned from the space.
+   */
+  private expel(spaceId: string, space: LocalSpace<Connection>, who: Participant): void {
+    const identity = `${who.kind}:${who.id}`;
+    const devices = new Set<string>();
+    const text = JSON.stringify({
+      type: 'removed_from_space',
+      space_id: spaceId,
+      message: 'You were removed from this space.',
+    } satisfies ServerMessage);
+    const out = (conn: Connection) => {
+      const slot = space.subscribers.get(conn);
+      if (slot) {
+        // They see the event that removed them, then the notice.
+        space.fanout.catchUp(slot);
+        this.leave(conn, spaceId);
+        sendText(conn, text);
+      }
+      this.revoke(conn, spaceId);
+    };
+    for (const conn of [...this.o.connections]) {
+      if (identityOf(conn.viewer) !== identity) continue;
+      if (conn.device) devices.add(conn.device);
+      out(conn);
+    }
+    this.o.track(this.o.spaces.banDevices(spaceId, [...devices]), 'device ban failed');
+    this.o.track(
+      this.o.spaces.devicesOf(identity).then((known) => {
+        const banned = new Set([...devices, ...known]);
+        for (const conn of [...this.o.connections]) {
+          if (conn.device && banned.has(conn.device) && identityOf(conn.viewer) !== identity)
+            out(conn);
+        }
+      }),
+      'expelling the browsers of a removed person failed',
+    );
+  }
+
+  /**
+   * The host stopped letting people without an account listen: the guests
+   * here leave the space and lose their audio, as a removal would, with a
+   * notice that says why (an account lets them back in).
+   */
+  private expelGuests(spaceId: string, space: LocalSpace<Connection>): void {
+    const text = JSON.stringify({
+      type: 'removed_from_space',
+      space_id: spaceId,
+      code: 'guests_not_allowed',
+      message: 'The host allows only listeners with an account in this space.',
+    } satisfies ServerMessage);
+    for (const conn of [...space.subscribers.keys()]) {
+      if (conn.viewer.kind !== 'guest') continue;
+      const slot = space.subscribers.get(conn);
+      if (slot) space.fanout.catchUp(slot);
+      this.leave(conn, spaceId);
+      sendText(conn, text);
+      this.revoke(conn, spaceId);
+    }
+  }
+
+  /**
+   * Removed from a space, said on the person's own channel: a socket that is
+   * not subscribed there (so not expelled through the space's channel) still
+   * loses what it holds in the space, its media.
+   */
+  onRemovedNotice(conn: Connection, spaceId: string): void {
+    if (conn.spaces.has(spaceId)) return;
+    this.revoke(conn, spaceId);
+  }
+
+  /** The connection lost a space: its checked facts there, and what the extensions hold. */
+  private revoke(conn: Connection, spaceId: string): void {
+    conn.facts.delete(spaceId);
+    for (const extension of new Set(this.o.extensions.values())) extension.revoked?.(conn, spaceId);
+  }
+}

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { Client } from '../support/client.js';
+import { startEntrypoint } from '../support/entrypoint.js';
 import { createTestSchema } from '../support/postgres.js';
 
 /**
@@ -15,7 +16,6 @@ import { createTestSchema } from '../support/postgres.js';
  * got a 2xx must be there at the end, on SQLite (WAL, synchronous=FULL) and on
  * PostgreSQL alike.
  */
-const root = path.resolve(import.meta.dirname, '../../..');
 const KILLS = 3;
 const WORKERS = 12;
 const PASSWORD = 'crash test writer 7f3k9q';
@@ -27,48 +27,8 @@ after(async () => {
   for (const cleanup of cleanups) await cleanup();
 });
 
-async function startChild(
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=salon-source', '--import', 'tsx', 'server/src/main.ts'],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: '0',
-        LOG_LEVEL: 'info',
-        MEDIA: 'off',
-        RATE_LIMIT_WRITES_PER_MINUTE: '100000',
-        RATE_LIMIT_AUTH_PER_MINUTE: '100000',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  children.add(child);
-  let buffer = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`server did not start: ${buffer}`));
-    }, 60_000);
-    const onData = (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const match = /"url":"([^"]+)"/.exec(buffer);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        buffer = '';
-        // Still read (and drop) the log, so the pipe never fills.
-        child.stdout!.off('data', onData).on('data', () => {});
-        resolve(match[1]);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${buffer}`)));
-  });
-  return { child, url };
+function startChild(env: Record<string, string>) {
+  return startEntrypoint(env, children);
 }
 
 async function killAndRestart(

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { Client } from '../support/client.js';
+import { startEntrypoint } from '../support/entrypoint.js';
 
 /**
  * The real entrypoint in a child process: SIGTERM during a burst of writes,
  * then a restart on the same data. Every write that got a 2xx must be there.
  */
-const root = path.resolve(import.meta.dirname, '../../..');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'salon-sigterm-'));
 // A failing assertion must not leave a server running (it would hang the test runner).
 const children = new Set<ChildProcess>();
@@ -20,41 +20,8 @@ after(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function startChild(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=salon-source', '--import', 'tsx', 'server/src/main.ts'],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: '0',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'info',
-        MEDIA: 'off',
-        RATE_LIMIT_WRITES_PER_MINUTE: '100000',
-        RATE_LIMIT_AUTH_PER_MINUTE: '100000',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let buffer = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`server did not start: ${buffer}`));
-    }, 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const match = /"url":"([^"]+)"/.exec(buffer);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${buffer}`)));
-  });
-  return { child, url };
+function startChild() {
+  return startEntrypoint({ DATA_DIR: dataDir }, children);
 }
 
 test('SIGTERM during a burst of writes loses none that were acknowledged', async () => {

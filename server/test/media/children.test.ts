@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { Client } from '../support/client.js';
+import { startEntrypoint } from '../support/entrypoint.js';
 import { eventually } from '../support/realtime.js';
 import { TEST_ICE_ADDRESS } from './support/stage.js';
 
@@ -13,7 +14,6 @@ import { TEST_ICE_ADDRESS } from './support/stage.js';
  * Killed with SIGKILL, Salon runs no exit handler; a Janus or an ffmpeg left
  * behind kept its ports, and the next start did not reap them.
  */
-const root = path.resolve(import.meta.dirname, '../../..');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'salon-children-'));
 const started = new Set<ChildProcess>();
 after(() => {
@@ -21,39 +21,16 @@ after(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function startSalon(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=salon-source', '--import', 'tsx', 'server/src/main.ts'],
+function startSalon() {
+  return startEntrypoint(
     {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: '0',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'info',
-        MEDIA: 'embedded',
-        JANUS_ICE_ENFORCE_LIST: TEST_ICE_ADDRESS,
-        HOST_MIN_FOLLOWERS: '0',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      DATA_DIR: dataDir,
+      MEDIA: 'embedded',
+      JANUS_ICE_ENFORCE_LIST: TEST_ICE_ADDRESS,
+      HOST_MIN_FOLLOWERS: '0',
     },
+    started,
   );
-  started.add(child);
-  let buffer = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Salon did not start: ${buffer}`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const match = /"url":"([^"]+)"/.exec(buffer);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`Salon exited with ${code}: ${buffer}`)));
-  });
-  return { child, url };
 }
 
 /** The programs whose parent is `pid`, by name. */

@@ -15,7 +15,7 @@ import {
 
 /**
  * The realtime WebSocket under fuzz, control plane only (MEDIA=off: media
- * messages are `unknown_message` here; test/media/ws-fuzz.test.ts sends
+ * messages are answered `media_unavailable` here; test/media/ws-fuzz.test.ts sends
  * them to a real Janus). Every role, every message type, bad inputs and
  * sequences; every request answered, no internal_error, the server still serves.
  */

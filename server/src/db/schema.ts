@@ -36,6 +36,87 @@ export interface Database {
   hosting_requests: HostingRequestsTable;
   /** Notices a person has dismissed (the first admin's welcome). */
   dismissed_notices: { user_id: string; notice: string; dismissed_at: number };
+  /** Ticketed spaces (server/src/tickets). */
+  ticket_offers: TicketOffersTable;
+  tickets: TicketsTable;
+  ticket_sellers: TicketSellersTable;
+  ledger_transactions: LedgerTransactionsTable;
+  ledger_entries: LedgerEntriesTable;
+  /** Payment provider events already handled, by id (duplicate deliveries). */
+  payment_events: {
+    provider: string;
+    event_id: string;
+    type: string;
+    object_ref: string | null;
+    received_at: number;
+  };
+}
+
+export interface TicketOffersTable {
+  space_id: string;
+  host_id: string;
+  price_minor: number;
+  currency: string;
+  count: number;
+  /** Paid tickets. */
+  sold: number;
+  /** Seats reserved by pending checkouts. */
+  held: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export type TicketState = 'pending' | 'paid' | 'refunded' | 'cancelled';
+
+export interface TicketsTable {
+  id: string;
+  space_id: string;
+  user_id: string;
+  host_id: string;
+  state: TicketState;
+  price_minor: number;
+  currency: string;
+  provider: string;
+  checkout_id: string;
+  payment_ref: string | null;
+  refund_ref: string | null;
+  created_at: number;
+  hold_until: number | null;
+  paid_at: number | null;
+  refunded_at: number | null;
+  refund_reason: string | null;
+}
+
+export interface TicketSellersTable {
+  user_id: string;
+  birth_date: string | null;
+  granted: number;
+  granted_by: string | null;
+  stripe_account_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LedgerTransactionsTable {
+  id: string;
+  idempotency_key: string;
+  kind: 'purchase' | 'settlement' | 'refund' | 'payout';
+  currency: string;
+  space_id: string | null;
+  ticket_id: string | null;
+  host_id: string | null;
+  external_ref: string | null;
+  created_at: number;
+}
+
+export interface LedgerEntriesTable {
+  id: string;
+  transaction_id: string;
+  account: string;
+  /** Signed minor units; the entries of one transaction sum to zero. */
+  amount_minor: number;
+  currency: string;
+  created_at: number;
 }
 
 export interface JobsTable {

@@ -10,6 +10,7 @@ import { deviceIdentities } from './012_device_identities.js';
 import { loginThrottle } from './013_login_throttle.js';
 import { sessionDevices } from './014_session_devices.js';
 import { admin } from './015_admin.js';
+import { tickets } from './016_tickets.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit an applied one. */
 export const migrations: Record<string, (dialect: Dialect) => Migration> = {
@@ -23,4 +24,5 @@ export const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '013_login_throttle': loginThrottle,
   '014_session_devices': sessionDevices,
   '015_admin': admin,
+  '016_tickets': tickets,
 };

@@ -34,6 +34,10 @@ export interface Database {
   login_throttle: { user_id: string; failures: number; locked_until: number; updated_at: number };
   /** Requests to host (admin/hosting.ts): at most one open per person. */
   hosting_requests: HostingRequestsTable;
+  /** Who talked when during a live space (replays/speakers.ts); live time, epoch ms. */
+  speaker_spans: { space_id: string; user_id: string; started_at: number; ended_at: number | null };
+  /** A replay's audience and pins (replays/stats.ts). */
+  replay_stats: ReplayStatsTable;
   /** Notices a person has dismissed (the first admin's welcome). */
   dismissed_notices: { user_id: string; notice: string; dismissed_at: number };
   /** Ticketed spaces (server/src/tickets). */
@@ -299,4 +303,16 @@ export interface SpaceRecordingsTable {
   created_at: number;
   finalized_at: number | null;
   deleted_at: number | null;
+}
+
+/** A space's audience as sampled while live, and its pins when it ended (server/src/replays). */
+export interface ReplayStatsTable {
+  space_id: string;
+  /** The most people present at once that any node saw. */
+  peak_listeners: number;
+  /** Distinct people who were there (space_listeners), as of the last sample. */
+  total_listeners: number;
+  /** JSON array of pins at the end; null while live. */
+  pins: string | null;
+  updated_at: number;
 }

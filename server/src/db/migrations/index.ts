@@ -11,6 +11,7 @@ import { loginThrottle } from './013_login_throttle.js';
 import { sessionDevices } from './014_session_devices.js';
 import { admin } from './015_admin.js';
 import { tickets } from './016_tickets.js';
+import { replayStats } from './018_replay_stats.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit an applied one. */
 export const migrations: Record<string, (dialect: Dialect) => Migration> = {
@@ -25,4 +26,5 @@ export const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '014_session_devices': sessionDevices,
   '015_admin': admin,
   '016_tickets': tickets,
+  '018_replay_stats': replayStats,
 };

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { type MediaSettings, readMediaSettings } from './media/settings.js';
+import { readTicketSettings, type TicketSettings } from './tickets/settings.js';
 
 /**
  * The one place Salon reads its environment. Every variable has a default
@@ -35,6 +36,8 @@ export interface Config {
   hostMinFollowers: number;
   maxStage: number;
   media: MediaSettings;
+  /** Ticketed spaces: limits, fees, who may sell, the payment provider (tickets/settings.ts). */
+  tickets: TicketSettings;
   /** How often each node looks for due jobs (reminders, pushes); 0 turns the loop off. */
   schedulerPollMs: number;
   push: {
@@ -159,6 +162,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     hostMinFollowers: int('HOST_MIN_FOLLOWERS', 600, 0, 1_000_000_000),
     maxStage: int('MAX_STAGE', 11, 2, 100),
     media: readMediaSettings(env, problems),
+    tickets: readTicketSettings(env, problems),
     schedulerPollMs: int('SCHEDULER_POLL_MS', 1000, 0, 3_600_000),
     push: {
       subject:
@@ -195,6 +199,10 @@ export function redactedConfig(config: Config): Record<string, unknown> {
       janusApiSecret: config.media.janusApiSecret ? '***' : null,
       turn: config.media.turn ? { ...config.media.turn, password: '***' } : null,
       turnSecret: config.media.turnSecret ? '***' : null,
+    },
+    tickets: {
+      ...config.tickets,
+      stripe: config.tickets.stripe ? { secretKey: '***', webhookSecret: '***' } : null,
     },
   };
 }

@@ -87,6 +87,19 @@ export interface SpaceDto {
   created_at: IsoDateTime;
   /** The canonical link to share. */
   url: string;
+  /** Null unless the space sells tickets (only holders and the stage hear it). */
+  ticketing: SpaceTicketingDto | null;
+}
+
+/** A ticketed space's offer, in integer minor units of the instance currency. */
+export interface SpaceTicketingDto {
+  price_minor: number;
+  currency: string;
+  count: number;
+  sold: number;
+  /** count − sold − seats held by checkouts in progress. */
+  left: number;
+  sold_out: boolean;
 }
 
 export interface StageMemberDto {

@@ -9,6 +9,7 @@ import type { Services } from '../services.js';
 import type { SpaceState } from '../spaces/model.js';
 import { presentSpace, summary } from '../spaces/presenter.js';
 import { SpaceDto, SpaceParams } from '../spaces/schemas.js';
+import { offersOf } from '../tickets/holders.js';
 import { MAX_INVITEES } from './invites.js';
 
 const UserSummary = Type.Object({
@@ -79,7 +80,11 @@ export function discoveryRoutes(services: Services): FastifyPluginAsyncTypebox {
   /** One user lookup for a whole page of spaces. */
   async function presentAll(states: SpaceState[], extraUserIds: string[] = []) {
     const users = await social.usersByIds([...states.map((s) => s.host_id), ...extraUserIds]);
-    const lookup = { users, posts: new Map() };
+    const offers = await offersOf(
+      services.storage.db,
+      states.map((s) => s.id),
+    );
+    const lookup = { users, posts: new Map(), offers };
     return {
       users,
       present: (s: SpaceState) => presentSpace(s, lookup, services.config.publicUrl),

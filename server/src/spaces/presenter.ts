@@ -8,6 +8,7 @@ import type {
   UserSummaryDto,
 } from '@salon/protocol';
 import type { PostsTable, UsersTable } from '../db/schema.js';
+import type { TicketOffer } from '../tickets/holders.js';
 import type {
   Invitation,
   Pin,
@@ -24,6 +25,8 @@ const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 export interface Lookup {
   users: Map<string, UsersTable>;
   posts: Map<string, PostsTable>;
+  /** Ticket offers of the spaces presented (absent: none is ticketed). */
+  offers?: Map<string, TicketOffer>;
 }
 
 export function summary(user: UsersTable | undefined, id: string): UserSummaryDto {
@@ -64,6 +67,19 @@ export function presentSpace(state: SpaceState, lookup: Lookup, publicUrl: strin
     host_away_since: isoOrNull(state.host_away_since ?? null),
     created_at: iso(state.created_at),
     url: `${publicUrl}/spaces/${state.id}`,
+    ticketing: presentTicketing(lookup.offers?.get(state.id)),
+  };
+}
+
+export function presentTicketing(offer: TicketOffer | null | undefined): SpaceDto['ticketing'] {
+  if (!offer) return null;
+  return {
+    price_minor: offer.priceMinor,
+    currency: offer.currency,
+    count: offer.count,
+    sold: offer.sold,
+    left: offer.left,
+    sold_out: offer.soldOut,
   };
 }
 

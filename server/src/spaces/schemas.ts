@@ -39,6 +39,17 @@ export const SpaceDto = Type.Object({
   host_away_since: IsoOrNull,
   created_at: Iso,
   url: Type.String(),
+  ticketing: Type.Union([
+    Type.Object({
+      price_minor: Type.Integer(),
+      currency: Type.String(),
+      count: Type.Integer(),
+      sold: Type.Integer(),
+      left: Type.Integer(),
+      sold_out: Type.Boolean(),
+    }),
+    Type.Null(),
+  ]),
 });
 
 const StageMember = Type.Object({
@@ -101,6 +112,15 @@ const Description = Type.String({ maxLength: 280 });
 const Topics = Type.Array(Type.String({ minLength: 1, maxLength: 30 }), { maxItems: 3 });
 const Language = Type.String({ minLength: 2, maxLength: 35 });
 
+/** A ticket offer as the host sets it (tickets/rules.ts checks the instance's limits). */
+export const TicketingBody = Type.Object(
+  {
+    price_minor: Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'Minor units' }),
+    count: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+  },
+  { additionalProperties: false },
+);
+
 export const CreateSpaceBody = Type.Object(
   {
     title: Title,
@@ -109,6 +129,7 @@ export const CreateSpaceBody = Type.Object(
     language: Type.Optional(Language),
     scheduled_start: Type.Optional(Type.Union([Iso, Type.Null()])),
     recording: Type.Optional(Type.Boolean()),
+    ticketing: Type.Optional(TicketingBody),
   },
   { additionalProperties: false },
 );

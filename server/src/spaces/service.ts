@@ -14,6 +14,7 @@ import type { Viewer } from '../http/viewer.js';
 import type { Bus } from '../realtime/bus.js';
 import { removedNotice } from '../realtime/notices.js';
 import type { SocialService } from '../social/service.js';
+import { offerOf, offersOf } from '../tickets/holders.js';
 import type { Clock } from '../util/clock.js';
 import { newId } from '../util/ids.js';
 import { liveCapRefusal, liveSpacesOf } from './live-cap.js';
@@ -36,6 +37,7 @@ import {
   presentRequest,
   presentSpace,
   presentStage,
+  presentTicketing,
   referencedIds,
 } from './presenter.js';
 import { insertSpace, loadSpace, updateSpace } from './repository.js';
@@ -291,7 +293,8 @@ export class SpaceService {
       ? await this.db.selectFrom('posts').selectAll().where('id', 'in', postIds).execute()
       : [];
     const users = await this.social.usersByIds([...userIds, ...posts.map((p) => p.author_id)]);
-    return { users, posts: new Map(posts.map((p) => [p.id, p])) };
+    const offers = await offersOf(this.db, [state.id]);
+    return { users, posts: new Map(posts.map((p) => [p.id, p])), offers };
   }
 
   /** Everything of a snapshot but presence, built once per version. */
@@ -309,7 +312,11 @@ export class SpaceService {
     }));
     this.snapshots.set(state.id, { version: state.version, base });
     base.catch(() => this.snapshots.delete(state.id));
-    return base;
+    // Tickets sell without changing the space's version: the offer is read fresh.
+    return base.then(async (b) => ({
+      ...b,
+      space: { ...b.space, ticketing: presentTicketing(await offerOf(this.db, state.id)) },
+    }));
   }
 
   async present(state: SpaceState) {

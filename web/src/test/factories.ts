@@ -45,6 +45,7 @@ export function snapshot(overrides: Partial<SpaceSnapshot> = {}): SpaceSnapshot 
       host_away_since: null,
       created_at: '2026-01-01T10:00:00.000Z',
       url: 'http://salon.test/spaces/space000000000000001',
+      ticketing: null,
     },
     version: 5,
     stage: [member(ada, 'host', false), member(bob, 'speaker', false)],

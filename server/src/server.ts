@@ -37,6 +37,7 @@ import { pushNotificationsLive } from './social/push.js';
 import { SocialService } from './social/service.js';
 import { SpaceService } from './spaces/service.js';
 import { SpaceSharing } from './spaces/sharing.js';
+import { TicketAccess } from './tickets/access.js';
 import { type Clock, systemClock } from './util/clock.js';
 import { randomToken } from './util/ids.js';
 
@@ -104,6 +105,8 @@ export async function createServer(
     const social = new SocialService(storage, clock);
     pushNotificationsLive(social, bus, logger);
     const spaces = new SpaceService(storage, clock, config, social, bus);
+    // Who may hear a ticketed space, cached per node and kept current by the bus.
+    const ticketAccess = new TicketAccess(storage, bus);
     // Several nodes share one Redis: presence counts and lists are the cluster's.
     const directory = config.redisUrl
       ? new RedisPresence(config.redisUrl, nodeId, (error) =>
@@ -115,6 +118,7 @@ export async function createServer(
       accounts,
       standing,
       spaces,
+      access: ticketAccess,
       bus,
       metrics,
       clock,
@@ -197,7 +201,8 @@ export async function createServer(
       signer: await HlsUrlSigner.load(storage.db),
       origin: new HlsOrigin(config.dataDir),
       recordings,
-      playlists: new PlaylistGuard(storage, spaces),
+      playlists: new PlaylistGuard(storage, spaces, ticketAccess),
+      access: ticketAccess,
       plane: () => plane,
     });
     const services: Services = {
@@ -211,6 +216,7 @@ export async function createServer(
       social,
       bus,
       spaces,
+      ticketAccess,
       realtime,
       sharing: new SpaceSharing(storage, social),
       reports: new ReportService(storage, clock),
@@ -267,6 +273,7 @@ export async function createServer(
           await services.hls.recordings.close();
           await services.media?.close();
           await app.close();
+          services.ticketAccess.close();
           await services.bus.close();
           await storage.close();
           logger.info('salon stopped');

@@ -19,6 +19,7 @@ import type { SpaceSchedule } from './scheduler/space-schedule.js';
 import type { SocialService } from './social/service.js';
 import type { SpaceService } from './spaces/service.js';
 import type { SpaceSharing } from './spaces/sharing.js';
+import type { TicketAccess } from './tickets/access.js';
 import type { Clock } from './util/clock.js';
 
 /** What the transports (HTTP, WebSocket) are given: the domain services, built once at start. */
@@ -35,6 +36,8 @@ export interface Services {
   social: SocialService;
   bus: Bus;
   spaces: SpaceService;
+  /** Who may hear a ticketed space (every audio tier asks; clips and captions call `mayHear`). */
+  ticketAccess: TicketAccess;
   sharing: SpaceSharing;
   reports: ReportService;
   moderation: ModerationService;

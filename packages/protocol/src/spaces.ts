@@ -166,11 +166,24 @@ export interface ParticipantRefDto {
 }
 
 /**
+ * Whether the viewer may hear a space (ticketed spaces): `open` when it sells
+ * no tickets; `host`, `stage` (co-hosts, speakers, and admins and moderators)
+ * and `holder` hear; `needs_ticket` sees the card and a Buy button only.
+ */
+export type SpaceAccess = 'open' | 'host' | 'stage' | 'holder' | 'needs_ticket';
+
+/**
  * Everything a client needs to draw a space, at one `version`. Events with
  * `version` greater than this one apply on top of it.
  */
 export interface SpaceSnapshot {
   space: SpaceDto;
+  /**
+   * The viewer's access (per viewer, not per version). With `needs_ticket`
+   * the snapshot has no audio parts: nobody is shown speaking, and the
+   * viewer is not counted or listed among the people here.
+   */
+  access?: SpaceAccess;
   version: number;
   /** Host first, then in the order people came on stage. */
   stage: StageMemberDto[];

@@ -2,10 +2,15 @@ import { performance } from 'node:perf_hooks';
 import type { Storage } from '../db/database.js';
 import { AppError } from '../errors.js';
 import { allowsGuests } from '../spaces/model.js';
+import type { PlatformRole } from '../spaces/policy.js';
 import type { SpaceService } from '../spaces/service.js';
+import type { Hearer, TicketAccess } from '../tickets/access.js';
 
-/** How long a user's suspension state is trusted before it is read again. */
+/** How long a user's suspension state (and role) is trusted before it is read again. */
 const SUSPENSION_TTL_MS = 5_000;
+
+/** What the guard reads of an account: gone or suspended, and its role (staff hear every space). */
+type Account = { suspended: true } | { suspended: false; role: PlatformRole };
 
 /**
  * Decides, at every fetch of a live playlist, whether the viewer its URL
@@ -14,15 +19,20 @@ const SUSPENSION_TTL_MS = 5_000;
  * space removes them. The space comes from SpaceService's cache (the same
  * one the gateway keeps current); suspensions from a small per-user cache.
  *
+ * In a ticketed space the viewer must also hear it (`TicketAccess`: host,
+ * stage, staff, a paid ticket), and the guard checks every file of its live
+ * and replay scopes, segments included, not only the live playlist.
+ *
  * The lifecycle is not checked: a listener reads the ENDLIST of a space that
- * just ended.
+ * just ended, and a replay is of an ended space.
  */
 export class PlaylistGuard {
-  private readonly suspensions = new Map<string, { at: number; suspended: Promise<boolean> }>();
+  private readonly suspensions = new Map<string, { at: number; account: Promise<Account> }>();
 
   constructor(
     private readonly storage: Storage,
     private readonly spaces: SpaceService,
+    private readonly access: TicketAccess,
   ) {}
 
   /** Throws the refusal for this viewer key (`u<id>`, `g<id>`), if any. */
@@ -41,26 +51,37 @@ export class PlaylistGuard {
         'guests_not_allowed',
         'The host allows only listeners with an account in this space.',
       );
-    if (isUser && (await this.suspended(id)))
-      throw AppError.forbidden('account_suspended', 'This account is suspended.');
+    let who: Hearer = { kind: 'guest', guestId: id };
+    if (isUser) {
+      const account = await this.account(id);
+      if (account.suspended)
+        throw AppError.forbidden('account_suspended', 'This account is suspended.');
+      who = { kind: 'user', userId: id, role: account.role };
+    }
+    await this.access.require(state, who);
   }
 
-  private suspended(userId: string): Promise<boolean> {
+  private account(userId: string): Promise<Account> {
     const now = performance.now();
     const known = this.suspensions.get(userId);
-    if (known && now - known.at < SUSPENSION_TTL_MS) return known.suspended;
-    const suspended = this.storage.db
+    if (known && now - known.at < SUSPENSION_TTL_MS) return known.account;
+    const account = this.storage.db
       .selectFrom('users')
-      .select('suspended_at')
+      .select(['suspended_at', 'role'])
       .where('id', '=', userId)
       .executeTakeFirst()
-      .then((row) => row === undefined || row.suspended_at !== null);
-    suspended.catch(() => this.suspensions.delete(userId));
-    this.suspensions.set(userId, { at: now, suspended });
+      .then(
+        (row): Account =>
+          row === undefined || row.suspended_at !== null
+            ? { suspended: true }
+            : { suspended: false, role: row.role },
+      );
+    account.catch(() => this.suspensions.delete(userId));
+    this.suspensions.set(userId, { at: now, account });
     if (this.suspensions.size > 50_000) {
       for (const [key, entry] of this.suspensions)
         if (now - entry.at >= SUSPENSION_TTL_MS) this.suspensions.delete(key);
     }
-    return suspended;
+    return account;
   }
 }

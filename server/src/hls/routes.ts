@@ -7,8 +7,9 @@ import { rateLimits } from '../http/limits.js';
 import { requireModerator } from '../http/viewer.js';
 import type { Services } from '../services.js';
 import { SpaceParams } from '../spaces/schemas.js';
-import { isMediaFile, isScope, isSpaceId } from './layout.js';
+import { isMediaFile, isScope, isSpaceId, type Scope } from './layout.js';
 import { pointSegments } from './playlist.js';
+import { HlsUrlSigner } from './signing.js';
 
 const YEAR_S = 365 * 24 * 3600;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -46,6 +47,8 @@ const SignedUrl = Type.Object({
  * (cached until the URL expires); live playlists are fresh for a second.
  * Nothing here reads cookies or sessions: the token in the path is the access.
  * Live playlists are not cached (`no-store`): each fetch checks its viewer.
+ * A ticketed space's live and replay files are all fetched under a viewer's
+ * token and checked one by one (`viewerFile`): a shared token is refused there.
  */
 export function hlsOriginRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { hls, clock } = services;
@@ -77,6 +80,9 @@ export function hlsOriginRoutes(services: Services): FastifyPluginAsyncTypebox {
         const now = clock.now();
         if (scope === 'live' && file.endsWith('.m3u8')) {
           return livePlaylist(reply, space, token, file, now);
+        }
+        if (scope !== 'archive' && (await hls.ticketed(space))) {
+          return viewerFile(reply, space, scope, token, file, now);
         }
         const verdict = hls.signer.verify(space, scope, token, now);
         if (verdict !== 'ok') {
@@ -127,9 +133,49 @@ export function hlsOriginRoutes(services: Services): FastifyPluginAsyncTypebox {
       await hls.playlists.check(space, checked.viewer);
       const found = await hls.origin.read(space, 'live', file);
       if (!found) throw AppError.notFound('file');
+      // A ticketed space's segments stay under this viewer's token, checked at each fetch.
+      const body = found.body.toString('utf8');
       return reply
         .header('content-type', found.contentType)
-        .send(pointSegments(found.body.toString('utf8'), `../${hls.segmentToken(space)}/`));
+        .send(
+          (await hls.ticketed(space))
+            ? body
+            : pointSegments(body, `../${hls.segmentToken(space)}/`),
+        );
+    };
+
+    /**
+     * A file of a ticketed space's live or replay audio: only under a
+     * viewer's token, whose viewer must still hear the space (a ticket, the
+     * stage, staff; not removed, not suspended). Kept out of shared caches,
+     * so a refund or a removal stops it at the next fetch.
+     */
+    const viewerFile = async (
+      reply: FastifyReply,
+      space: string,
+      scope: Exclude<Scope, 'archive'>,
+      token: string,
+      file: string,
+      now: number,
+    ) => {
+      reply.header('cache-control', 'no-store');
+      if (!HlsUrlSigner.namesViewer(token))
+        throw AppError.forbidden(
+          'ticket_required',
+          'This is a ticketed space: its audio is fetched with your own link, from /listen or /replay.',
+        );
+      const checked = hls.signer.verifyFor(space, scope, token, now);
+      if (checked.verdict !== 'ok') {
+        throw checked.verdict === 'expired'
+          ? AppError.forbidden('url_expired', 'This audio link has expired; ask for a new one.')
+          : AppError.forbidden('invalid_signature', 'This audio link is not valid.');
+      }
+      await hls.playlists.check(space, checked.viewer);
+      const found = await hls.origin.read(space, scope, file);
+      if (!found) throw AppError.notFound('file');
+      const remaining = Math.max(0, Math.floor((Number(token.split('.')[0]) * 1000 - now) / 1000));
+      if (!found.mutable) reply.header('cache-control', `private, max-age=${remaining}`);
+      return reply.header('content-type', found.contentType).send(found.body);
     };
 
     // Anything else under /hls/ (overlong parts the router will not match) is not the web app.

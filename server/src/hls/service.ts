@@ -5,6 +5,7 @@ import type { MediaApi } from '../media/cluster.js';
 import type { ModerationService } from '../moderation/service.js';
 import { authorize } from '../spaces/policy.js';
 import type { SpaceService } from '../spaces/service.js';
+import type { TicketAccess } from '../tickets/access.js';
 import type { Clock } from '../util/clock.js';
 import type { HlsOrigin } from './origin.js';
 import type { PlaylistGuard } from './playlist-guard.js';
@@ -36,6 +37,8 @@ export class HlsService {
       recordings: Recordings;
       /** Who may still fetch a live playlist. */
       playlists: PlaylistGuard;
+      /** Who may hear a ticketed space (its live audio and its replay). */
+      access: TicketAccess;
       /** Null when MEDIA=off: no audio at all. */
       plane: () => MediaApi | null;
     },
@@ -77,6 +80,7 @@ export class HlsService {
     const { state } = await this.o.spaces.admit(spaceId, viewer, device, false);
     if (state.state !== 'live')
       throw AppError.conflict('space_not_live', 'This space is not live.');
+    await this.o.access.require(state, viewer);
     const key = viewerKey(viewer);
     if (!key) throw AppError.unauthenticated('Sign in, or listen as a guest, to do this.');
     if (device) await this.o.spaces.recordDevice(device, `${viewer.kind}:${key.slice(1)}`);
@@ -108,12 +112,27 @@ export class HlsService {
     return this.o.signer.token(spaceId, 'live', expiryFor(now, ttl)).value;
   }
 
-  /** A recorded space's replay, for whoever may see the space. */
+  /**
+   * A recorded space's replay, for whoever may see the space; a ticketed
+   * space's for those who may hear it, under a URL that names them.
+   */
   async replay(viewer: Viewer, spaceId: string, device: string | null) {
     await this.mayView(viewer, spaceId, device);
+    const ticketed = await this.o.access.ticketed(spaceId);
+    if (ticketed) await this.o.access.require(await this.o.spaces.get(spaceId), viewer);
     const replay = await this.o.recordings.replay(spaceId);
     if (replay.state !== 'ready') return replay;
-    return { ...replay, ...this.url(spaceId, 'replay', this.o.config.media.hls.urlTtlSeconds) };
+    const ttl = this.o.config.media.hls.urlTtlSeconds;
+    const key = viewerKey(viewer);
+    if (!ticketed || !key) return { ...replay, ...this.url(spaceId, 'replay', ttl) };
+    const signed = this.o.signer.issueFor(spaceId, 'replay', key, this.o.clock.now(), ttl);
+    const base = this.o.config.media.hls.baseUrl ?? this.o.config.publicUrl;
+    return { ...replay, url: `${base}${signed.path}`, expiresAt: signed.expiresAt };
+  }
+
+  /** Whether the space's live and replay files are fetched only under a viewer's token. */
+  ticketed(spaceId: string): Promise<boolean> {
+    return this.o.access.ticketed(spaceId);
   }
 
   /** Anyone who may see the space's card (not those it removed or its host blocked). */

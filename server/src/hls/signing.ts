@@ -22,6 +22,13 @@ import type { Scope } from './layout.js';
  * token (`../<expires>.<signature>/l000123.ts`): segments, which are nearly
  * all of the bytes, are still one CDN copy for everyone. The player asks
  * `/listen` for a fresh playlist URL before it expires.
+ *
+ * A ticketed space goes one step further: every file of its live and replay
+ * scopes is fetched under a viewer's token (`issueFor`), and its playlists
+ * are not rewritten, so the segments resolve under the same token and each
+ * fetch is checked against the person's ticket. A refund or a removal thus
+ * stops segments too, at the next fetch; a ticketed space has at most a few
+ * hundred holders, so one copy per holder costs a CDN little.
  */
 export const HLS_PREFIX = '/hls/';
 const KEY_SETTING = 'hls_url_key';
@@ -73,10 +80,22 @@ export class HlsUrlSigner {
 
   /** A live playlist URL for one viewer (`u<id>`, `g<id>`), valid at least `ttlSeconds`. */
   issuePlaylist(spaceId: string, viewer: string, now: number, ttlSeconds: number): SignedUrl {
+    return this.issueFor(spaceId, 'live', viewer, now, ttlSeconds);
+  }
+
+  /** A URL of a scope for one viewer (`u<id>`, `g<id>`), valid at least `ttlSeconds`. */
+  issueFor(
+    spaceId: string,
+    scope: Scope,
+    viewer: string,
+    now: number,
+    ttlSeconds: number,
+    file = 'index.m3u8',
+  ): SignedUrl {
     if (!VIEWER.test(viewer)) throw new Error(`not a viewer key: ${viewer}`);
     const expires = expiryFor(now, ttlSeconds);
-    const token = `${expires}.${viewer}.${this.sign(`${spaceId}/live/${expires}/${viewer}`)}`;
-    return { path: `${HLS_PREFIX}${spaceId}/live/${token}/index.m3u8`, expiresAt: expires * 1000 };
+    const token = `${expires}.${viewer}.${this.sign(`${spaceId}/${scope}/${expires}/${viewer}`)}`;
+    return { path: `${HLS_PREFIX}${spaceId}/${scope}/${token}/${file}`, expiresAt: expires * 1000 };
   }
 
   /** Checks a live playlist token; the viewer it names when valid. */
@@ -85,12 +104,27 @@ export class HlsUrlSigner {
     token: string,
     now: number,
   ): { verdict: 'ok'; viewer: string } | { verdict: Exclude<Verdict, 'ok'> } {
+    return this.verifyFor(spaceId, 'live', token, now);
+  }
+
+  /** Whether a token names a viewer (`<expires>.<viewer>.<signature>`) rather than being shared. */
+  static namesViewer(token: string): boolean {
+    return token.split('.').length === 3;
+  }
+
+  /** Checks a viewer's token for a scope; the viewer it names when valid. */
+  verifyFor(
+    spaceId: string,
+    scope: Scope,
+    token: string,
+    now: number,
+  ): { verdict: 'ok'; viewer: string } | { verdict: Exclude<Verdict, 'ok'> } {
     const parts = token.length > MAX_TOKEN ? [] : token.split('.');
     if (parts.length !== 3) return { verdict: 'invalid_signature' };
     const [expires, viewer, signature] = parts as [string, string, string];
     if (!/^\d{1,12}$/.test(expires) || !VIEWER.test(viewer))
       return { verdict: 'invalid_signature' };
-    const expected = Buffer.from(this.sign(`${spaceId}/live/${expires}/${viewer}`));
+    const expected = Buffer.from(this.sign(`${spaceId}/${scope}/${expires}/${viewer}`));
     const actual = Buffer.from(signature);
     if (actual.length !== expected.length || !timingSafeEqual(actual, expected))
       return { verdict: 'invalid_signature' };

@@ -6,6 +6,7 @@ import type { Viewer } from '../http/viewer.js';
 import type { SpaceState } from '../spaces/model.js';
 import { type Actor, authorize, type SpaceAction } from '../spaces/policy.js';
 import type { SpaceService } from '../spaces/service.js';
+import type { TicketAccess } from '../tickets/access.js';
 
 /**
  * What each client message needs of its sender, in the space it names.
@@ -71,7 +72,12 @@ const FACTS_TTL_MS = 10_000;
 
 export class MessageAuthority {
   constructor(
-    private readonly o: { spaces: SpaceService; standing: AccountStanding; now: () => number },
+    private readonly o: {
+      spaces: SpaceService;
+      access: TicketAccess;
+      standing: AccountStanding;
+      now: () => number;
+    },
   ) {}
 
   /**
@@ -96,6 +102,10 @@ export class MessageAuthority {
     if (facts.deviceBanned) {
       throw AppError.forbidden('removed_from_space', 'You were removed from this space.');
     }
+    // Hearing a ticketed space (WebRTC, feeds) and reacting in its audience need a ticket,
+    // unless one is on its stage. Subscribing does not: without one, the snapshot and the
+    // messages that follow have no audio parts (see Rooms.subscribe).
+    if (rule === 'listen' || rule === 'react') await this.o.access.require(state, holder.viewer);
     return state;
   }
 

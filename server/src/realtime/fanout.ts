@@ -20,12 +20,20 @@ export interface FanoutSlot {
   delivered: number;
   /** Position in the ring, -1 once removed. */
   index: number;
+  /**
+   * False for a subscriber who may see the space but not hear it (a ticketed
+   * space without a ticket): messages published as audio (who is speaking)
+   * are skipped for them.
+   */
+  hears: boolean;
 }
 
 interface Entry {
   readonly data: Buffer;
   /** Best-effort messages (counts, reactions) are skipped for a client that is far behind. */
   readonly essential: boolean;
+  /** Derived from the audio (speaking indicators): only for subscribers who hear. */
+  readonly audio: boolean;
 }
 
 export interface FanoutOptions {
@@ -90,7 +98,12 @@ export class Fanout {
 
   /** A new subscriber gets what is published from now on. */
   add(target: FanoutTarget): FanoutSlot {
-    const slot: FanoutSlot = { target, delivered: this.head, index: this.ring.length };
+    const slot: FanoutSlot = {
+      target,
+      delivered: this.head,
+      index: this.ring.length,
+      hears: true,
+    };
     this.ring.push(slot);
     return slot;
   }
@@ -103,10 +116,13 @@ export class Fanout {
     if (this.size === 0) this.reset();
   }
 
-  /** Queues one serialized message for every subscriber; it goes out on the next turn of the event loop. */
-  publish(text: string, essential: boolean): void {
+  /**
+   * Queues one serialized message for every subscriber (with `audio`, for
+   * those who hear); it goes out on the next turn of the event loop.
+   */
+  publish(text: string, essential: boolean, audio = false): void {
     if (this.size === 0) return;
-    this.log.push({ data: Buffer.from(text), essential });
+    this.log.push({ data: Buffer.from(text), essential, audio });
     this.head += 1;
     this.cleanRun = 0;
     if (!this.active) {
@@ -169,6 +185,7 @@ export class Fanout {
       for (let i = from; i < this.log.length; i++) {
         const entry = this.log[i]!;
         if (slow && !entry.essential) continue;
+        if (entry.audio && !slot.hears) continue;
         target.write(entry.data);
       }
     } finally {

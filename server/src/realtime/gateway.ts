@@ -15,6 +15,7 @@ import type { OriginPolicy } from '../http/origin.js';
 import type { Viewer } from '../http/viewer.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { SpaceService } from '../spaces/service.js';
+import type { TicketAccess } from '../tickets/access.js';
 import type { Clock } from '../util/clock.js';
 import { MessageAuthority } from './authority.js';
 import type { Bus } from './bus.js';
@@ -34,6 +35,8 @@ export { REALTIME_PATH, type RealtimeConnection } from './socket.js';
 export interface GatewayOptions {
   accounts: AccountService;
   spaces: SpaceService;
+  /** Who may hear a ticketed space; its grants and refunds on any node reach this one. */
+  access: TicketAccess;
   bus: Bus;
   metrics: Metrics;
   clock: Clock;
@@ -106,6 +109,7 @@ export class RealtimeGateway {
     });
     this.rooms = new Rooms({
       spaces: o.spaces,
+      access: o.access,
       bus: o.bus,
       clock: o.clock,
       spacesById: this.spacesById,
@@ -119,6 +123,7 @@ export class RealtimeGateway {
       logger: o.logger,
       authority: new MessageAuthority({
         spaces: o.spaces,
+        access: o.access,
         standing: o.standing,
         now: () => o.clock.now(),
       }),
@@ -134,6 +139,11 @@ export class RealtimeGateway {
     this.presenceRefresh = o.directory
       ? setInterval(() => this.sync.refreshDirectory(), PRESENCE_REFRESH_MS)
       : null;
+    // A ticket granted or refunded on any node: that person's connections here follow.
+    o.access.onHolderChanged((spaceId, userId) => {
+      if (!this.closed)
+        this.track(this.rooms.reassess(spaceId, userId), 'reassessing access to a space failed');
+    });
     this.stopResync = o.bus.onReconnected(() => {
       this.resyncAll().catch((error: unknown) =>
         this.o.logger.error({ err: error }, 'resync after a bus outage failed'),

@@ -4,6 +4,7 @@ import type { Viewer } from '../http/viewer.js';
 import type { SpaceState } from '../spaces/model.js';
 import type { Participant } from '../spaces/policy.js';
 import { type SpaceService, spaceChannel } from '../spaces/service.js';
+import { hears, type SpaceAccess, type TicketAccess } from '../tickets/access.js';
 import type { Clock } from '../util/clock.js';
 import type { Bus } from './bus.js';
 import { LocalSpace } from './local-space.js';
@@ -22,6 +23,8 @@ export type SpaceEventsListener = (spaceId: string, events: SpaceEventPayload[])
 
 export interface RoomsOptions {
   spaces: SpaceService;
+  /** Who may hear a ticketed space: the others see it without its audio parts. */
+  access: TicketAccess;
   bus: Bus;
   clock: Clock;
   /** The spaces this node has subscribers in, shared with the presence sync. */
@@ -45,6 +48,8 @@ export class Rooms {
   private readonly limiter = new ReactionLimiter();
   readonly presenceListeners: PresenceListener[] = [];
   readonly eventListeners: SpaceEventsListener[] = [];
+  /** The spaces each connection asked to be in incognito (kept for a re-subscription). */
+  private readonly incognito = new WeakMap<Connection, Set<string>>();
 
   constructor(private readonly o: RoomsOptions) {}
 
@@ -64,9 +69,20 @@ export class Rooms {
     }
     const state =
       admitted ?? (await this.o.spaces.admit(spaceId, conn.viewer, conn.device, incognito)).state;
+    // Without a ticket a person sees the space (its card, stage, pins) but is not in
+    // its audience: not counted or listed, and told nobody is speaking.
+    const access = await this.o.access.of(state, conn.viewer);
+    const audience = hears(access);
+    const known = conn.spaces.get(spaceId);
+    if (known && (known.key !== '') !== (audience && conn.viewer.kind !== 'anonymous'))
+      this.leave(conn, spaceId);
+    const wishes = this.incognito.get(conn) ?? new Set<string>();
+    this.incognito.set(conn, wishes);
+    if (incognito) wishes.add(spaceId);
+    else wishes.delete(spaceId);
     const space = this.local(spaceId);
     if (!conn.spaces.has(spaceId)) {
-      const member = presenceMember(conn.viewer, incognito, this.o.clock.now());
+      const member = audience ? presenceMember(conn.viewer, incognito, this.o.clock.now()) : null;
       if (member) {
         conn.spaces.set(spaceId, member);
         space.subscribers.set(conn, space.fanout.add(conn.target));
@@ -84,7 +100,9 @@ export class Rooms {
         space.subscribers.set(conn, space.fanout.add(conn.target));
       }
     }
-    await this.sendSnapshot(conn, spaceId, space, state, requestId);
+    const slot = space.subscribers.get(conn);
+    if (slot) slot.hears = audience;
+    await this.sendSnapshot(conn, spaceId, space, state, requestId, access);
   }
 
   /** The space as it is now, with this node's presence; then who is speaking. */
@@ -94,7 +112,9 @@ export class Rooms {
     space: LocalSpace<Connection>,
     state: SpaceState,
     requestId?: string,
+    known?: SpaceAccess,
   ): Promise<void> {
+    const access = known ?? (await this.o.access.of(state, conn.viewer));
     space.totalUnique ??= await this.o.spaces.totalListeners(spaceId);
     const base = await this.o.spaces.snapshotBase(state);
     sendTo(conn, {
@@ -102,6 +122,7 @@ export class Rooms {
       space_id: spaceId,
       snapshot: {
         ...base,
+        access,
         listeners: { data: space.listed(SNAPSHOT_LISTENERS), next_cursor: null },
         counts: space.counts(
           space.totalUnique + space.newIdentities.length,
@@ -112,6 +133,8 @@ export class Rooms {
     });
     // Speaking indicators are events of the media plane, not state of the
     // snapshot: a late joiner sees who is talking now, not at the next change.
+    // They come from the audio, so not for someone who may not hear it.
+    if (!hears(access)) return;
     for (const userId of space.speaking) {
       sendTo(conn, { type: 'speaking', space_id: spaceId, user_id: userId, speaking: true });
     }
@@ -154,7 +177,14 @@ export class Rooms {
     if (!emoji)
       throw AppError.invalid('unknown_reaction', 'That reaction is not one of the offered emoji.');
     // The policy's `react`, with the browser's ban: a removed person back as a guest is refused.
-    await this.o.spaces.authorizeViewer(await this.o.spaces.get(spaceId), viewer, device, 'react');
+    const { state } = await this.o.spaces.authorizeViewer(
+      await this.o.spaces.get(spaceId),
+      viewer,
+      device,
+      'react',
+    );
+    // Reacting is for the audience: in a ticketed space, those who hear it.
+    await this.o.access.require(state, viewer);
     if (!this.limiter.allow(key, this.o.clock.now())) {
       throw new AppError(
         'rate_limited',
@@ -223,6 +253,8 @@ export class Rooms {
         }
         if (event.type === 'stage_changed' && event.change.kind === 'left')
           space.speaking.delete(event.change.user_id);
+        // Joining or leaving the stage of a ticketed space gives or takes the right to hear it.
+        if (event.type === 'stage_changed') this.reassessLater(spaceId, event.change.user_id);
         // Nobody speaks in an ended space: a late joiner gets no ring.
         if (event.type === 'state_changed' && event.state !== 'live') space.speaking.clear();
         if (event.type === 'settings_changed' && !event.allow_guests)
@@ -235,8 +267,41 @@ export class Rooms {
       const message = JSON.parse(text) as Extract<ServerMessage, { type: 'speaking' }>;
       if (message.speaking) space.speaking.add(message.user_id);
       else space.speaking.delete(message.user_id);
+      // Who is talking is read from the audio: only for those who hear it.
+      space.fanout.publish(text, false, true);
+      return;
     }
     space.fanout.publish(text, false);
+  }
+
+  private reassessLater(spaceId: string, userId: string): void {
+    this.o.track(this.reassess(spaceId, userId), 'reassessing access to a space failed');
+  }
+
+  /**
+   * A person's right to hear a ticketed space changed (a ticket granted or
+   * refunded on any node, a step onto or off its stage): their connections
+   * here follow. Losing it ends what they hear there (WebRTC, feeds) and
+   * makes their subscription a viewer's; gaining it makes them present. A
+   * subscription that changes gets a fresh snapshot carrying the new `access`.
+   */
+  async reassess(spaceId: string, userId: string): Promise<void> {
+    const conns = [...this.o.connections].filter(
+      (c) => c.viewer.kind === 'user' && c.viewer.user.id === userId,
+    );
+    if (conns.length === 0 || !(await this.o.access.ticketed(spaceId))) return;
+    const state = await this.o.spaces.get(spaceId);
+    const access = await this.o.access.of(state, conns[0]!.viewer);
+    const audience = hears(access);
+    for (const conn of conns) {
+      if (!audience) this.revoke(conn, spaceId);
+      const member = conn.spaces.get(spaceId);
+      const slot = this.o.spacesById.get(spaceId)?.subscribers.get(conn);
+      if (!member || !slot) continue;
+      if ((member.key !== '') === audience && slot.hears === audience) continue;
+      const incognito = this.incognito.get(conn)?.has(spaceId) ?? false;
+      await this.subscribe(conn, spaceId, incognito, undefined, state);
+    }
   }
 
   /**

@@ -20,6 +20,7 @@ import {
   ShareDmBody,
   SharePostBody,
   SnapshotDto,
+  SpaceAnswerDto,
   SpaceDto,
   SpaceParams,
 } from './schemas.js';
@@ -30,7 +31,6 @@ export function spaceRoutes(services: Services): FastifyPluginAsyncTypebox {
   const write = { ...limits.write };
 
   return async (app) => {
-    const present = async (id: string) => spaces.present(await spaces.get(id));
     /** The policy's `share`: not for people the space removed (their browsers too) or its host blocked. */
     const mayShare = async (request: FastifyRequest) => {
       const { id } = request.params as { id: string };
@@ -113,8 +113,22 @@ export function spaceRoutes(services: Services): FastifyPluginAsyncTypebox {
 
     app.get(
       '/spaces/:id',
-      { schema: { tags, summary: 'A space', params: SpaceParams, response: { 200: SpaceDto } } },
-      (request) => present(request.params.id),
+      {
+        schema: {
+          tags,
+          summary: 'A space, and whether you may hear it (`access`: ticketed spaces)',
+          params: SpaceParams,
+          response: { 200: SpaceAnswerDto },
+        },
+      },
+      async (request) => {
+        const state = await spaces.get(request.params.id);
+        const [space, access] = await Promise.all([
+          spaces.present(state),
+          services.ticketAccess.of(state, request.viewer),
+        ]);
+        return { ...space, access };
+      },
     );
 
     app.get(
@@ -144,8 +158,11 @@ export function spaceRoutes(services: Services): FastifyPluginAsyncTypebox {
           now_anonymous: 0,
           total_unique: await spaces.totalListeners(state.id),
         };
+        // Per viewer: with `needs_ticket` the app shows the card and a Buy button.
+        const access = await services.ticketAccess.of(state, request.viewer);
         return {
           ...base,
+          access,
           listeners: { data: presence.listed, next_cursor: null },
           counts,
         };

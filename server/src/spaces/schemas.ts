@@ -1,6 +1,7 @@
 import { REACTION_EMOJI } from '@salon/protocol';
 import { Type } from '@sinclair/typebox';
 import { Id } from '../accounts/schemas.js';
+import { SpaceAccessDto } from '../tickets/access-schemas.js';
 
 const UserSummary = Type.Object({
   id: Type.String(),
@@ -67,8 +68,12 @@ export const Counts = Type.Object({
   total_unique: Type.Integer(),
 });
 
+/** The per-viewer answer of `GET /spaces/:id`: the space, and whether you may hear it. */
+export const SpaceAnswerDto = Type.Composite([SpaceDto, Type.Object({ access: SpaceAccessDto })]);
+
 export const SnapshotDto = Type.Object({
   space: SpaceDto,
+  access: SpaceAccessDto,
   version: Type.Integer(),
   stage: Type.Array(StageMember),
   requests: Type.Array(

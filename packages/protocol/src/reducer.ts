@@ -113,6 +113,8 @@ export function applyEvent(s: SpaceSnapshot, event: SpaceEventPayload): SpaceSna
       return { ...s, space: { ...s.space, host_id: event.host_id, host: event.host } };
     case 'settings_changed':
       return { ...s, space: { ...s.space, allow_guests: event.allow_guests } };
+    case 'clipping_changed':
+      return { ...s, space: { ...s.space, clipping: event.clipping } };
     case 'participant_removed':
       if (event.participant.kind !== 'user') return s;
       return {

@@ -82,6 +82,8 @@ export interface SpaceDto {
   recording: boolean;
   /** Whether people without an account (guests) may listen; the host turns it off during a raid. */
   allow_guests: boolean;
+  /** Whether people may clip the space, live and in its replay (default true); host or co-host. */
+  clipping: boolean;
   /** Set while the host's connection is gone and the space waits for them (HOST_GRACE_SECONDS). */
   host_away_since: IsoDateTime | null;
   created_at: IsoDateTime;
@@ -245,6 +247,7 @@ export const SPACE_EVENT_TYPES = [
   'host_presence_changed',
   'host_changed',
   'settings_changed',
+  'clipping_changed',
 ] as const;
 export type SpaceEventType = (typeof SPACE_EVENT_TYPES)[number];
 
@@ -284,7 +287,9 @@ export type SpaceEventPayload =
   | { type: 'host_presence_changed'; away_since: IsoDateTime | null }
   /** The host handed the space over; `stage_changed` follows with the new roles. */
   | { type: 'host_changed'; host_id: string; host: UserSummaryDto; previous_host_id: string }
-  | { type: 'settings_changed'; allow_guests: boolean };
+  | { type: 'settings_changed'; allow_guests: boolean }
+  /** The host or a co-host turned clipping on or off. */
+  | { type: 'clipping_changed'; clipping: boolean };
 
 // ---------------------------------------------------------------------------
 // Realtime messages

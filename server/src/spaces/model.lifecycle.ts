@@ -77,3 +77,16 @@ export const setAllowGuests: Command<{ allow_guests: boolean }> = (state, actor,
     c.emit({ type: 'settings_changed', allow_guests: input.allow_guests });
   });
 };
+
+/**
+ * Turns clipping on or off (host or co-host), for the live space and its
+ * replay alike: the setting outlives the live, so it may change after the end.
+ */
+export const setClipping: Command<{ clipping: boolean }> = (state, actor, input) => {
+  authorize(actor, 'set_clipping', state);
+  if ((state.clipping !== false) === input.clipping) return unchanged(state);
+  return change(state, (c) => {
+    c.state.clipping = input.clipping;
+    c.emit({ type: 'clipping_changed', clipping: input.clipping });
+  });
+};

@@ -75,6 +75,12 @@ export interface SpaceState {
    */
   allow_guests?: boolean;
   /**
+   * Whether people may clip the space, live and in its replay (on by default,
+   * as on X). Absent in spaces stored before the setting existed: read it with
+   * `allowsClipping` (clips/access.ts).
+   */
+  clipping?: boolean;
+  /**
    * When the host's last connection went, while the space waits for them to
    * come back (HOST_GRACE_SECONDS); null or absent while the host is here.
    */
@@ -143,7 +149,8 @@ export type SpaceEventBody =
   | { type: 'participant_removed'; participant: Participant; by: string }
   | { type: 'host_presence_changed'; away_since: number | null }
   | { type: 'host_changed'; host_id: string; previous_host_id: string }
-  | { type: 'settings_changed'; allow_guests: boolean };
+  | { type: 'settings_changed'; allow_guests: boolean }
+  | { type: 'clipping_changed'; clipping: boolean };
 
 /** Every event of one command carries the version that command produced. */
 export type SpaceEvent = SpaceEventBody & { version: number };
@@ -288,6 +295,7 @@ export function createSpace(actor: Actor, input: CreateSpaceInput, ctx: CommandC
     ended_reason: null,
     recording: input.recording ?? false,
     allow_guests: true,
+    clipping: true,
     host_away_since: null,
     version: 1,
     stage: [{ user_id: actor.userId, role: 'host', muted: true, joined_at: now }],
@@ -365,6 +373,7 @@ export {
   hostAway,
   hostBack,
   setAllowGuests,
+  setClipping,
 } from './model.lifecycle.js';
 export {
   acceptInvitation,

@@ -146,6 +146,7 @@ const TABLE: Record<SpaceAction, Record<RoleName, string>> = row({
   invite:             [OK,         OK,     NHC,    NHC,     GUEST, NHC,           RM,     BLK,    NHC,  ANON],
   hand_over:          [OK,         NH,     NH,     NH,      GUEST, NH,            RM,     BLK,    NH,   ANON],
   set_guests:         [OK,         NH,     NH,     NH,      GUEST, NH,            RM,     BLK,    NH,   ANON],
+  set_clipping:       [OK,         OK,     NHC,    NHC,     GUEST, NHC,           RM,     BLK,    NHC,  ANON],
 });
 
 function row(table: Record<SpaceAction, string[]>): Record<SpaceAction, Record<RoleName, string>> {
@@ -226,6 +227,7 @@ const LIFECYCLE: Record<SpaceAction, [scheduled: string, ended: string, cancelle
   invite:             [OK,       ENDED,  ENDED],
   hand_over:          [NOT_LIVE, ENDED,  ENDED],
   set_guests:         [OK,       ENDED,  ENDED],
+  set_clipping:       [OK,       OK,     OK],
 };
 
 describe('what the host may do outside a live space', () => {

@@ -78,6 +78,7 @@ export const SPACE_ACTIONS = [
   'invite',
   'hand_over',
   'set_guests',
+  'set_clipping',
 ] as const;
 export type SpaceAction = (typeof SPACE_ACTIONS)[number];
 
@@ -145,6 +146,8 @@ const RULES: Record<SpaceAction, Rule> = {
   // Only to a co-host (the model checks the role in the version it runs on).
   hand_over: { who: 'host', when: 'live', target: true },
   set_guests: { who: 'host', when: 'open' },
+  // Clips are made live and from the replay, so the switch works after the end too.
+  set_clipping: { who: 'moderator', when: 'any' },
 };
 
 const OK: Decision = { ok: true };

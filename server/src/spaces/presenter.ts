@@ -64,6 +64,7 @@ export function presentSpace(state: SpaceState, lookup: Lookup, publicUrl: strin
     ended_reason: state.ended_reason,
     recording: state.recording,
     allow_guests: state.allow_guests !== false,
+    clipping: state.clipping !== false,
     host_away_since: isoOrNull(state.host_away_since ?? null),
     created_at: iso(state.created_at),
     url: `${publicUrl}/spaces/${state.id}`,
@@ -182,5 +183,7 @@ export function presentEvent(event: SpaceEvent, lookup: Lookup): SpaceEventPaylo
       };
     case 'settings_changed':
       return { type: event.type, allow_guests: event.allow_guests };
+    case 'clipping_changed':
+      return { type: event.type, clipping: event.clipping };
   }
 }

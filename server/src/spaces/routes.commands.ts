@@ -7,6 +7,7 @@ import { requireUser, viewerUserId } from '../http/viewer.js';
 import type { Services } from '../services.js';
 import * as model from './model.js';
 import {
+  ClippingBody,
   EditSpaceBody,
   GuestsBody,
   InviteBody,
@@ -114,6 +115,14 @@ export function commandRoutes(
     model.setAllowGuests,
     (_p, b) => b as { allow_guests: boolean },
     { body: GuestsBody },
+  );
+  command(
+    'PUT',
+    '/spaces/:id/clipping',
+    'Allow or refuse clipping of the space, live and in its replay (host, co-host)',
+    model.setClipping,
+    (_p, b) => b as { clipping: boolean },
+    { body: ClippingBody },
   );
   command(
     'POST',

@@ -37,6 +37,8 @@ export const SpaceDto = Type.Object({
   ]),
   recording: Type.Boolean(),
   allow_guests: Type.Boolean(),
+  /** Whether people may clip the space (live and its replay); the host or a co-host turns it off. */
+  clipping: Type.Boolean(),
   host_away_since: IsoOrNull,
   created_at: Iso,
   url: Type.String(),
@@ -168,6 +170,11 @@ export const RemovalBody = Type.Object(
 export const PinBody = Type.Object({ post_id: Id }, { additionalProperties: false });
 export const GuestsBody = Type.Object(
   { allow_guests: Type.Boolean({ description: 'Whether people without an account may listen' }) },
+  { additionalProperties: false },
+);
+
+export const ClippingBody = Type.Object(
+  { clipping: Type.Boolean({ description: 'Whether people may clip the space and its replay' }) },
   { additionalProperties: false },
 );
 

@@ -35,6 +35,8 @@ const Following = page(() => import('./screens/profile/FollowLists'), 'Following
 const Settings = page(() => import('./screens/settings/Settings'), 'Settings');
 const AdminConsole = page(() => import('./screens/admin/AdminConsole'), 'AdminConsole');
 const Standing = page(() => import('./screens/admin/Standing'), 'Standing');
+const MyTickets = page(() => import('./screens/tickets/MyTickets'), 'MyTickets');
+const SalesPage = page(() => import('./screens/tickets/SalesPage'), 'SalesPage');
 
 export function App() {
   return (
@@ -133,6 +135,22 @@ export function AppRoutes() {
         element={
           <SignedIn>
             <Settings />
+          </SignedIn>
+        }
+      />
+      <Route
+        path="/settings/tickets"
+        element={
+          <SignedIn>
+            <MyTickets />
+          </SignedIn>
+        }
+      />
+      <Route
+        path="/settings/sales"
+        element={
+          <SignedIn>
+            <SalesPage />
           </SignedIn>
         }
       />

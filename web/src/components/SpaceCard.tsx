@@ -1,6 +1,7 @@
 import type { SpaceDto } from '@salon/protocol';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
+import { TicketBadge } from '../screens/tickets/TicketBadge';
 import { Avatar } from './Avatar';
 import { when } from './time';
 
@@ -12,6 +13,7 @@ export function SpaceCard({ space }: { space: SpaceDto }) {
       <div className="space-card-top">
         <StateBadge space={space} />
         {space.recording && space.state === 'live' ? <RecBadge /> : null}
+        <TicketBadge space={space} />
       </div>
       <h3>
         <Link to={`/spaces/${space.id}`} className="stretched" dir="auto">

@@ -8,6 +8,7 @@ import { DecisionLog } from './DecisionLog';
 import { HostingRequests } from './HostingRequests';
 import { People } from './People';
 import { ReportQueue } from './ReportQueue';
+import { Tickets } from './Tickets';
 import './admin.css';
 
 /**
@@ -17,6 +18,7 @@ import './admin.css';
  */
 export function AdminConsole() {
   const { t } = useTranslation('admin');
+  const tickets = useTranslation('tickets').t;
   const { me } = useSession();
   if (me === undefined) return <Loading />;
   if (!me || !isStaff(me.role)) return <NotAllowed />;
@@ -41,6 +43,11 @@ export function AdminConsole() {
               <NavLink to="/admin/hosting">{t('tabs.hosting')}</NavLink>
             </li>
           ) : null}
+          {admin ? (
+            <li>
+              <NavLink to="/admin/tickets">{tickets('admin.tab')}</NavLink>
+            </li>
+          ) : null}
           <li>
             <NavLink to="/admin/log">{t('tabs.log')}</NavLink>
           </li>
@@ -52,6 +59,7 @@ export function AdminConsole() {
         <Route path="appeals" element={<Appeals />} />
         <Route path="people" element={<People admin={admin} />} />
         {admin ? <Route path="hosting" element={<HostingRequests />} /> : null}
+        {admin ? <Route path="tickets" element={<Tickets />} /> : null}
         <Route path="log" element={<DecisionLog />} />
         <Route path="*" element={<Navigate to="/admin/reports" replace />} />
       </Routes>

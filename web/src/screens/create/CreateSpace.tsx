@@ -2,12 +2,15 @@ import { SPACE_CONTENT_LIMITS as L } from '@salon/protocol';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
-import { api, errorMessage } from '../../api';
+import { api, type CreateSpaceInput, errorMessage } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
 import { Field } from '../../components/Field';
 import { Loading } from '../../components/Spinner';
 import { useAsync } from '../../components/useAsync';
 import { adminApi } from '../admin/adminApi';
+import { type SellState, SellTickets } from '../tickets/SellTickets';
+import { type TicketingInput, ticketsApi } from '../tickets/ticketsApi';
+import { type TicketFormErrors, validateTicketing } from '../tickets/validate';
 import { HostingEligibility } from './HostingEligibility';
 import { type SpaceForm, type SpaceFormErrors, toCreateInput, validateSpace } from './validate';
 
@@ -58,6 +61,10 @@ function SpaceFormView() {
     scheduledStart: '',
   });
   const [schedule, setSchedule] = useState(false);
+  // Selling tickets: offered when the instance answers (a server without tickets: no section).
+  const selling = useAsync(() => ticketsApi.eligibility(), []);
+  const [sell, setSell] = useState<SellState>({ on: false, price: '', count: '' });
+  const [ticketErrors, setTicketErrors] = useState<TicketFormErrors>({});
   const [errors, setErrors] = useState<SpaceFormErrors>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -73,11 +80,16 @@ function SpaceFormView() {
     }
     const found = validateSpace(values);
     setErrors(found);
-    if (Object.keys(found).length) return;
+    const offer =
+      sell.on && selling.data?.eligible ? validateTicketing(sell, selling.data.limits) : null;
+    setTicketErrors(offer?.errors ?? {});
+    if (Object.keys(found).length || (offer && !offer.value)) return;
     setBusy(true);
     setError(null);
     try {
-      const space = await api.createSpace(toCreateInput(values));
+      const input: CreateSpaceInput & { ticketing?: TicketingInput } = toCreateInput(values);
+      if (offer?.value) input.ticketing = offer.value;
+      const space = await api.createSpace(input);
       navigate(`/spaces/${space.id}`);
     } catch (err) {
       setError(errorMessage(err));
@@ -146,6 +158,15 @@ function SpaceFormView() {
         />
         {t('fields.record')} <span className="muted">{t('fields.recordHint')}</span>
       </label>
+      {selling.data ? (
+        <SellTickets
+          eligibility={selling.data}
+          value={sell}
+          errors={ticketErrors}
+          onChange={setSell}
+          onEligibility={selling.setData}
+        />
+      ) : null}
       <fieldset className="when">
         <legend>{t('fields.when')}</legend>
         <label className="check">

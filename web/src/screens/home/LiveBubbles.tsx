@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { Avatar } from '../../components/Avatar';
 import { PeopleHere } from '../space/PeopleHere';
+import { TicketBadge } from '../tickets/TicketBadge';
 import type { Bubble } from './bubbles';
 
 /** The row at the top of Home: live spaces of people you follow, avatars ringed in purple. */
@@ -31,6 +32,7 @@ export function LiveBubbles({ bubbles }: { bubbles: Bubble[] }) {
                 {people.length > 1 ? ` ${t('and_more', { count: people.length - 1 })}` : ''}
               </span>
               {here !== undefined ? <PeopleHere count={here} /> : null}
+              <TicketBadge space={space} compact />
             </Link>
           </li>
         ))}

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { TicketsSection } from '../tickets/TicketsSection';
 import { AppearanceSection } from './AppearanceSection';
 import { BlockedSection } from './BlockedSection';
 import { NotificationsSection } from './NotificationsSection';
@@ -7,9 +8,10 @@ import { SessionsSection } from './SessionsSection';
 import { TokensSection } from './TokensSection';
 import './settings.css';
 
-/** /settings: how the app looks, the account's security, notifications, blocked people. */
+/** /settings: how the app looks, the account's security, notifications, blocked people, tickets. */
 export function Settings() {
   const { t } = useTranslation('settings');
+  const tickets = useTranslation('tickets').t;
   const sections = [
     ['appearance', t('appearance.title')],
     ['password', t('password.title')],
@@ -17,6 +19,7 @@ export function Settings() {
     ['tokens', t('tokens.title')],
     ['notifications', t('notifications.title')],
     ['blocked', t('blocked.title')],
+    ['tickets', tickets('settings.title')],
   ] as const;
   return (
     <main className="page settings">
@@ -36,6 +39,7 @@ export function Settings() {
       <TokensSection />
       <NotificationsSection />
       <BlockedSection />
+      <TicketsSection />
     </main>
   );
 }

@@ -7,6 +7,7 @@ import { Modal } from '../../components/Modal';
 import { useAsync } from '../../components/useAsync';
 import { formatWhen, toLocalInput } from '../spaces/format';
 import { ReminderButton } from '../spaces/ReminderButton';
+import { TicketingPanel } from '../tickets/TicketingEditor';
 import type { SpaceActions } from './actions';
 import { EditSpace } from './EditSpace';
 
@@ -90,6 +91,7 @@ export function ScheduledPanel({
           </button>
         </fieldset>
       ) : null}
+      {isHost ? <TicketingPanel space={space} /> : null}
       <ErrorText error={error} />
       {dialog === 'edit' ? (
         <EditSpace space={space} actions={actions} onClose={() => setDialog(null)} />

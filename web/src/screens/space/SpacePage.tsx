@@ -10,6 +10,9 @@ import { useAsync } from '../../components/useAsync';
 import { useLive, useSpaceView } from '../../live';
 import { useSession } from '../../session';
 import { isMissing, NotFound } from '../../shell/NotFound';
+import { TicketGate } from '../tickets/TicketGate';
+import { accessOf } from '../tickets/types';
+import { useTicketAccess } from '../tickets/useTicketAccess';
 import { spaceActions } from './actions';
 import { JoinWarning } from './JoinWarning';
 import { usePersonalNotice } from './notices';
@@ -67,14 +70,17 @@ export function SpacePage() {
   // Once per space: a guest's join waits for a token, and re-renders must not start another.
   const joining = useRef<string | null>(null);
   const { join } = live;
+  // A ticketed space is joined only with a ticket (or on its stage): until then its gate shows.
+  const access = useTicketAccess(id, card.data);
   useEffect(() => {
     if (gate !== 'join' || inThisSpace || me === undefined || joining.current === id) return;
+    if (access === null || access === 'needs_ticket') return;
     joining.current = id;
     join(id).catch((error: unknown) => {
       joining.current = null;
       setJoinError(errorMessage(error));
     });
-  }, [gate, inThisSpace, id, join, me]);
+  }, [gate, inThisSpace, id, join, me, access]);
 
   const actions = useMemo(
     () => (store ? spaceActions(id, store, live.client) : null),
@@ -97,6 +103,9 @@ export function SpacePage() {
         <Link to="/spaces">{t('findOther')}</Link>
       </main>
     );
+  }
+  if (access === 'needs_ticket' && !inThisSpace && card.data) {
+    return <TicketGate space={card.data} signedIn={!!me} onAccess={card.reload} />;
   }
   if (gate === 'warn' && !inThisSpace) {
     return (
@@ -143,7 +152,12 @@ export function SpacePage() {
       connection={live.connection}
       notice={view.notice}
       onLeave={leave}
-      audio={<AudioPanel stage={view.snapshot.stage} meId={me?.id ?? null} />}
+      audio={
+        // A holder refunded or removed while here: the server stops the audio, the panel goes too.
+        accessOf(view.snapshot, view.snapshot.space) === 'needs_ticket' ? undefined : (
+          <AudioPanel stage={view.snapshot.stage} meId={me?.id ?? null} />
+        )
+      }
       speaking={audio?.spaceId === id ? audio.speaking : undefined}
       personal={personal}
       incognito={{

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { RecBadge, StateBadge } from '../../components/SpaceCard';
 import type { ConnectionState } from '../../realtime';
 import type { ReactionBatch } from '../../spaceStore';
+import { TicketBadge } from '../tickets/TicketBadge';
 import { Audience, Counts } from './Audience';
 import type { SpaceActions } from './actions';
 import { EndedSummary } from './Ended';
@@ -75,6 +76,7 @@ export function SpaceRoom({
           <StateBadge space={space} />
           {snapshot.recording && me.live ? <RecBadge /> : null}
           <ConnectionBadge state={connection} />
+          <TicketBadge space={space} />
         </div>
         <h1 id="space-title" dir="auto">
           {space.title}

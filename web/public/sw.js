@@ -3,7 +3,8 @@
  * nothing else is kept. API answers, audio (HLS playlists and segments,
  * recordings, avatars and uploads under /media/) and the realtime socket
  * always go to the network: they are personal, live or large, and a stale
- * copy would be wrong.
+ * copy would be wrong. So does the embeddable player (/embed/): its page is
+ * not the app's, and must never be kept as the shell.
  *
  * - Navigations: network first (a new release shows at once), the cached
  *   shell when offline.
@@ -20,7 +21,7 @@ const VERSION = '__SALON_VERSION__';
 const SHELL = /* __SALON_SHELL__ */ ['/'];
 const CACHE = `salon-shell-${VERSION}`;
 const STATIC = /^\/(icons\/[\w.-]+|favicon\.svg|manifest\.webmanifest)$/;
-const NEVER = /^\/(api|hls|media|docs|openapi\.json|healthz|readyz|metrics)(\/|$)/;
+const NEVER = /^\/(api|hls|media|docs|embed|openapi\.json|healthz|readyz|metrics)(\/|$)/;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(

@@ -27,6 +27,7 @@ const Conversation = page(() => import('./screens/messages/Messages'), 'Conversa
 const Notifications = page(() => import('./screens/notifications/Notifications'), 'Notifications');
 const Profile = page(() => import('./screens/profile/Profile'), 'Profile');
 const ReplayPage = page(() => import('./screens/space/ReplayPage'), 'ReplayPage');
+const ClipPage = page(() => import('./screens/clips/ClipPage'), 'ClipPage');
 const SpacePage = page(() => import('./screens/space/SpacePage'), 'SpacePage');
 const SpacesTab = page(() => import('./screens/spaces/SpacesTab'), 'SpacesTab');
 const PeopleSearch = page(() => import('./screens/people/PeopleSearch'), 'PeopleSearch');
@@ -70,6 +71,14 @@ export function AppRoutes() {
         element={
           <ValidId param="id" valid={isId} missing="space">
             <ReplayPage />
+          </ValidId>
+        }
+      />
+      <Route
+        path="/clips/:id"
+        element={
+          <ValidId param="id" valid={isId} missing="clip">
+            <ClipPage />
           </ValidId>
         }
       />
@@ -210,7 +219,7 @@ function ValidId({
 }: {
   param: string;
   valid: (value: string) => boolean;
-  missing: 'space' | 'profile';
+  missing: 'space' | 'profile' | 'clip';
   children: ReactNode;
 }) {
   const value = useParams()[param] ?? '';

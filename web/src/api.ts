@@ -8,13 +8,13 @@ import type {
   InvitationRole,
   ListenTierDto,
   NotificationDto,
-  ReplayDto,
   SpaceDto,
   SpaceSnapshot,
   SpaceStatus,
 } from '@salon/protocol';
 import { errorText, i18n } from './i18n';
 import type {
+  ClipDto,
   ConversationDto,
   DiscoverItem,
   GuestToken,
@@ -24,6 +24,8 @@ import type {
   PostDto,
   ProfileDto,
   ReminderDto,
+  ReplayDetailsDto,
+  ReplayItemDto,
   ReportReason,
   UserDto,
 } from './types';
@@ -158,7 +160,8 @@ export const api = {
 
   // Posts
   timeline: (cursor?: string) => get<Page<PostDto>>('/timeline', { cursor }),
-  createPost: (text: string) => post<PostDto>('/posts', { text }),
+  createPost: (text: string, clipId?: string) =>
+    post<PostDto>('/posts', clipId ? { text, clip_id: clipId } : { text }),
 
   // Direct messages
   conversations: () => get<Page<ConversationDto>>('/dms'),
@@ -256,9 +259,28 @@ export const api = {
   iceServers: (guestToken: string | null) =>
     request<IceServersDto>('GET', '/media/ice-servers', undefined, undefined, guestToken),
   replay: (id: string, guestToken: string | null) =>
-    request<ReplayDto>('GET', `/spaces/${e(id)}/replay`, undefined, undefined, guestToken),
+    request<ReplayDetailsDto>('GET', `/spaces/${e(id)}/replay`, undefined, undefined, guestToken),
   countReplayPlay: (id: string, guestToken: string | null) =>
     request<{ plays: number }>('POST', `/spaces/${e(id)}/replay/plays`, {}, undefined, guestToken),
+  replays: (cursor?: string) => get<Page<ReplayItemDto>>('/replays', { cursor }),
+  userReplays: (id: string, cursor?: string) =>
+    get<Page<ReplayItemDto>>(`/users/${e(id)}/replays`, { cursor }),
+  setClipping: (id: string, clipping: boolean) =>
+    request<SpaceDto>('PUT', `/spaces/${e(id)}/clipping`, { clipping }),
+
+  // Clips
+  createClip: (spaceId: string, range: { from_ms: number; to_ms: number } | null, title?: string) =>
+    post<ClipDto>(`/spaces/${e(spaceId)}/clips`, { ...(range ?? {}), ...(title ? { title } : {}) }),
+  clip: (id: string) => get<ClipDto>(`/clips/${e(id)}`),
+  deleteClip: (id: string) => del<unknown>(`/clips/${e(id)}`),
+  spaceClips: (spaceId: string, cursor?: string) =>
+    get<Page<ClipDto>>(`/spaces/${e(spaceId)}/clips`, { cursor }),
+  userClips: (userId: string, cursor?: string) =>
+    get<Page<ClipDto>>(`/users/${e(userId)}/clips`, { cursor }),
+  reportClip: (id: string, input: { reason: ReportReason; details?: string }) =>
+    post<{ id: string; status: string }>(`/clips/${e(id)}/reports`, input),
+  shareClipByMessage: (userId: string, clip: ClipDto) =>
+    post<MessageDto>(`/dms/${e(userId)}`, { text: clip.url }),
 };
 
 export type Api = typeof api;

@@ -2,7 +2,7 @@
  * Shapes of the HTTP API that @salon/protocol does not (yet) declare: the
  * social substrate. They mirror the server's OpenAPI document.
  */
-import type { SpaceDto, UserSummaryDto } from '@salon/protocol';
+import type { PinnedPostDto, ReplayDto, SpaceDto, UserSummaryDto } from '@salon/protocol';
 
 export interface UserDto extends UserSummaryDto {
   bio: string;
@@ -32,6 +32,8 @@ export interface PostDto {
   space_id: string | null;
   created_at: string;
   author: UserDto;
+  /** A clip shared in the post (a clip card that plays inline). */
+  clip?: ClipDto | null;
 }
 
 export interface MessageDto {
@@ -90,3 +92,59 @@ export const REPORT_REASONS = [
   'other',
 ] as const;
 export type ReportReason = (typeof REPORT_REASONS)[number];
+
+/** A clip of a space (docs: /work/notes/clips-api.md): cut from its archive, expiring. */
+export interface ClipDto {
+  id: string;
+  space_id: string;
+  space: { id: string; title: string; host: UserSummaryDto; state: SpaceDto['state'] };
+  creator: UserSummaryDto;
+  title: string;
+  duration_ms: number;
+  source: 'live' | 'replay';
+  /** Where it starts in the replay (ms); null for a live clip when unknown. */
+  start_ms: number | null;
+  state: 'processing' | 'ready' | 'failed';
+  audio_url: string | null;
+  /** The clip's page (/clips/:id). */
+  url: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** One stretch of someone speaking, in replay time (ms from the replay's start). */
+export interface SpanDto {
+  start_ms: number;
+  end_ms: number;
+}
+
+export interface ReplayTimelineDto {
+  duration_ms: number;
+  speakers: { user: UserSummaryDto; spans: SpanDto[] }[];
+}
+
+/** GET /spaces/:id/replay with what the replay page shows beside the player. */
+export interface ReplayDetailsDto extends ReplayDto {
+  timeline?: ReplayTimelineDto;
+  /** The pins as they were when the space ended. */
+  pins?: PinnedPostDto[];
+  peak_listeners?: number;
+  total_listeners?: number;
+}
+
+/** A replay in a listing (the Spaces tab's Recorded section, a profile). */
+export interface ReplayItemDto {
+  space: SpaceDto;
+  duration_ms: number | null;
+  plays: number;
+  peak_listeners: number;
+  total_listeners: number;
+  ended_at: string | null;
+}
+
+/** GET /embed/spaces/:id: what the embeddable player shows. */
+export interface EmbedDto {
+  space: SpaceDto;
+  listener_count: number;
+  replay: { duration_ms: number | null } | null;
+}

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, request } from '../api';
 import { errorText } from '../i18n';
+import { ClipCard } from '../screens/clips/ClipCard';
 import { useSession } from '../session';
 import type { PostDto } from '../types';
 import { Avatar } from './Avatar';
@@ -15,7 +16,8 @@ import { useAsync } from './useAsync';
 import './post.css';
 
 /**
- * A post: author, time, text (with its links), the space it promotes, and,
+ * A post: author, time, text (with its links), the space it promotes or the
+ * clip it shares (played in place), and,
  * for its author, a way to delete it. A deleted post leaves the list it was
  * in at once, whichever screen shows it (`onDeleted` lets that screen know).
  */
@@ -64,7 +66,8 @@ export function PostCard({
             <Linkified text={post.text} />
           </p>
         ) : null}
-        {post.space_id ? <SpaceEmbed spaceId={post.space_id} /> : null}
+        {post.clip ? <ClipCard clip={post.clip} /> : null}
+        {post.space_id && !post.clip ? <SpaceEmbed spaceId={post.space_id} /> : null}
       </div>
       {confirming ? (
         <ConfirmDelete

@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 
-export type Missing = 'page' | 'space' | 'profile';
+export type Missing = 'page' | 'space' | 'profile' | 'clip';
 
 /**
  * What a link to nothing shows: a page, a space or a person that does not

@@ -1,7 +1,7 @@
 import type { SpaceSnapshot } from '@salon/protocol';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { api, errorMessage } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
 import { PostCard } from '../../components/PostCard';
@@ -10,7 +10,8 @@ import { Loading } from '../../components/Spinner';
 import { useAsync } from '../../components/useAsync';
 import { liveSpaces, useLiveHosts } from '../../liveSpaces';
 import { useSession } from '../../session';
-import type { UserDto } from '../../types';
+import type { ClipDto, UserDto } from '../../types';
+import { ClipCard } from '../clips/ClipCard';
 import { type Bubble, liveBubbles } from './bubbles';
 import { LiveBubbles } from './LiveBubbles';
 
@@ -109,10 +110,34 @@ function Composer({
   onPosted: (post: Awaited<ReturnType<typeof api.createPost>>) => void;
 }) {
   const { t } = useTranslation('home');
+  const { t: tc } = useTranslation('clips');
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const length = [...text].length;
+  // A clip's "Share in a post" opens Home with `?clip=<id>`: the clip is attached, its title written.
+  const [search, setSearch] = useSearchParams();
+  const clipId = search.get('clip');
+  const [clip, setClip] = useState<ClipDto | null>(null);
+  useEffect(() => {
+    if (!clipId) return setClip(null);
+    let current = true;
+    api.clip(clipId).then(
+      (found) => {
+        if (!current) return;
+        setClip(found);
+        setText((old) => old || found.title);
+      },
+      (err: unknown) => current && setError(errorMessage(err)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [clipId]);
+  const detach = () => {
+    setClip(null);
+    setSearch({}, { replace: true });
+  };
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -120,8 +145,9 @@ function Composer({
     setBusy(true);
     setError(null);
     try {
-      onPosted(await api.createPost(text.trim()));
+      onPosted(await api.createPost(text.trim(), clip?.id));
       setText('');
+      if (clip) detach();
     } catch (err) {
       setError(errorMessage(err));
     } finally {
@@ -141,6 +167,14 @@ function Composer({
         value={text}
         onChange={(e) => setText(e.target.value)}
       />
+      {clip ? (
+        <section aria-label={tc('attached')}>
+          <ClipCard clip={clip} />
+          <button type="button" onClick={detach}>
+            {tc('removeAttached')}
+          </button>
+        </section>
+      ) : null}
       <div className="composer-foot">
         <span className={length > 280 ? 'field-error' : 'muted'} aria-live="polite">
           {t('composer_count', { count: length, max: 280 })}

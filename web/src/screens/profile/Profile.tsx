@@ -12,6 +12,7 @@ import { liveSpaces } from '../../liveSpaces';
 import { useSession } from '../../session';
 import { isMissing, NotFound } from '../../shell/NotFound';
 import type { ProfileDto } from '../../types';
+import { ClipList } from '../clips/ClipList';
 import { EditProfile } from './EditProfile';
 import { ProfileSpaces } from './ProfileSpaces';
 import './profile.css';
@@ -112,6 +113,12 @@ export function Profile() {
         />
       ) : null}
       <ProfileSpaces hostId={user.id} live={space.data ?? null} meId={me?.id ?? null} />
+      <ClipList
+        load={(cursor) => api.userClips(user.id, cursor)}
+        deps={[user.id]}
+        title={t('clips')}
+        headingId="profile-clips"
+      />
       <section aria-labelledby="profile-posts">
         <h2 id="profile-posts">{t('posts')}</h2>
         <ErrorText error={posts.error} />

@@ -1,6 +1,7 @@
 import type { SpaceSnapshot } from '@salon/protocol';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { clippingAllowed } from '../clips/clips';
 import type { SpaceActions } from './actions';
 import { Confirm } from './Confirm';
 import { EditSpace } from './EditSpace';
@@ -20,6 +21,7 @@ export function HostTools({
   const { t } = useTranslation('space');
   const [dialog, setDialog] = useState<'edit' | 'invite' | 'end' | null>(null);
   const guestsHelp = useId();
+  const clipsHelp = useId();
   const isHost = me.role === 'host';
   const anyoneUnmuted = snapshot.stage.some((m) => m.role === 'speaker' && !m.muted);
   const allowGuests = snapshot.space.allow_guests !== false;
@@ -65,6 +67,21 @@ export function HostTools({
           </p>
         </div>
       ) : null}
+      {/* The host and co-hosts alike may turn clipping off. */}
+      <div className="host-setting">
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={clippingAllowed(snapshot.space)}
+            aria-describedby={clipsHelp}
+            onChange={(e) => void actions.setClipping(e.target.checked)}
+          />{' '}
+          {t('host.clips')}
+        </label>
+        <p id={clipsHelp} className="muted small">
+          {t('host.clipsHelp')}
+        </p>
+      </div>
       {dialog === 'edit' ? (
         <EditSpace space={snapshot.space} actions={actions} onClose={() => setDialog(null)} />
       ) : null}

@@ -1,15 +1,17 @@
-import type { ReplayDto } from '@salon/protocol';
-import { useEffect, useRef, useState } from 'react';
+import type { SpaceDto } from '@salon/protocol';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { ApiError, api, errorMessage } from '../../api';
-import { testProbe } from '../../audio/context';
-import { type HlsPlayback, playHls } from '../../audio/hls';
 import { ErrorText } from '../../components/ErrorText';
 import { Loading } from '../../components/Spinner';
-import { count, when } from '../../components/time';
+import { when } from '../../components/time';
 import { useAsync } from '../../components/useAsync';
 import { useSession } from '../../session';
+import type { ReplayDetailsDto } from '../../types';
+import { ReplayClips, ReplayPins, ReplayStats, TranscriptSlot } from './replay/ReplayExtras';
+import { ReplayPlayer } from './replay/ReplayPlayer';
+import './replay/replay.css';
 
 /** How often to ask again while the replay is being cut. */
 const PROCESSING_POLL_MS = 3_000;
@@ -18,17 +20,25 @@ type Replay =
   | { kind: 'loading' }
   | { kind: 'missing' }
   | { kind: 'failed'; error: string }
-  | { kind: 'found'; replay: ReplayDto };
+  | { kind: 'found'; replay: ReplayDetailsDto };
 
-/** /spaces/:id/replay — a recorded space, played from its VOD playlist. */
+/**
+ * /spaces/:id/replay — a recorded space: the player with its speaker timeline
+ * (replay/), and beside it the place for the transcript; under them the pins
+ * as they were, the counts and the clips made of it. `?t=<seconds>` starts at
+ * that moment (a clip's "from the replay" link).
+ */
 export function ReplayPage() {
   const { t } = useTranslation('space');
   const { id = '' } = useParams();
+  const [search] = useSearchParams();
   const card = useAsync(() => api.space(id), [id]);
   const { me, guestToken } = useSession();
   const [replay, setReplay] = useState<Replay>({ kind: 'loading' });
   // Without an account, a replay is heard as a guest, like a live space.
   const signedIn = me === undefined ? undefined : me !== null;
+  const at = Number(search.get('t'));
+  const startAtMs = Number.isFinite(at) && at > 0 ? at * 1000 : null;
 
   useEffect(() => {
     if (signedIn === undefined) return;
@@ -79,90 +89,51 @@ export function ReplayPage() {
       {replay.kind === 'found' && replay.replay.state === 'processing' ? (
         <Loading label={t('replay.preparing')} />
       ) : null}
-      {replay.kind === 'found' && replay.replay.state === 'ready' && replay.replay.url ? (
-        <ReplayPlayer
-          spaceId={id}
-          guestToken={signedIn ? null : guestToken}
+      {replay.kind === 'found' && replay.replay.state === 'ready' && replay.replay.url && space ? (
+        <ReadyReplay
+          space={space}
+          replay={replay.replay}
           url={replay.replay.url}
-          durationMs={replay.replay.duration_ms}
-          plays={replay.replay.plays}
+          guestToken={signedIn ? null : guestToken}
+          signedIn={signedIn === true}
+          startAtMs={startAtMs}
         />
       ) : null}
     </main>
   );
 }
 
-function ReplayPlayer({
-  spaceId,
-  guestToken,
+function ReadyReplay({
+  space,
+  replay,
   url,
-  durationMs,
-  plays,
+  guestToken,
+  signedIn,
+  startAtMs,
 }: {
-  spaceId: string;
-  guestToken: (() => Promise<string>) | null;
+  space: SpaceDto;
+  replay: ReplayDetailsDto;
   url: string;
-  durationMs: number | null;
-  plays: number;
+  guestToken: (() => Promise<string>) | null;
+  signedIn: boolean;
+  startAtMs: number | null;
 }) {
-  const { t } = useTranslation('space');
-  const element = useRef<HTMLAudioElement>(null);
-  const [error, setError] = useState<string | null>(null);
-  const counted = useRef(false);
-
-  useEffect(() => {
-    const audio = element.current;
-    if (!audio) return;
-    let playback: HlsPlayback | null = null;
-    let current = true;
-    playHls(audio, url, {
-      live: false,
-      onFatal: () => current && setError(t('replay.failed')),
-    }).then(
-      (started) => {
-        if (!current) {
-          started.close();
-          return;
-        }
-        playback = started;
-        testProbe()?.listenToElement(audio);
-      },
-      (e: unknown) => current && setError(errorMessage(e)),
-    );
-    return () => {
-      current = false;
-      playback?.close();
-      testProbe()?.detach();
-    };
-  }, [url, t]);
-
-  const onPlay = () => {
-    testProbe()?.resume();
-    if (counted.current) return;
-    counted.current = true;
-    (guestToken ? guestToken() : Promise.resolve(null))
-      .then((token) => api.countReplayPlay(spaceId, token))
-      .catch(() => undefined);
-  };
-
   return (
-    <section className="replay-player" aria-label={t('replay.region')}>
-      {/* biome-ignore lint/a11y/useMediaCaption: live talk audio has no caption track yet */}
-      <audio ref={element} controls preload="metadata" onPlay={onPlay} data-testid="replay-audio" />
-      <p className="muted">
-        {durationMs ? `${formatDuration(durationMs)} · ` : ''}
-        {t('replay.plays', { count: plays, formatted: count(plays) })}
-      </p>
-      <ErrorText error={error} />
-    </section>
+    <>
+      <div className="replay-layout">
+        <ReplayPlayer
+          space={space}
+          replay={replay}
+          url={url}
+          guestToken={guestToken}
+          signedIn={signedIn}
+          startAtMs={startAtMs}
+        />
+        <TranscriptSlot />
+      </div>
+      <ReplayStats replay={replay} />
+      <ReplayPins pins={replay.pins ?? []} />
+      <ReplayClips spaceId={space.id} />
+    </>
   );
-}
-
-export function formatDuration(ms: number): string {
-  const total = Math.round(ms / 1000);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const mm = h ? String(m).padStart(2, '0') : String(m);
-  return `${h ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
 }

@@ -6,14 +6,22 @@ import { ErrorText } from '../../components/ErrorText';
 import { Modal } from '../../components/Modal';
 import { REPORT_REASONS, type ReportReason } from '../../types';
 
-/** Report the space, or one person in it, to the platform's moderators. */
+/** Something else of the space to report (a clip): how to send it, and the dialog's title. */
+export interface ReportTarget {
+  title: string;
+  send: (input: { reason: ReportReason; details?: string }) => Promise<unknown>;
+}
+
+/** Report the space, one person in it, or a `target` such as a clip, to the platform's moderators. */
 export function ReportDialog({
   spaceId,
   user,
+  target,
   onClose,
 }: {
   spaceId: string;
   user: UserSummaryDto | null;
+  target?: ReportTarget;
   onClose: () => void;
 }) {
   const { t } = useTranslation('space');
@@ -27,20 +35,20 @@ export function ReportDialog({
     if (!reason) return setError(t('reportDialog.chooseReason'));
     setError(null);
     try {
-      await api.report(spaceId, {
-        reason,
-        ...(details.trim() ? { details: details.trim() } : {}),
-        ...(user ? { user_id: user.id } : {}),
-      });
+      const extra = details.trim() ? { details: details.trim() } : {};
+      if (target) await target.send({ reason, ...extra });
+      else await api.report(spaceId, { reason, ...extra, ...(user ? { user_id: user.id } : {}) });
       setSent(true);
     } catch (err) {
       setError(errorMessage(err));
     }
   }
 
-  const title = user
-    ? t('reportDialog.titleUser', { name: user.display_name })
-    : t('reportDialog.titleSpace');
+  const title = target
+    ? target.title
+    : user
+      ? t('reportDialog.titleUser', { name: user.display_name })
+      : t('reportDialog.titleSpace');
   if (sent) {
     return (
       <Modal title={title} onClose={onClose}>

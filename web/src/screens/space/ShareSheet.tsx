@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
 import { Modal } from '../../components/Modal';
+import { embedSnippet } from '../../embed/snippet';
 
 /** Share a space: copy its link, post it, or send it to someone. */
 export function ShareSheet({
@@ -21,13 +22,15 @@ export function ShareSheet({
   const [postText, setPostText] = useState('');
   const [handle, setHandle] = useState('');
 
-  async function copy() {
+  const snippet = embedSnippet(space);
+
+  async function copy(value: string, copied: string) {
     setError(null);
     try {
-      await navigator.clipboard.writeText(space.url);
-      setDone(t('shareSheet.copied'));
+      await navigator.clipboard.writeText(value);
+      setDone(copied);
     } catch {
-      // No clipboard permission: the link stays selectable in the field below.
+      // No clipboard permission: the text stays selectable in its field.
       setDone(t('shareSheet.selectIt'));
     }
   }
@@ -67,8 +70,29 @@ export function ShareSheet({
             {t('shareSheet.link')}
           </label>
           <input id="share-link" readOnly value={space.url} onFocus={(e) => e.target.select()} />
-          <button type="button" className="primary" onClick={copy}>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void copy(space.url, t('shareSheet.copied'))}
+          >
             {t('shareSheet.copy')}
+          </button>
+        </div>
+        <div className="stack">
+          <label htmlFor="share-embed">{t('shareSheet.embed')}</label>
+          <textarea
+            id="share-embed"
+            readOnly
+            rows={3}
+            value={snippet}
+            onFocus={(e) => e.target.select()}
+            aria-describedby="share-embed-help"
+          />
+          <p id="share-embed-help" className="muted small">
+            {t('shareSheet.embedHelp')}
+          </p>
+          <button type="button" onClick={() => void copy(snippet, t('shareSheet.embedCopied'))}>
+            {t('shareSheet.copyEmbed')}
           </button>
         </div>
         {signedIn ? (

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { RecBadge, StateBadge } from '../../components/SpaceCard';
 import type { ConnectionState } from '../../realtime';
 import type { ReactionBatch } from '../../spaceStore';
+import { LiveClipButton } from '../clips/ClipButton';
 import { TicketBadge } from '../tickets/TicketBadge';
 import { Audience, Counts } from './Audience';
 import type { SpaceActions } from './actions';
@@ -100,6 +101,9 @@ export function SpaceRoom({
           <button type="button" onClick={() => setDialog('share')}>
             {t('share')}
           </button>
+          {space.state === 'live' && me.live ? (
+            <LiveClipButton space={space} signedIn={meId !== null} />
+          ) : null}
           {meId ? (
             <button type="button" onClick={() => setDialog('report')}>
               {t('report')}

@@ -31,6 +31,8 @@ export interface SpaceActions {
   handOver(userId: string): Promise<boolean>;
   setAllowGuests(allow: boolean): Promise<boolean>;
   setRecording(on: boolean): Promise<boolean>;
+  /** Whether people may clip the space (the host's choice, on by default). */
+  setClipping(on: boolean): Promise<boolean>;
   pin(postId: string): Promise<boolean>;
   unpin(postId: string): Promise<boolean>;
   block(userId: string): Promise<boolean>;
@@ -77,6 +79,7 @@ export function spaceActions(
     handOver: run((userId: string) => api.handOver(id, userId)),
     setAllowGuests: run((allow: boolean) => api.setAllowGuests(id, allow)),
     setRecording: run((on: boolean) => api.setRecording(id, on)),
+    setClipping: run((on: boolean) => api.setClipping(id, on)),
     pin: run((postId: string) => api.pin(id, postId)),
     unpin: run((postId: string) => api.unpin(id, postId)),
     block: run((userId: string) => api.blockInSpace(id, userId)),

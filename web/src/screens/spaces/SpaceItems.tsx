@@ -3,7 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { Avatar } from '../../components/Avatar';
 import { SpaceCard } from '../../components/SpaceCard';
-import type { DiscoverItem } from '../../types';
+import { count } from '../../components/time';
+import type { DiscoverItem, ReplayItemDto } from '../../types';
+import { clock } from '../clips/clips';
 import { formatDay } from './format';
 import { ReminderButton } from './ReminderButton';
 import './spaces.css';
@@ -30,10 +32,11 @@ export function UpcomingItem({
   );
 }
 
-/** A recorded space: the card leads to its replay, with when it took place. */
-export function RecordedItem({ space }: { space: SpaceDto }) {
+/** A recorded space: the card leads to its replay, with when it took place (and, from a replay listing, how long, how many plays and listeners). */
+export function RecordedItem({ space, replay }: { space: SpaceDto; replay?: ReplayItemDto }) {
   const { t, i18n } = useTranslation('spaces');
-  const day = space.ended_at ?? space.started_at ?? space.created_at;
+  const { t: tr } = useTranslation('replay');
+  const day = replay?.ended_at ?? space.ended_at ?? space.started_at ?? space.created_at;
   return (
     <article className="space-card space-card-recorded">
       <div className="space-card-top">
@@ -59,6 +62,22 @@ export function RecordedItem({ space }: { space: SpaceDto }) {
           {space.host.display_name} <span className="muted">@{space.host.handle}</span>
         </span>
       </div>
+      {replay ? (
+        <p className="muted small">
+          {[
+            replay.duration_ms
+              ? tr('list.duration', { duration: clock(replay.duration_ms) })
+              : null,
+            tr('list.plays', { count: replay.plays, formatted: count(replay.plays) }),
+            tr('list.listeners', {
+              count: replay.total_listeners,
+              formatted: count(replay.total_listeners),
+            }),
+          ]
+            .filter(Boolean)
+            .join(' · ')}
+        </p>
+      ) : null}
     </article>
   );
 }

@@ -1,0 +1,110 @@
+import type { SpaceDto } from '@salon/protocol';
+import { useCallback, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../../api';
+import { ErrorText } from '../../../components/ErrorText';
+import type { ReplayDetailsDto } from '../../../types';
+import { clippingAllowed, clock } from '../../clips/clips';
+import { ClipRangePanel } from './ClipRangePanel';
+import { SpeakerTimeline } from './SpeakerTimeline';
+import { SpeedControl } from './SpeedControl';
+import { useReplayAudio } from './useReplayAudio';
+
+/**
+ * The replay's player: the audio (from its VOD playlist), the speed, the
+ * speaker timeline that seeks it, and clipping a range of it.
+ */
+export function ReplayPlayer({
+  space,
+  replay,
+  url,
+  guestToken,
+  signedIn,
+  startAtMs,
+}: {
+  space: SpaceDto;
+  replay: ReplayDetailsDto;
+  url: string;
+  guestToken: (() => Promise<string>) | null;
+  signedIn: boolean;
+  startAtMs: number | null;
+}) {
+  const { t } = useTranslation('replay');
+  const durationMs = replay.timeline?.duration_ms ?? replay.duration_ms;
+  const audio = useReplayAudio({ replayId: space.id, url, durationMs, startAtMs });
+  const [clipping, setClipping] = useState(false);
+  const [selection, setSelection] = useState<{ from_ms: number; to_ms: number } | null>(null);
+  const counted = useRef(false);
+  const onSelection = useCallback(
+    (range: { from_ms: number; to_ms: number } | null) => setSelection(range),
+    [],
+  );
+
+  const onPlay = () => {
+    if (counted.current) return;
+    counted.current = true;
+    (guestToken ? guestToken() : Promise.resolve(null))
+      .then((token) => api.countReplayPlay(space.id, token))
+      .catch(() => undefined);
+  };
+
+  const clipOff = !clippingAllowed(space);
+  return (
+    <section className="replay-player stack" aria-label={t('player')}>
+      {/* biome-ignore lint/a11y/useMediaCaption: talk audio has no caption track yet (the captions issue) */}
+      <audio
+        ref={audio.element}
+        controls
+        preload="metadata"
+        onPlay={onPlay}
+        data-testid="replay-audio"
+      />
+      <div className="row replay-controls">
+        <SpeedControl speed={audio.speed} onChange={audio.setSpeed} />
+        <p className="muted" aria-live="off">
+          {clock(audio.positionMs)}
+          {durationMs ? ` / ${clock(durationMs)}` : ''}
+        </p>
+        {signedIn ? (
+          <span className="clip-button">
+            <button
+              type="button"
+              aria-expanded={clipping}
+              aria-controls="clip-range"
+              disabled={clipOff || !durationMs}
+              aria-describedby={clipOff ? 'replay-clip-off' : undefined}
+              onClick={() => setClipping((on) => !on)}
+            >
+              {t('clip.open')}
+            </button>
+            {clipOff ? (
+              <span id="replay-clip-off" className="muted small">
+                {t('clip.off')}
+              </span>
+            ) : null}
+          </span>
+        ) : null}
+      </div>
+      <ErrorText error={audio.error} />
+      {replay.timeline ? (
+        <SpeakerTimeline
+          timeline={replay.timeline}
+          positionMs={audio.positionMs}
+          onSeek={audio.seek}
+          selection={selection}
+        />
+      ) : null}
+      {clipping && durationMs && !clipOff ? (
+        <div id="clip-range">
+          <ClipRangePanel
+            spaceId={space.id}
+            durationMs={durationMs}
+            positionMs={audio.positionMs}
+            onChange={onSelection}
+            onClose={() => setClipping(false)}
+          />
+        </div>
+      ) : null}
+    </section>
+  );
+}

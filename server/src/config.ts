@@ -38,6 +38,8 @@ export interface Config {
   media: MediaSettings;
   /** Ticketed spaces: limits, fees, who may sell, the payment provider (tickets/settings.ts). */
   tickets: TicketSettings;
+  /** Clips are deleted, files and rows, this many days after they were made (CLIP_TTL_DAYS, 30). */
+  clipTtlDays: number;
   /** How often each node looks for due jobs (reminders, pushes); 0 turns the loop off. */
   schedulerPollMs: number;
   push: {
@@ -163,6 +165,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     maxStage: int('MAX_STAGE', 11, 2, 100),
     media: readMediaSettings(env, problems),
     tickets: readTicketSettings(env, problems),
+    clipTtlDays: int('CLIP_TTL_DAYS', 30, 1, 3650),
     schedulerPollMs: int('SCHEDULER_POLL_MS', 1000, 0, 3_600_000),
     push: {
       subject:

@@ -6,6 +6,8 @@ import { GuestTokens } from './accounts/guests.js';
 import { AccountService } from './accounts/service.js';
 import { AccountStanding, accountEvent } from './accounts/standing.js';
 import { AdminService } from './admin/service.js';
+import { ClipCutter } from './clips/cutter.js';
+import { ClipService } from './clips/service.js';
 import { type Config, redactedConfig } from './config.js';
 import { openStorage, type Storage, type StorageOptions } from './db/database.js';
 import { SpaceInvites } from './discovery/invites.js';
@@ -205,9 +207,22 @@ export async function createServer(
       access: ticketAccess,
       plane: () => plane,
     });
+    const clips = new ClipService({
+      storage,
+      clock,
+      spaces,
+      recordings,
+      reports: new ReportService(storage, clock),
+      scheduler,
+      cutter: new ClipCutter({ dataDir: config.dataDir, ffmpegPath: config.media.hls.ffmpegPath }),
+      dataDir: config.dataDir,
+      ttlDays: () => config.clipTtlDays,
+      logger,
+    });
     const services: Services = {
       media,
       hls,
+      clips,
       config,
       storage,
       clock,

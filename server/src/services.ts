@@ -1,5 +1,6 @@
 import type { AccountService } from './accounts/service.js';
 import type { AdminService } from './admin/service.js';
+import type { ClipService } from './clips/service.js';
 import type { Config } from './config.js';
 import type { Storage } from './db/database.js';
 import type { SpaceInvites } from './discovery/invites.js';
@@ -28,6 +29,8 @@ export interface Services {
   media: Media | null;
   /** Listening tiers, signed HLS URLs, recordings and replays. */
   hls: HlsService;
+  /** Clips cut from spaces' archives and replays, expiring after CLIP_TTL_DAYS. */
+  clips: ClipService;
   config: Config;
   storage: Storage;
   clock: Clock;

@@ -19,6 +19,8 @@ export interface Database {
   /** The people (`user:<id>`, `guest:<id>`) each browser was seen with. */
   device_identities: { device_id: string; identity: string; seen_at: number };
   reports: ReportsTable;
+  /** Clips cut from spaces' audio (server/src/clips). */
+  clips: ClipsTable;
   audio_archives: { space_id: string; dir: string; created_at: number };
   appeals: AppealsTable;
   moderation_log: ModerationLogTable;
@@ -178,6 +180,8 @@ export interface ReportsTable {
   reporter_id: string;
   space_id: string | null;
   target_user_id: string | null;
+  /** The clip reported, when the report is about one (its space is `space_id`). */
+  clip_id?: string | null;
   reason: string;
   details: string;
   status: 'open' | 'upheld' | 'dismissed';
@@ -241,6 +245,8 @@ export interface PostsTable {
   author_id: string;
   text: string;
   space_id: string | null;
+  /** A clip shared in the post; it may be gone since (deleted, expired). */
+  clip_id?: string | null;
   created_at: number;
 }
 
@@ -315,4 +321,25 @@ export interface ReplayStatsTable {
   /** JSON array of pins at the end; null while live. */
   pins: string | null;
   updated_at: number;
+}
+
+/** A clip of a space (server/src/clips), until it expires (CLIP_TTL_DAYS) or is deleted. */
+export interface ClipsTable {
+  id: string;
+  space_id: string;
+  creator_id: string;
+  title: string;
+  source: 'live' | 'replay';
+  /** Replay time of its first sample (replay clips); null for live clips. */
+  start_ms: number | null;
+  duration_ms: number;
+  state: 'processing' | 'ready' | 'failed';
+  /** Its file under DATA_DIR/clips/, once cut. */
+  file: string | null;
+  bytes: number | null;
+  method: 'copy' | 'encode' | null;
+  created_at: number;
+  expires_at: number;
+  /** Set when deletion starts: gone for every read; the row goes once the file has. */
+  deleted_at: number | null;
 }

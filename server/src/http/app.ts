@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import { accountRoutes, avatarRoutes } from '../accounts/routes.js';
 import { sessionRoutes } from '../accounts/session-routes.js';
 import { adminRoutes } from '../admin/routes.js';
+import { clipRoutes } from '../clips/routes.js';
 import { twitterRoutes } from '../compat/twitter/routes.js';
 import { discoveryRoutes } from '../discovery/routes.js';
 import { AppError } from '../errors.js';
@@ -158,6 +159,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   await app.register(scheduleRoutes(services), { prefix: '/api/v1' });
   await app.register(notificationRoutes(services), { prefix: '/api/v1' });
   await app.register(hlsApiRoutes(services), { prefix: '/api/v1' });
+  await app.register(clipRoutes(services), { prefix: '/api/v1' });
   await app.register(mediaRoutes(services), { prefix: '/api/v1' });
   await app.register(hlsOriginRoutes(services));
   // Twitter API v2–compatible reads, with Twitter's envelopes and errors.

@@ -27,6 +27,8 @@ export class ReportService {
     reporterId: string;
     spaceId: string | null;
     targetUserId: string | null;
+    /** A report about a clip names it (and its space). */
+    clipId?: string | null;
     reason: ReportReason;
     details: string;
   }): Promise<ReportsTable> {
@@ -47,6 +49,7 @@ export class ReportService {
       reporter_id: input.reporterId,
       space_id: input.spaceId,
       target_user_id: input.targetUserId,
+      clip_id: input.clipId ?? null,
       reason: input.reason,
       details: input.details.trim(),
       status: 'open',

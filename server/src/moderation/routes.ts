@@ -29,6 +29,7 @@ const ReportBase = Type.Object({
   reporter_id: Type.String(),
   space_id: Type.Union([Type.String(), Type.Null()]),
   target_user_id: Type.Union([Type.String(), Type.Null()]),
+  clip_id: Type.Union([Type.String(), Type.Null()]),
   reason: Type.String(),
   details: Type.String(),
   status: Type.String(),
@@ -65,6 +66,18 @@ const ReportDto = Type.Composite([
       Type.Object({ created_at: Type.String({ format: 'date-time' }) }),
       Type.Null(),
     ]),
+    /** The clip reported: the moderator plays it at /api/v1/clips/:id/audio while it exists. */
+    clip: Type.Union([
+      Type.Object({
+        id: Type.String(),
+        title: Type.String(),
+        creator: PersonOrNull,
+        duration_ms: Type.Integer(),
+        state: Type.String(),
+        created_at: Type.String({ format: 'date-time' }),
+      }),
+      Type.Null(),
+    ]),
     decision_note: Type.String(),
     appeal: Type.Union([AppealDto, Type.Null()]),
   }),
@@ -93,6 +106,8 @@ const presentReport = (r: ReportView) => ({
   ...present(r),
   space: r.space ? { ...r.space, ended_at: iso(r.space.ended_at) } : null,
   archive: r.archive ? { created_at: iso(r.archive.created_at)! } : null,
+  clip_id: r.clip_id ?? null,
+  clip: r.clip ? { ...r.clip, created_at: iso(r.clip.created_at)! } : null,
   appeal: r.appeal ? present(r.appeal) : null,
 });
 const presentLog = (r: LogView) => ({ ...r, created_at: iso(r.created_at)! });

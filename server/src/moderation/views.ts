@@ -18,6 +18,15 @@ export interface SpaceSummary {
   ended_at: number | null;
 }
 
+export interface ClipSummary {
+  id: string;
+  title: string;
+  creator: PersonSummary | null;
+  duration_ms: number;
+  state: string;
+  created_at: number;
+}
+
 export interface ReportView extends ReportsTable {
   reporter: PersonSummary | null;
   /** The person the report is about: the one named, else the space's host. */
@@ -25,6 +34,8 @@ export interface ReportView extends ReportsTable {
   space: SpaceSummary | null;
   /** The audio kept for review, while it is kept. */
   archive: { created_at: number } | null;
+  /** The clip reported (null when the report is not about one, or the clip is gone since). */
+  clip: ClipSummary | null;
   /** The moderator's reason, once decided. */
   decision_note: string;
   appeal: AppealsTable | null;
@@ -85,11 +96,22 @@ export class ModerationViews {
       .selectAll()
       .where('report_id', 'in', ids)
       .execute();
+    const clipIds = [...new Set(rows.flatMap((r) => (r.clip_id ? [r.clip_id] : [])))];
+    const clips = clipIds.length
+      ? await this.db
+          .selectFrom('clips')
+          .select(['id', 'title', 'creator_id', 'duration_ms', 'state', 'created_at'])
+          .where('id', 'in', clipIds)
+          .where('deleted_at', 'is', null)
+          .execute()
+      : [];
     const spaceById = new Map(spaces.map((s) => [s.id, s]));
     const people = await this.people([
       ...rows.flatMap((r) => [r.reporter_id, r.target_user_id]),
       ...spaces.map((s) => s.host_id),
+      ...clips.map((c) => c.creator_id),
     ]);
+    const clipBy = new Map(clips.map((c) => [c.id, c]));
     const archiveBy = new Map(archives.map((a) => [a.space_id, Number(a.created_at)]));
     const noteBy = new Map(notes.map((n) => [n.subject_id, n.note]));
     const appealBy = new Map(appeals.map((a) => [a.report_id, a]));
@@ -113,6 +135,7 @@ export class ModerationViews {
           r.space_id && archiveBy.has(r.space_id)
             ? { created_at: archiveBy.get(r.space_id)! }
             : null,
+        clip: clipSummary(r.clip_id ? clipBy.get(r.clip_id) : undefined, people),
         decision_note: noteBy.get(r.id) ?? '',
         appeal: appealBy.get(r.id) ?? null,
       };
@@ -258,6 +281,30 @@ export class ModerationViews {
       appeal_until: appealDeadline(v.decided_at ?? 0),
     }));
   }
+}
+
+function clipSummary(
+  clip:
+    | {
+        id: string;
+        title: string;
+        creator_id: string;
+        duration_ms: number;
+        state: string;
+        created_at: number;
+      }
+    | undefined,
+  people: Map<string, PersonSummary>,
+): ClipSummary | null {
+  if (!clip) return null;
+  return {
+    id: clip.id,
+    title: clip.title,
+    creator: people.get(clip.creator_id) ?? null,
+    duration_ms: Number(clip.duration_ms),
+    state: clip.state,
+    created_at: Number(clip.created_at),
+  };
 }
 
 function summary(u: UsersTable): PersonSummary {

@@ -1,4 +1,5 @@
 import { presentUser } from '../accounts/presenter.js';
+import type { ClipDto } from '../clips/presenter.js';
 import type {
   DirectMessagesTable,
   NotificationsTable,
@@ -8,11 +9,14 @@ import type {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function presentPost(post: PostsTable, author: UsersTable) {
+/** `clip`: the card of the post's clip, null when it has none or it is gone. */
+export function presentPost(post: PostsTable, author: UsersTable, clip: ClipDto | null = null) {
   return {
     id: post.id,
     text: post.text,
     space_id: post.space_id,
+    clip_id: post.clip_id ?? null,
+    clip: post.clip_id ? clip : null,
     created_at: iso(post.created_at),
     author: presentUser(author),
   };

@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { presentUser } from '../accounts/presenter.js';
 import { Handle, IdParams } from '../accounts/schemas.js';
+import { clipForPost, clipsOfPosts } from '../clips/posts.js';
 import type { PostsTable } from '../db/schema.js';
+import { DEVICE_COOKIE, isDeviceId } from '../http/device.js';
 import { rateLimits } from '../http/limits.js';
 import { encodeCursor, pageQuery, toPage } from '../http/pagination.js';
 import { requireUser, viewerUserId } from '../http/viewer.js';
@@ -22,7 +24,6 @@ import {
   SendMessageBody,
   UserPage,
 } from './schemas.js';
-import type { SocialService } from './service.js';
 
 const Ok = Type.Object({ ok: Type.Boolean() });
 
@@ -237,8 +238,20 @@ export function socialRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const user = requireUser(request);
-        const post = await social.createPost(user.id, request.body.text);
-        return reply.status(201).send(presentPost(post, user));
+        const device = request.cookies[DEVICE_COOKIE];
+        const clipId = request.body.clip_id
+          ? await clipForPost(
+              services,
+              request.viewer,
+              request.body.clip_id,
+              isDeviceId(device) ? device : null,
+            )
+          : null;
+        const post = await social.createPost(user.id, request.body.text, null, clipId);
+        const clips = await clipsOfPosts(services, [post]);
+        return reply
+          .status(201)
+          .send(presentPost(post, user, clipId ? (clips.get(clipId) ?? null) : null));
       },
     );
     app.get(
@@ -246,7 +259,12 @@ export function socialRoutes(services: Services): FastifyPluginAsyncTypebox {
       { schema: { tags: posts, summary: 'A post', params: IdParams, response: { 200: PostDto } } },
       async (request) => {
         const post = await social.getPost(request.params.id, viewerUserId(request));
-        return presentPost(post, await social.requireUser(post.author_id));
+        const clips = await clipsOfPosts(services, [post]);
+        return presentPost(
+          post,
+          await social.requireUser(post.author_id),
+          post.clip_id ? (clips.get(post.clip_id) ?? null) : null,
+        );
       },
     );
     app.delete(
@@ -284,7 +302,7 @@ export function socialRoutes(services: Services): FastifyPluginAsyncTypebox {
           request.query.cursor,
           limit,
         );
-        return presentPosts(social, rows, limit);
+        return presentPosts(services, rows, limit);
       },
     );
     app.get(
@@ -300,7 +318,7 @@ export function socialRoutes(services: Services): FastifyPluginAsyncTypebox {
       async (request) => {
         const limit = request.query.limit ?? 20;
         const rows = await social.timeline(requireUser(request).id, request.query.cursor, limit);
-        return presentPosts(social, rows, limit);
+        return presentPosts(services, rows, limit);
       },
     );
 
@@ -472,12 +490,14 @@ export function socialRoutes(services: Services): FastifyPluginAsyncTypebox {
   };
 }
 
-async function presentPosts(social: SocialService, rows: PostsTable[], limit: number) {
-  const authors = await social.usersByIds(rows.map((p) => p.author_id));
+async function presentPosts(services: Services, rows: PostsTable[], limit: number) {
+  const authors = await services.social.usersByIds(rows.map((p) => p.author_id));
+  const clips = await clipsOfPosts(services, rows);
   return toPage(
     rows.filter((p) => authors.has(p.author_id)),
     limit,
-    (p) => presentPost(p, authors.get(p.author_id)!),
+    (p) =>
+      presentPost(p, authors.get(p.author_id)!, p.clip_id ? (clips.get(p.clip_id) ?? null) : null),
     (p) => [p.id],
   );
 }

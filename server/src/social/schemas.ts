@@ -1,16 +1,23 @@
 import { Type } from '@sinclair/typebox';
 import { Id, ProfileDto, Relationship, UserDto } from '../accounts/schemas.js';
+import { ClipDto } from '../clips/schemas.js';
 import { PageOf } from '../http/pagination.js';
 
 export const PostDto = Type.Object({
   id: Type.String(),
   text: Type.String(),
   space_id: Type.Union([Type.String(), Type.Null()]),
+  /** A clip shared in the post; with `clip` null, the clip is gone (deleted or expired). */
+  clip_id: Type.Union([Type.String(), Type.Null()]),
+  clip: Type.Union([ClipDto, Type.Null()]),
   created_at: Type.String({ format: 'date-time' }),
   author: UserDto,
 });
 export const CreatePostBody = Type.Object(
-  { text: Type.String({ minLength: 1, maxLength: 280 }) },
+  {
+    text: Type.String({ minLength: 1, maxLength: 280 }),
+    clip_id: Type.Optional(Id),
+  },
   { additionalProperties: false },
 );
 

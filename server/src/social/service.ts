@@ -328,7 +328,12 @@ export class SocialService extends EventEmitter<SocialEvents> {
 
   // ---- posts ---------------------------------------------------------------
 
-  async createPost(authorId: string, text: string, spaceId: string | null = null) {
+  async createPost(
+    authorId: string,
+    text: string,
+    spaceId: string | null = null,
+    clipId: string | null = null,
+  ) {
     const trimmed = text.trim();
     if (trimmed.length === 0) throw AppError.invalid('empty_post', 'A post needs some text.');
     if ([...trimmed].length > POST_MAX_CHARS) {
@@ -340,6 +345,7 @@ export class SocialService extends EventEmitter<SocialEvents> {
       author_id: authorId,
       text: trimmed,
       space_id: spaceId,
+      clip_id: clipId,
       created_at: now,
     };
     await this.db.insertInto('posts').values(post).execute();

@@ -11,6 +11,7 @@ import { loginThrottle } from './013_login_throttle.js';
 import { sessionDevices } from './014_session_devices.js';
 import { admin } from './015_admin.js';
 import { tickets } from './016_tickets.js';
+import { clips } from './017_clips.js';
 import { replayStats } from './018_replay_stats.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit an applied one. */
@@ -26,5 +27,6 @@ export const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '014_session_devices': sessionDevices,
   '015_admin': admin,
   '016_tickets': tickets,
+  '017_clips': clips,
   '018_replay_stats': replayStats,
 };

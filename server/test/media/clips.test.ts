@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { scopeDir } from '../../src/hls/layout.js';
+import { probeSeconds } from '../clips/archive.js';
+import { PCM_RATE } from '../hls/support/player.js';
+import type { Client } from '../support/client.js';
+import { eventually, RealtimeClient } from '../support/realtime.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { SalonSpeaker } from './support/salon-peers.js';
+import { TEST_ICE_ADDRESS } from './support/stage.js';
+import { meanPower, toneShare } from './support/tone.js';
+
+/**
+ * Clips of what a stage really said: a Salon with Janus and the packager, a
+ * host sending a tone, and the clip file decoded by ffmpeg and measured. The
+ * live clip must hold the tone of its 30 s and none of the tone before them.
+ */
+const run = promisify(execFile);
+let t: TestServer;
+let scratch: string;
+before(async () => {
+  scratch = mkdtempSync(path.join(tmpdir(), 'salon-clips-'));
+  t = await startTestServer({
+    env: {
+      MEDIA: 'embedded',
+      JANUS_ICE_ENFORCE_LIST: TEST_ICE_ADDRESS,
+      HOST_MIN_FOLLOWERS: '0',
+      HLS_FORWARD_HOST: TEST_ICE_ADDRESS,
+    },
+  });
+});
+after(async () => {
+  await t.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+async function speaking(title: string, recording: boolean, frequency: number) {
+  const host = await t.user();
+  const rt = await RealtimeClient.connect(t.url, host.client);
+  const space = (await host.client.post('/api/v1/spaces', { title, recording })).body as {
+    id: string;
+  };
+  await rt.subscribe(space.id);
+  const voice = await SalonSpeaker.publish(rt, space.id, frequency);
+  await host.client.post(`/api/v1/spaces/${space.id}/stage/${host.id}/unmute`);
+  return { host, rt, space, voice };
+}
+
+const archived = (spaceId: string): number => {
+  const file = path.join(scopeDir(t.config.dataDir, spaceId, 'archive'), 'index.m3u8');
+  return existsSync(file) ? (readFileSync(file, 'utf8').match(/^a\d+\.ts$/gm)?.length ?? 0) : 0;
+};
+
+/** Makes a clip and waits for its cut; returns the clip and its decoded audio. */
+async function clipOf(who: Client, spaceId: string, body: object) {
+  const asked = performance.now();
+  const made = await who.post(`/api/v1/spaces/${spaceId}/clips`, body);
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  let clip: any;
+  await eventually(
+    async () => {
+      clip = (await who.get(`/api/v1/clips/${made.body.id}`)).body;
+      return clip.state !== 'processing';
+    },
+    'the clip is cut',
+    20_000,
+  );
+  assert.equal(clip.state, 'ready', JSON.stringify(clip));
+  const readyMs = Math.round(performance.now() - asked);
+  const audio = await fetch(clip.audio_url, { headers: { cookie: who.cookie ?? '' } });
+  assert.equal(audio.status, 200);
+  const file = path.join(scratch, `${clip.id}.m4a`);
+  writeFileSync(file, Buffer.from(await audio.arrayBuffer()));
+  const { stdout } = await run(
+    'ffmpeg',
+    ['-v', 'error', '-i', file, '-f', 's16le', '-ac', '1', '-ar', String(PCM_RATE), 'pipe:1'],
+    { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
+  );
+  const pcm = new Int16Array(stdout.buffer, stdout.byteOffset, Math.floor(stdout.length / 2));
+  const row = await t.server.services.storage.db
+    .selectFrom('clips')
+    .select(['method', 'bytes'])
+    .where('id', '=', clip.id)
+    .executeTakeFirstOrThrow();
+  // What the docs quote: request to ready, the file's size, how it was cut.
+  console.log(
+    `clip ${clip.source} ${clip.duration_ms} ms: ${row.method}, ${row.bytes} bytes, ready ${readyMs} ms after the request`,
+  );
+  return { clip, pcm, file, seconds: await probeSeconds(file) };
+}
+
+/** The share of `frequency` in each whole second of `pcm`. */
+function perSecond(pcm: Int16Array, frequency: number): number[] {
+  const out: number[] = [];
+  for (let at = 0; at + PCM_RATE <= pcm.length; at += PCM_RATE) {
+    out.push(toneShare(pcm.subarray(at, at + PCM_RATE), PCM_RATE, frequency));
+  }
+  return out;
+}
+
+test('a live clip holds the tone of the last 30 s, and none of the tone that played before them', async () => {
+  const { host, rt, space, voice } = await speaking('Clip the end', false, 440);
+  await eventually(() => archived(space.id) >= 6, 'six seconds of 440 Hz archived', 30_000);
+  voice.tone.frequency = 660;
+  const atSwitch = archived(space.id);
+  // 30 s of 660 Hz and a margin of 3 s for the packager's delay behind the tone's switch.
+  await eventually(() => archived(space.id) >= atSwitch + 33, '33 more seconds archived', 60_000);
+  const listener = await t.user();
+  const { clip, pcm, seconds } = await clipOf(listener.client, space.id, {});
+  assert.equal(clip.source, 'live');
+  assert.ok(Math.abs(seconds - 30) <= 1, `the clip lasts ${seconds} s`);
+  assert.ok(meanPower(pcm) > 1_000, 'the clip is not silence');
+  const now = perSecond(pcm, 660);
+  const before = perSecond(pcm, 440);
+  assert.ok(now.length >= 29, `${now.length} whole seconds`);
+  const heard = now.filter((share) => share > 0.5).length;
+  assert.ok(heard >= now.length - 1, `660 Hz in ${heard} of ${now.length} seconds: ${now}`);
+  assert.ok(
+    before.every((share) => share < 0.05),
+    `no 440 Hz in any second: ${before.map((s) => s.toFixed(3))}`,
+  );
+  assert.ok(toneShare(pcm, PCM_RATE, 440) < 0.01, 'nor over the whole clip');
+  await voice.close();
+  await host.client.post(`/api/v1/spaces/${space.id}/end`);
+  await rt.close();
+});
+
+test('a replay clip has the requested duration within one segment, and holds what the stage said', async () => {
+  const { host, rt, space, voice } = await speaking('Clip the replay', true, 550);
+  await eventually(() => archived(space.id) >= 14, 'fourteen seconds recorded', 30_000);
+  await voice.close();
+  await host.client.post(`/api/v1/spaces/${space.id}/end`);
+  let replay: any;
+  await eventually(
+    async () => {
+      replay = (await t.client().get(`/api/v1/spaces/${space.id}/replay`)).body;
+      return replay.state === 'ready';
+    },
+    'the replay',
+    15_000,
+  );
+  const listener = await t.user();
+  const range = { from_ms: 2_300, to_ms: 9_800 };
+  const { clip, pcm, seconds } = await clipOf(listener.client, space.id, range);
+  assert.equal(clip.source, 'replay');
+  assert.equal(clip.start_ms, 2_300);
+  assert.ok(Math.abs(seconds - 7.5) <= 1, `${seconds} s for a 7.5 s range`);
+  const shares = perSecond(pcm, 550);
+  assert.ok(
+    shares.filter((s) => s > 0.5).length >= shares.length - 1,
+    `550 Hz in the clip: ${shares}`,
+  );
+  const whole = await clipOf(listener.client, space.id, { from_ms: 2_000, to_ms: 10_000 });
+  assert.ok(Math.abs(whole.seconds - 8) <= 1, `${whole.seconds} s for an 8 s range on boundaries`);
+  await rt.close();
+});

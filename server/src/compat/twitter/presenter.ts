@@ -25,7 +25,10 @@ export function topicId(name: string): string {
 export interface SpaceFacts {
   updatedAt: number;
   participants: number;
+  /** People who bought a ticket or set a reminder, each once. */
   subscribers: number;
+  /** Whether the space sells tickets. */
+  ticketed: boolean;
 }
 
 const STATES = { live: 'live', scheduled: 'scheduled', ended: 'ended', cancelled: 'canceled' };
@@ -56,7 +59,7 @@ export function presentSpace(
     ended_at: state.ended_at === null ? undefined : iso(state.ended_at),
     host_ids: hostIds(state),
     invited_user_ids: invitedUserIds(state),
-    is_ticketed: false,
+    is_ticketed: facts.ticketed,
     lang: state.language,
     participant_count: facts.participants,
     scheduled_start: state.scheduled_start === null ? undefined : iso(state.scheduled_start),

@@ -23,6 +23,7 @@ import {
   presentUser,
   speakerIds,
 } from './presenter.js';
+import { buyersPage, readBuyersToken, ticketFacts } from './tickets.js';
 
 /**
  * A read API compatible with the Twitter API v2 Spaces endpoints, under `/2/`,
@@ -32,7 +33,7 @@ import {
  * left out of Salon's OpenAPI document.
  */
 export function twitterRoutes(services: Services) {
-  const { storage, social, spaceSchedule, config } = services;
+  const { storage, social, config } = services;
   const db = storage.db;
   const hidden = { schema: { hide: true } };
 
@@ -66,14 +67,18 @@ export function twitterRoutes(services: Services) {
     options: SpaceOptions,
     extra: { errors?: ResourceError[]; meta?: Record<string, unknown>; single?: boolean },
   ) {
-    const subscribers = await spaceSchedule.reminderCounts(spaces.map((s) => s.state.id));
+    const tickets = await ticketFacts(
+      db,
+      spaces.map((s) => s.state.id),
+    );
     const data = spaces.map(({ state, updatedAt }) =>
       presentSpace(
         state,
         {
           updatedAt,
           participants: state.state === 'live' ? services.listenersNow(state.id) : 0,
-          subscribers: subscribers.get(state.id) ?? 0,
+          subscribers: tickets.get(state.id)?.subscribers ?? 0,
+          ticketed: tickets.get(state.id)?.ticketed ?? false,
         },
         options.spaceFields,
       ),
@@ -256,11 +261,12 @@ export function twitterRoutes(services: Services) {
         'max_results',
       ]);
       const id = checkedId(request.params.id);
-      r.list('user.fields', USER_FIELDS);
+      const userFields = r.list('user.fields', USER_FIELDS);
+      // Salon has no pinned posts on profiles: the expansion is accepted and includes nothing.
       r.list('expansions', ['pinned_tweet_id'] as const);
       r.list('tweet.fields', TWEET_FIELDS);
-      r.integer('max_results', 1, 100, 100);
-      r.unissuedToken('pagination_token');
+      const max = r.integer('max_results', 1, 100, 100);
+      const offset = readBuyersToken(r, r.text('pagination_token', { required: false, max: 200 }));
       check(r);
       const space = (await loadSpaces([id])).get(id);
       if (!space) return { errors: [notFound('space', 'id', id)] };
@@ -268,8 +274,16 @@ export function twitterRoutes(services: Services) {
       if (space.state.host_id !== viewerId) {
         throw TwitterProblem.forbidden('Only the creator of a Space can see who bought tickets.');
       }
-      // Ticketed spaces do not exist yet: nobody has bought a ticket.
-      return { meta: { result_count: 0 } };
+      // Those holding a paid ticket now (not refunded), oldest purchase first.
+      const page = await buyersPage(db, id, offset, max);
+      const users = await presentUsers(page.userIds, userFields);
+      const out: Record<string, unknown> = {};
+      if (users.length > 0) out['data'] = users;
+      out['meta'] = {
+        result_count: users.length,
+        ...(page.nextToken ? { next_token: page.nextToken } : {}),
+      };
+      return out;
     });
 
     app.get<{ Params: { id: string } }>('/spaces/:id/tweets', hidden, async (request) => {

@@ -7,6 +7,7 @@ import { scopeDir } from '../../src/hls/layout.js';
 import { ManualClock } from '../../src/util/clock.js';
 import type { Client } from '../support/client.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { giveTicket, sellTickets } from '../tickets/support/access.js';
 import { probeSeconds, type Tone, toneSegments, writeArchive } from './archive.js';
 
 /**
@@ -270,6 +271,42 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         reason: 'abuse',
       });
       assert.equal(report.status, 201);
+    });
+
+    test('a ticketed space: only those who may hear it clip it or play its clips (ticket_required otherwise)', async () => {
+      const space = await liveSpace();
+      const early = await readyClip(listener, space.id);
+      await sellTickets(t.server, space.id, host.id);
+      const buyer = await t.user();
+      const code = (r: { status: number; body: any }) => `${r.status} ${r.body.error?.code}`;
+      assert.equal(
+        code(await buyer.client.post(`/api/v1/spaces/${space.id}/clips`, {})),
+        '403 ticket_required',
+      );
+      assert.equal(
+        code(await buyer.client.get(`/api/v1/clips/${early.id}/audio`)),
+        '403 ticket_required',
+      );
+      const guest = t.client();
+      guest.bearer = (await t.client().post('/api/v1/auth/guest')).body.token;
+      assert.equal(code(await guest.get(`/api/v1/clips/${early.id}/audio`)), '403 ticket_required');
+      assert.equal(
+        code(await buyer.client.post('/api/v1/posts', { text: 'x', clip_id: early.id })),
+        '403 ticket_required',
+      );
+      await giveTicket(t.server, space.id, host.id, buyer.id);
+      const theirs = await readyClip(buyer, space.id);
+      assert.equal((await buyer.client.get(`/api/v1/clips/${early.id}/audio`)).status, 200);
+      assert.equal(
+        (await host.client.get(`/api/v1/clips/${theirs.id}/audio`)).status,
+        200,
+        'the host',
+      );
+      assert.equal(
+        (await admin.client.get(`/api/v1/clips/${theirs.id}/audio`)).status,
+        200,
+        'staff',
+      );
     });
 
     test('a suspended account cannot clip', async () => {

@@ -32,6 +32,11 @@ import { type Bus, MemoryBus, RedisBus } from './realtime/bus.js';
 import { RedisPresence } from './realtime/directory.js';
 import { RealtimeGateway } from './realtime/gateway.js';
 import { HostWatch } from './realtime/host-watch.js';
+import { LinkPreviews } from './replays/pages.js';
+import { ReplayAudio } from './replays/render.js';
+import { ReplaysService } from './replays/service.js';
+import { SpeakerSpans } from './replays/speakers.js';
+import { ListenerStats } from './replays/stats.js';
 import { JobScheduler } from './scheduler/jobs.js';
 import { SpaceSchedule } from './scheduler/space-schedule.js';
 import type { Services } from './services.js';
@@ -62,6 +67,8 @@ export interface ServerOptions {
   windowMs?: number;
   /** Names this node in the job table (tests that run two nodes in one process). */
   nodeId?: string;
+  /** The built web app to serve (web/dist by default). */
+  webDir?: string;
 }
 
 async function createBus(config: Config): Promise<Bus> {
@@ -176,10 +183,19 @@ export async function createServer(
     scheduler.every('forget_old_devices', 24 * 3600_000, (now) =>
       spaces.forgetDevicesSeenBefore(now - 180 * 24 * 3600_000),
     );
+    // Who talks when, for replays: written by the node that holds each speaker's media.
+    const speakers = new SpeakerSpans({ storage, clock, spaces, logger });
     media =
       config.media.mode === 'off'
         ? null
-        : await startMedia(config, { spaces, accounts, bus, logger, metrics });
+        : await startMedia(config, {
+            spaces,
+            accounts,
+            bus,
+            logger,
+            metrics,
+            speaking: (change) => void speakers.record(change),
+          });
     const moderation = new ModerationService(storage, clock, spaces, bus, notifications);
     const admin = new AdminService(storage, clock, social, {
       hostMinFollowers: () => config.hostMinFollowers,
@@ -219,9 +235,31 @@ export async function createServer(
       ttlDays: () => config.clipTtlDays,
       logger,
     });
+    const listenerStats = new ListenerStats({ storage, clock, spaces, presence: realtime, logger });
+    const replayAudio = new ReplayAudio({ dataDir: config.dataDir, logger });
+    const replays = new ReplaysService({
+      storage,
+      publicUrl: () => config.publicUrl,
+      dataDir: config.dataDir,
+      spaces,
+      social,
+      recordings,
+      speakers,
+      stats: listenerStats,
+      audio: replayAudio,
+      listenersNow: async (spaceId) =>
+        (await realtime.presenceNow(spaceId, 0)).counts?.now_total ?? 0,
+    });
+    const previews = new LinkPreviews({
+      replays,
+      storage,
+      publicUrl: () => config.publicUrl,
+    });
     const services: Services = {
       media,
       hls,
+      replays,
+      previews,
       clips,
       config,
       storage,
@@ -246,7 +284,11 @@ export async function createServer(
       discovery: new Discovery(storage, social, stageIndex, listenersNow),
       invites: new SpaceInvites(storage, clock, social, notifications),
     };
-    const app = await buildApp(services, { logger, isShuttingDown: () => shuttingDown });
+    const app = await buildApp(services, {
+      logger,
+      isShuttingDown: () => shuttingDown,
+      webDir: options.webDir,
+    });
     realtime.attach(app.server);
     if (services.media) {
       realtime.extend(services.media.signaling);
@@ -262,6 +304,7 @@ export async function createServer(
         server.url = address.replace('[::1]', 'localhost');
         if (config.publicUrl === '') config.publicUrl = server.url;
         services.scheduler.start();
+        listenerStats.start();
         await services.hls.recordings.recover();
         // Audio kept for moderation is purged when its retention runs out; hourly is plenty.
         purgeTimer = setInterval(() => {
@@ -287,6 +330,10 @@ export async function createServer(
           await services.realtime.close();
           await services.hls.recordings.close();
           await services.media?.close();
+          // After media: the last speaking changes and the final counts are written.
+          await listenerStats.close();
+          await speakers.settled();
+          await replayAudio.close();
           await app.close();
           services.ticketAccess.close();
           await services.bus.close();

@@ -15,6 +15,8 @@ import type { WebPush } from './notifications/webpush/service.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Bus } from './realtime/bus.js';
 import type { RealtimeGateway } from './realtime/gateway.js';
+import type { LinkPreviews } from './replays/pages.js';
+import type { ReplaysService } from './replays/service.js';
 import type { JobScheduler } from './scheduler/jobs.js';
 import type { SpaceSchedule } from './scheduler/space-schedule.js';
 import type { SocialService } from './social/service.js';
@@ -29,6 +31,10 @@ export interface Services {
   media: Media | null;
   /** Listening tiers, signed HLS URLs, recordings and replays. */
   hls: HlsService;
+  /** What replays show beyond the audio (timeline, audience, pins), listings, the .m4a, feeds. */
+  replays: ReplaysService;
+  /** Link previews: Open Graph tags, oEmbed, share cards (clip pages once clips say how). */
+  previews: LinkPreviews;
   /** Clips cut from spaces' archives and replays, expiring after CLIP_TTL_DAYS. */
   clips: ClipService;
   config: Config;

@@ -5,6 +5,7 @@ import { AppError } from '../errors.js';
 import { DEVICE_COOKIE, isDeviceId } from '../http/device.js';
 import { rateLimits } from '../http/limits.js';
 import { requireModerator } from '../http/viewer.js';
+import { ReplayExtrasDto } from '../replays/schemas.js';
 import type { Services } from '../services.js';
 import { SpaceParams } from '../spaces/schemas.js';
 import { isMediaFile, isScope, isSpaceId, type Scope } from './layout.js';
@@ -35,6 +36,8 @@ const Replay = Type.Object({
   expires_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   duration_ms: Type.Union([Type.Integer(), Type.Null()]),
   plays: Type.Integer(),
+  // The page beside the player (replays/): speakers, pins at the end, the audience.
+  ...ReplayExtrasDto,
 });
 const SignedUrl = Type.Object({
   url: Type.String(),
@@ -237,14 +240,28 @@ export function hlsApiRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const replay = await hls.replay(request.viewer, request.params.id, device(request));
-        if (replay.state !== 'ready')
-          return { state: replay.state, url: null, expires_at: null, duration_ms: null, plays: 0 };
+        const ready = replay.state === 'ready';
+        const extras = await services.replays.extras(
+          request.params.id,
+          ready ? replay.durationMs : null,
+        );
+        if (!ready)
+          return {
+            state: replay.state,
+            url: null,
+            expires_at: null,
+            duration_ms: null,
+            plays: 0,
+            ...extras,
+            timeline: null,
+          };
         return {
           state: replay.state,
           url: replay.url,
           expires_at: iso(replay.expiresAt),
           duration_ms: replay.durationMs,
           plays: replay.plays,
+          ...extras,
         };
       },
     );

@@ -18,6 +18,9 @@ import { mediaRoutes } from '../media/routes.js';
 import { moderationRoutes } from '../moderation/routes.js';
 import { notificationRoutes } from '../notifications/routes.js';
 import { operationsRoutes } from '../observability/routes.js';
+import { isCookieless } from '../replays/embed.js';
+import { injectHead } from '../replays/meta.js';
+import { replayApiRoutes, replayRootRoutes } from '../replays/routes.js';
 import { scheduleRoutes } from '../scheduler/routes.js';
 import type { Services } from '../services.js';
 import { socialRoutes } from '../social/routes.js';
@@ -35,6 +38,8 @@ export interface AppOptions {
   logger: FastifyBaseLogger;
   /** Set while the server drains on SIGTERM: /readyz turns 503. */
   isShuttingDown?: () => boolean;
+  /** The built web app (tests use a build of their own); web/dist by default. */
+  webDir?: string | undefined;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -109,7 +114,9 @@ export async function buildApp(services: Services, options: AppOptions): Promise
       const verdict = checkRequestSource(sourceOf(request.headers, request.host), policy);
       if (!verdict.ok) throw AppError.forbidden('cross_site_request', verdict.reason);
     }
-    if (!isDeviceId(request.cookies[DEVICE_COOKIE])) {
+    // The embeddable player and what other apps fetch (feeds, unfurls) never get a cookie.
+    const cookieless = isCookieless(request.url, request.headers.referer, request.host);
+    if (!cookieless && !isDeviceId(request.cookies[DEVICE_COOKIE])) {
       reply.setCookie(DEVICE_COOKIE, newDeviceId(), {
         path: '/',
         httpOnly: true,
@@ -161,12 +168,21 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   await app.register(hlsApiRoutes(services), { prefix: '/api/v1' });
   await app.register(clipRoutes(services), { prefix: '/api/v1' });
   await app.register(mediaRoutes(services), { prefix: '/api/v1' });
+  await app.register(replayApiRoutes(services), { prefix: '/api/v1' });
+  await app.register(replayRootRoutes(services));
   await app.register(hlsOriginRoutes(services));
   // Twitter API v2–compatible reads, with Twitter's envelopes and errors.
   await app.register(twitterRoutes(services), { prefix: '/2' });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // Last: the web app answers only what no route above claims.
-  await registerWebApp(app);
+  await registerWebApp(app, {
+    dir: options.webDir,
+    // Space, replay and clip pages carry their own link-preview tags.
+    page: async (pathname) => {
+      const meta = await services.previews.pageMeta(pathname).catch(() => null);
+      return meta ? (html) => injectHead(html, meta) : null;
+    },
+  });
   return app;
 }

@@ -3,6 +3,7 @@ import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { HLS_PREFIX } from '../hls/signing.js';
+import { EMBED_PERMISSIONS_POLICY, isEmbedPage } from '../replays/embed.js';
 
 /**
  * The web app asks for the microphone (speakers) and nothing else a browser
@@ -38,8 +39,10 @@ function originOf(url: string): string | null {
  * styles through the CSSOM, which CSP does not govern), avatars and data: images,
  * HLS through Media Source (blob: media) with hls.js's worker (a blob: URL),
  * the realtime WebSocket, and playlists from HLS_BASE_URL when a CDN serves them.
- * No page may frame Salon: nothing is meant to be embedded (the host controls
- * must never sit under someone else's clickjacking overlay).
+ * Only Salon may frame Salon's pages (the host controls must never sit under
+ * someone else's clickjacking overlay), except the embeddable player
+ * (`/embed/spaces/:id`), which any page may frame: it has no controls but
+ * play, asks for no microphone and sets no cookie.
  */
 export async function registerSecurityHeaders(
   app: FastifyInstance,
@@ -71,11 +74,11 @@ export async function registerSecurityHeaders(
         objectSrc: ["'none'"],
         baseUri: ["'none'"],
         formAction: ["'self'"],
-        frameAncestors: ["'none'"],
+        frameAncestors: [(req: IncomingMessage) => (isEmbedPage(req.url) ? '*' : "'self'")],
         ...(https ? { upgradeInsecureRequests: [] } : {}),
       },
     },
-    xFrameOptions: { action: 'deny' },
+    xFrameOptions: { action: 'sameorigin' },
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
     // HSTS only where the instance is served over https: on http it would be ignored
     // at best, and a dev instance on localhost must not pin every port to https.
@@ -83,6 +86,12 @@ export async function registerSecurityHeaders(
   });
 
   app.addHook('onRequest', async (request, reply) => {
+    if (isEmbedPage(request.url)) {
+      // frame-ancestors * says it; X-Frame-Options has no "anyone", so it goes.
+      reply.removeHeader('x-frame-options');
+      reply.header('permissions-policy', EMBED_PERMISSIONS_POLICY);
+      return;
+    }
     reply.header('permissions-policy', PERMISSIONS_POLICY);
     if (request.url.startsWith(HLS_PREFIX)) {
       // Playlists and segments are fetched cross-origin (a CDN, another player) and
@@ -99,8 +108,8 @@ export async function registerSecurityHeaders(
  * route): a JSON error needs no more than this, and must not be sniffed or framed.
  */
 export const ERROR_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'content-security-policy': "default-src 'none'; frame-ancestors 'self'",
   'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
+  'x-frame-options': 'SAMEORIGIN',
   'referrer-policy': 'strict-origin-when-cross-origin',
 };

@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -23,8 +24,16 @@ const SHORT = 'public, max-age=86400';
 
 export interface WebOptions {
   /** The built app (index.html and assets/); nothing is served when it is missing. */
-  dir?: string;
+  dir?: string | undefined;
+  /**
+   * A page's own head (link previews: replays/pages.ts): given the path of an
+   * app route, the rewrite of index.html for it, or null for the page as built.
+   */
+  page?: ((pathname: string) => Promise<((html: string) => string) | null>) | undefined;
 }
+
+/** The embeddable player, a page of its own in the build (web/embed.html). */
+const EMBED_PAGE = /^\/embed\/spaces\/[0-9a-z]{20}\/?$/;
 
 /**
  * Serves the built web app. Registered after every API route, so those keep
@@ -43,7 +52,7 @@ export async function registerWebApp(app: FastifyInstance, options: WebOptions =
   // `Vary: Accept-Encoding`, the plain file when it accepts neither.
   await app.register(fastifyStatic, { root: dir, serve: false, preCompressed: true });
 
-  app.get('/*', { schema: { hide: true } }, (request, reply) => {
+  app.get('/*', { schema: { hide: true } }, async (request, reply) => {
     const pathname = safePathname(request.url);
     if (pathname === null || SERVER_PATHS.test(pathname)) return reply.callNotFound();
     const file = pathname === '/' ? null : path.join(dir, pathname);
@@ -60,6 +69,20 @@ export async function registerWebApp(app: FastifyInstance, options: WebOptions =
     }
     // A missing asset is a 404; anything else is a route of the app.
     if (path.extname(pathname) !== '') return reply.callNotFound();
+    if (EMBED_PAGE.test(pathname)) {
+      if (!isFile(path.join(dir, 'embed.html'))) return reply.callNotFound();
+      return reply
+        .header('cache-control', 'no-cache')
+        .sendFile('embed.html', { cacheControl: false });
+    }
+    const rewrite = await options.page?.(pathname);
+    if (rewrite) {
+      // Its tags name this page: sent as it is, not the shared precompressed copy.
+      return reply
+        .header('cache-control', 'no-cache')
+        .type('text/html; charset=utf-8')
+        .send(rewrite(await readFile(index, 'utf8')));
+    }
     return reply
       .header('cache-control', 'no-cache')
       .sendFile('index.html', { cacheControl: false });

@@ -38,6 +38,8 @@ export async function startMedia(
     bus: Bus;
     logger: FastifyBaseLogger;
     metrics?: Metrics;
+    /** Every speaking change this node's signaling decides (replays/speakers.ts). */
+    speaking?: (change: { spaceId: string; userId: string; speaking: boolean }) => void;
   },
 ): Promise<Media> {
   const settings = config.media;

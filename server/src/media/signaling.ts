@@ -39,11 +39,14 @@ export class MediaSignaling implements GatewayExtension {
       /** One listening seat per person per space, and the answer deadline (shared with feeds). */
       seats: ListenSeats;
       stageGraceMs?: number;
+      /** Told every speaking change this node decides (the replay's speaker timeline). */
+      speaking?: (change: { spaceId: string; userId: string; speaking: boolean }) => void;
     },
   ) {
-    o.plane.on('speaking', ({ spaceId, userId, speaking }) =>
-      this.broadcast(spaceId, { type: 'speaking', space_id: spaceId, user_id: userId, speaking }),
-    );
+    o.plane.on('speaking', ({ spaceId, userId, speaking }) => {
+      o.speaking?.({ spaceId, userId, speaking });
+      this.broadcast(spaceId, { type: 'speaking', space_id: spaceId, user_id: userId, speaking });
+    });
     o.plane.on('reset', (spaceIds) => {
       for (const spaceId of spaceIds)
         this.broadcast(spaceId, { type: 'media_restart', space_id: spaceId });
@@ -221,6 +224,7 @@ export class MediaSignaling implements GatewayExtension {
 
   /** Turns someone's speaking indicator off everywhere (the level events stop with their media). */
   private silence(spaceId: string, userId: string): void {
+    this.o.speaking?.({ spaceId, userId, speaking: false });
     this.broadcast(spaceId, {
       type: 'speaking',
       space_id: spaceId,

@@ -36,7 +36,13 @@ export function uniqueHandle(prefix = 'u'): string {
 
 /** A real Salon server on an ephemeral port, on a fresh SQLite file or PostgreSQL schema. */
 export async function startTestServer(
-  options: { backend?: Backend; env?: Record<string, string>; clock?: Clock } = {},
+  options: {
+    backend?: Backend;
+    env?: Record<string, string>;
+    clock?: Clock;
+    /** A web build of the test's own (web/dist otherwise). */
+    webDir?: string;
+  } = {},
 ): Promise<TestServer> {
   const backend = options.backend ?? 'sqlite';
   const dataDir = mkdtempSync(path.join(tmpdir(), 'salon-test-'));
@@ -57,6 +63,7 @@ export async function startTestServer(
       logger: pino({ level: 'silent' }),
       processMetrics: false,
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.webDir ? { webDir: options.webDir } : {}),
       ...(schema ? { storage: { pgSchema: schema.schema, poolSize: 5 } } : {}),
     });
     await server.start();

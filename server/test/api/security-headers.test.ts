@@ -22,17 +22,18 @@ function directives(csp: string | null): Map<string, string[]> {
   return out;
 }
 
-test('every response carries the CSP, no framing, nosniff, a Referrer-Policy and Permissions-Policy microphone=(self)', async () => {
+test('every response carries the CSP, no framing but our own pages, nosniff, a Referrer-Policy and Permissions-Policy microphone=(self)', async () => {
   const client = t.client();
   for (const path of ['/api/v1/spaces', '/api/v1/me', '/api/v1/no-such-route', '/healthz']) {
     const reply = await client.get(path);
     const h = reply.headers;
     assert.equal(h.get('x-content-type-options'), 'nosniff', path);
-    assert.equal(h.get('x-frame-options'), 'DENY', path);
+    assert.equal(h.get('x-frame-options'), 'SAMEORIGIN', path);
     assert.equal(h.get('referrer-policy'), 'strict-origin-when-cross-origin', path);
     assert.match(h.get('permissions-policy') ?? '', /(^|, )microphone=\(self\)/, path);
     const csp = directives(h.get('content-security-policy'));
-    assert.deepEqual(csp.get('frame-ancestors'), ["'none'"], path);
+    // Only the embeddable player may be framed by others (test/replays/embed.test.ts).
+    assert.deepEqual(csp.get('frame-ancestors'), ["'self'"], path);
     assert.deepEqual(csp.get('script-src'), ["'self'"], `${path}: no inline script`);
     assert.deepEqual(csp.get('style-src'), ["'self'"], `${path}: no inline style`);
     assert.deepEqual(csp.get('object-src'), ["'none'"], path);
@@ -49,8 +50,8 @@ test('a URL Fastify cannot even route (bad percent-encoding) is answered with no
   const reply = await t.client().get('/api/v1/users/%E0%A4%A');
   assert.equal(reply.status, 400);
   assert.equal(reply.headers.get('x-content-type-options'), 'nosniff');
-  assert.equal(reply.headers.get('x-frame-options'), 'DENY');
-  assert.match(reply.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+  assert.equal(reply.headers.get('x-frame-options'), 'SAMEORIGIN');
+  assert.match(reply.headers.get('content-security-policy') ?? '', /frame-ancestors 'self'/);
 });
 
 test('HLS files stay shareable through a CDN: no cookie, CORS open, loadable cross-origin, no Referer', async () => {

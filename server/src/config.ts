@@ -205,7 +205,9 @@ export function redactedConfig(config: Config): Record<string, unknown> {
     },
     tickets: {
       ...config.tickets,
-      stripe: config.tickets.stripe ? { secretKey: '***', webhookSecret: '***' } : null,
+      stripe: config.tickets.stripe
+        ? { ...config.tickets.stripe, secretKey: '***', webhookSecret: '***' }
+        : null,
     },
   };
 }

@@ -45,6 +45,7 @@ import { SocialService } from './social/service.js';
 import { SpaceService } from './spaces/service.js';
 import { SpaceSharing } from './spaces/sharing.js';
 import { TicketAccess } from './tickets/access.js';
+import { TicketService } from './tickets/service.js';
 import { type Clock, systemClock } from './util/clock.js';
 import { randomToken } from './util/ids.js';
 
@@ -223,18 +224,6 @@ export async function createServer(
       access: ticketAccess,
       plane: () => plane,
     });
-    const clips = new ClipService({
-      storage,
-      clock,
-      spaces,
-      recordings,
-      reports: new ReportService(storage, clock),
-      scheduler,
-      cutter: new ClipCutter({ dataDir: config.dataDir, ffmpegPath: config.media.hls.ffmpegPath }),
-      dataDir: config.dataDir,
-      ttlDays: () => config.clipTtlDays,
-      logger,
-    });
     const listenerStats = new ListenerStats({ storage, clock, spaces, presence: realtime, logger });
     const replayAudio = new ReplayAudio({ dataDir: config.dataDir, logger });
     const replays = new ReplaysService({
@@ -255,12 +244,24 @@ export async function createServer(
       storage,
       publicUrl: () => config.publicUrl,
     });
+    const clips = new ClipService({
+      storage,
+      clock,
+      spaces,
+      recordings,
+      reports: new ReportService(storage, clock),
+      scheduler,
+      cutter: new ClipCutter({ dataDir: config.dataDir, ffmpegPath: config.media.hls.ffmpegPath }),
+      dataDir: config.dataDir,
+      ttlDays: () => config.clipTtlDays,
+      logger,
+    });
     const services: Services = {
       media,
       hls,
+      clips,
       replays,
       previews,
-      clips,
       config,
       storage,
       clock,
@@ -283,6 +284,17 @@ export async function createServer(
       spaceSchedule: new SpaceSchedule(storage, clock, scheduler, spaces, notifications, logger),
       discovery: new Discovery(storage, social, stageIndex, listenersNow),
       invites: new SpaceInvites(storage, clock, social, notifications),
+      tickets: new TicketService({
+        storage,
+        clock,
+        config,
+        social,
+        spaces,
+        scheduler,
+        notifications,
+        logger,
+        announce: ticketAccess,
+      }),
     };
     const app = await buildApp(services, {
       logger,

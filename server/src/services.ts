@@ -23,6 +23,7 @@ import type { SocialService } from './social/service.js';
 import type { SpaceService } from './spaces/service.js';
 import type { SpaceSharing } from './spaces/sharing.js';
 import type { TicketAccess } from './tickets/access.js';
+import type { TicketService } from './tickets/service.js';
 import type { Clock } from './util/clock.js';
 
 /** What the transports (HTTP, WebSocket) are given: the domain services, built once at start. */
@@ -31,12 +32,12 @@ export interface Services {
   media: Media | null;
   /** Listening tiers, signed HLS URLs, recordings and replays. */
   hls: HlsService;
+  /** Clips cut from spaces' archives and replays, expiring after CLIP_TTL_DAYS. */
+  clips: ClipService;
   /** What replays show beyond the audio (timeline, audience, pins), listings, the .m4a, feeds. */
   replays: ReplaysService;
   /** Link previews: Open Graph tags, oEmbed, share cards (clip pages once clips say how). */
   previews: LinkPreviews;
-  /** Clips cut from spaces' archives and replays, expiring after CLIP_TTL_DAYS. */
-  clips: ClipService;
   config: Config;
   storage: Storage;
   clock: Clock;
@@ -62,4 +63,6 @@ export interface Services {
   spaceSchedule: SpaceSchedule;
   discovery: Discovery;
   invites: SpaceInvites;
+  /** Ticketed spaces: selling, buying, the ledger, refunds and payouts. */
+  tickets: TicketService;
 }

@@ -25,6 +25,7 @@ import { scheduleRoutes } from '../scheduler/routes.js';
 import type { Services } from '../services.js';
 import { socialRoutes } from '../social/routes.js';
 import { spaceRoutes } from '../spaces/routes.js';
+import { ticketRoutes } from '../tickets/routes.js';
 import { DEVICE_COOKIE, isDeviceId, newDeviceId } from './device.js';
 import { clientErrorHandler, installErrorHandling } from './errors.js';
 import { checkRequestSource, isStateChanging, originPolicy, sourceOf } from './origin.js';
@@ -166,6 +167,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   await app.register(scheduleRoutes(services), { prefix: '/api/v1' });
   await app.register(notificationRoutes(services), { prefix: '/api/v1' });
   await app.register(hlsApiRoutes(services), { prefix: '/api/v1' });
+  await app.register(ticketRoutes(services), { prefix: '/api/v1' });
   await app.register(clipRoutes(services), { prefix: '/api/v1' });
   await app.register(mediaRoutes(services), { prefix: '/api/v1' });
   await app.register(replayApiRoutes(services), { prefix: '/api/v1' });

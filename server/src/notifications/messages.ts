@@ -45,6 +45,8 @@ export function alertFor(n: NotificationsTable, ctx: AlertContext): Alert {
       return { title: `${who} invited you to speak`, body: space, url: spaceUrl };
     case 'cohost_invite':
       return { title: `${who} invited you to co-host`, body: space, url: spaceUrl };
+    case 'ticket_refunded':
+      return { title: 'Your ticket was refunded', body: space, url: spaceUrl };
     default:
       return { title: 'Salon', body: 'You have a new notification.', url: ctx.publicUrl };
   }

@@ -15,6 +15,7 @@ export const NOTIFICATION_KINDS = [
   'space_invite',
   'speaker_invite',
   'cohost_invite',
+  'ticket_refunded',
 ] as const satisfies readonly NotificationKind[];
 
 export type Channel = 'in_app' | 'push';

@@ -17,7 +17,9 @@ export type NotificationKind =
   | 'hosting_declined'
   | 'report_upheld'
   | 'appeal_granted'
-  | 'appeal_denied';
+  | 'appeal_denied'
+  // Ticketed spaces (tickets/notify.ts): a ticket's money went back to its buyer.
+  | 'ticket_refunded';
 
 export interface NotificationInput {
   userId: string;

@@ -56,6 +56,8 @@ export function spaceRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const b = request.body;
+        // A ticketed space: who may sell, and the limits, are checked before it exists.
+        if (b.ticketing) await services.tickets.checkCreate(request.viewer, b.ticketing);
         const state = await spaces.create(request.viewer, {
           title: b.title,
           description: b.description ?? '',
@@ -66,6 +68,7 @@ export function spaceRoutes(services: Services): FastifyPluginAsyncTypebox {
             : null,
           recording: b.recording ?? false,
         });
+        if (b.ticketing) await services.tickets.offerCreated(state, b.ticketing);
         return reply.status(201).send(await spaces.present(state));
       },
     );

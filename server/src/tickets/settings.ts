@@ -26,7 +26,7 @@ export interface TicketSettings {
   /** How long a pending checkout keeps its seat (the test provider; Stripe keeps at least 31 min). */
   holdMs: number;
   /** Both set: payments go through Stripe; neither: the built-in test provider. */
-  stripe: { secretKey: string; webhookSecret: string } | null;
+  stripe: { secretKey: string; webhookSecret: string; apiUrl: string | null } | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -78,7 +78,12 @@ export function readTicketSettings(env: Env, problems: string[]): TicketSettings
     if (!webhookSecret.startsWith('whsec_')) {
       problems.push('STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_…)');
     }
-    settings.stripe = { secretKey, webhookSecret };
+    // Another API base: a proxy in front of Stripe, or a local server in tests.
+    const apiUrl = env['STRIPE_API_URL']?.trim() || null;
+    if (apiUrl && !/^https?:\/\/[^/]+\/?$/.test(apiUrl)) {
+      problems.push(`STRIPE_API_URL must be an http(s) origin (got "${apiUrl}")`);
+    }
+    settings.stripe = { secretKey, webhookSecret, apiUrl };
   } else if (secretKey !== '' || webhookSecret !== '') {
     problems.push('STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set together');
   }

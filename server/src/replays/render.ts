@@ -58,12 +58,7 @@ export class ReplayAudio {
     const key = `${spaceId}:${tag}`;
     let work = this.rendering.get(key);
     if (!work) {
-      work = this.render(
-        dir,
-        segments.map((s) => s.uri),
-        file,
-        tag,
-      ).finally(() => this.rendering.delete(key));
+      work = this.render(dir, segments, file, tag).finally(() => this.rendering.delete(key));
       this.rendering.set(key, work);
     }
     return work;
@@ -71,14 +66,19 @@ export class ReplayAudio {
 
   private async render(
     dir: string,
-    uris: string[],
+    segments: ReadonlyArray<{ uri: string; duration: number }>,
     file: string,
     tag: string,
   ): Promise<RenderedAudio> {
     const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
     const started = performance.now();
-    // Segment names are ffmpeg's own (a000123.ts), checked by the playlist's parser; quoted anyway.
-    const list = uris.map((uri) => `file '${path.join(dir, uri).replaceAll("'", "'\\''")}'`);
+    // A list read from a pipe resolves names against `pipe:`: each is a file: URL. The
+    // playlist's own durations place the segments (an MPEG-TS file's duration, as ffmpeg
+    // guesses it, is off by its AAC priming); the quoting is the concat demuxer's.
+    const list = segments.map(
+      (s) =>
+        `file 'file:${path.join(dir, s.uri).replaceAll("'", "'\\''")}'\nduration ${s.duration.toFixed(6)}`,
+    );
     try {
       await runFfmpeg(
         [

@@ -101,13 +101,17 @@ export function replayApiRoutes(services: Services): FastifyPluginAsyncTypebox {
           // 416 has no AppError kind: the one place Salon answers it.
           return reply
             .status(416)
+            .header('content-type', 'application/json; charset=utf-8')
+            .removeHeader('content-disposition')
             .header('content-range', `bytes */${audio.size}`)
-            .send({
-              error: {
-                code: 'range_not_satisfiable',
-                message: `The file has ${audio.size} bytes; the range asked for is outside it.`,
-              },
-            });
+            .send(
+              JSON.stringify({
+                error: {
+                  code: 'range_not_satisfiable',
+                  message: `The file has ${audio.size} bytes; the range asked for is outside it.`,
+                },
+              }),
+            );
         }
         const { start, end } =
           range.kind === 'part' ? range : { start: 0, end: Math.max(0, audio.size - 1) };

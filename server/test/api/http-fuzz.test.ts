@@ -190,7 +190,10 @@ for (const backend of ['sqlite', 'postgres'] as const) {
             /^[a-z][a-z0-9_]*$/.test(String(reply.body?.error?.code ?? ''));
           // With MEDIA=off (as here) audio is honestly unavailable: the one 5xx that is an answer.
           const mediaOff = reply.status === 503 && reply.body?.error?.code === 'media_unavailable';
-          if ((reply.status >= 500 && !mediaOff) || !coded) {
+          // oEmbed 1.0 says 501 for a format the provider does not serve (xml): an answer too.
+          const oembedFormat =
+            reply.status === 501 && reply.body?.error?.code === 'format_not_implemented';
+          if ((reply.status >= 500 && !mediaOff && !oembedFormat) || !coded) {
             findings.push({
               request,
               caller,

@@ -16,6 +16,8 @@ import type { TicketAccess } from '../tickets/access.js';
  * - `admission`: `listen` while the space is live, `view` otherwise;
  * - `none`: the message only gives something up (unsubscribe, stop,
  *   unpublish) or names no space. The account is still checked.
+ * In a ticketed space, `listen` and `react` also need the right to hear it
+ * (tickets/access.ts: the stage, staff, a paid ticket): `ticket_required`.
  * Exhaustive over the protocol's union: a new message type does not compile
  * until it has a rule here.
  */

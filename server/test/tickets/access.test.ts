@@ -260,6 +260,33 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
         assert.equal(got[tier], 'removed_from_space', `banned: ${tier}`);
     });
 
+    test('the stage hears without a ticket only while on it: leaving it takes the right, an invitation gives it', async () => {
+      const sp = person('speaker');
+      const url = `/api/v1/spaces/${spaceId}`;
+      const sub = (await sp.rt.subscribe(spaceId)) as Extract<ServerMessage, { type: 'snapshot' }>;
+      assert.equal(sub.snapshot.access, 'stage');
+      const off = sp.rt.waitFor(
+        (m) =>
+          m.type === 'snapshot' && m.space_id === spaceId && m.snapshot.access === 'needs_ticket',
+      );
+      assert.equal((await sp.http.post(`${url}/stage/leave`)).status, 200);
+      await off;
+      assert.equal(
+        await answer(sp.rt, { type: 'media_listen', space_id: spaceId }),
+        'ticket_required',
+      );
+      const on = sp.rt.waitFor(
+        (m) => m.type === 'snapshot' && m.space_id === spaceId && m.snapshot.access === 'stage',
+      );
+      await person('host').http.post(`${url}/invitations`, { user_id: sp.id, role: 'speaker' });
+      assert.equal((await sp.http.post(`${url}/invitation/accept`)).status, 200);
+      await on;
+      assert.equal(
+        await answer(sp.rt, { type: 'media_listen', space_id: spaceId }),
+        'media_unavailable',
+      );
+    });
+
     test('a ticket granted while subscribed makes the person present at once, with access holder', async () => {
       const u = await t.user(`late${backend.slice(0, 3)}`);
       const p = await connect('late', u.client, u.id);

@@ -300,7 +300,16 @@ export class SpaceService {
   /** Everything of a snapshot but presence, built once per version. */
   snapshotBase(state: SpaceState): Promise<SnapshotBase> {
     const cached = this.snapshots.get(state.id);
-    if (cached && cached.version === state.version) return cached.base;
+    const base =
+      cached && cached.version === state.version ? cached.base : this.buildSnapshotBase(state);
+    // Tickets sell without changing the space's version: the offer is read fresh, cached or not.
+    return base.then(async (b) => ({
+      ...b,
+      space: { ...b.space, ticketing: presentTicketing(await offerOf(this.db, state.id)) },
+    }));
+  }
+
+  private buildSnapshotBase(state: SpaceState): Promise<SnapshotBase> {
     const base = this.lookup(state).then((lookup) => ({
       space: presentSpace(state, lookup, this.config.publicUrl),
       version: state.version,
@@ -312,11 +321,7 @@ export class SpaceService {
     }));
     this.snapshots.set(state.id, { version: state.version, base });
     base.catch(() => this.snapshots.delete(state.id));
-    // Tickets sell without changing the space's version: the offer is read fresh.
-    return base.then(async (b) => ({
-      ...b,
-      space: { ...b.space, ticketing: presentTicketing(await offerOf(this.db, state.id)) },
-    }));
+    return base;
   }
 
   async present(state: SpaceState) {

@@ -125,7 +125,7 @@ export function BuySheet({
           <p className="test-provider" data-testid="test-provider">
             {t('buy.testProvider')}
             <br />
-            <span className="muted">{t('buy.testProviderHelp')}</span>
+            <span className="test-provider-help">{t('buy.testProviderHelp')}</span>
           </p>
         ) : shownProvider === 'stripe' ? (
           <p className="muted">{t('buy.stripe')}</p>

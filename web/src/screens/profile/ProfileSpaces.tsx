@@ -21,10 +21,7 @@ export function ProfileSpaces({
     (cursor) => api.discover('scheduled', { hostId, cursor, limit: 10 }),
     [hostId, meId],
   );
-  const recorded = usePages(
-    (cursor) => api.discover('recorded', { hostId, cursor, limit: 10 }),
-    [hostId],
-  );
+  const recorded = usePages((cursor) => api.userReplays(hostId, cursor), [hostId]);
   return (
     <>
       {live ? (
@@ -55,7 +52,7 @@ export function ProfileSpaces({
           <ErrorText error={recorded.error} />
           <div className="space-grid">
             {recorded.items.map((i) => (
-              <RecordedItem key={i.space.id} space={i.space} />
+              <RecordedItem key={i.space.id} space={i.space} replay={i} />
             ))}
           </div>
           {recorded.more ? (

@@ -7,7 +7,7 @@ import { SpaceCard } from '../../components/SpaceCard';
 import { Loading } from '../../components/Spinner';
 import { useAsync } from '../../components/useAsync';
 import { useSession } from '../../session';
-import type { DiscoverItem } from '../../types';
+import type { ReplayItemDto } from '../../types';
 import { PeopleHere } from '../space/PeopleHere';
 import { filterSpaces, topicsOf } from './filter';
 import { RecordedItem, UpcomingItem } from './SpaceItems';
@@ -22,7 +22,7 @@ export function SpacesTab() {
   const { me } = useSession();
   const spaces = useAsync(
     () =>
-      Promise.all([api.discover('live'), api.discover('scheduled'), api.discover('recorded')]).then(
+      Promise.all([api.discover('live'), api.discover('scheduled'), api.replays()]).then(
         ([live, scheduled, recorded]) => ({
           live: live.data,
           scheduled: scheduled.data,
@@ -43,7 +43,7 @@ export function SpacesTab() {
       ),
     [all],
   );
-  const pick = (items: DiscoverItem[]) => {
+  const pick = <T extends { space: ReplayItemDto['space'] }>(items: T[]) => {
     const kept = new Set(
       filterSpaces(
         items.map((i) => i.space),
@@ -113,7 +113,7 @@ export function SpacesTab() {
           </SpaceSection>
           <SpaceSection id="section-recorded" title={t('recorded')} empty={t('no_recorded')}>
             {pick(all.recorded).map((i) => (
-              <RecordedItem key={i.space.id} space={i.space} />
+              <RecordedItem key={i.space.id} space={i.space} replay={i} />
             ))}
           </SpaceSection>
         </>

@@ -6,6 +6,7 @@ import { clipFile } from '../../src/clips/cutter.js';
 import { scopeDir } from '../../src/hls/layout.js';
 import { ManualClock } from '../../src/util/clock.js';
 import type { Client } from '../support/client.js';
+import { RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { giveTicket, sellTickets } from '../tickets/support/access.js';
 import { probeSeconds, type Tone, toneSegments, writeArchive } from './archive.js';
@@ -195,8 +196,21 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         clipping: false,
       });
       assert.equal(refused.body.error.code, 'not_host_or_cohost');
+      const rt = await RealtimeClient.connect(t.url, listener.client);
+      await rt.subscribe(space.id);
+      const told = rt.waitFor(
+        (m) => m.type === 'event' && m.events.some((e) => e.type === 'clipping_changed'),
+        5000,
+      );
       const off = await host.client.put(`/api/v1/spaces/${space.id}/clipping`, { clipping: false });
       assert.equal(off.body.clipping, false);
+      const event = await told;
+      assert.deepEqual(
+        event.type === 'event' && event.events.find((e) => e.type === 'clipping_changed'),
+        { type: 'clipping_changed', clipping: false },
+        'listeners are told at once',
+      );
+      await rt.close();
       const made = await listener.client.post(`/api/v1/spaces/${space.id}/clips`, {});
       assert.equal(`${made.status} ${made.body.error.code}`, '403 clipping_off');
       const hostToo = await host.client.post(`/api/v1/spaces/${space.id}/clips`, {});

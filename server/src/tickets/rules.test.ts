@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { ageOn, checkOfferEdit, eligibility, feeAt, isCalendarDate, splitSale } from './rules.js';
+import {
+  ageOn,
+  checkOfferEdit,
+  eligibility,
+  feeAt,
+  isCalendarDate,
+  type SellerFacts,
+  splitSale,
+} from './rules.js';
 
 const FEES = { feeBps: 300, feeHighBps: 2000, thresholdMinor: 5_000_000 };
 const RULES = { sellerMinFollowers: 1000, sellerMinSpaces: 3, sellerMinAge: 18 };
@@ -62,15 +70,15 @@ test('ages count whole years; 29 February birthdays turn on 1 March', () => {
 
 test('eligibility: 18+, followers, recent spaces, or an admin grant; admins always', () => {
   const today = '2026-06-01';
-  const base = {
-    role: 'user' as const,
+  const base: SellerFacts = {
+    role: 'user',
     birthDate: '1990-01-01',
     followers: 1000,
     spacesLast30Days: 3,
     granted: false,
   };
   assert.equal(eligibility(base, today, RULES).eligible, true);
-  const codes = (f: Partial<typeof base>) =>
+  const codes = (f: Partial<SellerFacts>) =>
     eligibility({ ...base, ...f }, today, RULES).reasons.map((r) => r.code);
   assert.deepEqual(codes({ followers: 999 }), ['not_enough_followers']);
   assert.deepEqual(codes({ spacesLast30Days: 2 }), ['not_enough_spaces']);

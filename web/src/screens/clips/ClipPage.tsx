@@ -87,7 +87,7 @@ function ClipView({ clip }: { clip: ClipDto }) {
         </dd>
       </dl>
       <ClipShare clip={clip} signedIn={Boolean(me)} />
-      <div className="row">
+      <div className="row clip-actions">
         {canDelete(clip, me) ? (
           <button type="button" className="danger" onClick={() => setDialog('delete')}>
             {t('delete')}

@@ -32,7 +32,7 @@ import { type Bus, MemoryBus, RedisBus } from './realtime/bus.js';
 import { RedisPresence } from './realtime/directory.js';
 import { RealtimeGateway } from './realtime/gateway.js';
 import { HostWatch } from './realtime/host-watch.js';
-import { LinkPreviews } from './replays/pages.js';
+import { clipPreviews, LinkPreviews } from './replays/pages.js';
 import { ReplayAudio } from './replays/render.js';
 import { ReplaysService } from './replays/service.js';
 import { SpeakerSpans } from './replays/speakers.js';
@@ -239,11 +239,6 @@ export async function createServer(
       listenersNow: async (spaceId) =>
         (await realtime.presenceNow(spaceId, 0)).counts?.now_total ?? 0,
     });
-    const previews = new LinkPreviews({
-      replays,
-      storage,
-      publicUrl: () => config.publicUrl,
-    });
     const clips = new ClipService({
       storage,
       clock,
@@ -255,6 +250,12 @@ export async function createServer(
       dataDir: config.dataDir,
       ttlDays: () => config.clipTtlDays,
       logger,
+    });
+    const previews = new LinkPreviews({
+      replays,
+      storage,
+      publicUrl: () => config.publicUrl,
+      clips: clipPreviews(clips, social, () => config.publicUrl),
     });
     const services: Services = {
       media,

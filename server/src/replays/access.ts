@@ -1,22 +1,19 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { AppError } from '../errors.js';
 import type { Viewer } from '../http/viewer.js';
 import type { SpaceState } from '../spaces/model.js';
 import type { SpaceService } from '../spaces/service.js';
-import { isHolder, offerOf, offersOf } from '../tickets/holders.js';
+import { hearerOf, mayHear, ticketRequired } from '../tickets/access.js';
+import { offersOf } from '../tickets/holders.js';
 
 /**
- * THE one check before a replay's audio is given out (its playlist details,
- * the rendered .m4a, the embed's player): whoever may see the space's card
- * (not removed from it, not blocked by the host, not a banned browser), and,
- * for a ticketed space, only those who may hear it: the host, the people on
- * its stage, staff, and holders of a paid ticket.
- *
- * The ticket part is the rule of `tickets/access.ts` (`accessOf`: staff and the
- * stage hear, guests never), read here through `tickets/holders.ts`; once
- * `mayHear` is committed there, it replaces these lines: the only place to
- * change. The refusal is the code every tier sends, `ticket_required`.
+ * THE one check before a replay's audio is given out (its rendered .m4a, the
+ * embed's player): whoever may see the space's card (not removed from it,
+ * not blocked by the host, not a banned browser), and, for a ticketed space,
+ * only those who may hear it (`tickets/access.ts`'s `mayHear`: the host, its
+ * stage, staff, holders of a paid ticket; never a guest), read from storage
+ * each time so a refund counts at once. The refusal is the one every tier
+ * sends, `ticket_required`.
  */
 export async function assertMayHearReplay(
   deps: { spaces: SpaceService; db: Kysely<Database> },
@@ -25,19 +22,7 @@ export async function assertMayHearReplay(
   device: string | null,
 ): Promise<void> {
   await deps.spaces.authorizeViewer(state, viewer, device, 'view');
-  if (!(await offerOf(deps.db, state.id))) return;
-  if (viewer.kind === 'user') {
-    const id = viewer.user.id;
-    if (viewer.user.role === 'admin' || viewer.user.role === 'moderator') return;
-    if (state.host_id === id || state.stage.some((m) => m.user_id === id)) return;
-    if (await isHolder(deps.db, state.id, id)) return;
-  }
-  throw AppError.forbidden(
-    'ticket_required',
-    viewer.kind === 'user'
-      ? 'This is a ticketed space: buy a ticket to listen.'
-      : 'This is a ticketed space: sign in and buy a ticket to listen.',
-  );
+  if (!(await mayHear(deps.db, state, viewer))) throw ticketRequired(hearerOf(viewer));
 }
 
 /** The spaces of a list that are ticketed (never in a podcast feed, which anyone can read). */

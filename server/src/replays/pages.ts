@@ -1,4 +1,6 @@
+import type { ClipService } from '../clips/service.js';
 import type { UsersTable } from '../db/schema.js';
+import type { SocialService } from '../social/service.js';
 import type { SpaceState } from '../spaces/model.js';
 import { ticketedAmong } from './access.js';
 import { CARD_HEIGHT, CARD_WIDTH, type CardInput } from './card.js';
@@ -6,11 +8,7 @@ import { clip, type PageMeta } from './meta.js';
 import { type EmbeddedPage, type OembedRich, oembedRich, parseEmbeddedUrl } from './oembed.js';
 import type { ReplaysService } from './service.js';
 
-/**
- * What a clip page needs to unfurl, read through the clips code (see
- * /clips-api.md "Clip unfurls"); absent until it is wired, and then clip
- * URLs unfurl as the app's plain page.
- */
+/** What a clip page needs to unfurl, read through the clips code (`clipPreviews`). */
 export interface ClipPreview {
   id: string;
   spaceId: string;
@@ -21,6 +19,34 @@ export interface ClipPreview {
   audioUrl: string | null;
 }
 export type ClipPreviews = (clipId: string) => Promise<ClipPreview | null>;
+
+/**
+ * Clips as an anonymous visitor may see them, through ClipService (its own
+ * rule for the card: not removed, not blocked); a deleted or expired clip,
+ * or one still being cut, has no audio to offer.
+ */
+export function clipPreviews(
+  clips: Pick<ClipService, 'get'>,
+  social: Pick<SocialService, 'usersByIds'>,
+  publicUrl: () => string,
+): ClipPreviews {
+  return async (clipId) => {
+    const clip = await clips.get({ kind: 'anonymous' }, clipId, null).catch(() => null);
+    if (!clip) return null;
+    const creator = (await social.usersByIds([clip.creator_id])).get(clip.creator_id);
+    return {
+      id: clip.id,
+      spaceId: clip.space_id,
+      title: clip.title,
+      durationMs: Number(clip.duration_ms),
+      creator: creator ?? { handle: 'deleted', display_name: 'Deleted account' },
+      audioUrl:
+        clip.state === 'ready'
+          ? `${publicUrl().replace(/\/$/, '')}/api/v1/clips/${clip.id}/audio`
+          : null,
+    };
+  };
+}
 
 const PAGE_PATHS: Array<[RegExp, EmbeddedPage['kind']]> = [
   [/^\/spaces\/([0-9a-z]{20})\/?$/, 'space'],

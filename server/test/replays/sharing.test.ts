@@ -7,6 +7,7 @@ import { type DefaultTreeAdapterMap, parse } from 'parse5';
 import Parser from 'rss-parser';
 import { ManualClock } from '../../src/util/clock.js';
 import type { Client } from '../support/client.js';
+import { eventually } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { fakeWebBuild, ffprobeDuration, writeArchive } from './support.js';
 
@@ -187,6 +188,41 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       // An unknown space's page is the app's (it says "not found" itself).
       const unknown = metaOf(await (await fetch(`${t.url}/spaces/aaaaaaaaaaaaaaaaaaaa`)).text());
       assert.equal(unknown.meta.has('og:title'), false);
+    });
+
+    test('a clip page unfurls as the clip (its title, its audio) and its URL has an oEmbed answer', async () => {
+      const host = await t.user();
+      const id = await replayOf(host, 'Clipped space', 12);
+      const fan = await t.user();
+      const made = await fan.client.post(`/api/v1/spaces/${id}/clips`, {
+        from_ms: 2000,
+        to_ms: 8000,
+        title: 'The <best> part',
+      });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      const clipId = made.body.id as string;
+      await eventually(
+        async () => (await t.client().get(`/api/v1/clips/${clipId}`)).body.state === 'ready',
+        'the clip cut',
+        30_000,
+      );
+      const { meta, links } = metaOf(await (await fetch(`${t.url}/clips/${clipId}`)).text());
+      assert.equal(meta.get('og:title'), 'The <best> part');
+      assert.equal(meta.get('og:audio'), `${t.url}/api/v1/clips/${clipId}/audio`);
+      assert.match(meta.get('og:description') ?? '', /clip of "Clipped space"/);
+      assert.equal(meta.get('og:image'), `${t.url}/api/v1/spaces/${id}/card.png`);
+      const discovery = links.find((l) => attr(l, 'type') === 'application/json+oembed');
+      const answer = (await (await fetch(attr(discovery!, 'href')!)).json()) as Record<
+        string,
+        unknown
+      >;
+      assertOembedRich(answer);
+      assert.equal(answer['title'], 'The <best> part');
+      assert.match(answer['html'] as string, new RegExp(`/embed/spaces/${id}"`));
+      const unknown = await fetch(
+        `${t.url}/oembed?url=${encodeURIComponent(`${t.url}/clips/aaaaaaaaaaaaaaaaaaaa`)}`,
+      );
+      assert.equal(unknown.status, 404);
     });
 
     test('oEmbed: rich JSON with the player iframe within maxwidth/maxheight; 404 for URLs that are not ours; 501 for xml', async () => {

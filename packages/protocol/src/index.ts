@@ -1,3 +1,4 @@
+export * from './captions.js';
 export * from './media.js';
 export * from './reducer.js';
 export * from './social.js';

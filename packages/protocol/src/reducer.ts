@@ -115,6 +115,10 @@ export function applyEvent(s: SpaceSnapshot, event: SpaceEventPayload): SpaceSna
       return { ...s, space: { ...s.space, allow_guests: event.allow_guests } };
     case 'clipping_changed':
       return { ...s, space: { ...s.space, clipping: event.clipping } };
+    case 'captions_changed':
+      return { ...s, space: { ...s.space, captions: event.captions } };
+    case 'captions_opt_changed':
+      return { ...s, space: { ...s.space, captions_off: event.captions_off } };
     case 'participant_removed':
       if (event.participant.kind !== 'user') return s;
       return {

@@ -7,6 +7,7 @@
  * types and constants only, so it costs the web bundle nothing at runtime.
  */
 
+import type { CaptionsServerMessage, CaptionsSnapshotDto } from './captions.js';
 import type { MediaClientMessage, MediaServerMessage } from './media.js';
 import type { PersonalMessage } from './social.js';
 
@@ -84,6 +85,10 @@ export interface SpaceDto {
   allow_guests: boolean;
   /** Whether people may clip the space, live and in its replay (default true); host or co-host. */
   clipping: boolean;
+  /** Whether the space is captioned (default false); host or co-host, while scheduled or live. */
+  captions: boolean;
+  /** Stage members who turned their own captions off. */
+  captions_off: string[];
   /** Set while the host's connection is gone and the space waits for them (HOST_GRACE_SECONDS). */
   host_away_since: IsoDateTime | null;
   created_at: IsoDateTime;
@@ -196,6 +201,8 @@ export interface SpaceSnapshot {
   counts: ListenerCountsDto;
   pins: PinnedPostDto[];
   recording: boolean;
+  /** Live captions, for those who may hear the space (absent otherwise). */
+  captions?: CaptionsSnapshotDto;
 }
 
 /** Counts per emoji over one aggregation window; emoji nobody sent are absent. */
@@ -248,6 +255,8 @@ export const SPACE_EVENT_TYPES = [
   'host_changed',
   'settings_changed',
   'clipping_changed',
+  'captions_changed',
+  'captions_opt_changed',
 ] as const;
 export type SpaceEventType = (typeof SPACE_EVENT_TYPES)[number];
 
@@ -289,7 +298,11 @@ export type SpaceEventPayload =
   | { type: 'host_changed'; host_id: string; host: UserSummaryDto; previous_host_id: string }
   | { type: 'settings_changed'; allow_guests: boolean }
   /** The host or a co-host turned clipping on or off. */
-  | { type: 'clipping_changed'; clipping: boolean };
+  | { type: 'clipping_changed'; clipping: boolean }
+  /** The host or a co-host turned captions on or off for the space. */
+  | { type: 'captions_changed'; captions: boolean }
+  /** A stage member turned their own captions off (or back on). */
+  | { type: 'captions_opt_changed'; user_id: string; enabled: boolean; captions_off: string[] };
 
 // ---------------------------------------------------------------------------
 // Realtime messages
@@ -331,6 +344,8 @@ export const SERVER_MESSAGE_TYPES = [
   'ack',
   'error',
   'notification',
+  'caption',
+  'captions_state',
 ] as const;
 export type ServerMessageType = (typeof SERVER_MESSAGE_TYPES)[number];
 
@@ -367,4 +382,5 @@ export type ServerMessage =
   /** Personal: a new notification for the signed-in user of this connection. */
   | PersonalMessage
   | MediaServerMessage
+  | CaptionsServerMessage
   | { type: 'error'; code: string; message: string; space_id?: string; request_id?: string };

@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js';
-import { asUser, change, closeFor, type UserInput, unchanged } from './model.changes.js';
+import { asUser, change, closeFor, type UserInput, unchanged, userIdOf } from './model.changes.js';
 import type { Command, NoInput, SpaceState } from './model.js';
 import { authorize, roleOf } from './policy.js';
 
@@ -88,5 +88,40 @@ export const setClipping: Command<{ clipping: boolean }> = (state, actor, input)
   return change(state, (c) => {
     c.state.clipping = input.clipping;
     c.emit({ type: 'clipping_changed', clipping: input.clipping });
+  });
+};
+
+/** Whether the space is captioned (absent in spaces stored before the setting: off). */
+export const captionsOn = (state: SpaceState): boolean => state.captions === true;
+
+/** Turns live captions on or off (host or co-host) while the space is scheduled or live. */
+export const setCaptions: Command<{ enabled: boolean }> = (state, actor, input) => {
+  authorize(actor, 'set_captions', state);
+  if (captionsOn(state) === input.enabled) return unchanged(state);
+  return change(state, (c) => {
+    c.state.captions = input.enabled;
+    c.emit({ type: 'captions_changed', captions: input.enabled });
+  });
+};
+
+/**
+ * A stage member turns their own captions off (or back on). Kept in the
+ * state, not in the transcribing node's memory, so every node drops their
+ * lines and the choice survives the speaker moving between nodes.
+ */
+export const setOwnCaptions: Command<{ enabled: boolean }> = (state, actor, input) => {
+  authorize(actor, 'set_own_captions', state);
+  const userId = userIdOf(actor);
+  const off = state.captions_off ?? [];
+  if (off.includes(userId) !== input.enabled) return unchanged(state);
+  const next = input.enabled ? off.filter((id) => id !== userId) : [...off, userId];
+  return change(state, (c) => {
+    c.state.captions_off = next;
+    c.emit({
+      type: 'captions_opt_changed',
+      user_id: userId,
+      enabled: input.enabled,
+      captions_off: next,
+    });
   });
 };

@@ -81,6 +81,16 @@ export interface SpaceState {
    */
   clipping?: boolean;
   /**
+   * Whether the space is captioned (issue 14; off by default). Absent in
+   * spaces stored before the setting existed, which reads as off.
+   */
+  captions?: boolean;
+  /**
+   * Stage members who turned their own captions off: kept in the state so
+   * every node drops their lines, whichever node transcribes them.
+   */
+  captions_off?: readonly string[];
+  /**
    * When the host's last connection went, while the space waits for them to
    * come back (HOST_GRACE_SECONDS); null or absent while the host is here.
    */
@@ -150,7 +160,9 @@ export type SpaceEventBody =
   | { type: 'host_presence_changed'; away_since: number | null }
   | { type: 'host_changed'; host_id: string; previous_host_id: string }
   | { type: 'settings_changed'; allow_guests: boolean }
-  | { type: 'clipping_changed'; clipping: boolean };
+  | { type: 'clipping_changed'; clipping: boolean }
+  | { type: 'captions_changed'; captions: boolean }
+  | { type: 'captions_opt_changed'; user_id: string; enabled: boolean; captions_off: string[] };
 
 /** Every event of one command carries the version that command produced. */
 export type SpaceEvent = SpaceEventBody & { version: number };
@@ -256,6 +268,8 @@ export interface CreateSpaceInput {
   /** Epoch ms, up to `maxScheduleAheadMs` ahead; null or absent starts the space now. */
   scheduled_start?: number | null;
   recording?: boolean;
+  /** Live captions from the start (issue 14); off unless asked. */
+  captions?: boolean;
 }
 
 /**
@@ -296,6 +310,8 @@ export function createSpace(actor: Actor, input: CreateSpaceInput, ctx: CommandC
     recording: input.recording ?? false,
     allow_guests: true,
     clipping: true,
+    captions: input.captions ?? false,
+    captions_off: [],
     host_away_since: null,
     version: 1,
     stage: [{ user_id: actor.userId, role: 'host', muted: true, joined_at: now }],
@@ -368,12 +384,15 @@ export const setRecording: Command<{ recording: boolean }> = (state, actor, { re
 
 export {
   allowsGuests,
+  captionsOn,
   endIfHostGone,
   handOver,
   hostAway,
   hostBack,
   setAllowGuests,
+  setCaptions,
   setClipping,
+  setOwnCaptions,
 } from './model.lifecycle.js';
 export {
   acceptInvitation,

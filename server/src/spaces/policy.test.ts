@@ -147,6 +147,8 @@ const TABLE: Record<SpaceAction, Record<RoleName, string>> = row({
   hand_over:          [OK,         NH,     NH,     NH,      GUEST, NH,            RM,     BLK,    NH,   ANON],
   set_guests:         [OK,         NH,     NH,     NH,      GUEST, NH,            RM,     BLK,    NH,   ANON],
   set_clipping:       [OK,         OK,     NHC,    NHC,     GUEST, NHC,           RM,     BLK,    NHC,  ANON],
+  set_captions:       [OK,         OK,     NHC,    NHC,     GUEST, NHC,           RM,     BLK,    NHC,  ANON],
+  set_own_captions:   [OK,         OK,     OK,     NOS,     GUEST, NOS,           RM,     BLK,    NOS,  ANON],
 });
 
 function row(table: Record<SpaceAction, string[]>): Record<SpaceAction, Record<RoleName, string>> {
@@ -228,6 +230,8 @@ const LIFECYCLE: Record<SpaceAction, [scheduled: string, ended: string, cancelle
   hand_over:          [NOT_LIVE, ENDED,  ENDED],
   set_guests:         [OK,       ENDED,  ENDED],
   set_clipping:       [OK,       OK,     OK],
+  set_captions:       [OK,       ENDED,  ENDED],
+  set_own_captions:   [OK,       ENDED,  ENDED],
 };
 
 describe('what the host may do outside a live space', () => {

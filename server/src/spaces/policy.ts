@@ -79,6 +79,8 @@ export const SPACE_ACTIONS = [
   'hand_over',
   'set_guests',
   'set_clipping',
+  'set_captions',
+  'set_own_captions',
 ] as const;
 export type SpaceAction = (typeof SPACE_ACTIONS)[number];
 
@@ -148,6 +150,10 @@ const RULES: Record<SpaceAction, Rule> = {
   set_guests: { who: 'host', when: 'open' },
   // Clips are made live and from the replay, so the switch works after the end too.
   set_clipping: { who: 'moderator', when: 'any' },
+  // Captions are made live, so the switch is for a space that has not ended.
+  set_captions: { who: 'moderator', when: 'open' },
+  // A stage member's own words: only they decide, while the space is open.
+  set_own_captions: { who: 'stage', when: 'open' },
 };
 
 const OK: Decision = { ok: true };

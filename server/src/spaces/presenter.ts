@@ -65,6 +65,8 @@ export function presentSpace(state: SpaceState, lookup: Lookup, publicUrl: strin
     recording: state.recording,
     allow_guests: state.allow_guests !== false,
     clipping: state.clipping !== false,
+    captions: state.captions === true,
+    captions_off: [...(state.captions_off ?? [])],
     host_away_since: isoOrNull(state.host_away_since ?? null),
     created_at: iso(state.created_at),
     url: `${publicUrl}/spaces/${state.id}`,
@@ -185,5 +187,14 @@ export function presentEvent(event: SpaceEvent, lookup: Lookup): SpaceEventPaylo
       return { type: event.type, allow_guests: event.allow_guests };
     case 'clipping_changed':
       return { type: event.type, clipping: event.clipping };
+    case 'captions_changed':
+      return { type: event.type, captions: event.captions };
+    case 'captions_opt_changed':
+      return {
+        type: event.type,
+        user_id: event.user_id,
+        enabled: event.enabled,
+        captions_off: [...event.captions_off],
+      };
   }
 }

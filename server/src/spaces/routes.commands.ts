@@ -7,6 +7,7 @@ import { requireUser, viewerUserId } from '../http/viewer.js';
 import type { Services } from '../services.js';
 import * as model from './model.js';
 import {
+  CaptionsBody,
   ClippingBody,
   EditSpaceBody,
   GuestsBody,
@@ -123,6 +124,22 @@ export function commandRoutes(
     model.setClipping,
     (_p, b) => b as { clipping: boolean },
     { body: ClippingBody },
+  );
+  command(
+    'PUT',
+    '/spaces/:id/captions',
+    'Turn live captions on or off for the space (host, co-host; scheduled or live)',
+    model.setCaptions,
+    (_p, b) => b as { enabled: boolean },
+    { body: CaptionsBody },
+  );
+  command(
+    'PUT',
+    '/spaces/:id/captions/me',
+    'Turn your own captions off or back on (stage members)',
+    model.setOwnCaptions,
+    (_p, b) => b as { enabled: boolean },
+    { body: CaptionsBody },
   );
   command(
     'POST',

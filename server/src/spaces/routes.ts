@@ -67,6 +67,7 @@ export function spaceRoutes(services: Services): FastifyPluginAsyncTypebox {
             ? parseDateTime(b.scheduled_start, 'body.scheduled_start')
             : null,
           recording: b.recording ?? false,
+          captions: b.captions ?? false,
         });
         if (b.ticketing) await services.tickets.offerCreated(state, b.ticketing);
         return reply.status(201).send(await spaces.present(state));

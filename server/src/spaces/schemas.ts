@@ -39,6 +39,9 @@ export const SpaceDto = Type.Object({
   allow_guests: Type.Boolean(),
   /** Whether people may clip the space (live and its replay); the host or a co-host turns it off. */
   clipping: Type.Boolean(),
+  /** Live captions (issue 14); the host or a co-host turns them on. */
+  captions: Type.Boolean(),
+  captions_off: Type.Array(Type.String()),
   host_away_since: IsoOrNull,
   created_at: Iso,
   url: Type.String(),
@@ -136,6 +139,7 @@ export const CreateSpaceBody = Type.Object(
     language: Type.Optional(Language),
     scheduled_start: Type.Optional(Type.Union([Iso, Type.Null()])),
     recording: Type.Optional(Type.Boolean()),
+    captions: Type.Optional(Type.Boolean({ description: 'Live captions from the start' })),
     ticketing: Type.Optional(TicketingBody),
   },
   { additionalProperties: false },
@@ -175,6 +179,11 @@ export const GuestsBody = Type.Object(
 
 export const ClippingBody = Type.Object(
   { clipping: Type.Boolean({ description: 'Whether people may clip the space and its replay' }) },
+  { additionalProperties: false },
+);
+
+export const CaptionsBody = Type.Object(
+  { enabled: Type.Boolean({ description: 'Whether captions are on' }) },
   { additionalProperties: false },
 );
 

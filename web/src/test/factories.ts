@@ -43,6 +43,8 @@ export function snapshot(overrides: Partial<SpaceSnapshot> = {}): SpaceSnapshot 
       recording: false,
       allow_guests: true,
       clipping: true,
+      captions: false,
+      captions_off: [],
       host_away_since: null,
       created_at: '2026-01-01T10:00:00.000Z',
       url: 'http://salon.test/spaces/space000000000000001',

@@ -5,12 +5,14 @@
  *   create form, and starts the space;
  * - a guest sees the title, host and price, and is asked to sign in to buy;
  * - a listener on a phone sees the price and Buy, buys through the buy sheet
- *   (labelled as a test payment) and is in the space, with its audio panel;
+ *   (labelled as a test payment) and is in the space's room;
  * - the last ticket goes; the space is "Sold out" on the Spaces tab and on
  *   its page, with no Buy button;
- * - the host's sales page shows the sales; an admin refunds one buyer, who
- *   is told and is shown the gate again; the space ends and the admin marks
- *   the host paid.
+ * - the host's sales page shows the sales; an admin refunds one buyer, whose
+ *   ticket says so and who is shown the gate again; the space ends and the
+ *   admin marks the host paid;
+ * - before a scheduled space starts its host sells tickets from its page;
+ *   after a sale the price is fixed and the count may only grow.
  * Real server (no media: the audio is e2e/audio-tickets.test.ts), real Chromium.
  */
 import assert from 'node:assert/strict';
@@ -247,5 +249,40 @@ describe('ticketed spaces in the app', { timeout: 240_000 }, () => {
     await host.setViewportSize({ width: 900, height: 800 });
     await screenshot(host, 'tickets-sales');
     keepForReadme('tickets-sales');
+  });
+
+  it('before a scheduled space starts, its host sells, then after a sale may only add tickets', async () => {
+    const scheduled = await api.hana!.call('POST', '/spaces', {
+      title: 'Sunday recital',
+      scheduled_start: new Date(Date.now() + 3 * 3600_000).toISOString(),
+    });
+    await host.setViewportSize(DESKTOP);
+    await host.goto(`${server.url}/spaces/${scheduled.id}`);
+    const panel = host.getByTestId('ticketing-panel');
+    await panel.getByText('Free: anyone may listen.').waitFor();
+    await panel.getByRole('button', { name: 'Sell tickets' }).click();
+    const editor = host.getByRole('dialog', { name: 'Sell tickets' });
+    await editor.getByLabel('Price (USD)').fill('10');
+    await editor.getByLabel('Number of tickets').fill('3');
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await panel.getByText('Tickets at $10.00: 0 of 3 sold.').waitFor();
+
+    const { checkout } = await api.dan!.call('POST', `/spaces/${scheduled.id}/tickets`);
+    await api.dan!.call('POST', `/tickets/test-checkouts/${checkout.id}/pay`);
+    await host.reload();
+    await panel.getByText('Tickets at $10.00: 1 of 3 sold.').waitFor();
+    await panel.getByRole('button', { name: 'Edit tickets' }).click();
+    const edit = host.getByRole('dialog', { name: 'Edit tickets' });
+    await edit
+      .getByText('1 ticket is sold: the price is fixed, and you can only add tickets.')
+      .waitFor();
+    assert.equal(await edit.getByLabel('Price (USD)').getAttribute('readonly'), '');
+    assert.equal(await edit.getByRole('button', { name: 'Stop selling tickets' }).count(), 0);
+    await edit.getByLabel('Number of tickets').fill('2');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.getByText('Tickets were sold: you can only add tickets (at least 3).').waitFor();
+    await edit.getByLabel('Number of tickets').fill('5');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await panel.getByText('Tickets at $10.00: 1 of 5 sold.').waitFor();
   });
 });

@@ -55,7 +55,7 @@ export function cardSvg(input: CardInput): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${CARD_WIDTH}" height="${CARD_HEIGHT}" viewBox="0 0 ${CARD_WIDTH} ${CARD_HEIGHT}">`,
     '<defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#1d1530"/><stop offset="1" stop-color="#3a2466"/></linearGradient></defs>',
     `<rect width="${CARD_WIDTH}" height="${CARD_HEIGHT}" fill="url(#g)"/>`,
-    `<rect x="80" y="72" rx="24" width="${Math.max(160, input.status.length * 22 + 56)}" height="48" fill="${accent}"/>`,
+    `<rect x="80" y="72" rx="24" width="${Math.max(160, input.status.length * 17 + 56)}" height="48" fill="${accent}"/>`,
     `<text x="108" y="106" font-family="DejaVu Sans, sans-serif" font-size="28" font-weight="bold" fill="#fff">${escapeXml(input.status)}</text>`,
     `<text x="80" y="240" font-family="DejaVu Sans, sans-serif" font-size="68" font-weight="bold" fill="#fff">${title}</text>`,
     `<text x="80" y="540" font-family="DejaVu Sans, sans-serif" font-size="34" fill="#e8e2ff">${escapeXml(clip(input.hostName, 40))}</text>`,

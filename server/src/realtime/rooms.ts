@@ -286,10 +286,12 @@ export class Rooms {
    * subscription that changes gets a fresh snapshot carrying the new `access`.
    */
   async reassess(spaceId: string, userId: string): Promise<void> {
+    // Most spaces sell no tickets: asked first, from the cache, before going through the connections.
+    if (!(await this.o.access.ticketed(spaceId))) return;
     const conns = [...this.o.connections].filter(
       (c) => c.viewer.kind === 'user' && c.viewer.user.id === userId,
     );
-    if (conns.length === 0 || !(await this.o.access.ticketed(spaceId))) return;
+    if (conns.length === 0) return;
     const state = await this.o.spaces.get(spaceId);
     const access = await this.o.access.of(state, conns[0]!.viewer);
     const audience = hears(access);

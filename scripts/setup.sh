@@ -25,6 +25,9 @@ have ip || missing+=(iproute2)               # network namespaces for media test
 have nginx || missing+=(nginx-light)         # the HLS benchmark's baseline
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)  # throwaway test databases
 have redis-server || missing+=(redis-server) # multi-node tests
+have pocketsphinx_continuous || missing+=(pocketsphinx)  # the embedded captions engine
+[ -e /usr/share/pocketsphinx/model/en-us/en-us.lm.bin ] || missing+=(pocketsphinx-en-us)  # its English model
+have espeak-ng || missing+=(espeak-ng)       # speaks the captions tests' and bench's sentences
 
 # Janus loads libsrtp2 built with OpenSSL (scripts/build-libsrtp.sh): Debian's
 # goes through NSS and costs ~28 % more Janus CPU per WebRTC listener.

@@ -120,7 +120,8 @@ export function replayApiRoutes(services: Services): FastifyPluginAsyncTypebox {
         if (range.kind === 'part') {
           reply.status(206).header('content-range', `bytes ${start}-${end}/${audio.size}`);
         }
-        if (request.method === 'HEAD' || length === 0) return reply.send();
+        if (length === 0) return reply.send();
+        // HEAD too: Node writes no body for it, and an empty payload would make Fastify say 0 bytes.
         return reply.send(createReadStream(audio.file, { start, end }));
       },
     );

@@ -349,6 +349,11 @@ for (const backend of ['sqlite', 'postgres'] as const) {
           Math.abs(seconds - replay.duration_ms / 1000) < 0.1,
           `${seconds} s vs ${replay.duration_ms} ms`,
         );
+        // HEAD, as podcast apps ask for the size first.
+        const head = await fetch(item.enclosure!.url, { method: 'HEAD' });
+        assert.equal(head.status, 200);
+        assert.equal(Number(head.headers.get('content-length')), bytes.length);
+        assert.equal(head.headers.get('content-type'), 'audio/mp4');
         // Ranges, as podcast apps seek.
         const part = await fetch(item.enclosure!.url, { headers: { range: 'bytes=100-199' } });
         assert.equal(part.status, 206);

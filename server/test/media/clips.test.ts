@@ -131,16 +131,16 @@ test('a live clip holds the tone of the last 30 s, and none of the tone that pla
   const before = perWindow(pcm, 440);
   assert.ok(now.windows >= 116, `${now.windows} quarter seconds`);
   assert.ok(now.shares.length >= now.windows * 0.8, `${now.shares.length} loud quarter seconds`);
-  assert.ok(toneShare(pcm, PCM_RATE, 660) > 0.5, 'the 660 Hz tone dominates the clip');
+  // Not one window over the whole clip: its 0.03 Hz bins would miss a tone whose clock drifts
+  // a little against the packager's wall clock (aresample), which quarter seconds tolerate.
   assert.ok(
     share(now.shares, 0.5) >= 0.8,
-    `660 Hz in ${Math.round(share(now.shares, 0.5) * 100)} % of the loud quarter seconds`,
+    `660 Hz in ${Math.round(share(now.shares, 0.5) * 100)} % of the loud quarter seconds: ${now.shares.map((v) => v.toFixed(2))}`,
   );
   assert.ok(
     before.shares.every((s) => s < 0.05),
     `no 440 Hz in any quarter second: max ${Math.max(...before.shares).toFixed(3)}`,
   );
-  assert.ok(toneShare(pcm, PCM_RATE, 440) < 0.01, 'nor over the whole clip');
   await voice.close();
   await host.client.post(`/api/v1/spaces/${space.id}/end`);
   await rt.close();

@@ -129,6 +129,33 @@ export const videoRoomBody = {
     mid,
     mute,
   }),
+  /** Captions (issue 14): a copy of one publisher stream as plain RTP to a local UDP port. */
+  rtpForward: (
+    room: VideoRoomId,
+    publisher: FeedId,
+    stream: { host: string; mid: string; port: number; pt?: number },
+    secret?: string,
+  ) => ({
+    request: 'rtp_forward',
+    room,
+    ...(secret === undefined ? {} : { secret }),
+    publisher_id: publisher,
+    host: stream.host,
+    streams: [
+      {
+        mid: stream.mid,
+        port: stream.port,
+        ...(stream.pt === undefined ? {} : { pt: stream.pt }),
+      },
+    ],
+  }),
+  stopRtpForward: (room: VideoRoomId, publisher: FeedId, streamId: number, secret?: string) => ({
+    request: 'stop_rtp_forward',
+    room,
+    ...(secret === undefined ? {} : { secret }),
+    publisher_id: publisher,
+    stream_id: streamId,
+  }),
   kick: (room: VideoRoomId, id: FeedId, secret?: string) => ({
     request: VideoRoomRequest.kick,
     room,
@@ -266,6 +293,34 @@ export class VideoRoom extends EventEmitter<VideoRoomEvents> {
     secret?: string,
   ): Promise<void> {
     await this.handle.request(videoRoomBody.moderate(room, id, mid, mute, secret));
+  }
+
+  /** Forwards one of a publisher's streams as RTP to host:port; resolves with the forwarder's id. */
+  async rtpForward(
+    room: VideoRoomId,
+    publisher: FeedId,
+    stream: { host: string; mid: string; port: number; pt?: number },
+    secret?: string,
+  ): Promise<number> {
+    const data = await this.handle.request(
+      videoRoomBody.rtpForward(room, publisher, stream, secret),
+    );
+    const forwarders = data['forwarders'];
+    const first = Array.isArray(forwarders)
+      ? (forwarders[0] as Record<string, unknown>)
+      : undefined;
+    if (data['videoroom'] !== 'rtp_forward' || typeof first?.['stream_id'] !== 'number')
+      unexpected('rtp_forward', data);
+    return first['stream_id'] as number;
+  }
+
+  async stopRtpForward(
+    room: VideoRoomId,
+    publisher: FeedId,
+    streamId: number,
+    secret?: string,
+  ): Promise<void> {
+    await this.handle.request(videoRoomBody.stopRtpForward(room, publisher, streamId, secret));
   }
 
   /** Removes a publisher from the room and closes its PeerConnection. */

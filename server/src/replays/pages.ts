@@ -2,7 +2,8 @@ import type { ClipService } from '../clips/service.js';
 import type { UsersTable } from '../db/schema.js';
 import type { SocialService } from '../social/service.js';
 import type { SpaceState } from '../spaces/model.js';
-import { ticketedAmong } from './access.js';
+import { offerOf, type TicketOffer } from '../tickets/holders.js';
+import type { ticketedAmong } from './access.js';
 import { CARD_HEIGHT, CARD_WIDTH, type CardInput } from './card.js';
 import { clip, type PageMeta } from './meta.js';
 import { type EmbeddedPage, type OembedRich, oembedRich, parseEmbeddedUrl } from './oembed.js';
@@ -60,6 +61,8 @@ interface Seen {
   replay: { durationMs: number } | null;
   /** Whether its audio may be offered to anyone (not ticketed). */
   open: boolean;
+  /** Its tickets, for a ticketed space: the price and what is left are part of the preview. */
+  offer: TicketOffer | null;
 }
 
 /**
@@ -84,20 +87,22 @@ export class LinkPreviews {
   private async seen(spaceId: string): Promise<Seen | null> {
     const view = await this.o.replays.publicView(spaceId);
     if (!view?.host) return null;
-    const ticketed = await ticketedAmong(this.o.storage.db, [spaceId]);
+    const offer = await offerOf(this.o.storage.db, spaceId);
     return {
       state: view.state,
       host: view.host,
       replay: view.replay,
-      open: !ticketed.has(spaceId),
+      open: offer === null,
+      offer,
     };
   }
 
   /** The state in words, as the card and the description say it. */
-  status(seen: Pick<Seen, 'state' | 'replay'>): string {
+  status(seen: Pick<Seen, 'state' | 'replay'> & { offer?: TicketOffer | null }): string {
     const { state, replay } = seen;
-    if (state.state === 'live') return 'Live now';
-    if (state.state === 'scheduled') return 'Scheduled';
+    const tickets = seen.offer && state.state !== 'ended' ? ` · ${ticketWords(seen.offer)}` : '';
+    if (state.state === 'live') return `Live now${tickets}`;
+    if (state.state === 'scheduled') return `Scheduled${tickets}`;
     if (state.state === 'cancelled') return 'Cancelled';
     if (replay) return `Replay · ${Math.max(1, Math.round(replay.durationMs / 60_000))} min`;
     return 'Ended';
@@ -218,4 +223,17 @@ export class LinkPreviews {
       maxheight,
     });
   }
+}
+
+/** "Ticket $5.00 · 3 left", or "Sold out": what a ticketed space's preview says of it. */
+export function ticketWords(
+  offer: Pick<TicketOffer, 'priceMinor' | 'currency' | 'left' | 'soldOut'>,
+): string {
+  if (offer.soldOut) return 'Sold out';
+  const format = new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency: offer.currency.toUpperCase(),
+  });
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return `Ticket ${format.format(offer.priceMinor / 10 ** digits)} · ${offer.left} left`;
 }

@@ -190,6 +190,40 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.equal(unknown.meta.has('og:title'), false);
     });
 
+    test("a ticketed space's preview says its price and the tickets left, then Sold out, and offers no audio", async () => {
+      const host = await t.user();
+      const space = (await host.client.post('/api/v1/spaces', { title: 'Paid talk' })).body;
+      const db = t.server.services.storage.db;
+      await db
+        .insertInto('ticket_offers')
+        .values({
+          space_id: space.id,
+          host_id: host.id,
+          price_minor: 500,
+          currency: 'usd',
+          count: 10,
+          sold: 3,
+          held: 0,
+          created_at: clock.now(),
+          updated_at: clock.now(),
+        } as never)
+        .execute();
+      const preview = async () =>
+        metaOf(await (await fetch(`${t.url}/spaces/${space.id}`)).text()).meta;
+      let meta = await preview();
+      assert.match(meta.get('og:description') ?? '', /Live now · Ticket \$5\.00 · 7 left/);
+      assert.match(meta.get('og:image:alt') ?? '', /Ticket \$5\.00 · 7 left/);
+      assert.equal(meta.get('og:audio'), undefined, 'no audio in the preview of a ticketed space');
+      await db
+        .updateTable('ticket_offers')
+        .set({ sold: 10 } as never)
+        .where('space_id', '=', space.id)
+        .execute();
+      meta = await preview();
+      assert.match(meta.get('og:description') ?? '', /Live now · Sold out/);
+      await host.client.post(`/api/v1/spaces/${space.id}/end`);
+    });
+
     test('a clip page unfurls as the clip (its title, its audio) and its URL has an oEmbed answer', async () => {
       const host = await t.user();
       const id = await replayOf(host, 'Clipped space', 12);

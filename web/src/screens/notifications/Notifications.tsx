@@ -21,6 +21,7 @@ const KINDS = new Set([
   'space_invite',
   'speaker_invite',
   'cohost_invite',
+  'ticket_refunded',
   'hosting_granted',
   'hosting_declined',
   'report_upheld',

@@ -17,6 +17,7 @@ export const NOTIFICATION_KINDS = [
   'space_invite',
   'speaker_invite',
   'cohost_invite',
+  'ticket_refunded',
 ] as const;
 /** Follows and messages have their own places (lists, the inbox): only their push can go. */
 const ALWAYS_IN_APP = new Set<string>(['follow', 'dm']);

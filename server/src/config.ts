@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { type CaptionSettings, readCaptionSettings } from './captions/engines/settings.js';
 import { type MediaSettings, readMediaSettings } from './media/settings.js';
 import { readTicketSettings, type TicketSettings } from './tickets/settings.js';
 
@@ -38,6 +39,8 @@ export interface Config {
   media: MediaSettings;
   /** Ticketed spaces: limits, fees, who may sell, the payment provider (tickets/settings.ts). */
   tickets: TicketSettings;
+  /** Live captions' engine and per-node cap (CAPTIONS_*; captions/engines/settings.ts). */
+  captions: CaptionSettings;
   /** Clips are deleted, files and rows, this many days after they were made (CLIP_TTL_DAYS, 30). */
   clipTtlDays: number;
   /** How often each node looks for due jobs (reminders, pushes); 0 turns the loop off. */
@@ -165,6 +168,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     maxStage: int('MAX_STAGE', 11, 2, 100),
     media: readMediaSettings(env, problems),
     tickets: readTicketSettings(env, problems),
+    captions: readCaptionSettings(env, problems),
     clipTtlDays: int('CLIP_TTL_DAYS', 30, 1, 3650),
     schedulerPollMs: int('SCHEDULER_POLL_MS', 1000, 0, 3_600_000),
     push: {

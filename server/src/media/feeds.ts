@@ -70,6 +70,8 @@ export interface FeedRoomsEvents {
    * with them): whose feeds are wanted may have changed (`wantedBy`).
    */
   watchers: [spaceId: string];
+  /** A feed of the space went live or away (captions follow the live feeds). */
+  feeds: [spaceId: string];
   /** The server ended a connection's feed publication or watch. */
   stopped: [
     stop: { spaceId: string; owner: number; which: 'publish' | 'watch'; reason: FeedStopReason },
@@ -145,6 +147,8 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
   private readonly controls = new Map<JanusSession, Promise<VideoRoom>>();
   private nextFeed = 1;
   private closed = false;
+  /** `spaceId\u0000userId` of stage members whose captions need their feed (issue 14). */
+  private readonly captioned = new Set<string>();
 
   constructor(private readonly o: FeedRoomsOptions) {
     super();
@@ -432,8 +436,35 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
   wantedBy(spaceId: string, userId: string): boolean {
     const space = this.spaces.get(spaceId);
     if (!space || space.session.closed) return false;
+    if (this.captioned.has(`${spaceId}\u0000${userId}`)) return true;
     for (const watcher of space.watchers.values()) if (watcher.userId !== userId) return true;
     return false;
+  }
+
+  /**
+   * Captions want a stage member's feed (the pipeline rtp_forwards it):
+   * it is then wanted as if someone watched, and the stage is told.
+   */
+  setCaptioned(spaceId: string, userId: string, on: boolean): void {
+    const key = `${spaceId}\u0000${userId}`;
+    if (on === this.captioned.has(key)) return;
+    if (on) this.captioned.add(key);
+    else this.captioned.delete(key);
+    this.emit('watchers', spaceId);
+  }
+
+  /** Where a stage member's live feed is on this node, for an rtp_forward; null if not here or not live. */
+  feedLocation(spaceId: string, userId: string) {
+    const space = this.spaces.get(spaceId);
+    const p = space?.publishers.get(userId);
+    if (!space || space.session.closed || !p?.live) return null;
+    return {
+      control: space.control,
+      room: space.room,
+      secret: space.secret,
+      feed: p.id,
+      mid: p.mid,
+    };
   }
 
   holders(spaceId: string): Iterable<number> {
@@ -495,6 +526,7 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
   }
 
   private feedsChanged(space: SpaceFeeds): void {
+    this.emit('feeds', space.spaceId);
     for (const watcher of space.watchers.values()) this.resync(space, watcher);
   }
 

@@ -34,6 +34,18 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Captions (issue 14): speakers refused past CAPTIONS_MAX_STREAMS on this node. */
+  readonly captionsStreamsRefused = new Counter({
+    name: 'salon_captions_streams_refused_total',
+    help: 'Stage members whose captions were unavailable because this node transcribes CAPTIONS_MAX_STREAMS speakers already',
+    registers: [this.registry],
+  });
+  readonly captionsStreams = new Gauge({
+    name: 'salon_captions_streams',
+    help: 'Speakers this node transcribes now',
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true)
       collectDefaultMetrics({ register: this.registry, prefix: 'salon_' });

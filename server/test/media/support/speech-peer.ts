@@ -21,21 +21,37 @@ interface SendingPeer extends PeerConnection {
 }
 
 export class SpeechPublisher {
+  /** Straight into a VideoRoom room through our Janus client. */
   static async publish(options: {
     session: JanusSession;
     room: VideoRoomId;
     id: FeedId;
   }): Promise<SpeechPublisher> {
     const handle = await VideoRoom.attach(options.session);
-    const publisher = new SpeechPublisher(handle, options.id);
     try {
       await handle.joinAsPublisher(options.room, { id: options.id });
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    return SpeechPublisher.negotiate(
+      async (sdp) => (await handle.publish({ type: 'offer', sdp, trickle: false })).sdp,
+      () => handle.close(),
+    );
+  }
+
+  /** Through any signaling that takes an offer and gives the answer (FeedRooms.publish, Salon's feed_publish). */
+  static async negotiate(
+    publish: (offer: string) => Promise<string>,
+    closing: () => Promise<void> = async () => undefined,
+  ): Promise<SpeechPublisher> {
+    const publisher = new SpeechPublisher(closing);
+    try {
       publisher.pc.addTransceiver(publisher.track, { direction: 'sendonly' });
       await publisher.pc.setLocalDescription(await publisher.pc.createOffer());
       await gatheringComplete(publisher.pc);
-      const offer = publisher.pc.localDescription?.sdp ?? '';
-      const answer = await handle.publish({ type: 'offer', sdp: offer, trickle: false });
-      await publisher.pc.setRemoteDescription(answer);
+      const answer = await publish(publisher.pc.localDescription?.sdp ?? '');
+      await publisher.pc.setRemoteDescription({ type: 'answer', sdp: answer });
     } catch (error) {
       await publisher.close();
       throw error;
@@ -54,10 +70,7 @@ export class SpeechPublisher {
   /** Waiting for the queue to be sent. */
   private done: Array<(at: number) => void> = [];
 
-  private constructor(
-    readonly handle: VideoRoom,
-    readonly id: FeedId,
-  ) {
+  private constructor(private readonly closing: () => Promise<void>) {
     this.timer = setInterval(() => this.pump(), 10);
   }
 
@@ -99,6 +112,6 @@ export class SpeechPublisher {
     clearInterval(this.timer);
     this.track.stop();
     this.pc.close();
-    await this.handle.close();
+    await this.closing();
   }
 }

@@ -1,4 +1,5 @@
 /** The body of bench/captions (run.ts puts it in a network namespace). */
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import pino from 'pino';
 import type { CaptionEngine } from '../../server/src/captions/engines/index.js';
@@ -12,8 +13,15 @@ import { VideoRoom } from '../../server/src/media/janus/videoroom.js';
 import { SpeechPublisher } from '../../server/test/media/support/speech-peer.js';
 import { startJanus } from '../../server/test/media/support/stage.js';
 import { waitFor } from '../../server/test/media/support/wait.js';
-import { childrenCpuSeconds } from './run.js';
 import { contentRecall, sentences, speak, wordErrorRate } from './speech.js';
+
+/** CPU seconds (user + system) of this process's children so far, from /proc. */
+function childrenCpuSeconds(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // cutime and cstime are fields 16 and 17 (1-based), 14 and 15 after the comm.
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
 
 const logger = pino({ level: 'silent' });
 const SECRET = 'bench-captions';

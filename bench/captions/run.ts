@@ -16,7 +16,6 @@
  * scripts/netns-run.sh unless BENCH_CAPTIONS_IN_NETNS=1.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,12 +44,4 @@ if (process.env[INSIDE] === '1') {
   );
   if (result.error) console.error('bench/captions:', result.error.message);
   process.exit(result.status ?? 1);
-}
-
-/** CPU seconds (user + system) of this process's children so far, from /proc. */
-export function childrenCpuSeconds(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // cutime and cstime are fields 16 and 17 (1-based), 14 and 15 after the comm.
-  return (Number(fields[13]) + Number(fields[14])) / 100;
 }

@@ -1,5 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AccountService } from '../accounts/service.js';
+import { createCaptionEngine } from '../captions/engines/index.js';
+import { CaptionsPipeline } from '../captions/pipeline/index.js';
+import type { CaptionSink } from '../captions/pipeline/types.js';
 import type { Config } from '../config.js';
 import { HlsPackagers } from '../hls/packagers.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -25,6 +28,8 @@ export interface Media {
   janus: JanusProcess | null;
   /** The HLS packagers of this node's rooms. */
   hls: HlsPackagers;
+  /** Live captions of the speakers whose feeds are on this node; null without an engine or a sink. */
+  captions: CaptionsPipeline | null;
   /** Ordered: signaling, then packagers (they flush), feed rooms, the plane's rooms, the Janus child. Idempotent. */
   close(): Promise<void>;
 }
@@ -40,6 +45,8 @@ export async function startMedia(
     metrics?: Metrics;
     /** Every speaking change this node's signaling decides (replays/speakers.ts). */
     speaking?: (change: { spaceId: string; userId: string; speaking: boolean }) => void;
+    /** Where caption lines go (CaptionsService); without it this node transcribes nobody. */
+    captions?: CaptionSink;
   },
 ): Promise<Media> {
   const settings = config.media;
@@ -123,8 +130,30 @@ export async function startMedia(
       logger: deps.logger,
       seats,
     });
+    const engine = deps.captions ? await createCaptionEngine(config.captions, deps.logger) : null;
+    const captions =
+      deps.captions && engine
+        ? new CaptionsPipeline({
+            feeds,
+            spaces: deps.spaces,
+            engine,
+            sink: deps.captions,
+            logger: deps.logger,
+            maxStreams: config.captions.maxStreams,
+            ...(deps.metrics ? { metrics: deps.metrics } : {}),
+          })
+        : null;
+    // A space whose media opens here may be captioned already (a restart, a failover).
+    plane.on('opened', (spaceId: string) => {
+      captions
+        ?.followSpace(spaceId)
+        .catch((error: unknown) =>
+          deps.logger.warn({ err: error, space: spaceId }, 'captions did not read the space'),
+        );
+    });
     let closing: Promise<void> | null = null;
     return {
+      captions,
       plane,
       signaling,
       feeds,
@@ -136,6 +165,7 @@ export async function startMedia(
           signaling.close();
           seats.close();
           await hls.close();
+          await captions?.close();
           await feeds.shutdown();
           await plane.shutdown();
           await janus?.close();

@@ -70,6 +70,21 @@ export class CaptionsPipeline {
     return this.running.get(`${spaceId}\u0000${userId}`)?.speaker;
   }
 
+  /**
+   * Reads a space's current state and follows it: when its media opens on
+   * this node (at its start, after a restart or a failover), since no
+   * commit may come for a while.
+   */
+  async followSpace(spaceId: string): Promise<void> {
+    if (this.closed || !this.o.engine) return;
+    this.follow(await this.o.spaces.get(spaceId, true));
+  }
+
+  /** The engine this node runs, for GET /captions/status. */
+  get engine(): CaptionEngine | null {
+    return this.o.engine;
+  }
+
   /** Applies a space's state (each commit, and at start for the live spaces). */
   follow(state: SpaceState): void {
     if (this.closed || !this.o.engine) return;

@@ -9,6 +9,7 @@ import { when } from '../../components/time';
 import { useAsync } from '../../components/useAsync';
 import { useSession } from '../../session';
 import type { ReplayDetailsDto } from '../../types';
+import { ClippingSetting } from './replay/ClippingSetting';
 import { ReplayClips, ReplayPins, ReplayStats, TranscriptSlot } from './replay/ReplayExtras';
 import { ReplayPlayer } from './replay/ReplayPlayer';
 import './replay/replay.css';
@@ -98,6 +99,9 @@ export function ReplayPage() {
           signedIn={signedIn === true}
           startAtMs={startAtMs}
         />
+      ) : null}
+      {space && me && me.id === space.host_id ? (
+        <ClippingSetting space={space} onChange={card.setData} />
       ) : null}
     </main>
   );

@@ -57,7 +57,8 @@ export function useReplayAudio({
       if (from > 0) audio.currentTime = from / 1000;
     };
     const onTime = () => {
-      setPositionMs(audio.currentTime * 1000);
+      // Whole ms: a seek to 1.318 s reads back as 1.3179999 s, just before the turn it aimed at.
+      setPositionMs(Math.round(audio.currentTime * 1000));
       if (!audio.paused && Date.now() - savedAt > SAVE_EVERY_MS) {
         savedAt = Date.now();
         save();

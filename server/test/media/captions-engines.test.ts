@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pino from 'pino';
 import { contentRecall, sentences, speak } from '../../../bench/captions/speech.js';
+import { Limit } from '../../src/captions/engines/limit.js';
 import { PocketsphinxEngine } from '../../src/captions/engines/pocketsphinx.js';
 import { encodeWav, parseWav } from '../../src/captions/engines/wav.js';
 import { SpeakerPipeline } from '../../src/captions/pipeline/speaker.js';
@@ -182,4 +183,33 @@ test('a pocketsphinx that dies on every run makes the speaker paused, not wrong'
   await pipeline.stop();
   assert.deepEqual(lines, []);
   assert.equal(pipeline.stats.failures, 1);
+});
+
+test("the engines' limit runs at most its size at once, and a final goes ahead of those waiting", async () => {
+  const limit = new Limit(1);
+  const order: string[] = [];
+  let release: () => void = () => undefined;
+  const first = limit.run(() => new Promise<void>((r) => (release = r)));
+  assert.equal(limit.free, false);
+  const later = ['partial a', 'partial b'].map((name) =>
+    limit.run(async () => {
+      order.push(name);
+    }),
+  );
+  const final = limit.run(async () => {
+    order.push('final');
+  }, true);
+  release();
+  await Promise.all([first, ...later, final]);
+  assert.deepEqual(order, ['final', 'partial a', 'partial b']);
+  assert.equal(limit.free, true);
+});
+
+test('a partial is not decoded while every decoder is busy: it answers empty at once', async () => {
+  const engine = new PocketsphinxEngine({ logger, concurrency: 1 });
+  const pcm = speak(first, RATE);
+  const busy = engine.transcribe(pcm, { language: 'en' });
+  assert.equal(await engine.transcribe(pcm, { language: 'en', partial: true }), '');
+  assert.notEqual(await busy, '');
+  await engine.close();
 });

@@ -26,6 +26,11 @@ export interface CaptionEngine {
 export interface TranscribeOptions {
   language: string;
   signal?: AbortSignal;
+  /**
+   * A partial: decoded only if a decoder is free now (else '' at once), so
+   * partials never delay anyone's final, which goes ahead of the queue.
+   */
+  partial?: boolean;
 }
 
 /** The engine cannot answer now; the pipeline says `paused` and tries again with the next utterance. */

@@ -16,8 +16,15 @@ export class Limit {
     return this.waiting.length;
   }
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running >= this.size) await new Promise<void>((go) => this.waiting.push(go));
+  /** Whether a task would start at once. */
+  get free(): boolean {
+    return this.running < this.size;
+  }
+
+  /** `first`: ahead of those waiting (a final line before anyone's partial). */
+  async run<T>(task: () => Promise<T>, first = false): Promise<T> {
+    if (this.running >= this.size)
+      await new Promise<void>((go) => (first ? this.waiting.unshift(go) : this.waiting.push(go)));
     this.running++;
     try {
       return await task();

@@ -76,6 +76,7 @@ export class PocketsphinxEngine implements CaptionEngine {
   async transcribe(pcm: Int16Array, options: TranscribeOptions): Promise<string> {
     if (!this.supports(options.language))
       throw new Error(`pocketsphinx has no model for ${options.language}`);
+    if (options.partial && !this.limit.free) return '';
     return this.limit.run(async () => {
       try {
         return await this.decode(pcm, options.signal);
@@ -88,7 +89,7 @@ export class PocketsphinxEngine implements CaptionEngine {
           throw new EngineDownError(`pocketsphinx failed twice: ${String(again)}`);
         }
       }
-    });
+    }, !options.partial);
   }
 
   private folder: Promise<string> | null = null;

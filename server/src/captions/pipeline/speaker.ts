@@ -102,7 +102,7 @@ export class SpeakerPipeline {
         u.partialInFlight = true;
         const endSample = event.startSample + event.pcm.length;
         this.track(
-          this.decode(event.pcm).then((text) => {
+          this.decode(event.pcm, true).then((text) => {
             u.partialInFlight = false;
             if (u.done || !text || this.stopped) return;
             this.stats.partials++;
@@ -129,12 +129,13 @@ export class SpeakerPipeline {
   }
 
   /** The engine's text, or '' when it failed (the speaker's state says why). */
-  private async decode(pcm: Int16Array): Promise<string> {
+  private async decode(pcm: Int16Array, partial = false): Promise<string> {
     const started = performance.now();
     try {
       const text = await this.o.engine.transcribe(pcm, {
         language: this.o.language,
         signal: this.aborts.signal,
+        partial,
       });
       this.stats.engineMs += performance.now() - started;
       await this.setState('running');

@@ -9,11 +9,14 @@ const EMBED_PAGE = new RegExp(`^/embed/spaces/${ID}/?(?:[?#]|$)`);
 
 /**
  * Responses that set no cookie whoever asks: the embed page and its JSON,
- * and what other apps fetch on a person's behalf (unfurls, podcast apps):
+ * the build's static files, and what other apps fetch on a person's behalf (unfurls, podcast apps):
  * oEmbed, the share card, the feed, the rendered audio.
  */
 const COOKIELESS = [
   /^\/embed\//,
+  // The build's hashed files: a script the embed imports (hls.js, on play) is
+  // fetched with that script's own URL as Referer, not the embed page's.
+  /^\/assets\//,
   /^\/api\/v1\/embed\//,
   /^\/oembed(?:[/?#]|$)/,
   /^\/u\/[^/]+\/replays\.rss(?:[?#]|$)/,

@@ -210,8 +210,10 @@ describe('link previews', () => {
       '/u/ada/replays.rss',
       `/api/v1/spaces/${id}/replay.m4a`,
       `/api/v1/spaces/${id}/card.png`,
+      '/assets/hls.light-B5YW9Yff.js',
     ])
       assert.equal(isCookieless(url, undefined, 'salon.example'), true, url);
+    assert.equal(isCookieless(`/spaces/${id}`, undefined, 'salon.example'), false);
     assert.equal(isCookieless('/api/v1/auth/guest', undefined, 's'), false);
     assert.equal(isCookieless('/api/v1/auth/guest', `http://s/embed/spaces/${id}`, 's'), true);
     assert.equal(isCookieless('/api/v1/auth/guest', `http://evil/embed/spaces/${id}`, 's'), false);

@@ -11,6 +11,7 @@ import { JanusSession } from '../../src/media/janus/session.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import type { SpaceState } from '../../src/spaces/model.js';
 import { setCaptions, setOwnCaptions } from '../../src/spaces/model.lifecycle.js';
+import { leaveStage } from '../../src/spaces/model.moderation.js';
 import { HOST, liveSpace, run, user, withSpeakers } from '../support/space-model.js';
 import { cleanups } from './support/cleanup.js';
 import { SpeechPublisher } from './support/speech-peer.js';
@@ -157,5 +158,32 @@ test(
 
     commit({ ...optedOut, state: 'ended' });
     await waitFor('nobody transcribed', () => captions.describe(space.id).length === 0);
+  },
+);
+
+test(
+  'leaving the stage stops that speaker only; a language the engine lacks makes speakers unavailable',
+  TIMEOUT,
+  async (t) => {
+    const { feeds, captions, commit, publish, speakerStates } = await setup(t, 4);
+    const space = captioned(withSpeakers(liveSpace(), ['bob']));
+    await feeds.open(space.id);
+    commit(space);
+    await publish(space.id, 'host');
+    await publish(space.id, 'bob');
+    await waitFor('both transcribed', () => captions.describe(space.id).join() === 'bob,host');
+    const left = run(leaveStage, space, user('bob'), {}).state;
+    commit(left);
+    await waitFor('bob stopped', () => captions.describe(space.id).join() === 'host');
+    assert.equal(feeds.wantedBy(space.id, 'bob'), false);
+
+    // The same stage in a French space: pocketsphinx has no French model, so nobody is transcribed.
+    const french = captioned(withSpeakers(liveSpace(), ['bob']));
+    const frenchSpace = { ...french, id: 'space2', language: 'fr' };
+    await feeds.open(frenchSpace.id);
+    commit(frenchSpace);
+    await publish(frenchSpace.id, 'host');
+    await waitFor('host unavailable', () => speakerStates.includes('host:unavailable'));
+    assert.deepEqual(captions.describe(frenchSpace.id), []);
   },
 );

@@ -6,6 +6,9 @@ import { GuestTokens } from './accounts/guests.js';
 import { AccountService } from './accounts/service.js';
 import { AccountStanding, accountEvent } from './accounts/standing.js';
 import { AdminService } from './admin/service.js';
+import { purgeExpiredTranscripts } from './captions/retention.js';
+import { CaptionsService } from './captions/service.js';
+import { transcriptStore } from './captions/transcripts.js';
 import { ClipCutter } from './clips/cutter.js';
 import { ClipService } from './clips/service.js';
 import { type Config, redactedConfig } from './config.js';
@@ -124,7 +127,16 @@ export async function createServer(
         )
       : null;
     const standing = new AccountStanding(storage);
+    // Live captions: lines from the pipeline, stored and fanned out on the bus (captions/service.ts).
+    const captions = new CaptionsService({
+      spaces,
+      store: transcriptStore(storage),
+      bus,
+      clock,
+      logger,
+    });
     const realtime = new RealtimeGateway({
+      captions: (state) => captions.snapshot(state),
       accounts,
       standing,
       spaces,
@@ -296,6 +308,7 @@ export async function createServer(
         logger,
         announce: ticketAccess,
       }),
+      captions,
     };
     const app = await buildApp(services, {
       logger,
@@ -323,6 +336,8 @@ export async function createServer(
         purgeTimer = setInterval(() => {
           services.moderation
             .purgeExpired()
+            // Transcripts go in the same pass, by the same rule (captions/retention.ts).
+            .then(() => purgeExpiredTranscripts(storage, services.captions.store, clock))
             .catch((error: unknown) => logger.error({ err: error }, 'purge failed'));
         }, 3600_000);
         purgeTimer.unref();
@@ -349,6 +364,7 @@ export async function createServer(
           await replayAudio.close();
           await app.close();
           services.ticketAccess.close();
+          services.captions.close();
           await services.bus.close();
           await storage.close();
           logger.info('salon stopped');

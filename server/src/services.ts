@@ -1,5 +1,6 @@
 import type { AccountService } from './accounts/service.js';
 import type { AdminService } from './admin/service.js';
+import type { CaptionsService } from './captions/service.js';
 import type { ClipService } from './clips/service.js';
 import type { Config } from './config.js';
 import type { Storage } from './db/database.js';
@@ -65,4 +66,6 @@ export interface Services {
   invites: SpaceInvites;
   /** Ticketed spaces: selling, buying, the ledger, refunds and payouts. */
   tickets: TicketService;
+  /** Live captions (the pipeline publishes lines here), transcripts and their search. */
+  captions: CaptionsService;
 }

@@ -3,6 +3,7 @@ import type {
   CaptionsServerMessage,
   CaptionsSnapshotDto,
   CaptionsState,
+  CaptionsStatusDto,
 } from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Bus } from '../realtime/bus.js';
@@ -89,6 +90,12 @@ export class CaptionsService {
   private readonly interval: number;
   private readonly unsubscribe: () => void;
   private closed = false;
+  private engine: CaptionsStatusDto = { engine: null, languages: [] };
+
+  /** Where finals are kept (search, the replay's transcript, retention read it). */
+  get store(): TranscriptStore {
+    return this.o.store;
+  }
 
   constructor(private readonly o: CaptionsServiceOptions) {
     this.interval = o.partialIntervalMs ?? PARTIAL_INTERVAL_MS;
@@ -103,6 +110,22 @@ export class CaptionsService {
   async wants(spaceId: string, speakerId: string): Promise<boolean> {
     const state = await this.o.spaces.get(spaceId).catch(() => null);
     return state !== null && refusal(state, speakerId) === null;
+  }
+
+  /**
+   * The pipeline says which engine this node runs (null: none configured or
+   * installed); `GET /api/v1/captions/status` answers with it.
+   */
+  useEngine(
+    engine: { name: 'pocketsphinx' | 'whisper-http'; languages: readonly string[] } | null,
+  ) {
+    this.engine = engine
+      ? { engine: engine.name, languages: [...engine.languages] }
+      : { engine: null, languages: [] };
+  }
+
+  status(): CaptionsStatusDto {
+    return { engine: this.engine.engine, languages: [...this.engine.languages] };
   }
 
   /** Publishes one line from the pipeline. Never throws for a line it drops: it says why. */

@@ -3,6 +3,8 @@
  * PostgreSQL, parsed back to numbers), flags are 0/1 integers, ids are the
  * sortable strings of util/ids.ts: the same column types work on both engines.
  */
+
+import type { Generated } from 'kysely';
 export interface Database {
   server_settings: { key: string; value: string };
   users: UsersTable;
@@ -40,6 +42,8 @@ export interface Database {
   speaker_spans: { space_id: string; user_id: string; started_at: number; ended_at: number | null };
   /** A replay's audience and pins (replays/stats.ts). */
   replay_stats: ReplayStatsTable;
+  /** Final caption lines (captions/transcripts.ts); live time, epoch ms. */
+  transcript_lines: TranscriptLinesTable;
   /** Notices a person has dismissed (the first admin's welcome). */
   dismissed_notices: { user_id: string; notice: string; dismissed_at: number };
   /** Ticketed spaces (server/src/tickets). */
@@ -342,4 +346,15 @@ export interface ClipsTable {
   expires_at: number;
   /** Set when deletion starts: gone for every read; the row goes once the file has. */
   deleted_at: number | null;
+}
+
+export interface TranscriptLinesTable {
+  id: Generated<number>;
+  space_id: string;
+  utterance_id: string;
+  speaker_id: string;
+  text: string;
+  start_ms: number;
+  end_ms: number;
+  engine: string;
 }

@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import { accountRoutes, avatarRoutes } from '../accounts/routes.js';
 import { sessionRoutes } from '../accounts/session-routes.js';
 import { adminRoutes } from '../admin/routes.js';
+import { captionsRoutes } from '../captions/routes.js';
 import { clipRoutes } from '../clips/routes.js';
 import { twitterRoutes } from '../compat/twitter/routes.js';
 import { discoveryRoutes } from '../discovery/routes.js';
@@ -169,6 +170,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   await app.register(hlsApiRoutes(services), { prefix: '/api/v1' });
   await app.register(ticketRoutes(services), { prefix: '/api/v1' });
   await app.register(clipRoutes(services), { prefix: '/api/v1' });
+  await app.register(captionsRoutes(services), { prefix: '/api/v1' });
   await app.register(mediaRoutes(services), { prefix: '/api/v1' });
   await app.register(replayApiRoutes(services), { prefix: '/api/v1' });
   await app.register(replayRootRoutes(services));

@@ -40,3 +40,17 @@ export function isPurgeable(facts: RetentionFacts, now: number): boolean {
 export function appealDeadline(decidedAt: number): number {
   return decidedAt + APPEAL_RETENTION_MS;
 }
+
+/**
+ * A space's transcript (live captions) is the words of its audio: it is kept
+ * as long as the moderation copy of the audio, and purged with it, unless it
+ * belongs to a replay the host kept (the replay's captions outlive the
+ * archive as the replay does).
+ */
+export function isTranscriptPurgeable(
+  facts: RetentionFacts,
+  now: number,
+  replayKept: boolean,
+): boolean {
+  return !replayKept && isPurgeable(facts, now);
+}

@@ -78,6 +78,21 @@ const ReportDto = Type.Composite([
       }),
       Type.Null(),
     ]),
+    /** The space's captions transcript kept for review: its first lines (live time) and their count. */
+    transcript: Type.Union([
+      Type.Object({
+        line_count: Type.Integer(),
+        lines: Type.Array(
+          Type.Object({
+            speaker_id: Type.String(),
+            text: Type.String(),
+            start_ms: Type.Integer(),
+            end_ms: Type.Integer(),
+          }),
+        ),
+      }),
+      Type.Null(),
+    ]),
     decision_note: Type.String(),
     appeal: Type.Union([AppealDto, Type.Null()]),
   }),

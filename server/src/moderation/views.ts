@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Storage } from '../db/database.js';
 import type { AppealsTable, ModerationLogTable, ReportsTable, UsersTable } from '../db/schema.js';
 import { appealDeadline } from './retention.js';
@@ -36,9 +37,23 @@ export interface ReportView extends ReportsTable {
   archive: { created_at: number } | null;
   /** The clip reported (null when the report is not about one, or the clip is gone since). */
   clip: ClipSummary | null;
+  /**
+   * The space's transcript (live captions), kept with the audio for review:
+   * its first lines and how many there are (the whole of it at
+   * /api/v1/spaces/:id/transcript). Null without a space or any line.
+   */
+  transcript: TranscriptSummary | null;
   /** The moderator's reason, once decided. */
   decision_note: string;
   appeal: AppealsTable | null;
+}
+
+/** Lines a report shows of its space's transcript; the rest is a request away. */
+export const REPORT_TRANSCRIPT_LINES = 100;
+
+export interface TranscriptSummary {
+  line_count: number;
+  lines: Array<{ speaker_id: string; text: string; start_ms: number; end_ms: number }>;
 }
 
 export interface LogView extends ModerationLogTable {
@@ -105,6 +120,7 @@ export class ModerationViews {
           .where('deleted_at', 'is', null)
           .execute()
       : [];
+    const transcripts = await this.transcripts(spaceIds);
     const spaceById = new Map(spaces.map((s) => [s.id, s]));
     const people = await this.people([
       ...rows.flatMap((r) => [r.reporter_id, r.target_user_id]),
@@ -136,10 +152,53 @@ export class ModerationViews {
             ? { created_at: archiveBy.get(r.space_id)! }
             : null,
         clip: clipSummary(r.clip_id ? clipBy.get(r.clip_id) : undefined, people),
+        transcript: (r.space_id && transcripts.get(r.space_id)) || null,
         decision_note: noteBy.get(r.id) ?? '',
         appeal: appealBy.get(r.id) ?? null,
       };
     });
+  }
+
+  /** The first lines of each space's transcript and their count, in two queries for the page. */
+  private async transcripts(spaceIds: string[]): Promise<Map<string, TranscriptSummary>> {
+    const out = new Map<string, TranscriptSummary>();
+    if (spaceIds.length === 0) return out;
+    const counts = await this.db
+      .selectFrom('transcript_lines')
+      .select(['space_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('space_id', 'in', spaceIds)
+      .groupBy('space_id')
+      .execute();
+    for (const c of counts) out.set(c.space_id, { line_count: Number(c.n), lines: [] });
+    if (out.size === 0) return out;
+    const rows = await this.db
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('transcript_lines')
+          .select([
+            'space_id',
+            'speaker_id',
+            'text',
+            'start_ms',
+            'end_ms',
+            sql<number>`row_number() over (partition by space_id order by start_ms, id)`.as('n'),
+          ])
+          .where('space_id', 'in', [...out.keys()])
+          .as('t'),
+      )
+      .selectAll()
+      .where('n', '<=', REPORT_TRANSCRIPT_LINES)
+      .orderBy('space_id')
+      .orderBy('n')
+      .execute();
+    for (const row of rows)
+      out.get(row.space_id)?.lines.push({
+        speaker_id: row.speaker_id,
+        text: row.text,
+        start_ms: Number(row.start_ms),
+        end_ms: Number(row.end_ms),
+      });
+    return out;
   }
 
   async report(id: string): Promise<ReportView | null> {

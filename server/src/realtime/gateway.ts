@@ -24,7 +24,12 @@ import type { LocalSpace } from './local-space.js';
 import { readRemovedNotice } from './notices.js';
 import type { SpacePresence } from './presence.js';
 import { PresenceSync } from './presence-sync.js';
-import { type PresenceListener, Rooms, type SpaceEventsListener } from './rooms.js';
+import {
+  type CaptionsSnapshot,
+  type PresenceListener,
+  Rooms,
+  type SpaceEventsListener,
+} from './rooms.js';
 import { type GatewayExtension, MessageRouter } from './router.js';
 import { type Connection, Handshake, identityOf, newConnection, sendTo } from './socket.js';
 
@@ -53,6 +58,8 @@ export interface GatewayOptions {
   standing: AccountStanding;
   /** Whose pages may open a socket on a visitor's cookies (CSRF); unchecked without it. */
   origins?: () => OriginPolicy;
+  /** The captions part of a snapshot, for those who may hear (captions/service.ts). */
+  captions?: CaptionsSnapshot;
 }
 
 /** How often a node rewrites its whole presence in the directory (it expires without it). */
@@ -117,6 +124,7 @@ export class RealtimeGateway {
       extensions: this.extensions,
       track,
       report: (spaceId, space, key) => this.sync.report(spaceId, space, key),
+      ...(o.captions ? { captions: o.captions } : {}),
     });
     this.router = new MessageRouter({
       clock: o.clock,

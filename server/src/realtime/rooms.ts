@@ -1,4 +1,4 @@
-import type { ServerMessage, SpaceEventPayload } from '@salon/protocol';
+import type { CaptionsSnapshotDto, ServerMessage, SpaceEventPayload } from '@salon/protocol';
 import { AppError } from '../errors.js';
 import type { Viewer } from '../http/viewer.js';
 import type { SpaceState } from '../spaces/model.js';
@@ -20,6 +20,8 @@ const SLOW_CLIENT_BYTES = 1 << 20;
 /** A person arrived in a space on this node (`present`) or their last connection here left it. */
 export type PresenceListener = (spaceId: string, key: string, present: boolean) => void;
 export type SpaceEventsListener = (spaceId: string, events: SpaceEventPayload[]) => void;
+/** Live captions' state and last lines, for a snapshot (captions/service.ts). */
+export type CaptionsSnapshot = (state: SpaceState) => Promise<CaptionsSnapshotDto>;
 
 export interface RoomsOptions {
   spaces: SpaceService;
@@ -37,6 +39,8 @@ export interface RoomsOptions {
   track(work: Promise<unknown>, failure: string): void;
   /** Tells the directory how this node now holds one person. */
   report(spaceId: string, space: LocalSpace<Connection>, key: string): void;
+  /** Captions come from the audio: only in the snapshots of those who hear. */
+  captions?: CaptionsSnapshot;
 }
 
 /**
@@ -117,6 +121,7 @@ export class Rooms {
     const access = known ?? (await this.o.access.of(state, conn.viewer));
     space.totalUnique ??= await this.o.spaces.totalListeners(spaceId);
     const base = await this.o.spaces.snapshotBase(state);
+    const captions = this.o.captions && hears(access) ? await this.o.captions(state) : undefined;
     sendTo(conn, {
       type: 'snapshot',
       space_id: spaceId,
@@ -128,6 +133,7 @@ export class Rooms {
           space.totalUnique + space.newIdentities.length,
           conn.spaces.get(spaceId),
         ),
+        ...(captions ? { captions } : {}),
       },
       ...(requestId ? { request_id: requestId } : {}),
     });
@@ -269,6 +275,15 @@ export class Rooms {
       else space.speaking.delete(message.user_id);
       // Who is talking is read from the audio: only for those who hear it.
       space.fanout.publish(text, false, true);
+      return;
+    }
+    // Captions are words from the audio: only for those who hear (finals are kept, partials may drop).
+    if (text.startsWith('{"type":"caption"')) {
+      space.fanout.publish(text, text.includes('"kind":"final"'), true);
+      return;
+    }
+    if (text.startsWith('{"type":"captions_state"')) {
+      space.fanout.publish(text, true, true);
       return;
     }
     space.fanout.publish(text, false);

@@ -13,6 +13,7 @@ import { admin } from './015_admin.js';
 import { tickets } from './016_tickets.js';
 import { clips } from './017_clips.js';
 import { replayStats } from './018_replay_stats.js';
+import { captions } from './019_captions.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit an applied one. */
 export const migrations: Record<string, (dialect: Dialect) => Migration> = {
@@ -29,4 +30,5 @@ export const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '016_tickets': tickets,
   '017_clips': clips,
   '018_replay_stats': replayStats,
+  '019_captions': captions,
 };

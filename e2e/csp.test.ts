@@ -1,9 +1,12 @@
 /**
  * The app under its Content-Security-Policy in Chromium: it renders and works
  * with no violation, the policy is really enforced (an injected inline script
- * does not run), and another site cannot frame it.
+ * does not run), and another site cannot frame it (Salon itself may; the
+ * embeddable player, which anyone may frame, has its own test).
  */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPage, type RunningServer, startServer } from './support.ts';
@@ -68,25 +71,40 @@ describe('the app under its Content-Security-Policy', { timeout: 120_000 }, () =
     assert.deepEqual(errors, []);
   });
 
-  it('no page can frame the app, not even its own', async () => {
-    const framer = await newPage(browser, { width: 800, height: 600 }, []);
-    await framer.goto(`${server.url}/signup`);
-    await framer.getByLabel('Handle').waitFor();
-    const framed = await framer.evaluate(async () => {
-      const frame = document.createElement('iframe');
-      const loaded = new Promise((resolve) => frame.addEventListener('load', resolve));
-      frame.src = '/signup';
-      document.body.append(frame);
-      await loaded;
-      try {
-        // Same origin: had it loaded, the app's root would be readable here. A refused
-        // frame holds Chromium's error page instead, which this page cannot read.
-        return frame.contentDocument?.querySelector('#root') != null;
-      } catch {
-        return false;
-      }
+  it('another site cannot frame the app; Salon may frame its own pages', async () => {
+    // A page on another origin (another port of 127.0.0.1) that frames the app.
+    const other = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end(
+        `<!doctype html><title>elsewhere</title><iframe src="${server.url}/signup"></iframe>`,
+      );
     });
-    assert.equal(framed, false);
-    await framer.context().close();
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const { port } = other.address() as AddressInfo;
+    const framer = await newPage(browser, { width: 800, height: 600 }, []);
+    try {
+      await framer.goto(`http://127.0.0.1:${port}/`, { waitUntil: 'load' });
+      const child = framer.mainFrame().childFrames()[0];
+      assert.ok(child, 'the page holds its iframe');
+      // A frame refused by frame-ancestors holds Chromium's error page, not the app.
+      assert.equal(await child.locator('#root').count(), 0, 'the app did not load in the frame');
+      assert.doesNotMatch(child.url(), /\/signup$/, `refused: ${child.url()}`);
+
+      // Salon itself may frame its pages (frame-ancestors 'self').
+      await framer.goto(`${server.url}/signup`);
+      await framer.getByLabel('Handle').waitFor();
+      const framed = await framer.evaluate(async () => {
+        const frame = document.createElement('iframe');
+        const loaded = new Promise((resolve) => frame.addEventListener('load', resolve));
+        frame.src = '/signup';
+        document.body.append(frame);
+        await loaded;
+        return frame.contentDocument?.querySelector('#root') != null;
+      });
+      assert.equal(framed, true);
+    } finally {
+      await framer.context().close();
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 });

@@ -79,9 +79,29 @@ export class SpeakerSpans {
 
   private async talking(spaceId: string, userId: string, at: number): Promise<void> {
     const state = await this.o.spaces.get(spaceId);
-    // Verdicts that arrive after the end, or for someone muted or off the stage, are not talk.
+    // Verdicts for someone muted or off the stage are not talk. One that arrives
+    // after the end is, if it says talk began before it: a verdict comes up to a
+    // window late, and the end's close (on the space's chain) may have run already.
     const member = state.stage.find((m) => m.user_id === userId);
-    if (state.state !== 'live' || !member || member.muted) return;
+    if (!member || member.muted) return;
+    const endedAt = state.state === 'live' ? null : state.ended_at;
+    if (state.state !== 'live' && (endedAt === null || at >= endedAt)) return;
+    await this.openSpan(spaceId, userId, at, endedAt);
+    // Ended while this was written: the end's close may have run before the write.
+    if (endedAt === null) {
+      const now = await this.o.spaces.get(spaceId);
+      if (now.state !== 'live')
+        await this.close(spaceId, userId, now.ended_at ?? this.o.clock.now());
+    }
+  }
+
+  /** A span from `at` (or the person's last one, reopened), open, or closed at `endedAt`. */
+  private async openSpan(
+    spaceId: string,
+    userId: string,
+    at: number,
+    endedAt: number | null,
+  ): Promise<void> {
     const last = await this.db
       .selectFrom('speaker_spans')
       .select(['started_at', 'ended_at'])
@@ -94,7 +114,7 @@ export class SpeakerSpans {
     if (last && continuesSpan(Number(last.ended_at), at)) {
       await this.db
         .updateTable('speaker_spans')
-        .set({ ended_at: null })
+        .set({ ended_at: endedAt === null ? null : Math.max(endedAt, Number(last.ended_at)) })
         .where('space_id', '=', spaceId)
         .where('user_id', '=', userId)
         .where('started_at', '=', last.started_at)
@@ -105,7 +125,7 @@ export class SpeakerSpans {
     const start = last ? Math.max(at, Number(last.ended_at)) : at;
     await this.db
       .insertInto('speaker_spans')
-      .values({ space_id: spaceId, user_id: userId, started_at: start, ended_at: null })
+      .values({ space_id: spaceId, user_id: userId, started_at: start, ended_at: endedAt })
       .onConflict((oc) => oc.columns(['space_id', 'user_id', 'started_at']).doNothing())
       .execute();
   }

@@ -52,6 +52,27 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       await t.server.services.replays.stats.settled();
     }
 
+    test('a talking verdict that arrives just after the end still counts the talk before it (it is a window late); one for talk after the end does not', async () => {
+      const space = await liveSpace('Cut short');
+      const T0 = space.startedAt;
+      await space.host.client.post(`${api(space.id)}/stage/${space.host.id}/unmute`);
+      const speakers = t.server.services.replays.speakers;
+      // The host starts at 3.6 s and the space ends at 4 s: Janus says so at 4.1 s.
+      await end(space, 4);
+      clock.set(T0 + 3600 + VERDICT_WINDOW_MS);
+      await speakers.record({ spaceId: space.id, userId: space.host.id, speaking: true });
+      clock.set(T0 + 4100 + VERDICT_WINDOW_MS);
+      await speakers.record({ spaceId: space.id, userId: space.host.id, speaking: true });
+      await speakers.settled();
+      const rows = await speakers.spans(space.id);
+      assert.deepEqual(rows.get(space.host.id), [{ start: T0 + 3600, end: T0 + 4000 }]);
+      const replay = (await t.client().get(`${api(space.id)}/replay`)).body;
+      const spans = replay.timeline.speakers[0]?.spans ?? [];
+      assert.equal(spans.length, 1, JSON.stringify(replay.timeline));
+      assert.ok(Math.abs(spans[0].start_ms - 3600) <= 100, JSON.stringify(spans));
+      assert.ok(Math.abs(spans[0].end_ms - 4000) <= 100, JSON.stringify(spans));
+    });
+
     test('the speaker timeline is who spoke when: short pauses merged, muted talk ignored, cut where recording was off, closed when someone leaves the stage', async () => {
       const space = await liveSpace('Turns');
       const T0 = space.startedAt;

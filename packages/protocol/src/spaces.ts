@@ -201,7 +201,7 @@ export interface SpaceSnapshot {
   counts: ListenerCountsDto;
   pins: PinnedPostDto[];
   recording: boolean;
-  /** Live captions, for those who may hear the space (absent otherwise). */
+  /** Live captions of a captioned space, for those who may hear it (absent otherwise: off). */
   captions?: CaptionsSnapshotDto;
 }
 

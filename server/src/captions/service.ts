@@ -184,8 +184,13 @@ export class CaptionsService {
     );
   }
 
-  /** The captions part of a snapshot: state, unavailable speakers, the last 5 finals. */
-  async snapshot(state: SpaceState): Promise<CaptionsSnapshotDto> {
+  /**
+   * The captions part of a snapshot: state, unavailable speakers, the last 5
+   * finals. Null for a space that is not captioned (the snapshot then has no
+   * `captions`, which reads as off), so uncaptioned spaces look as before.
+   */
+  async snapshot(state: SpaceState): Promise<CaptionsSnapshotDto | null> {
+    if (!captionsOn(state)) return null;
     const overall = this.stateOf(state);
     if (overall.state === 'off') return { ...overall, recent: [] };
     const recent = await this.o.store.recent(state.id, SNAPSHOT_FINALS);

@@ -21,7 +21,7 @@ const SLOW_CLIENT_BYTES = 1 << 20;
 export type PresenceListener = (spaceId: string, key: string, present: boolean) => void;
 export type SpaceEventsListener = (spaceId: string, events: SpaceEventPayload[]) => void;
 /** Live captions' state and last lines, for a snapshot (captions/service.ts). */
-export type CaptionsSnapshot = (state: SpaceState) => Promise<CaptionsSnapshotDto>;
+export type CaptionsSnapshot = (state: SpaceState) => Promise<CaptionsSnapshotDto | null>;
 
 export interface RoomsOptions {
   spaces: SpaceService;

@@ -208,7 +208,10 @@ export async function createServer(
             logger,
             metrics,
             speaking: (change) => void speakers.record(change),
+            // The pipeline transcribes the captioned speakers whose feeds are on this node.
+            captions,
           });
+    captions.useEngine(media?.captions?.engine ?? null);
     const moderation = new ModerationService(storage, clock, spaces, bus, notifications);
     const admin = new AdminService(storage, clock, social, {
       hostMinFollowers: () => config.hostMinFollowers,

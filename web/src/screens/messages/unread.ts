@@ -1,7 +1,7 @@
 /**
  * The count of unread direct messages, for the Messages badge in the
  * navigation. One store for the whole app (both bars read it): it asks the
- * server when someone signs in and whenever a message arrives live (a `dm`
+ * server when someone signs in, when the socket (re)opens, and whenever a message arrives live (a `dm`
  * notification on the personal channel), and an open conversation that marks
  * its messages read asks again. Asking instead of counting locally keeps it
  * right across tabs and after a missed message.
@@ -52,7 +52,7 @@ export const unreadMessages = new UnreadMessages();
 /** The number for the badge; kept current while any component shows it. */
 export function useUnreadMessages(): number {
   const { me } = useSession();
-  const { onNotification } = useLive();
+  const { onNotification, connection } = useLive();
   const userId = me?.id ?? null;
   useEffect(() => {
     if (!userId) {
@@ -64,5 +64,11 @@ export function useUnreadMessages(): number {
       if (n.kind === 'dm') unreadMessages.refresh();
     });
   }, [userId, onNotification]);
+  // Asked again each time the socket opens: a message sent while it was still
+  // connecting (just after a page load) or away came with no notification here.
+  const open = connection === 'open';
+  useEffect(() => {
+    if (userId && open) unreadMessages.refresh();
+  }, [userId, open]);
   return useSyncExternalStore(unreadMessages.subscribe, unreadMessages.get, () => 0);
 }

@@ -69,9 +69,23 @@ test('holders hear a ticketed space on every tier, others are refused, a refund 
   const refunded = await person('mtrefunded');
   const stranger = await person('mtstranger');
   for (const p of [holder, refunded]) await giveTicket(t.server, space.id, host.id, p.id);
+  // Closed however the test ends: a peer left open after a failed assertion would hold the
+  // file until the runner's timeout.
+  const opened: Array<{ close(): unknown }> = [
+    admin,
+    moderator,
+    host,
+    holder,
+    refunded,
+    stranger,
+  ].map((p) => p.rt);
+  t_.after(async () => {
+    for (const thing of opened.reverse()) await thing.close();
+  });
 
   await host.rt.subscribe(space.id);
   const voice = await SalonSpeaker.publish(host.rt, space.id, TONE);
+  opened.push(voice);
   await host.client.post(`/api/v1/spaces/${space.id}/stage/${host.id}/unmute`);
   for (const p of [holder, refunded, stranger]) await p.rt.subscribe(space.id);
   assert.equal(stranger.rt.views.get(space.id)?.access, 'needs_ticket');
@@ -79,7 +93,9 @@ test('holders hear a ticketed space on every tier, others are refused, a refund 
 
   // WebRTC: the holders hear the stage, the stranger is refused.
   const ear = await SalonListener.listen(holder.rt, space.id);
+  opened.push(ear);
   const cut = await SalonListener.listen(refunded.rt, space.id);
+  opened.push(cut);
   await heard(ear, { present: [TONE] });
   await heard(cut, { present: [TONE] });
   await assert.rejects(SalonListener.listen(stranger.rt, space.id), { code: 'ticket_required' });
@@ -199,9 +215,4 @@ test('holders hear a ticketed space on every tier, others are refused, a refund 
   assert.equal(archive.status, 200, JSON.stringify(archive.body));
   assert.equal((await fetchPlaylist(archive.body.url)).status, 200);
   assert.equal((await moderator.client.get(`/api/v1/spaces/${space.id}/replay`)).status, 200);
-
-  await ear.close();
-  await cut.close();
-  await voice.close();
-  for (const p of [admin, moderator, host, holder, refunded, stranger]) await p.rt.close();
 });

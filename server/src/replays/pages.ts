@@ -1,3 +1,4 @@
+import { formatMoney } from '@salon/protocol';
 import type { ClipService } from '../clips/service.js';
 import type { UsersTable } from '../db/schema.js';
 import type { SocialService } from '../social/service.js';
@@ -230,10 +231,5 @@ export function ticketWords(
   offer: Pick<TicketOffer, 'priceMinor' | 'currency' | 'left' | 'soldOut'>,
 ): string {
   if (offer.soldOut) return 'Sold out';
-  const format = new Intl.NumberFormat('en-US', {
-    style: 'currency',
-    currency: offer.currency.toUpperCase(),
-  });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return `Ticket ${format.format(offer.priceMinor / 10 ** digits)} · ${offer.left} left`;
+  return `Ticket ${formatMoney(offer.priceMinor, offer.currency, 'en-US')} · ${offer.left} left`;
 }

@@ -1,14 +1,10 @@
+import { formatMoney } from '@salon/protocol';
 import type { Storage } from '../db/database.js';
 import type { TicketsTable } from '../db/schema.js';
 import type { NotificationCenter } from '../notifications/center.js';
 import { pairKey, type SocialService } from '../social/service.js';
 import type { Clock } from '../util/clock.js';
 import { newId } from '../util/ids.js';
-
-/** "12.50 USD": the amount in words a receipt needs, in the currency's usual two decimals. */
-export function formatMinor(amountMinor: number, currency: string): string {
-  return `${(amountMinor / 100).toFixed(2)} ${currency.toUpperCase()}`;
-}
 
 /**
  * Tells a buyer their ticket was refunded: in the app and by push (as their
@@ -30,7 +26,7 @@ export function refundNotifier(
       .where('id', '=', ticket.space_id)
       .executeTakeFirst();
     const blocked = await social.isBlockedEitherWay(ticket.host_id, ticket.user_id);
-    const text = `Your ticket to “${space?.title ?? 'a space'}” was refunded: ${formatMinor(ticket.price_minor, ticket.currency)}.`;
+    const text = `Your ticket to “${space?.title ?? 'a space'}” was refunded: ${formatMoney(ticket.price_minor, ticket.currency, 'en-US')}.`;
     await center.deliver([
       {
         key: `ticket_refunded:${ticket.checkout_id}`,

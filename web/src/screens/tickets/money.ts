@@ -1,33 +1,20 @@
 /**
  * Money in the person's language. Amounts travel as integer minor units
- * (cents); how many minor digits a currency has is what `Intl.NumberFormat`
- * says (2 for usd and eur, 0 for jpy), so no currency is special-cased here.
+ * (cents); the formatting is the protocol's (`@salon/protocol` money.ts),
+ * shared with the server's receipts and link previews.
  * Parsing what a host types never goes through floating point: "12.5" is
  * 1250 cents by moving digits, not by multiplying 12.5 by 100.
  */
+import { formatMoney as formatLocalised, minorDigits } from '@salon/protocol';
 import { i18n } from '../../i18n';
+
+export { minorDigits };
 
 const language = () => i18n.resolvedLanguage ?? i18n.language ?? 'en';
 
-/** How many digits the currency's minor unit has (2 for usd: 1 dollar = 100 cents). */
-export function minorDigits(currency: string): number {
-  return (
-    new Intl.NumberFormat('en', {
-      style: 'currency',
-      currency: currency.toUpperCase(),
-    }).resolvedOptions().maximumFractionDigits ?? 2
-  );
-}
-
 /** 1250, "usd" → "$12.50" (English), "12,50 $US" (French). */
 export function formatMoney(minor: number, currency: string, locale: string = language()): string {
-  const digits = minorDigits(currency);
-  return new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency: currency.toUpperCase(),
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(minor / 10 ** digits);
+  return formatLocalised(minor, currency, locale);
 }
 
 /** 1250 → "12.50", for an input the host edits (a dot, whatever the language: parseMoney reads both). */

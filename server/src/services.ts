@@ -1,5 +1,6 @@
 import type { AccountService } from './accounts/service.js';
 import type { AdminService } from './admin/service.js';
+import type { Bus } from './bus/bus.js';
 import type { CaptionsService } from './captions/service.js';
 import type { ClipService } from './clips/service.js';
 import type { Config } from './config.js';
@@ -14,7 +15,6 @@ import type { NotificationCenter } from './notifications/center.js';
 import type { NotificationPreferences } from './notifications/preferences.js';
 import type { WebPush } from './notifications/webpush/service.js';
 import type { Metrics } from './observability/metrics.js';
-import type { Bus } from './realtime/bus.js';
 import type { RealtimeGateway } from './realtime/gateway.js';
 import type { LinkPreviews } from './replays/pages.js';
 import type { ReplaysService } from './replays/service.js';

@@ -3,7 +3,6 @@ import type { Config } from '../config.js';
 import type { Storage } from '../db/database.js';
 import type { UsersTable } from '../db/schema.js';
 import { AppError } from '../errors.js';
-import type { Viewer } from '../http/viewer.js';
 import type { Clock } from '../util/clock.js';
 import { newId } from '../util/ids.js';
 import type { GuestTokens } from './guests.js';
@@ -12,6 +11,7 @@ import { LoginThrottle } from './login-throttle.js';
 import { assertStrongPassword } from './password-strength.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.js';
 import { createSession, deleteSession, findSession, SESSION_PREFIX } from './sessions.js';
+import type { Viewer } from './viewer.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Storage } from '../db/database.js';
 import { AppError } from '../errors.js';
-import type { Viewer } from '../http/viewer.js';
+import type { Viewer } from './viewer.js';
 
 /**
  * Whether the session behind an open connection still stands: its account

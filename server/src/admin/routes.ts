@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { Id, IdParams } from '../accounts/schemas.js';
+import { decodeIdCursor, encodeCursor } from '../db/cursor.js';
 import type { HostingRequestsTable } from '../db/schema.js';
 import { rateLimits } from '../http/limits.js';
-import { decodeIdCursor, encodeCursor } from '../http/pagination.js';
 import { requireModerator, requireUser } from '../http/viewer.js';
 import type { Services } from '../services.js';
 import { mayHost } from '../spaces/policy.js';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { DEVICE_COOKIE, isDeviceId } from '../http/device.js';
+import { DEVICE_COOKIE, isDeviceId } from '../accounts/device.js';
 import type { Services } from '../services.js';
 import { SpaceParams } from '../spaces/schemas.js';
 import { CaptionsStatusDto, SearchPage, SearchQuery, TranscriptDto, VttQuery } from './schemas.js';

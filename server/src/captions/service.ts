@@ -6,7 +6,7 @@ import type {
   CaptionsStatusDto,
 } from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Bus } from '../realtime/bus.js';
+import type { Bus } from '../bus/bus.js';
 import type { SpaceState } from '../spaces/model.js';
 import { captionsOn } from '../spaces/model.lifecycle.js';
 import { type SpaceService, spaceChannel } from '../spaces/service.js';

@@ -1,8 +1,8 @@
 import type { UserSummaryDto } from '@salon/protocol';
+import type { Viewer } from '../accounts/viewer.js';
 import type { Storage } from '../db/database.js';
 import { AppError } from '../errors.js';
 import type { Recordings } from '../hls/recordings.js';
-import type { Viewer } from '../http/viewer.js';
 import type { SocialService } from '../social/service.js';
 import type { SpaceState } from '../spaces/model.js';
 import { summary } from '../spaces/presenter.js';

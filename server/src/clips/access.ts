@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
+import type { Viewer } from '../accounts/viewer.js';
 import type { Database } from '../db/schema.js';
 import { AppError } from '../errors.js';
-import type { Viewer } from '../http/viewer.js';
 import { allowsGuests, type SpaceState } from '../spaces/model.js';
 import type { SpaceService } from '../spaces/service.js';
 import { hearerOf, mayHear, ticketRequired } from '../tickets/access.js';

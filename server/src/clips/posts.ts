@@ -1,6 +1,6 @@
+import type { Viewer } from '../accounts/viewer.js';
 import type { PostsTable } from '../db/schema.js';
 import { AppError } from '../errors.js';
-import type { Viewer } from '../http/viewer.js';
 import type { Services } from '../services.js';
 import { type ClipDto, presentClips } from './presenter.js';
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
+import { decodeIdCursor, decodeTimeIdCursor, encodeCursor } from '../db/cursor.js';
 import type { Storage } from '../db/database.js';
 import { AppError } from '../errors.js';
-import { decodeIdCursor, decodeTimeIdCursor, encodeCursor } from '../http/pagination.js';
 import { escapeLike } from '../scheduler/jobs.js';
 import type { SocialService } from '../social/service.js';
 import { normalizeTopics, type SpaceState, type StageMember } from '../spaces/model.js';

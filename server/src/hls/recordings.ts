@@ -1,10 +1,10 @@
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Viewer } from '../accounts/viewer.js';
 import type { Storage } from '../db/database.js';
 import type { SpaceRecordingsTable } from '../db/schema.js';
 import { AppError } from '../errors.js';
-import type { Viewer } from '../http/viewer.js';
 import type { ModerationService } from '../moderation/service.js';
 import type { SpaceEvent, SpaceState } from '../spaces/model.js';
 import type { SpaceService } from '../spaces/service.js';

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DEVICE_COOKIE, isDeviceId } from '../accounts/device.js';
 import { AppError } from '../errors.js';
-import { DEVICE_COOKIE, isDeviceId } from '../http/device.js';
 import { rateLimits } from '../http/limits.js';
 import { requireModerator } from '../http/viewer.js';
 import { ReplayExtrasDto } from '../replays/schemas.js';

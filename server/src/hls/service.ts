@@ -1,6 +1,6 @@
+import type { Viewer } from '../accounts/viewer.js';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
-import type { Viewer } from '../http/viewer.js';
 import type { MediaApi } from '../media/cluster.js';
 import type { ModerationService } from '../moderation/service.js';
 import { authorize } from '../spaces/policy.js';

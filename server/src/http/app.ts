@@ -5,6 +5,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import { credentialOf, SESSION_COOKIE } from '../accounts/credentials.js';
+import { DEVICE_COOKIE, isDeviceId, newDeviceId } from '../accounts/device.js';
 import { accountRoutes, avatarRoutes } from '../accounts/routes.js';
 import { sessionRoutes } from '../accounts/session-routes.js';
 import { adminRoutes } from '../admin/routes.js';
@@ -27,13 +29,11 @@ import type { Services } from '../services.js';
 import { socialRoutes } from '../social/routes.js';
 import { spaceRoutes } from '../spaces/routes.js';
 import { ticketRoutes } from '../tickets/routes.js';
-import { DEVICE_COOKIE, isDeviceId, newDeviceId } from './device.js';
 import { clientErrorHandler, installErrorHandling } from './errors.js';
 import { checkRequestSource, isStateChanging, originPolicy, sourceOf } from './origin.js';
 import { redactedRequest } from './redact.js';
 import { ERROR_RESPONSE_HEADERS, registerSecurityHeaders } from './security-headers.js';
 import { installValidation } from './validation.js';
-import { credentialOf } from './viewer.js';
 import { registerWebApp } from './web.js';
 
 export interface AppOptions {
@@ -128,7 +128,10 @@ export async function buildApp(services: Services, options: AppOptions): Promise
       });
     }
     request.viewer = { kind: 'anonymous' };
-    const credential = credentialOf(request);
+    const credential = credentialOf(
+      request.headers.authorization,
+      request.cookies?.[SESSION_COOKIE],
+    );
     if (!credential) return;
     const viewer = await services.accounts.authenticate(credential.token);
     if (viewer) {

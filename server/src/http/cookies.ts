@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
+import { SESSION_COOKIE } from '../accounts/credentials.js';
 import type { Config } from '../config.js';
-import { SESSION_COOKIE } from './viewer.js';
 
 export function setSessionCookie(
   reply: FastifyReply,
@@ -26,25 +26,4 @@ export function clearSessionCookie(
     secure: config.cookieSecure,
     sameSite: 'lax',
   });
-}
-
-/**
- * One cookie's value from a raw `Cookie` header, for requests Fastify does not
- * parse (the WebSocket upgrade). A value that is not valid percent-encoding is
- * returned as it stands: a header is the client's to get wrong, never a reason
- * to throw.
- */
-export function readCookie(header: string | undefined, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
-    const raw = part.slice(eq + 1).trim();
-    try {
-      return decodeURIComponent(raw);
-    } catch {
-      return raw;
-    }
-  }
-  return null;
 }

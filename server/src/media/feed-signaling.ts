@@ -1,7 +1,7 @@
 import { FEED_CLIENT_MESSAGE_TYPES, type FeedServerMessage } from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Viewer } from '../accounts/viewer.js';
 import { AppError } from '../errors.js';
-import type { Viewer } from '../http/viewer.js';
 import type { GatewayExtension, RealtimeConnection } from '../realtime/gateway.js';
 import type { SpaceEvent, SpaceState } from '../spaces/model.js';
 import type { SpaceService } from '../spaces/service.js';

@@ -1,12 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AccountService } from '../accounts/service.js';
+import type { Bus } from '../bus/bus.js';
 import { createCaptionEngine } from '../captions/engines/index.js';
 import { CaptionsPipeline } from '../captions/pipeline/index.js';
 import type { CaptionSink } from '../captions/pipeline/types.js';
 import type { Config } from '../config.js';
 import { HlsPackagers } from '../hls/packagers.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { Bus } from '../realtime/bus.js';
 import type { SpaceService } from '../spaces/service.js';
 import { type MediaApi, MediaCluster } from './cluster.js';
 import { FeedSignaling } from './feed-signaling.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pino from 'pino';
-import type { Viewer } from '../http/viewer.js';
+import type { Viewer } from '../accounts/viewer.js';
 import type { RealtimeConnection } from '../realtime/gateway.js';
 import { ListenSeats, MAX_PENDING_LISTENS, type SeatKind } from './listen-seats.js';
 

@@ -1,7 +1,7 @@
 import type { FeedServerMessage, MediaServerMessage } from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Viewer } from '../accounts/viewer.js';
 import { AppError } from '../errors.js';
-import type { Viewer } from '../http/viewer.js';
 import type { RealtimeConnection } from '../realtime/gateway.js';
 
 /**

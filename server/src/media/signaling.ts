@@ -1,9 +1,9 @@
 import { MEDIA_CLIENT_MESSAGE_TYPES, type MediaServerMessage } from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AccountService } from '../accounts/service.js';
+import type { Viewer } from '../accounts/viewer.js';
+import type { Bus } from '../bus/bus.js';
 import { AppError } from '../errors.js';
-import type { Viewer } from '../http/viewer.js';
-import type { Bus } from '../realtime/bus.js';
 import type { GatewayExtension, RealtimeConnection } from '../realtime/gateway.js';
 import { leaveStage, type SpaceEvent, type SpaceState } from '../spaces/model.js';
 import { type SpaceService, spaceChannel } from '../spaces/service.js';

@@ -1,13 +1,13 @@
 import { rm } from 'node:fs/promises';
 import { userChannel } from '@salon/protocol';
 import { accountEvent } from '../accounts/standing.js';
+import type { Viewer } from '../accounts/viewer.js';
 import { requireReason, suspensionRefusal } from '../admin/rules.js';
+import type { Bus } from '../bus/bus.js';
 import type { Storage } from '../db/database.js';
 import type { AppealsTable, ModerationLogTable, ReportsTable, UsersTable } from '../db/schema.js';
 import { AppError, isAppError } from '../errors.js';
-import type { Viewer } from '../http/viewer.js';
 import type { NotificationCenter } from '../notifications/center.js';
-import type { Bus } from '../realtime/bus.js';
 import { cancelSpace, endSpace, leaveStage } from '../spaces/model.js';
 import { parseSpaceRow } from '../spaces/repository.js';
 import type { SpaceService } from '../spaces/service.js';

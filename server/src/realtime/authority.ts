@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { ClientMessage } from '@salon/protocol';
 import type { AccountStanding } from '../accounts/standing.js';
+import type { Viewer } from '../accounts/viewer.js';
 import { AppError } from '../errors.js';
-import type { Viewer } from '../http/viewer.js';
 import type { SpaceState } from '../spaces/model.js';
 import { type Actor, authorize, type SpaceAction } from '../spaces/policy.js';
 import type { SpaceService } from '../spaces/service.js';

@@ -1,6 +1,6 @@
 import type { SpaceEventPayload } from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Viewer } from '../http/viewer.js';
+import type { Viewer } from '../accounts/viewer.js';
 import {
   type Command,
   endIfHostGone,

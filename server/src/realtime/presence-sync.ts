@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ListenerDto, ServerMessage } from '@salon/protocol';
+import type { Bus } from '../bus/bus.js';
 import { type SpaceService, spaceChannel } from '../spaces/service.js';
-import type { Bus } from './bus.js';
 import type { PresenceDirectory } from './directory.js';
 import type { LocalSpace } from './local-space.js';
 import { presenceIntervalMs, type SpacePresence } from './presence.js';

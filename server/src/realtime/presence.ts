@@ -1,5 +1,5 @@
 import type { ListenerCountsDto, ListenerDto } from '@salon/protocol';
-import type { Viewer } from '../http/viewer.js';
+import type { Viewer } from '../accounts/viewer.js';
 
 /**
  * Who is in one space right now, on this node. People are counted once

@@ -1,12 +1,12 @@
 import type { CaptionsSnapshotDto, ServerMessage, SpaceEventPayload } from '@salon/protocol';
+import type { Viewer } from '../accounts/viewer.js';
+import type { Bus } from '../bus/bus.js';
 import { AppError } from '../errors.js';
-import type { Viewer } from '../http/viewer.js';
 import type { SpaceState } from '../spaces/model.js';
 import type { Participant } from '../spaces/policy.js';
 import { type SpaceService, spaceChannel } from '../spaces/service.js';
 import { hears, type SpaceAccess, type TicketAccess } from '../tickets/access.js';
 import type { Clock } from '../util/clock.js';
-import type { Bus } from './bus.js';
 import { LocalSpace } from './local-space.js';
 import { presenceMember } from './presence.js';
 import { canonicalEmoji, ReactionLimiter } from './reactions.js';

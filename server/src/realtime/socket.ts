@@ -3,11 +3,16 @@ import type { Duplex } from 'node:stream';
 import type { ServerMessage } from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { WebSocket, WebSocketServer } from 'ws';
+import {
+  type Credential,
+  credentialOf,
+  readCookie,
+  SESSION_COOKIE,
+} from '../accounts/credentials.js';
+import { DEVICE_COOKIE, isDeviceId } from '../accounts/device.js';
 import type { AccountService } from '../accounts/service.js';
-import { readCookie } from '../http/cookies.js';
-import { DEVICE_COOKIE, isDeviceId } from '../http/device.js';
+import type { Viewer } from '../accounts/viewer.js';
 import { checkRequestSource, type OriginPolicy, sourceOf } from '../http/origin.js';
-import { SESSION_COOKIE, type Viewer } from '../http/viewer.js';
 import { AddressLimit, clientAddress } from './address-limit.js';
 import type { Holder } from './authority.js';
 import type { FanoutTarget } from './fanout.js';
@@ -104,18 +109,30 @@ export class Handshake {
     });
   }
 
-  /** Cookie (browsers), `?token=` (guest or session token) or a bearer header; none means anonymous. */
+  /**
+   * `?token=` (guest or session token), else the bearer header or the session
+   * cookie, parsed as HTTP parses them (accounts/credentials.ts); none means
+   * anonymous, and a header that is not `Bearer <token>` is refused.
+   */
   private async authenticate(request: IncomingMessage, url: URL): Promise<Viewer | null> {
-    const header = request.headers.authorization;
-    const token =
-      url.searchParams.get('token') ??
-      (header?.startsWith('Bearer ') ? header.slice(7) : null) ??
-      readCookie(request.headers.cookie, SESSION_COOKIE);
-    if (!token) return { kind: 'anonymous' };
-    const viewer = await this.o.accounts.authenticate(token);
+    const query = url.searchParams.get('token');
+    let credential: Credential | null;
+    try {
+      credential =
+        query !== null
+          ? { token: query, from: 'bearer' }
+          : credentialOf(
+              request.headers.authorization,
+              readCookie(request.headers.cookie, SESSION_COOKIE),
+            );
+    } catch {
+      return null;
+    }
+    if (!credential?.token) return { kind: 'anonymous' };
+    const viewer = await this.o.accounts.authenticate(credential.token);
     if (viewer) return viewer;
     // A stale cookie means signed out; an explicit token that fails is refused.
-    return url.searchParams.has('token') || header ? null : { kind: 'anonymous' };
+    return credential.from === 'bearer' ? null : { kind: 'anonymous' };
   }
 
   /** Closes the WebSocket server (its clients are closed by the gateway first). */

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
+import type { Viewer } from '../accounts/viewer.js';
 import type { Database } from '../db/schema.js';
-import type { Viewer } from '../http/viewer.js';
 import type { SpaceState } from '../spaces/model.js';
 import type { SpaceService } from '../spaces/service.js';
 import { hearerOf, mayHear, ticketRequired } from '../tickets/access.js';

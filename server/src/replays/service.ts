@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PinnedPostDto, SpaceDto, UserSummaryDto } from '@salon/protocol';
+import type { Viewer } from '../accounts/viewer.js';
+import { decodeTimeIdCursor, encodeCursor, type Page } from '../db/cursor.js';
 import type { Storage } from '../db/database.js';
 import type { UsersTable } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { PLAYLIST, scopeDir } from '../hls/layout.js';
 import { parsePlaylist, type Span } from '../hls/playlist.js';
 import type { Recordings } from '../hls/recordings.js';
-import { decodeTimeIdCursor, encodeCursor, type Page } from '../http/pagination.js';
-import type { Viewer } from '../http/viewer.js';
 import type { SocialService } from '../social/service.js';
 import type { Pin, SpaceState } from '../spaces/model.js';
 import { presentPins, presentSpace, summary } from '../spaces/presenter.js';

@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
+import type { Viewer } from '../accounts/viewer.js';
 import type { Storage } from '../db/database.js';
 import { AppError } from '../errors.js';
-import type { Viewer } from '../http/viewer.js';
 import type { Delivery, NotificationCenter } from '../notifications/center.js';
 import type { SpaceEvent, SpaceState } from '../spaces/model.js';
 import { loadSpace, parseSpaceRow } from '../spaces/repository.js';

@@ -1,6 +1,6 @@
 import { type PersonalMessage, userChannel } from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Bus } from '../realtime/bus.js';
+import type { Bus } from '../bus/bus.js';
 import { presentNotification } from './presenter.js';
 import type { SocialService } from './service.js';
 

@@ -1,12 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { DEVICE_COOKIE, isDeviceId } from '../accounts/device.js';
 import { presentUser } from '../accounts/presenter.js';
 import { Handle, IdParams } from '../accounts/schemas.js';
 import { clipForPost, clipsOfPosts } from '../clips/posts.js';
+import { encodeCursor, toPage } from '../db/cursor.js';
 import type { PostsTable } from '../db/schema.js';
-import { DEVICE_COOKIE, isDeviceId } from '../http/device.js';
 import { rateLimits } from '../http/limits.js';
-import { encodeCursor, pageQuery, toPage } from '../http/pagination.js';
+import { pageQuery } from '../http/pagination.js';
 import { requireUser, viewerUserId } from '../http/viewer.js';
 import type { Services } from '../services.js';
 import { presentMessage, presentNotification, presentPost } from './presenter.js';

@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
+import { decodeIdCursor, decodeTimeIdCursor } from '../db/cursor.js';
 import type { Storage } from '../db/database.js';
 import type { NotificationsTable, UsersTable } from '../db/schema.js';
 import { AppError } from '../errors.js';
-import { decodeIdCursor, decodeTimeIdCursor } from '../http/pagination.js';
 import { escapeLike } from '../scheduler/jobs.js';
 import type { Clock } from '../util/clock.js';
 import { newId } from '../util/ids.js';

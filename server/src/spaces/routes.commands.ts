@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { DEVICE_COOKIE, isDeviceId } from '../http/device.js';
+import { DEVICE_COOKIE, isDeviceId } from '../accounts/device.js';
 import type { rateLimits } from '../http/limits.js';
 import { requireUser, viewerUserId } from '../http/viewer.js';
 import type { Services } from '../services.js';

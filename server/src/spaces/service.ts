@@ -6,12 +6,12 @@ import {
   userChannel,
 } from '@salon/protocol';
 import { type Kysely, sql } from 'kysely';
+import type { Viewer } from '../accounts/viewer.js';
+import type { Bus } from '../bus/bus.js';
 import type { Config } from '../config.js';
 import type { Storage } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { AppError } from '../errors.js';
-import type { Viewer } from '../http/viewer.js';
-import type { Bus } from '../realtime/bus.js';
 import { removedNotice } from '../realtime/notices.js';
 import type { SocialService } from '../social/service.js';
 import { offerOf, offersOf } from '../tickets/holders.js';

@@ -1,6 +1,6 @@
+import { decodeIdCursor } from '../db/cursor.js';
 import type { Storage } from '../db/database.js';
 import { AppError } from '../errors.js';
-import { decodeIdCursor } from '../http/pagination.js';
 import type { SocialService } from '../social/service.js';
 import type { SpaceState } from './model.js';
 import { parseSpaceRow } from './repository.js';

@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import type { SpaceAccess } from '@salon/protocol';
 import type { Kysely } from 'kysely';
+import type { Viewer } from '../accounts/viewer.js';
+import type { Bus } from '../bus/bus.js';
 import type { Storage } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { AppError } from '../errors.js';
-import type { Viewer } from '../http/viewer.js';
-import type { Bus } from '../realtime/bus.js';
 import type { SpaceState } from '../spaces/model.js';
 import type { PlatformRole } from '../spaces/policy.js';
 import { isHolder, offerOf } from './holders.js';

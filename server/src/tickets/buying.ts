@@ -1,9 +1,9 @@
 import type { Transaction } from 'kysely';
 import { isUniqueViolation } from '../accounts/service.js';
+import type { Viewer } from '../accounts/viewer.js';
 import type { Storage } from '../db/database.js';
 import type { Database, TicketsTable, UsersTable } from '../db/schema.js';
 import { AppError } from '../errors.js';
-import type { Viewer } from '../http/viewer.js';
 import type { SocialService } from '../social/service.js';
 import type { SpaceService } from '../spaces/service.js';
 import type { Clock } from '../util/clock.js';

@@ -1,10 +1,10 @@
 import type { SpaceDto, UserSummaryDto } from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Viewer } from '../accounts/viewer.js';
 import type { Config } from '../config.js';
 import type { Storage } from '../db/database.js';
 import type { UsersTable } from '../db/schema.js';
 import { AppError } from '../errors.js';
-import type { Viewer } from '../http/viewer.js';
 import type { NotificationCenter } from '../notifications/center.js';
 import type { JobScheduler } from '../scheduler/jobs.js';
 import type { SocialService } from '../social/service.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeIdCursor, decodeTimeIdCursor, encodeCursor } from './pagination.js';
+import { decodeIdCursor, decodeTimeIdCursor, encodeCursor } from './cursor.js';
 
 const raw = (values: unknown) => Buffer.from(JSON.stringify(values)).toString('base64url');
 

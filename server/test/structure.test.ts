@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+
+/**
+ * The layout rules of docs/architecture.md ("Rings"), read from the source:
+ * who may import http/, which import cycles may exist, and how long a file
+ * may grow.
+ */
+const root = path.resolve(import.meta.dirname, '../..');
+const serverSrc = path.join(root, 'server/src');
+const webSrc = path.join(root, 'web/src');
+
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    const full = path.join(dir, entry);
+    if (statSync(full).isDirectory()) out.push(...walk(full));
+    else out.push(full);
+  }
+  return out;
+}
+
+/** Source files of server/src (tests beside the code included), relative to it. */
+const sources = walk(serverSrc)
+  .filter((file) => file.endsWith('.ts'))
+  .map((file) => path.relative(serverSrc, file));
+
+/**
+ * Static imports (`import … from`, `export … from`, `import '…'`) and
+ * `import('…')`, type-only ones too. The names between `import` and `from`
+ * never hold a quote, so the first quoted string after them is the module.
+ */
+const IMPORT_PATTERNS = [
+  /^\s*(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/gm,
+  /^\s*import\s*['"]([^'"]+)['"]/gm,
+  /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+];
+
+/** The server/src files a file imports, relative to server/src. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(path.join(serverSrc, file), 'utf8');
+  const specs = IMPORT_PATTERNS.flatMap((pattern) =>
+    [...text.matchAll(pattern)].map((match) => match[1] ?? ''),
+  );
+  return specs
+    .filter((spec) => spec.startsWith('.'))
+    .map((spec) => path.normalize(path.join(path.dirname(file), spec)).replace(/\.js$/, '.ts'))
+    .filter((target) => !target.startsWith('..'));
+}
+
+const graph = new Map(sources.map((file) => [file, importsOf(file)]));
+
+/**
+ * The HTTP adapter, which may import http/: route files (`routes.ts`,
+ * `routes.*.ts`, `*-routes.ts`), the HTTP request and response schemas
+ * (`schemas.ts`), and the composition root (`server.ts`). The WebSocket
+ * transport shares the pages' origin policy (CSRF) and nothing else.
+ */
+function mayImportHttp(file: string, target: string): boolean {
+  const base = path.basename(file);
+  if (file === 'server.ts') return true;
+  if (/^routes(\..+)?\.ts$/.test(base) || base.endsWith('-routes.ts')) return true;
+  if (base === 'schemas.ts') return true;
+  return file.startsWith('realtime/') && target === 'http/origin.ts';
+}
+
+test('no file outside the HTTP adapter imports http/', () => {
+  const offences: string[] = [];
+  for (const [file, targets] of graph) {
+    if (file.startsWith('http/')) continue;
+    for (const target of targets) {
+      if (target.startsWith('http/') && !mayImportHttp(file, target))
+        offences.push(`${file} imports ${target}`);
+    }
+  }
+  assert.deepEqual(offences, []);
+});
+
+/** Strongly connected components of more than one file (Tarjan). */
+function cycles(edges: Map<string, string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  let next = 0;
+  const visit = (v: string) => {
+    index.set(v, next);
+    low.set(v, next);
+    next += 1;
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges.get(v) ?? []) {
+      if (!edges.has(w)) continue;
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v) ?? 0, low.get(w) ?? 0));
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v) ?? 0, index.get(w) ?? 0));
+      }
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      let w: string | undefined;
+      do {
+        w = stack.pop();
+        if (w === undefined) break;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1) found.push(component.sort());
+    }
+  };
+  for (const v of edges.keys()) if (!index.has(v)) visit(v);
+  return found;
+}
+
+/**
+ * A parent and its children: one file of the cycle has every other one in
+ * its folder or below it (a model and its parts, a migrator and its
+ * migrations, a session and the handles it owns).
+ */
+function isParentAndChildren(component: string[]): boolean {
+  return component.some((parent) => {
+    const folder = path.dirname(parent);
+    return component.every(
+      (file) => folder === '.' || file === parent || file.startsWith(`${folder}/`),
+    );
+  });
+}
+
+test('no import cycle joins files other than a parent and its children', () => {
+  const all = cycles(graph);
+  assert.deepEqual(
+    all.filter((component) => !isParentAndChildren(component)),
+    [],
+  );
+  // The rule is not vacuous: a cycle across folders would be caught.
+  assert.equal(isParentAndChildren(['spaces/service.ts', 'social/service.ts']), false);
+  assert.equal(isParentAndChildren(['db/database.ts', 'db/migrations/index.ts']), true);
+});
+
+const MAX_LINES = 500;
+
+/**
+ * Files over the limit today, each waiting for its split (issue 17). The list
+ * may only shrink: a file not on it may not pass the limit, and a file on it
+ * that is back under the limit must leave it.
+ */
+const KNOWN_LONG = new Set([
+  'server/src/media/feeds.ts',
+  'server/src/social/routes.ts',
+  'server/src/social/service.ts',
+  'web/src/audio/AudioController.ts',
+  'web/src/audio/AudioController.volumes.test.ts',
+  'web/src/styles.css',
+]);
+
+test(`no file in server/src or web/src is over ${MAX_LINES} lines, but for the known ones`, () => {
+  const long: string[] = [];
+  for (const file of [...walk(serverSrc), ...walk(webSrc)]) {
+    const lines = readFileSync(file, 'utf8').split('\n').length - 1;
+    if (lines > MAX_LINES) long.push(path.relative(root, file));
+  }
+  assert.deepEqual(
+    long.filter((file) => !KNOWN_LONG.has(file)),
+    [],
+    'a file passed the limit: split it',
+  );
+  assert.deepEqual(
+    [...KNOWN_LONG].filter((file) => !long.includes(file)),
+    [],
+    'a known long file is now short enough (or gone): take it off KNOWN_LONG',
+  );
+});

@@ -168,7 +168,7 @@ export function EmbedApp({ client, s }: { client: EmbedClient; s: Strings }) {
           {s.t('failed')}
         </p>
       ) : null}
-      {/* biome-ignore lint/a11y/useMediaCaption: talk audio has no caption track yet (the captions issue) */}
+      {/* biome-ignore lint/a11y/useMediaCaption: the embed plays live audio too and keeps no cookie, so it cannot load the replay's captions track (a cookie or bearer request); live captions are the next step */}
       <audio ref={audio} data-testid="embed-audio" onEnded={() => setPhase('idle')} />
     </main>
   );

@@ -8,8 +8,9 @@ import { ArchivePlayer } from './ArchivePlayer';
 import { adminApi, type Report } from './adminApi';
 import { DecisionForm } from './Decision';
 import { Moment, PersonLine, SuspensionButton } from './parts';
+import { ReportTranscript } from './ReportTranscript';
 
-/** One report: what was reported and by whom, the audio kept, and what to do about it. */
+/** One report: what was reported and by whom, the audio and transcript kept, and what to do about it. */
 export function ReportCard({ report, onChanged }: { report: Report; onChanged: () => void }) {
   const { t } = useTranslation('admin');
   const headingId = `report-${report.id}`;
@@ -59,15 +60,27 @@ export function ReportCard({ report, onChanged }: { report: Report; onChanged: (
         ) : null}
       </dl>
       {space ? (
-        report.archive ? (
-          <ArchivePlayer
-            spaceId={space.id}
-            title={space.title}
-            keptSince={report.archive.created_at}
-          />
-        ) : (
-          <p className="muted">{t('archive.none')}</p>
-        )
+        <div className="report-media">
+          {report.archive ? (
+            <ArchivePlayer
+              spaceId={space.id}
+              title={space.title}
+              keptSince={report.archive.created_at}
+            />
+          ) : (
+            <p className="muted">{t('archive.none')}</p>
+          )}
+          {report.transcript ? (
+            <ReportTranscript
+              spaceId={space.id}
+              title={space.title}
+              summary={report.transcript}
+              people={[space.host, report.subject, report.reporter]}
+            />
+          ) : (
+            <p className="muted">{t('transcript.none')}</p>
+          )}
+        </div>
       ) : null}
       <div className="row admin-actions">
         {space?.state === 'live' ? (

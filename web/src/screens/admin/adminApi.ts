@@ -59,8 +59,15 @@ export interface Report {
     ended_at: string | null;
   } | null;
   archive: { created_at: string } | null;
+  /** The space's transcript kept for review: its first lines (speaker ids, live epoch ms) and how many. */
+  transcript: ReportTranscript | null;
   decision_note: string;
   appeal: Appeal | null;
+}
+
+export interface ReportTranscript {
+  line_count: number;
+  lines: Array<{ speaker_id: string; text: string; start_ms: number; end_ms: number }>;
 }
 
 export interface AppealView extends Appeal {

@@ -17,7 +17,7 @@ export function ClipPlayer({ clip }: { clip: ClipDto }) {
     );
   }
   return (
-    // biome-ignore lint/a11y/useMediaCaption: talk audio has no caption track yet (the captions issue)
+    // biome-ignore lint/a11y/useMediaCaption: a clip is its own file from 0 s, and a live clip has no replay time; the space's captions track is in replay time, so it would not line up
     <audio
       className="clip-audio"
       controls

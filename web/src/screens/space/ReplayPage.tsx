@@ -1,17 +1,21 @@
 import type { SpaceDto } from '@salon/protocol';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams, useSearchParams } from 'react-router-dom';
-import { ApiError, api, errorMessage } from '../../api';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { ApiError, api, errorMessage, request } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
 import { Loading } from '../../components/Spinner';
 import { when } from '../../components/time';
 import { useAsync } from '../../components/useAsync';
 import { useSession } from '../../session';
 import type { ReplayDetailsDto } from '../../types';
+import { Confirm } from './Confirm';
 import { ClippingSetting } from './replay/ClippingSetting';
-import { ReplayClips, ReplayPins, ReplayStats, TranscriptSlot } from './replay/ReplayExtras';
+import { ReplayClips, ReplayPins, ReplayStats } from './replay/ReplayExtras';
 import { ReplayPlayer } from './replay/ReplayPlayer';
+import { TranscriptPanel, type TranscriptState } from './replay/TranscriptPanel';
+import { playingLine, replayLines, transcriptApi, vttUrl } from './replay/transcript';
+import { useReplayAudio } from './replay/useReplayAudio';
 import './replay/replay.css';
 
 /** How often to ask again while the replay is being cut. */
@@ -25,9 +29,9 @@ type Replay =
 
 /**
  * /spaces/:id/replay — a recorded space: the player with its speaker timeline
- * (replay/), and beside it the place for the transcript; under them the pins
+ * (replay/), its captions and beside it the transcript; under them the pins
  * as they were, the counts and the clips made of it. `?t=<seconds>` starts at
- * that moment (a clip's "from the replay" link).
+ * that moment (a clip's "from the replay" link, a "What was said" result).
  */
 export function ReplayPage() {
   const { t } = useTranslation('space');
@@ -98,6 +102,7 @@ export function ReplayPage() {
           guestToken={signedIn ? null : guestToken}
           signedIn={signedIn === true}
           startAtMs={startAtMs}
+          isHost={!!me && me.id === space.host_id}
         />
       ) : null}
       {space && me && me.id === space.host_id ? (
@@ -114,6 +119,7 @@ function ReadyReplay({
   guestToken,
   signedIn,
   startAtMs,
+  isHost,
 }: {
   space: SpaceDto;
   replay: ReplayDetailsDto;
@@ -121,23 +127,127 @@ function ReadyReplay({
   guestToken: (() => Promise<string>) | null;
   signedIn: boolean;
   startAtMs: number | null;
+  isHost: boolean;
 }) {
+  const durationMs = replay.timeline?.duration_ms ?? replay.duration_ms;
+  const audio = useReplayAudio({ replayId: space.id, url, durationMs, startAtMs });
+  const transcript = useTranscript(space.id, guestToken);
+  const lines = transcript.kind === 'found' ? transcript.lines : [];
+  const playing = playingLine(lines, audio.positionMs);
   return (
     <>
       <div className="replay-layout">
         <ReplayPlayer
           space={space}
           replay={replay}
-          url={url}
+          audio={audio}
+          captionsSrc={lines.length ? vttUrl(space.id) : null}
+          caption={
+            lines.length ? (
+              <CaptionLine
+                text={playing?.text ?? null}
+                name={playing?.speaker.display_name ?? null}
+              />
+            ) : null
+          }
           guestToken={guestToken}
           signedIn={signedIn}
-          startAtMs={startAtMs}
         />
-        <TranscriptSlot />
+        <TranscriptPanel
+          spaceId={space.id}
+          transcript={transcript}
+          playing={playing}
+          onSeek={audio.seek}
+          canDownload={isHost}
+        />
       </div>
       <ReplayStats replay={replay} />
       <ReplayPins pins={replay.pins ?? []} />
       <ReplayClips spaceId={space.id} />
+      {isHost ? <DeleteReplay spaceId={space.id} /> : null}
     </>
+  );
+}
+
+/** The replay's transcript, the lines that play in it in replay order; 'none' without one. */
+function useTranscript(
+  spaceId: string,
+  guestToken: (() => Promise<string>) | null,
+): TranscriptState {
+  const [state, setState] = useState<TranscriptState>({ kind: 'loading' });
+  useEffect(() => {
+    let current = true;
+    setState({ kind: 'loading' });
+    (guestToken ? guestToken().catch(() => null) : Promise.resolve(null))
+      .then((token) => transcriptApi.transcript(spaceId, token))
+      .then(
+        (answer) => {
+          if (!current) return;
+          const lines = replayLines(answer.lines);
+          setState(lines.length ? { kind: 'found', lines } : { kind: 'none' });
+        },
+        (error: unknown) => {
+          if (!current) return;
+          if (error instanceof ApiError && error.status === 404) setState({ kind: 'none' });
+          else setState({ kind: 'failed', error: errorMessage(error) });
+        },
+      );
+    return () => {
+      current = false;
+    };
+  }, [spaceId, guestToken]);
+  return state;
+}
+
+/** The caption under the player: the line being played, with who says it. */
+function CaptionLine({ text, name }: { text: string | null; name: string | null }) {
+  return (
+    <p className="replay-caption" data-testid="replay-caption">
+      {text && name ? (
+        <>
+          <span className="replay-caption-who" dir="auto">
+            {name}
+          </span>{' '}
+          <span dir="auto">{text}</span>
+        </>
+      ) : (
+        '\u00a0'
+      )}
+    </p>
+  );
+}
+
+/** The host deletes the replay, and with it its transcript, after saying what goes. */
+function DeleteReplay({ spaceId }: { spaceId: string }) {
+  const { t } = useTranslation('replay');
+  const navigate = useNavigate();
+  const [open, setOpen] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const remove = () => {
+    setOpen(false);
+    request<void>('DELETE', `/spaces/${encodeURIComponent(spaceId)}/replay`).then(
+      () => navigate(`/spaces/${spaceId}`),
+      (e: unknown) => setError(errorMessage(e)),
+    );
+  };
+  return (
+    <section className="replay-delete" aria-labelledby="replay-delete">
+      <h2 id="replay-delete">{t('delete.title')}</h2>
+      <button type="button" className="danger" onClick={() => setOpen(true)}>
+        {t('delete.open')}
+      </button>
+      <ErrorText error={error} />
+      {open ? (
+        <Confirm
+          title={t('delete.confirmTitle')}
+          cancel={t('delete.cancel')}
+          confirm={t('delete.confirm')}
+          onConfirm={remove}
+          onClose={() => setOpen(false)}
+        >
+          <p>{t('delete.explain')}</p>
+        </Confirm>
+      ) : null}
+    </section>
   );
 }

@@ -11,11 +11,13 @@ import type { ReplayItemDto } from '../../types';
 import { PeopleHere } from '../space/PeopleHere';
 import { filterSpaces, topicsOf } from './filter';
 import { RecordedItem, UpcomingItem } from './SpaceItems';
+import { WhatWasSaid } from './WhatWasSaid';
 
 /**
  * The Spaces tab: live, upcoming and recorded spaces, by topic, with search.
  * Everything comes from /spaces/discover, which leaves out what this person may
- * not join (a host who blocked them, a space that removed them).
+ * not join (a host who blocked them, a space that removed them). Under them,
+ * "What was said" searches the transcripts.
  */
 export function SpacesTab() {
   const { t } = useTranslation('spaces');
@@ -118,6 +120,7 @@ export function SpacesTab() {
           </SpaceSection>
         </>
       ) : null}
+      <WhatWasSaid />
     </main>
   );
 }

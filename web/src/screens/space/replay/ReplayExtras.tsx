@@ -72,17 +72,3 @@ export function ReplayClips({ spaceId }: { spaceId: string }) {
     />
   );
 }
-
-/**
- * TRANSCRIPT — the place the captions issue fills: the replay's transcript,
- * beside the player, following the playhead. Nothing is built here yet.
- */
-export function TranscriptSlot() {
-  const { t } = useTranslation('replay');
-  return (
-    <section className="transcript-slot" aria-labelledby="replay-transcript" data-slot="transcript">
-      <h2 id="replay-transcript">{t('transcript.title')}</h2>
-      <p className="muted">{t('transcript.soon')}</p>
-    </section>
-  );
-}

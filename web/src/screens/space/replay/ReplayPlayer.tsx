@@ -1,5 +1,5 @@
 import type { SpaceDto } from '@salon/protocol';
-import { useCallback, useRef, useState } from 'react';
+import { type ReactNode, useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api';
 import { ErrorText } from '../../../components/ErrorText';
@@ -8,30 +8,35 @@ import { clippingAllowed, clock } from '../../clips/clips';
 import { ClipRangePanel } from './ClipRangePanel';
 import { SpeakerTimeline } from './SpeakerTimeline';
 import { SpeedControl } from './SpeedControl';
-import { useReplayAudio } from './useReplayAudio';
+import type { ReplayAudio } from './useReplayAudio';
 
 /**
- * The replay's player: the audio (from its VOD playlist), the speed, the
- * speaker timeline that seeks it, and clipping a range of it.
+ * The replay's player: the audio (from its VOD playlist, `useReplayAudio`)
+ * with its captions track when it has a transcript, the caption being played
+ * under it, the speed, the speaker timeline that seeks it, and clipping a
+ * range of it.
  */
 export function ReplayPlayer({
   space,
   replay,
-  url,
+  audio,
+  captionsSrc,
+  caption,
   guestToken,
   signedIn,
-  startAtMs,
 }: {
   space: SpaceDto;
   replay: ReplayDetailsDto;
-  url: string;
+  audio: ReplayAudio;
+  /** The WebVTT track (transcript.vtt), or null without a transcript. */
+  captionsSrc: string | null;
+  /** The line under the player. */
+  caption: ReactNode;
   guestToken: (() => Promise<string>) | null;
   signedIn: boolean;
-  startAtMs: number | null;
 }) {
   const { t } = useTranslation('replay');
   const durationMs = replay.timeline?.duration_ms ?? replay.duration_ms;
-  const audio = useReplayAudio({ replayId: space.id, url, durationMs, startAtMs });
   const [clipping, setClipping] = useState(false);
   const [selection, setSelection] = useState<{ from_ms: number; to_ms: number } | null>(null);
   const counted = useRef(false);
@@ -49,16 +54,33 @@ export function ReplayPlayer({
   };
 
   const clipOff = !clippingAllowed(space);
+  // A track added after the audio loaded is not chosen by `default`: loaded by hand
+  // ('hidden': an <audio> draws no captions; the line under it is ours).
+  const loadCues = useCallback((track: HTMLTrackElement | null) => {
+    if (track && track.track.mode === 'disabled') track.track.mode = 'hidden';
+  }, []);
   return (
     <section className="replay-player stack" aria-label={t('player')}>
-      {/* biome-ignore lint/a11y/useMediaCaption: talk audio has no caption track yet (the captions issue) */}
+      {/* biome-ignore lint/a11y/useMediaCaption: the captions <track> is there whenever the replay has a transcript (a space without one has no words to caption) */}
       <audio
         ref={audio.element}
         controls
         preload="metadata"
         onPlay={onPlay}
         data-testid="replay-audio"
-      />
+      >
+        {captionsSrc ? (
+          <track
+            ref={loadCues}
+            kind="captions"
+            src={captionsSrc}
+            srcLang={space.language}
+            label={t('transcript.track')}
+            default
+          />
+        ) : null}
+      </audio>
+      {caption}
       <div className="row replay-controls">
         <SpeedControl speed={audio.speed} onChange={audio.setSpeed} />
         <p className="muted" aria-live="off">

@@ -120,17 +120,17 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         blocked_by: true,
       });
       await assert.rejects(social.follow(b.id, a.id), { code: 'blocked_by_user' });
-      await assert.rejects(social.sendMessage(b.id, a.id, 'hi'), { code: 'dm_blocked' });
+      await assert.rejects(social.messages.send(b.id, a.id, 'hi'), { code: 'dm_blocked' });
     });
 
     test('pages of posts cover every post once, newest first, even with equal timestamps', async () => {
       const author = await register('pager');
       const ids: string[] = [];
-      for (let i = 0; i < 45; i++) ids.push((await social.createPost(author.id, `post ${i}`)).id);
+      for (let i = 0; i < 45; i++) ids.push((await social.posts.create(author.id, `post ${i}`)).id);
       const seen: string[] = [];
       let cursor: string | undefined;
       for (let page = 0; page < 5; page++) {
-        const rows = await social.userPosts(author.id, null, cursor, 20);
+        const rows = await social.posts.byAuthor(author.id, null, cursor, 20);
         seen.push(...rows.slice(0, 20).map((r) => r.id));
         if (rows.length <= 20) break;
         const last = rows[19]!;
@@ -171,12 +171,12 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const me = await register('dm_me');
       const p1 = await register('dm_p1');
       const p2 = await register('dm_p2');
-      await social.sendMessage(p1.id, me.id, 'one');
+      await social.messages.send(p1.id, me.id, 'one');
       clock.advance(1);
-      await social.sendMessage(p2.id, me.id, 'two');
+      await social.messages.send(p2.id, me.id, 'two');
       clock.advance(1);
-      await social.sendMessage(p1.id, me.id, 'three');
-      const list = await social.conversations(me.id, undefined, 10);
+      await social.messages.send(p1.id, me.id, 'three');
+      const list = await social.messages.conversations(me.id, undefined, 10);
       assert.deepEqual(
         list.map((c) => [c.peerId, c.message.text, c.unread]),
         [
@@ -184,8 +184,8 @@ for (const backend of ['sqlite', 'postgres'] as const) {
           [p2.id, 'two', 1],
         ],
       );
-      await social.markConversationRead(me.id, p1.id);
-      const after = await social.conversations(me.id, undefined, 10);
+      await social.messages.markRead(me.id, p1.id);
+      const after = await social.messages.conversations(me.id, undefined, 10);
       assert.equal(after.find((c) => c.peerId === p1.id)?.unread, 0);
     });
 

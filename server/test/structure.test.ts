@@ -151,8 +151,6 @@ const MAX_LINES = 500;
  */
 const KNOWN_LONG = new Set([
   'server/src/media/feeds.ts',
-  'server/src/social/routes.ts',
-  'server/src/social/service.ts',
   'web/src/audio/AudioController.ts',
   'web/src/audio/AudioController.volumes.test.ts',
   'web/src/styles.css',

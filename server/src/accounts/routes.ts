@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { AppError } from '../errors.js';
 import { clearSessionCookie, setSessionCookie } from '../http/cookies.js';
 import { rateLimits } from '../http/limits.js';
+import { Ok } from '../http/responses.js';
 import { requireUser } from '../http/viewer.js';
 import type { Services } from '../services.js';
 import { IMAGE_TYPES } from './images.js';
@@ -18,8 +19,6 @@ import {
 } from './schemas.js';
 
 const tags = ['accounts'];
-const Ok = Type.Object({ ok: Type.Boolean() });
-
 export function accountRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { accounts, config } = services;
   const limits = rateLimits(config);

@@ -3,13 +3,13 @@ import { Type } from '@sinclair/typebox';
 import type { SessionsTable } from '../db/schema.js';
 import { clearSessionCookie } from '../http/cookies.js';
 import { rateLimits } from '../http/limits.js';
+import { Ok } from '../http/responses.js';
 import { requireUser } from '../http/viewer.js';
 import type { Services } from '../services.js';
 import { Password } from './schemas.js';
 import { AccountSecurity } from './security.js';
 
 const tags = ['accounts'];
-const Ok = Type.Object({ ok: Type.Boolean() });
 const SignedOut = Type.Object({ signed_out: Type.Integer() });
 
 const SessionDto = Type.Object({

@@ -1,7 +1,8 @@
 import type { Storage } from '../db/database.js';
 import { AppError } from '../errors.js';
 import type { NotificationCenter } from '../notifications/center.js';
-import { pairKey, type SocialService } from '../social/service.js';
+import { pairKey } from '../social/messages.js';
+import type { SocialService } from '../social/service.js';
 import type { SpaceState } from '../spaces/model.js';
 import { roleOf } from '../spaces/policy.js';
 import type { Clock } from '../util/clock.js';

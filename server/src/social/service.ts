@@ -6,22 +6,30 @@ import type { NotificationsTable, UsersTable } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { escapeLike } from '../scheduler/jobs.js';
 import type { Clock } from '../util/clock.js';
-import { newId } from '../util/ids.js';
+import { DirectMessages } from './messages.js';
 import { insertNotification, type NotificationInput } from './notifications.js';
+import { Posts } from './posts.js';
 
 export interface SocialEvents {
   /** A notification was committed; realtime delivery listens here. */
   notification: [NotificationsTable];
 }
 
-export const POST_MAX_CHARS = 280;
-
+/**
+ * People and how they relate (follows, blocks, search), with their posts
+ * (`posts.ts`), direct messages (`messages.ts`) and notifications.
+ */
 export class SocialService extends EventEmitter<SocialEvents> {
+  readonly posts: Posts;
+  readonly messages: DirectMessages;
+
   constructor(
     private readonly storage: Storage,
     private readonly clock: Clock,
   ) {
     super();
+    this.posts = new Posts(storage, clock, this);
+    this.messages = new DirectMessages(storage, clock, this);
   }
 
   private get db() {
@@ -326,213 +334,6 @@ export class SocialService extends EventEmitter<SocialEvents> {
       .execute();
   }
 
-  // ---- posts ---------------------------------------------------------------
-
-  async createPost(
-    authorId: string,
-    text: string,
-    spaceId: string | null = null,
-    clipId: string | null = null,
-  ) {
-    const trimmed = text.trim();
-    if (trimmed.length === 0) throw AppError.invalid('empty_post', 'A post needs some text.');
-    if ([...trimmed].length > POST_MAX_CHARS) {
-      throw AppError.invalid('post_too_long', `A post has at most ${POST_MAX_CHARS} characters.`);
-    }
-    const now = this.clock.now();
-    const post = {
-      id: newId(now),
-      author_id: authorId,
-      text: trimmed,
-      space_id: spaceId,
-      clip_id: clipId,
-      created_at: now,
-    };
-    await this.db.insertInto('posts').values(post).execute();
-    return post;
-  }
-
-  async getPost(postId: string, viewerId: string | null) {
-    const post = await this.db
-      .selectFrom('posts')
-      .selectAll()
-      .where('id', '=', postId)
-      .executeTakeFirst();
-    if (!post) throw AppError.notFound('post');
-    if (viewerId && (await this.hasBlocked(post.author_id, viewerId))) {
-      throw AppError.forbidden('blocked_by_user', 'The author of this post has blocked you.');
-    }
-    return post;
-  }
-
-  async deletePost(viewer: UsersTable, postId: string): Promise<void> {
-    const post = await this.db
-      .selectFrom('posts')
-      .selectAll()
-      .where('id', '=', postId)
-      .executeTakeFirst();
-    if (!post) throw AppError.notFound('post');
-    if (post.author_id !== viewer.id && viewer.role !== 'admin') {
-      throw AppError.forbidden('not_author', 'Only the author can delete this post.');
-    }
-    await this.db.deleteFrom('posts').where('id', '=', postId).execute();
-  }
-
-  async userPosts(
-    authorId: string,
-    viewerId: string | null,
-    cursor: string | undefined,
-    limit: number,
-  ) {
-    await this.requireUser(authorId);
-    if (viewerId && (await this.hasBlocked(authorId, viewerId))) {
-      throw AppError.forbidden('blocked_by_user', 'This account has blocked you.');
-    }
-    const after = decodeIdCursor(cursor);
-    let query = this.db.selectFrom('posts').selectAll().where('author_id', '=', authorId);
-    if (after) query = query.where('id', '<', after);
-    return query
-      .orderBy('id', 'desc')
-      .limit(limit + 1)
-      .execute();
-  }
-
-  /** Your posts and those of the people you follow, newest first. */
-  async timeline(userId: string, cursor: string | undefined, limit: number) {
-    const after = decodeIdCursor(cursor);
-    let query = this.db
-      .selectFrom('posts')
-      .selectAll()
-      .where((eb) =>
-        eb.or([
-          eb('author_id', '=', userId),
-          eb(
-            'author_id',
-            'in',
-            eb.selectFrom('follows').select('followee_id').where('follower_id', '=', userId),
-          ),
-        ]),
-      );
-    if (after) query = query.where('id', '<', after);
-    return query
-      .orderBy('id', 'desc')
-      .limit(limit + 1)
-      .execute();
-  }
-
-  // ---- direct messages -----------------------------------------------------
-
-  async sendMessage(
-    senderId: string,
-    recipientId: string,
-    text: string,
-    spaceId: string | null = null,
-  ) {
-    if (senderId === recipientId)
-      throw AppError.invalid('cannot_message_self', 'You cannot message yourself.');
-    await this.requireUser(recipientId);
-    if (await this.isBlockedEitherWay(senderId, recipientId)) {
-      throw AppError.forbidden(
-        'dm_blocked',
-        'You cannot message this account: one of you has blocked the other.',
-      );
-    }
-    const trimmed = text.trim();
-    if (trimmed.length === 0 && !spaceId)
-      throw AppError.invalid('empty_message', 'A message needs some text.');
-    const now = this.clock.now();
-    const message = {
-      id: newId(now),
-      sender_id: senderId,
-      recipient_id: recipientId,
-      pair_key: pairKey(senderId, recipientId),
-      text: trimmed,
-      space_id: spaceId,
-      created_at: now,
-      read_at: null,
-    };
-    const notification = await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto('direct_messages').values(message).execute();
-      return insertNotification(
-        trx,
-        { userId: recipientId, kind: 'dm', actorId: senderId, messageId: message.id, spaceId },
-        now,
-      );
-    });
-    this.emit('notification', notification);
-    return message;
-  }
-
-  async conversation(userId: string, peerId: string, cursor: string | undefined, limit: number) {
-    await this.requireUser(peerId);
-    const after = decodeIdCursor(cursor);
-    let query = this.db
-      .selectFrom('direct_messages')
-      .selectAll()
-      .where('pair_key', '=', pairKey(userId, peerId));
-    if (after) query = query.where('id', '<', after);
-    return query
-      .orderBy('id', 'desc')
-      .limit(limit + 1)
-      .execute();
-  }
-
-  /** One row per conversation: its newest message and how many are unread. */
-  async conversations(userId: string, cursor: string | undefined, limit: number) {
-    const after = decodeIdCursor(cursor);
-    let query = this.db
-      .selectFrom('direct_messages')
-      .selectAll()
-      .where(
-        'id',
-        'in',
-        this.db
-          .selectFrom('direct_messages')
-          .select((eb) => eb.fn.max('id').as('id'))
-          .where((eb) => eb.or([eb('sender_id', '=', userId), eb('recipient_id', '=', userId)]))
-          .groupBy('pair_key'),
-      );
-    if (after) query = query.where('id', '<', after);
-    const latest = await query
-      .orderBy('id', 'desc')
-      .limit(limit + 1)
-      .execute();
-    const unread = await this.db
-      .selectFrom('direct_messages')
-      .select(['pair_key', sql<number>`count(*)`.as('n')])
-      .where('recipient_id', '=', userId)
-      .where('read_at', 'is', null)
-      .groupBy('pair_key')
-      .execute();
-    const unreadByPair = new Map(unread.map((r) => [r.pair_key, Number(r.n)]));
-    return latest.map((m) => ({
-      message: m,
-      peerId: m.sender_id === userId ? m.recipient_id : m.sender_id,
-      unread: unreadByPair.get(m.pair_key) ?? 0,
-    }));
-  }
-
-  /** Messages sent to this user and not read yet, over every conversation (the inbox badge). */
-  async unreadMessageCount(userId: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('direct_messages')
-      .select(sql<number>`count(*)`.as('n'))
-      .where('recipient_id', '=', userId)
-      .where('read_at', 'is', null)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
-
-  async markConversationRead(userId: string, peerId: string): Promise<void> {
-    await this.db
-      .updateTable('direct_messages')
-      .set({ read_at: this.clock.now() })
-      .where('pair_key', '=', pairKey(userId, peerId))
-      .where('recipient_id', '=', userId)
-      .where('read_at', 'is', null)
-      .execute();
-  }
-
   // ---- notifications -------------------------------------------------------
 
   /** For other domains: write a notification now and deliver it. */
@@ -582,8 +383,4 @@ export class SocialService extends EventEmitter<SocialEvents> {
     const result = await query.executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
-}
-
-export function pairKey(a: string, b: string): string {
-  return a < b ? `${a}|${b}` : `${b}|${a}`;
 }

@@ -290,7 +290,7 @@ export function commandRoutes(
         deviceOf(request),
         'pin',
       );
-      await social.getPost(request.body.post_id, viewerUserId(request));
+      await social.posts.get(request.body.post_id, viewerUserId(request));
       const state = await spaces.run(request.viewer, request.params.id, model.pin, {
         post_id: request.body.post_id,
       });

@@ -20,7 +20,7 @@ export class SpaceSharing {
     text: string | undefined,
   ) {
     assertShareable(space);
-    return this.social.sendMessage(
+    return this.social.messages.send(
       senderId,
       recipientId,
       text?.trim() || `Join me in “${space.title}”`,
@@ -31,7 +31,11 @@ export class SpaceSharing {
   /** A post that embeds the space's card. */
   shareByPost(authorId: string, space: SpaceState, text: string | undefined) {
     assertShareable(space);
-    return this.social.createPost(authorId, text?.trim() || `Listen to “${space.title}”`, space.id);
+    return this.social.posts.create(
+      authorId,
+      text?.trim() || `Listen to “${space.title}”`,
+      space.id,
+    );
   }
 
   /** People the viewer blocked who are on the stage: shown before joining. */

@@ -2,7 +2,8 @@ import { formatMoney } from '@salon/protocol';
 import type { Storage } from '../db/database.js';
 import type { TicketsTable } from '../db/schema.js';
 import type { NotificationCenter } from '../notifications/center.js';
-import { pairKey, type SocialService } from '../social/service.js';
+import { pairKey } from '../social/messages.js';
+import type { SocialService } from '../social/service.js';
 import type { Clock } from '../util/clock.js';
 import { newId } from '../util/ids.js';
 

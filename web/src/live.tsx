@@ -18,9 +18,10 @@ import {
   useSyncExternalStore,
 } from 'react';
 import { api } from './api';
-import { SpaceAudioProvider, useAudioController } from './audio/context';
-import { isAudioMessage } from './audio/signaling';
+import { isAudioMessage } from './audio/engine/signaling';
+import { SpaceAudioProvider, useAudioController } from './audio/ui/context';
 import { type ConnectionState, RealtimeClient, realtimeUrl } from './realtime';
+import { EMPTY_FEED } from './screens/space/captions/feed';
 import { useSession } from './session';
 import { SpaceStore, type SpaceView } from './spaceStore';
 
@@ -192,7 +193,13 @@ export function StaticLive({ value, children }: { value: Live; children: ReactNo
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }
 
-const EMPTY_VIEW: SpaceView = { status: 'joining', snapshot: null, error: null, notice: null };
+const EMPTY_VIEW: SpaceView = {
+  status: 'joining',
+  snapshot: null,
+  error: null,
+  notice: null,
+  captions: EMPTY_FEED,
+};
 
 /** Re-renders on every change of a space store. */
 export function useSpaceView(store: SpaceStore | null): SpaceView {

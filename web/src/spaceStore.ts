@@ -13,6 +13,7 @@ import {
   type SpaceSnapshot,
 } from '@salon/protocol';
 import { errorText } from './i18n';
+import { type CaptionsFeed, EMPTY_FEED, reduceCaptions } from './screens/space/captions/feed';
 
 export type SpaceStatus = 'joining' | 'joined' | 'failed' | 'removed';
 
@@ -23,6 +24,8 @@ export interface SpaceView {
   error: string | null;
   /** A passing message about the last thing that went wrong (a rejected reaction). */
   notice: string | null;
+  /** Live caption lines and state (the reducer of the snapshot does not keep them). */
+  captions: CaptionsFeed;
 }
 
 export interface ReactionBatch {
@@ -31,7 +34,13 @@ export interface ReactionBatch {
 }
 
 export class SpaceStore {
-  private view: SpaceView = { status: 'joining', snapshot: null, error: null, notice: null };
+  private view: SpaceView = {
+    status: 'joining',
+    snapshot: null,
+    error: null,
+    notice: null,
+    captions: EMPTY_FEED,
+  };
   private readonly listeners = new Set<() => void>();
   private readonly reactionListeners = new Set<(batch: ReactionBatch) => void>();
   private readonly eventListeners = new Set<(events: SpaceEventPayload[]) => void>();
@@ -80,8 +89,23 @@ export class SpaceStore {
       case 'error':
         this.onError(errorText(message), message.request_id);
         return;
+      case 'caption':
+      case 'captions_state':
+        if (this.view.status !== 'removed') {
+          this.set({ captions: reduceCaptions(this.view.captions, message) });
+        }
+        return;
     }
     if (this.view.status === 'removed') return;
+    if (message.type === 'snapshot') {
+      this.view = {
+        ...this.view,
+        captions: reduceCaptions(this.view.captions, {
+          type: 'snapshot',
+          captions: message.snapshot.captions,
+        }),
+      };
+    }
     const result = applyMessage(this.view.snapshot, message);
     if (result.kind === 'resync') this.resync();
     else if (result.kind === 'applied') {

@@ -8,6 +8,7 @@ import { Field } from '../../components/Field';
 import { Loading } from '../../components/Spinner';
 import { useAsync } from '../../components/useAsync';
 import { adminApi } from '../admin/adminApi';
+import { CaptionsCheckbox } from '../space/captions/CaptionsSetting';
 import { type SellState, SellTickets } from '../tickets/SellTickets';
 import { type TicketingInput, ticketsApi } from '../tickets/ticketsApi';
 import { type TicketFormErrors, validateTicketing } from '../tickets/validate';
@@ -61,6 +62,7 @@ function SpaceFormView() {
     scheduledStart: '',
   });
   const [schedule, setSchedule] = useState(false);
+  const [captions, setCaptions] = useState(false);
   // Selling tickets: offered when the instance answers (a server without tickets: no section).
   const selling = useAsync(() => ticketsApi.eligibility(), []);
   const [sell, setSell] = useState<SellState>({ on: false, price: '', count: '' });
@@ -87,7 +89,9 @@ function SpaceFormView() {
     setBusy(true);
     setError(null);
     try {
-      const input: CreateSpaceInput & { ticketing?: TicketingInput } = toCreateInput(values);
+      const input: CreateSpaceInput & { ticketing?: TicketingInput; captions?: boolean } =
+        toCreateInput(values);
+      if (captions) input.captions = true;
       if (offer?.value) input.ticketing = offer.value;
       const space = await api.createSpace(input);
       navigate(`/spaces/${space.id}`);
@@ -158,6 +162,7 @@ function SpaceFormView() {
         />
         {t('fields.record')} <span className="muted">{t('fields.recordHint')}</span>
       </label>
+      <CaptionsCheckbox checked={captions} language={form.language} onChange={setCaptions} />
       {selling.data ? (
         <SellTickets
           eligibility={selling.data}

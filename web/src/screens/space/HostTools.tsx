@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { clippingAllowed } from '../clips/clips';
 import type { SpaceActions } from './actions';
 import { Confirm } from './Confirm';
+import { SpaceCaptionsSetting } from './captions/CaptionsSetting';
 import { EditSpace } from './EditSpace';
 import { InviteDialog } from './InviteDialog';
 import type { Me } from './roles';
@@ -82,6 +83,8 @@ export function HostTools({
           {t('host.clipsHelp')}
         </p>
       </div>
+      {/* The host and co-hosts alike may turn captions on or off. */}
+      <SpaceCaptionsSetting space={snapshot.space} />
       {dialog === 'edit' ? (
         <EditSpace space={snapshot.space} actions={actions} onClose={() => setDialog(null)} />
       ) : null}

@@ -1,10 +1,21 @@
+import type { SpaceDto } from '@salon/protocol';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router-dom';
 import type { SpaceActions } from './actions';
+import { OwnCaptionsSetting } from './captions/CaptionsSetting';
 import type { Me } from './roles';
 
 /** Your own part: ask to speak, answer an invitation, your microphone, stepping down. */
-export function MyControls({ me, actions }: { me: Me; actions: SpaceActions }) {
+export function MyControls({
+  me,
+  actions,
+  space,
+}: {
+  me: Me;
+  actions: SpaceActions;
+  /** For the stage member's own captions switch (absent: not shown). */
+  space?: SpaceDto;
+}) {
   const { t } = useTranslation('space');
   const location = useLocation();
   if (!me.live) return null;
@@ -35,6 +46,7 @@ export function MyControls({ me, actions }: { me: Me; actions: SpaceActions }) {
             {t('mine.leaveStage')}
           </button>
         ) : null}
+        {space ? <OwnCaptionsSetting space={space} userId={userId} /> : null}
       </div>
     );
   }

@@ -2,8 +2,8 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, errorMessage } from '../../api';
-import { AudioPanel } from '../../audio/AudioPanel';
-import { useAudioState } from '../../audio/context';
+import { AudioPanel } from '../../audio/ui/AudioPanel';
+import { useAudioState } from '../../audio/ui/context';
 import { ErrorText } from '../../components/ErrorText';
 import { Loading } from '../../components/Spinner';
 import { useAsync } from '../../components/useAsync';
@@ -151,6 +151,7 @@ export function SpacePage() {
       reactions={store!.onReactions}
       connection={live.connection}
       notice={view.notice}
+      captions={view.captions}
       onLeave={leave}
       audio={
         // A holder refunded or removed while here: the server stops the audio, the panel goes too.

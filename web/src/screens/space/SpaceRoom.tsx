@@ -8,6 +8,9 @@ import { LiveClipButton } from '../clips/ClipButton';
 import { TicketBadge } from '../tickets/TicketBadge';
 import { Audience, Counts } from './Audience';
 import type { SpaceActions } from './actions';
+import { CaptionsPanel, CaptionsSign, peopleOf } from './captions/CaptionsPanel';
+import { type CaptionsFeed, EMPTY_FEED, shownState } from './captions/feed';
+import { useCaptionPreferences } from './captions/usePreferences';
 import { EndedSummary } from './Ended';
 import { HostTools } from './HostTools';
 import { LeaveDialog } from './LeaveDialog';
@@ -31,6 +34,8 @@ export interface SpaceRoomProps {
   reactions: (listener: (batch: ReactionBatch) => void) => () => void;
   connection: ConnectionState;
   notice: string | null;
+  /** Live captions as the store keeps them (lines, state). */
+  captions?: CaptionsFeed;
   onLeave: () => void;
   /** Listening without being listed (signed-in listeners); absent where it does not apply. */
   incognito?: { on: boolean; toggle: () => void };
@@ -54,6 +59,7 @@ export function SpaceRoom({
   reactions,
   connection,
   notice,
+  captions = EMPTY_FEED,
   onLeave,
   incognito,
   audio,
@@ -69,6 +75,18 @@ export function SpaceRoom({
   const over = space.state === 'ended' || space.state === 'cancelled';
   // As on X, the host leaving ends the space: say so first, and offer the handover.
   const leave = () => (me.role === 'host' && me.live ? setDialog('leave') : onLeave());
+  const [captionPrefs, setCaptionPrefs] = useCaptionPreferences();
+  const captionsState = shownState(space, captions);
+  const captionsPanel = (position: 'top' | 'bottom') =>
+    captionsState !== 'off' && captionPrefs.position === position ? (
+      <CaptionsPanel
+        feed={captions}
+        state={captionsState}
+        people={peopleOf(snapshot)}
+        preferences={captionPrefs}
+        onPreferences={setCaptionPrefs}
+      />
+    ) : null;
 
   return (
     <main className="page space-page" aria-labelledby="space-title">
@@ -76,6 +94,7 @@ export function SpaceRoom({
         <div className="row">
           <StateBadge space={space} />
           {snapshot.recording && me.live ? <RecBadge /> : null}
+          <CaptionsSign state={captionsState} />
           <ConnectionBadge state={connection} />
           <TicketBadge space={space} />
         </div>
@@ -141,6 +160,7 @@ export function SpaceRoom({
         <ScheduledPanel space={space} meId={meId} isHost={me.role === 'host'} actions={actions} />
       ) : null}
       {over ? <EndedSummary snapshot={snapshot} /> : null}
+      {captionsPanel('top')}
 
       <section aria-label={t('stageRegion')} className="stage-area">
         <Stage
@@ -153,8 +173,9 @@ export function SpaceRoom({
         <FloatingReactions source={reactions} />
       </section>
 
-      <MyControls me={me} actions={actions} />
+      <MyControls me={me} actions={actions} space={space} />
       {me.live ? <ReactionBar onReact={actions.react} disabled={connection !== 'open'} /> : null}
+      {captionsPanel('bottom')}
       {notice ? (
         <p className="error" role="alert">
           {notice}

@@ -151,8 +151,8 @@ const MAX_LINES = 500;
  */
 const KNOWN_LONG = new Set([
   'server/src/media/feeds.ts',
-  'web/src/audio/AudioController.ts',
-  'web/src/audio/AudioController.volumes.test.ts',
+  'web/src/audio/engine/AudioController.ts',
+  'web/src/audio/engine/AudioController.volumes.test.ts',
   'web/src/styles.css',
 ]);
 

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router-dom';
-import { MiniAudio } from './audio/AudioPanel';
+import { MiniAudio } from './audio/ui/AudioPanel';
 import { useLive, useSpaceView } from './live';
 import { ConnectionBadge } from './screens/space/SpaceRoom';
 

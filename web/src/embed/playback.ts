@@ -4,7 +4,7 @@
  * listener and lasts about a minute: a new one is asked for halfway, as the
  * app's player does. Never the microphone: nothing here asks for it.
  */
-import { type HlsPlayback, playHls } from '../audio/hls';
+import { type HlsPlayback, playHls } from '../audio/engine/hls';
 import type { EmbedClient } from './client';
 
 export interface EmbedPlayback {

@@ -1,7 +1,7 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useAudioState } from '../audio/context';
-import { listenPause } from '../audio/pause';
+import { listenPause } from '../audio/engine/pause';
+import { useAudioState } from '../audio/ui/context';
 import { useLive, useSpaceView } from '../live';
 import { useSession } from '../session';
 import { applySession, sessionFor } from './mediaSession';

@@ -1,8 +1,8 @@
 /** Fakes for the audio controller's tests: a peer connection, audio elements, a microphone, a mixer. */
 import type { ListenTierDto } from '@salon/protocol';
 import { vi } from 'vitest';
-import type { FeedPublicationOptions, FeedWatchOptions, RoutedFeed } from '../audio/feeds';
-import type { Mixer } from '../audio/mixer';
+import type { FeedPublicationOptions, FeedWatchOptions, RoutedFeed } from '../audio/engine/feeds';
+import type { Mixer } from '../audio/engine/mixer';
 
 /** An RTCPeerConnection as far as the controller looks at it. */
 export class FakePeer extends EventTarget {

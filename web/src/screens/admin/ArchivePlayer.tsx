@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api';
-import { type HlsPlayback, playHls } from '../../audio/hls';
+import { type HlsPlayback, playHls } from '../../audio/engine/hls';
 import { ErrorText } from '../../components/ErrorText';
 import { adminApi } from './adminApi';
 import { Moment } from './parts';

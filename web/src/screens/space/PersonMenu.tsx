@@ -2,7 +2,7 @@ import type { UserSummaryDto } from '@salon/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { SpeakerVolumeSlider } from '../../audio/SpeakerVolumes';
+import { SpeakerVolumeSlider } from '../../audio/ui/SpeakerVolumes';
 import { Avatar } from '../../components/Avatar';
 import { Modal } from '../../components/Modal';
 import type { SpaceActions } from './actions';

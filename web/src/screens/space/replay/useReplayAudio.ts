@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../api';
-import { testProbe } from '../../../audio/context';
-import { type HlsPlayback, playHls } from '../../../audio/hls';
+import { type HlsPlayback, playHls } from '../../../audio/engine/hls';
+import { testProbe } from '../../../audio/ui/context';
 import { loadSpeed, resumePosition, type Speed, savePosition, saveSpeed } from './playback';
 
 /** How often the position is written down while playing. */

@@ -7,12 +7,12 @@
 import type { StageMemberDto, UserSummaryDto } from '@salon/protocol';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Avatar } from '../components/Avatar';
-import { Modal } from '../components/Modal';
-import { i18n } from '../i18n';
+import { Avatar } from '../../components/Avatar';
+import { Modal } from '../../components/Modal';
+import { i18n } from '../../i18n';
+import type { PerSpeaker } from '../engine/speakers';
+import { anyCustom, DEFAULT_SPEAKER_VOLUME, MAX_SPEAKER_VOLUME } from '../engine/volumes';
 import { useAudioState, useSpaceAudio } from './context';
-import type { PerSpeaker } from './speakers';
-import { anyCustom, DEFAULT_SPEAKER_VOLUME, MAX_SPEAKER_VOLUME } from './volumes';
 
 /** What the per-speaker volumes do right now, in words. */
 export function perSpeakerNote(kind: PerSpeaker): string {

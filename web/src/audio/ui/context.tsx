@@ -12,14 +12,14 @@ import {
   useState,
   useSyncExternalStore,
 } from 'react';
-import { api } from '../api';
-import type { CurrentSpace } from '../live';
-import type { RealtimeClient } from '../realtime';
-import { AudioController } from './AudioController';
-import { readAudioFlags } from './flags';
-import { listenPause } from './pause';
-import { AudioProbe } from './probe';
-import type { AudioState } from './state';
+import { api } from '../../api';
+import type { CurrentSpace } from '../../live';
+import type { RealtimeClient } from '../../realtime';
+import { AudioController } from '../engine/AudioController';
+import { readAudioFlags } from '../engine/flags';
+import { listenPause } from '../engine/pause';
+import { AudioProbe } from '../engine/probe';
+import type { AudioState } from '../engine/state';
 
 const AudioContextReact = createContext<AudioController | null>(null);
 

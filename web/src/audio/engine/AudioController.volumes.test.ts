@@ -12,7 +12,7 @@ import {
   memoryStorage,
   TIER,
   tick,
-} from '../test/audio';
+} from '../../test/audio';
 import { AudioController } from './AudioController';
 import type { RoutedFeed } from './feeds';
 import { DEFAULT_FLAGS } from './flags';
@@ -26,7 +26,7 @@ const hls = vi.hoisted(() => ({ playHls: vi.fn() }));
 vi.mock('./peer', () => peer);
 vi.mock('./hls', () => hls);
 vi.mock('./feeds', async (original) => {
-  const fakes = await import('../test/audio');
+  const fakes = await import('../../test/audio');
   return {
     ...(await original<typeof import('./feeds')>()),
     FeedWatch: class extends fakes.FakeFeedWatch {

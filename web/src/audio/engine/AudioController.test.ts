@@ -1,6 +1,6 @@
 import type { ListenTierDto } from '@salon/protocol';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakePeer, fakeElement, fakeMic, fakeMixer, TIER, tick } from '../test/audio';
+import { FakePeer, fakeElement, fakeMic, fakeMixer, TIER, tick } from '../../test/audio';
 import { AudioController } from './AudioController';
 import { DEFAULT_FLAGS } from './flags';
 import { MicrophoneError, micProblem } from './microphone';
@@ -16,7 +16,7 @@ const hls = vi.hoisted(() => ({ playHls: vi.fn() }));
 vi.mock('./peer', () => peer);
 vi.mock('./hls', () => hls);
 vi.mock('./feeds', async (original) => {
-  const fakes = await import('../test/audio');
+  const fakes = await import('../../test/audio');
   return {
     ...(await original<typeof import('./feeds')>()),
     FeedWatch: class extends fakes.FakeFeedWatch {

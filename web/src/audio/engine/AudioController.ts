@@ -36,7 +36,7 @@
  */
 import type { IceServersDto, ListenTierDto, ServerMessage } from '@salon/protocol';
 import { WEBRTC_FULL_CODE } from '@salon/protocol';
-import type { ConnectionState } from '../realtime';
+import type { ConnectionState } from '../../realtime';
 import { type AudioErrorInfo, AudioFailure } from './failure';
 import { FeedPublication, StageFeed } from './feeds';
 import type { AudioFlags, TierChoice } from './flags';

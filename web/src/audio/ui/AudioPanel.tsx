@@ -6,11 +6,11 @@
 import type { StageMemberDto } from '@salon/protocol';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorText, i18n } from '../i18n';
+import { errorText, i18n } from '../../i18n';
+import type { AudioState } from '../engine/state';
+import { anyCustom } from '../engine/volumes';
 import { useAudioState, useSpaceAudio } from './context';
 import { perSpeakerNote, SpeakerVolumesSheet } from './SpeakerVolumes';
-import type { AudioState } from './state';
-import { anyCustom } from './volumes';
 import './audio.css';
 
 /**

@@ -1,12 +1,12 @@
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { i18n } from '../i18n';
-import { dan, snapshot } from '../test/factories';
-import type { AudioController } from './AudioController';
+import { i18n } from '../../i18n';
+import { dan, snapshot } from '../../test/factories';
+import type { AudioController } from '../engine/AudioController';
+import { micProblem } from '../engine/microphone';
+import type { AudioState } from '../engine/state';
 import { AudioPanel } from './AudioPanel';
 import { SpaceAudioProvider } from './context';
-import { micProblem } from './microphone';
-import type { AudioState } from './state';
 
 const BASE: AudioState = {
   spaceId: 's1',

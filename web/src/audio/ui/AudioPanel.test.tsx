@@ -2,15 +2,15 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/rea
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router-dom';
 import { describe, expect, it, vi } from 'vitest';
-import { PersonMenu } from '../screens/space/PersonMenu';
-import { meIn } from '../screens/space/roles';
-import { Stage } from '../screens/space/Stage';
-import { ada, bob, carol, dan, fakeActions, snapshot } from '../test/factories';
-import type { AudioController } from './AudioController';
+import { PersonMenu } from '../../screens/space/PersonMenu';
+import { meIn } from '../../screens/space/roles';
+import { Stage } from '../../screens/space/Stage';
+import { ada, bob, carol, dan, fakeActions, snapshot } from '../../test/factories';
+import type { AudioController } from '../engine/AudioController';
+import { micProblem } from '../engine/microphone';
+import type { AudioState } from '../engine/state';
 import { AudioPanel } from './AudioPanel';
 import { SpaceAudioProvider } from './context';
-import { micProblem } from './microphone';
-import type { AudioState } from './state';
 
 const BASE: AudioState = {
   spaceId: 's1',

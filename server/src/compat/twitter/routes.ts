@@ -2,7 +2,6 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { isAppError } from '../../errors.js';
 import type { Services } from '../../services.js';
 import type { SpaceState } from '../../spaces/model.js';
-import { parseSpaceRow } from '../../spaces/repository.js';
 import { notFound, type ResourceError, TwitterProblem } from './errors.js';
 import {
   type Query,
@@ -23,7 +22,8 @@ import {
   presentUser,
   speakerIds,
 } from './presenter.js';
-import { buyersPage, readBuyersToken, ticketFacts } from './tickets.js';
+import { TwitterQueries } from './queries.js';
+import { readBuyersToken } from './tickets.js';
 
 /**
  * A read API compatible with the Twitter API v2 Spaces endpoints, under `/2/`,
@@ -33,8 +33,8 @@ import { buyersPage, readBuyersToken, ticketFacts } from './tickets.js';
  * left out of Salon's OpenAPI document.
  */
 export function twitterRoutes(services: Services) {
-  const { storage, social, config } = services;
-  const db = storage.db;
+  const { social, config } = services;
+  const queries = new TwitterQueries(services.storage.db);
   const hidden = { schema: { hide: true } };
 
   const viewerOf = (request: FastifyRequest): string => {
@@ -49,28 +49,13 @@ export function twitterRoutes(services: Services) {
     if (r.errors.length > 0) throw TwitterProblem.invalid(r.errors);
   };
 
-  async function loadSpaces(ids: readonly string[]) {
-    if (ids.length === 0) return new Map<string, { state: SpaceState; updatedAt: number }>();
-    const rows = await db
-      .selectFrom('spaces')
-      .select(['id', 'data', 'updated_at'])
-      .where('id', 'in', [...ids])
-      .execute();
-    return new Map(
-      rows.map((r) => [r.id, { state: parseSpaceRow(r), updatedAt: Number(r.updated_at) }]),
-    );
-  }
-
   /** `data`, `includes`, `errors`, `meta`, in that order, each only when it has something. */
   async function envelope(
     spaces: Array<{ state: SpaceState; updatedAt: number }>,
     options: SpaceOptions,
     extra: { errors?: ResourceError[]; meta?: Record<string, unknown>; single?: boolean },
   ) {
-    const tickets = await ticketFacts(
-      db,
-      spaces.map((s) => s.state.id),
-    );
+    const tickets = await queries.ticketFacts(spaces.map((s) => s.state.id));
     const data = spaces.map(({ state, updatedAt }) =>
       presentSpace(
         state,
@@ -188,7 +173,7 @@ export function twitterRoutes(services: Services) {
         });
         found.push(...page.states);
       }
-      const loaded = await loadSpaces(found.map((s) => s.id));
+      const loaded = await queries.spaces(found.map((s) => s.id));
       const spaces = found.flatMap((s) => loaded.get(s.id) ?? []);
       return envelope(spaces, options, { meta: { result_count: spaces.length } });
     });
@@ -204,24 +189,9 @@ export function twitterRoutes(services: Services) {
       const errors = userIds
         .filter((id) => !known.has(id))
         .map((id) => notFound('user', 'user_ids', id));
-      const rows = known.size
-        ? await db
-            .selectFrom('spaces')
-            .select(['id', 'data', 'updated_at'])
-            .where('host_id', 'in', [...known.keys()])
-            .where('state', 'in', ['live', 'scheduled'])
-            .where(
-              'host_id',
-              'not in',
-              db.selectFrom('blocks').select('blocker_id').where('blocked_id', '=', viewerId),
-            )
-            .orderBy('id', 'desc')
-            .limit(max)
-            .execute()
-        : [];
-      const spaces = rows
-        .map((row) => ({ state: parseSpaceRow(row), updatedAt: Number(row.updated_at) }))
-        .filter((s) => !s.state.removed_user_ids.includes(viewerId));
+      const spaces = (await queries.spacesOfHosts([...known.keys()], viewerId, max)).filter(
+        (s) => !s.state.removed_user_ids.includes(viewerId),
+      );
       return envelope(spaces, options, { errors, meta: { result_count: spaces.length } });
     });
 
@@ -231,7 +201,7 @@ export function twitterRoutes(services: Services) {
       const ids = r.ids('ids', 100);
       const options = readSpaceOptions(r);
       check(r);
-      const loaded = await loadSpaces(ids);
+      const loaded = await queries.spaces(ids);
       const errors = ids.filter((id) => !loaded.has(id)).map((id) => notFound('space', 'ids', id));
       const spaces = ids.flatMap((id) => loaded.get(id) ?? []);
       return envelope(spaces, options, { errors });
@@ -243,7 +213,7 @@ export function twitterRoutes(services: Services) {
       const id = checkedId(request.params.id);
       const options = readSpaceOptions(r);
       check(r);
-      const loaded = await loadSpaces([id]);
+      const loaded = await queries.spaces([id]);
       const space = loaded.get(id);
       return envelope(space ? [space] : [], options, {
         single: true,
@@ -268,14 +238,14 @@ export function twitterRoutes(services: Services) {
       const max = r.integer('max_results', 1, 100, 100);
       const offset = readBuyersToken(r, r.text('pagination_token', { required: false, max: 200 }));
       check(r);
-      const space = (await loadSpaces([id])).get(id);
+      const space = (await queries.spaces([id])).get(id);
       if (!space) return { errors: [notFound('space', 'id', id)] };
       // The list of buyers is the creator's to see, as on Twitter.
       if (space.state.host_id !== viewerId) {
         throw TwitterProblem.forbidden('Only the creator of a Space can see who bought tickets.');
       }
       // Those holding a paid ticket now (not refunded), oldest purchase first.
-      const page = await buyersPage(db, id, offset, max);
+      const page = await queries.buyersPage(id, offset, max);
       const users = await presentUsers(page.userIds, userFields);
       const out: Record<string, unknown> = {};
       if (users.length > 0) out['data'] = users;
@@ -303,26 +273,11 @@ export function twitterRoutes(services: Services) {
       const expansions = r.list('expansions', TWEET_EXPANSIONS);
       const max = r.integer('max_results', 1, 100, 100);
       check(r);
-      const space = (await loadSpaces([id])).get(id);
+      const space = (await queries.spaces([id])).get(id);
       if (!space) return { errors: [notFound('space', 'id', id)] };
       // Posts that embed the space, and the posts pinned in it.
       const pinned = space.state.pins.map((p) => p.post_id);
-      const posts = await db
-        .selectFrom('posts')
-        .selectAll()
-        .where((eb) =>
-          pinned.length
-            ? eb.or([eb('space_id', '=', id), eb('id', 'in', pinned)])
-            : eb('space_id', '=', id),
-        )
-        .where(
-          'author_id',
-          'not in',
-          db.selectFrom('blocks').select('blocker_id').where('blocked_id', '=', viewerId),
-        )
-        .orderBy('id', 'desc')
-        .limit(max)
-        .execute();
+      const posts = await queries.postsAbout(id, pinned, viewerId, max);
       const out: Record<string, unknown> = {};
       if (posts.length > 0) out['data'] = posts.map((p) => presentTweet(p, tweetFields));
       if (expansions.has('author_id') && posts.length > 0) {

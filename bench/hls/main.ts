@@ -10,7 +10,7 @@ import { cpus } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { hlsRoot } from '../../server/src/hls/layout.js';
+import { hlsRoot } from '../../server/src/streams/layout.js';
 import {
   decodeSegments,
   fetchPlaylist,

@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { PLAYLIST, scopeDir } from '../hls/layout.js';
 import { parsePlaylist } from '../hls/playlist.js';
 import { type ReplayPiece, replayPieces } from '../replays/timeline.js';
 import type { SpaceState } from '../spaces/model.js';
+import { PLAYLIST, scopeDir } from '../streams/layout.js';
 
 /**
  * Live time → replay time for transcript lines, the way the replay's speaker

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { isMediaFile, scopeDir } from '../hls/layout.js';
+import { isMediaFile, scopeDir } from '../streams/layout.js';
 import { spawnTied } from '../util/child.js';
 import { type CutPlan, concatList, cutArgs } from './model.js';
 

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { contentTypeOf, type Scope, scopeDir } from './layout.js';
+import { contentTypeOf, type Scope, scopeDir } from '../streams/layout.js';
 
 /**
  * Reads playlists and segments for the HTTP origin, from memory when it can.

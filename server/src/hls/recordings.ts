@@ -8,9 +8,8 @@ import { AppError } from '../errors.js';
 import type { ModerationService } from '../moderation/service.js';
 import type { SpaceEvent, SpaceState } from '../spaces/model.js';
 import type { SpaceService } from '../spaces/service.js';
+import { hlsRoot, isSpaceId, PLAYLIST, scopeDir } from '../streams/layout.js';
 import type { Clock } from '../util/clock.js';
-import { hlsRoot, isSpaceId, PLAYLIST, scopeDir } from './layout.js';
-import type { HlsPackagers } from './packagers.js';
 import { parsePlaylist, renderVod, type Span, selectRecorded, totalDuration } from './playlist.js';
 
 /** The live folder outlives the space this long, so players read its ENDLIST. */
@@ -19,6 +18,11 @@ const LIVE_LINGER_MS = 60_000;
 export type Replay =
   | { state: 'ready'; durationMs: number; plays: number }
   | { state: 'processing' };
+
+/** What the end of a space needs of the packagers (media/hls): ffmpeg flushes, then exits. */
+export interface LivePackaging {
+  stop(spaceId: string): Promise<void>;
+}
 
 /**
  * Recording and replay, following the space's commits:
@@ -45,7 +49,8 @@ export class Recordings {
       spaces: SpaceService;
       moderation: ModerationService;
       dataDir: string;
-      packagers: HlsPackagers | null;
+      /** The packagers of this node's rooms (media/hls); null when MEDIA=off. */
+      packagers: LivePackaging | null;
       logger: FastifyBaseLogger;
     },
   ) {

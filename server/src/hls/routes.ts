@@ -8,7 +8,7 @@ import { requireModerator } from '../http/viewer.js';
 import { ReplayExtrasDto } from '../replays/schemas.js';
 import type { Services } from '../services.js';
 import { SpaceParams } from '../spaces/schemas.js';
-import { isMediaFile, isScope, isSpaceId, type Scope } from './layout.js';
+import { isMediaFile, isScope, isSpaceId, type Scope } from '../streams/layout.js';
 import { pointSegments } from './playlist.js';
 import { HlsUrlSigner } from './signing.js';
 

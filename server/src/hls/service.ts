@@ -1,7 +1,6 @@
 import type { Viewer } from '../accounts/viewer.js';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
-import type { MediaApi } from '../media/cluster.js';
 import type { ModerationService } from '../moderation/service.js';
 import { authorize } from '../spaces/policy.js';
 import type { SpaceService } from '../spaces/service.js';
@@ -19,6 +18,11 @@ const ARCHIVE_URL_TTL_S = 3600;
 export interface HlsUrl {
   url: string;
   expiresAt: number;
+}
+
+/** What the tier choice needs of the media plane (media/): the WebRTC seats held now. */
+export interface WebrtcSeats {
+  listenerCounts(spaceId: string): { space: number; node: number };
 }
 
 /**
@@ -40,7 +44,7 @@ export class HlsService {
       /** Who may hear a ticketed space (its live audio and its replay). */
       access: TicketAccess;
       /** Null when MEDIA=off: no audio at all. */
-      plane: () => MediaApi | null;
+      plane: () => WebrtcSeats | null;
     },
   ) {}
 

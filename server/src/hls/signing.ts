@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { Scope } from './layout.js';
+import type { Scope } from '../streams/layout.js';
 
 /**
  * Signed, expiring HLS URLs. The token sits in the path, not the query:

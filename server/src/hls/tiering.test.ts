@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { chooseTier, webrtcFull } from './tiering.js';
+import { webrtcFull } from '../streams/caps.js';
+import { chooseTier } from './tiering.js';
 
 const caps = { perSpace: 2, perNode: 3 };
 

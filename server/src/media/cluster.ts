@@ -1,48 +1,16 @@
 import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../errors.js';
-import type { FeedHost } from './feeds.js';
+import type { MediaApi, MediaHealth, MediaPlaneEvents, SpaceMediaDescription } from './api.js';
+import type { ForwardTarget, RoomId } from './janus/audiobridge.js';
 import type { JanusSession } from './janus/session.js';
-import {
-  MediaPlane,
-  type MediaPlaneEvents,
-  type MediaPlaneOptions,
-  type SeatSource,
-} from './plane.js';
-
-export type MediaHealth = 'ok' | 'degraded' | 'down';
+import { MediaPlane, type MediaPlaneOptions } from './plane.js';
+import type { SeatSource } from './seats.js';
 
 /** One external Janus node: a name for logs and how to reach it. */
 export interface MediaNode {
   name: string;
   options: MediaPlaneOptions;
-}
-
-/** What the rest of Salon uses of the media plane, on one Janus node or several. */
-export interface MediaApi extends EventEmitter<MediaPlaneEvents>, Omit<FeedHost, 'on'> {
-  has(spaceId: string): boolean;
-  open(spaceId: string): Promise<unknown>;
-  close(spaceId: string): Promise<void>;
-  publish(
-    spaceId: string,
-    userId: string,
-    owner: number,
-    offerSdp: string,
-    muted: boolean,
-  ): Promise<string>;
-  unpublish(spaceId: string, userId: string): Promise<boolean>;
-  setMuted(spaceId: string, userId: string, muted: boolean): Promise<void>;
-  listen(spaceId: string, owner: number): Promise<string>;
-  answerListen(spaceId: string, owner: number, answerSdp: string): Promise<void>;
-  stopListening(spaceId: string, owner: number): Promise<void>;
-  dropConnection(owner: number): Promise<Array<{ spaceId: string; userId: string }>>;
-  listenerCounts(spaceId: string): { space: number; node: number };
-  describe(spaceId: string): ReturnType<MediaPlane['describe']>;
-  /** For readiness: `ok` when every Janus node answers, `degraded` when some do, `down` when none. */
-  health(): MediaHealth;
-  /** The control handles of the Janus node carrying a space (HLS taps, leak checks). */
-  controlOf(spaceId: string): ReturnType<MediaPlane['controlOf']>;
-  shutdown(): Promise<void>;
 }
 
 export interface MediaClusterOptions {
@@ -246,12 +214,16 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
     return (this.placement.get(spaceId) ?? this.leastLoaded()).listenerCounts(spaceId);
   }
 
-  describe(spaceId: string) {
+  describe(spaceId: string): SpaceMediaDescription | null {
     return this.placement.get(spaceId)?.describe(spaceId) ?? null;
   }
 
-  controlOf(spaceId: string) {
-    return this.planeFor(spaceId).controlOf(spaceId);
+  forwardMix(spaceId: string, room: RoomId, target: ForwardTarget): Promise<number> {
+    return this.planeFor(spaceId).forwardMix(spaceId, room, target);
+  }
+
+  async stopForwardingMix(spaceId: string, room: RoomId, forwarder: number): Promise<void> {
+    await this.planeFor(spaceId).stopForwardingMix(spaceId, room, forwarder);
   }
 
   /** The Janus session of the node carrying a space (the per-speaker feed room lives there too). */

@@ -2,8 +2,14 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../errors.js';
-import type { TierCaps } from '../hls/tiering.js';
-import { AudioBridge, type ParticipantId, type RoomId } from './janus/audiobridge.js';
+import type { TierCaps } from '../streams/caps.js';
+import type { MediaPlaneEvents, SpaceMediaDescription } from './api.js';
+import {
+  AudioBridge,
+  type ForwardTarget,
+  type ParticipantId,
+  type RoomId,
+} from './janus/audiobridge.js';
 import type { JanusConnection } from './janus/connection.js';
 import { JanusSession } from './janus/session.js';
 import { type MountpointId, Streaming } from './janus/streaming.js';
@@ -32,20 +38,6 @@ export interface MediaPlaneOptions {
   /** WebRTC listener seats; past them `listen` is refused and the client uses HLS. */
   listenerCaps?: TierCaps;
 }
-
-export interface MediaPlaneEvents {
-  speaking: [change: { spaceId: string; userId: string; speaking: boolean }];
-  /** The media server was replaced: clients of these spaces must negotiate again. */
-  reset: [spaceIds: string[]];
-  /** The link to Janus was lost; the plane is reconnecting (a cluster may move its spaces away). */
-  down: [];
-  /** A space's room exists (again, after a reset): companions (the feed rooms) open theirs. */
-  opened: [spaceId: string];
-  /** A space's media is being torn down. */
-  closing: [spaceId: string];
-}
-
-export type { SeatSource } from './seats.js';
 
 interface Publisher {
   id: ParticipantId;
@@ -442,7 +434,7 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
   }
 
   /** For tests and metrics: what this plane holds for a space. */
-  describe(spaceId: string) {
+  describe(spaceId: string): SpaceMediaDescription | null {
     const media = this.spaces.get(spaceId);
     if (!media) return null;
     return {
@@ -474,9 +466,13 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
     return load;
   }
 
-  /** The control handles that reach a space's room (one node: always this node's). */
-  controlOf(_spaceId: string): { audioBridge: AudioBridge; streaming: Streaming } {
-    return this.control;
+  /** Forwards a room's mix to a UDP target (an HLS packager); one node carries every space. */
+  forwardMix(_spaceId: string, room: RoomId, target: ForwardTarget): Promise<number> {
+    return this.link.control.rtpForward(room, target);
+  }
+
+  async stopForwardingMix(_spaceId: string, room: RoomId, forwarder: number): Promise<void> {
+    await this.link.control.stopRtpForward(room, forwarder);
   }
 
   /** The raw control handles, for leak checks in tests. */

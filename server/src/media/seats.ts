@@ -1,6 +1,6 @@
 import { WEBRTC_FULL_CODE } from '@salon/protocol';
 import { AppError } from '../errors.js';
-import { type TierCaps, webrtcFull } from '../hls/tiering.js';
+import { type TierCaps, webrtcFull } from '../streams/caps.js';
 
 /**
  * WebRTC seats held outside the plane (per-speaker feed watchers). A seat is

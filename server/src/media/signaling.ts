@@ -7,8 +7,8 @@ import { AppError } from '../errors.js';
 import type { GatewayExtension, RealtimeConnection } from '../realtime/gateway.js';
 import { leaveStage, type SpaceEvent, type SpaceState } from '../spaces/model.js';
 import { type SpaceService, spaceChannel } from '../spaces/service.js';
+import type { MediaApi } from './api.js';
 import { mediaClientError } from './client-errors.js';
-import type { MediaApi } from './cluster.js';
 import type { ListenSeats } from './listen-seats.js';
 
 /** How long a stage member whose connection dropped keeps their seat. */

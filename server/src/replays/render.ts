@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
-import { PLAYLIST, scopeDir } from '../hls/layout.js';
 import { parsePlaylist } from '../hls/playlist.js';
+import { PLAYLIST, scopeDir } from '../streams/layout.js';
 import { spawnTied } from '../util/child.js';
 
 /** A render that takes longer than this is killed (a 3-hour replay copies in seconds). */

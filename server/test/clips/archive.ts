@@ -15,7 +15,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { scopeDir } from '../../src/hls/layout.js';
+import { scopeDir } from '../../src/streams/layout.js';
 
 const run = promisify(execFile);
 

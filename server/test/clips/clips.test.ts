@@ -3,7 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { clipFile } from '../../src/clips/cutter.js';
-import { scopeDir } from '../../src/hls/layout.js';
+import { scopeDir } from '../../src/streams/layout.js';
 import { ManualClock } from '../../src/util/clock.js';
 import type { Client } from '../support/client.js';
 import { RealtimeClient } from '../support/realtime.js';

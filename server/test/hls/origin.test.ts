@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { scopeDir } from '../../src/hls/layout.js';
+import { scopeDir } from '../../src/streams/layout.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { scopeDir } from '../../src/hls/layout.js';
+import { scopeDir } from '../../src/streams/layout.js';
 import { probeSeconds } from '../clips/archive.js';
 import { PCM_RATE } from '../hls/support/player.js';
 import type { Client } from '../support/client.js';

@@ -31,15 +31,25 @@ function gatedNode(name: string, janus: JanusProcess) {
   return { gate, node: { name, options: { connect, logger } } };
 }
 
-async function roomsOn(janus: JanusProcess): Promise<number[]> {
+/** What a node's AudioBridge holds, asked on a handle of the test's own. */
+async function onNode<T>(
+  janus: JanusProcess,
+  ask: (bridge: AudioBridge) => Promise<T>,
+): Promise<T> {
   const connection = await janus.connect();
   try {
-    const session = await JanusSession.create(connection);
-    const bridge = await AudioBridge.attach(session);
-    return (await bridge.listRooms()).sort();
+    return await ask(await AudioBridge.attach(await JanusSession.create(connection)));
   } finally {
     await connection.close();
   }
+}
+
+async function roomsOn(janus: JanusProcess): Promise<number[]> {
+  return (await onNode(janus, (bridge) => bridge.listRooms())).sort();
+}
+
+function forwardersOn(janus: JanusProcess, room: number): Promise<number[]> {
+  return onNode(janus, (bridge) => bridge.listForwarders(room));
 }
 
 /** Two Janus nodes, stopped when the test ends. */
@@ -81,8 +91,14 @@ test('spaces go to the least loaded Janus node, and each request reaches its nod
   const rooms = (id: string) => cluster.describe(id)!.room;
   assert.deepEqual(await roomsOn(janusA), [rooms('space-1'), rooms('space-3')].sort());
   assert.deepEqual(await roomsOn(janusB), [rooms('space-2')]);
-  // The HLS taps and leak checks reach the node of the space.
-  assert.deepEqual(await cluster.controlOf('space-2').audioBridge.listRooms(), [rooms('space-2')]);
+  // The HLS taps reach the node of the space: the mix is forwarded from b, where its room is.
+  const forwarder = await cluster.forwardMix('space-2', rooms('space-2'), {
+    host: '127.0.0.1',
+    port: 5004,
+  });
+  assert.ok((await forwardersOn(janusB, rooms('space-2'))).includes(forwarder));
+  await cluster.stopForwardingMix('space-2', rooms('space-2'), forwarder);
+  assert.ok(!(await forwardersOn(janusB, rooms('space-2'))).includes(forwarder));
 
   // b dies: new spaces go to a, whatever its load, until b is back.
   const restarted = new Promise((resolve) => janusB.once('restarted', resolve));

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { MediaPlane } from '../../src/media/plane.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { SalonFeedPublisher } from './support/feed-peers.js';
@@ -126,7 +127,8 @@ test('ending a space tears its media down: no room, mountpoint, forwarder or fee
   const held = media.plane.describe(space.id);
   assert.ok(held);
   assert.deepEqual(held.publishers, [host.id]);
-  const { audioBridge, streaming } = media.plane.controlOf(space.id);
+  assert.ok(media.plane instanceof MediaPlane, 'one Janus node: a plane, whose handles reach it');
+  const { audioBridge, streaming } = media.plane.control;
   assert.ok((await audioBridge.listRooms()).includes(held.room));
   await host.client.post(`/api/v1/spaces/${space.id}/end`);
   await eventually(

@@ -9,8 +9,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { scopeDir } from '../../src/hls/layout.js';
 import { parsePlaylist } from '../../src/hls/playlist.js';
+import { scopeDir } from '../../src/streams/layout.js';
 
 const run = promisify(execFile);
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
 import { CLOSE_ACCOUNT_SUSPENDED } from '@salon/protocol';
-import { scopeDir } from '../../src/hls/layout.js';
+import { scopeDir } from '../../src/streams/layout.js';
 import { Client } from '../support/client.js';
 import { startTestCluster, type TestCluster } from '../support/cluster.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { FeedRooms } from '../../media/feeds.js';
+import type { FeedRooms } from '../../media/feeds/rooms.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { SpaceState } from '../../spaces/model.js';
 import type { CaptionEngine } from '../engines/index.js';

@@ -1,10 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { MediaApi } from '../media/cluster.js';
-import type { RoomId } from '../media/janus/audiobridge.js';
-import type { HlsSettings } from '../media/settings.js';
-import type { Metrics } from '../observability/metrics.js';
+import type { Metrics } from '../../observability/metrics.js';
+import { spaceDir } from '../../streams/layout.js';
+import type { MixForwarding } from '../api.js';
+import type { RoomId } from '../janus/audiobridge.js';
+import type { HlsSettings } from '../settings.js';
 import { MIX_PAYLOAD_TYPE } from './ffmpeg.js';
-import { spaceDir } from './layout.js';
 import { Packager } from './packager.js';
 import { PortPool } from './ports.js';
 
@@ -42,7 +42,7 @@ export function startRetryDelay(attempts: number): number {
 export class HlsPackagers {
   private readonly taps = new Map<string, Tap>();
   private readonly ports: PortPool;
-  private plane: MediaApi | null = null;
+  private plane: MixForwarding | null = null;
   private closed = false;
   private readonly retries = new Map<string, Retry>();
   /** Running packagers whose last restart failed (they retry on their own). */
@@ -67,7 +67,7 @@ export class HlsPackagers {
   }
 
   /** The plane is built with `roomReady` as its hook, then attached here. */
-  attach(plane: MediaApi): void {
+  attach(plane: MixForwarding): void {
     this.plane = plane;
   }
 
@@ -213,7 +213,7 @@ export class HlsPackagers {
 
   private async forward(spaceId: string, tap: Tap): Promise<void> {
     if (!this.plane || tap.room === null) return;
-    tap.forwarder = await this.plane.controlOf(spaceId).audioBridge.rtpForward(tap.room, {
+    tap.forwarder = await this.plane.forwardMix(spaceId, tap.room, {
       host: this.o.settings.forwardHost,
       port: tap.packager.port,
       ptype: MIX_PAYLOAD_TYPE,
@@ -228,9 +228,6 @@ export class HlsPackagers {
     if (!this.plane || tap.room === null || tap.forwarder === null) return;
     const forwarder = tap.forwarder;
     tap.forwarder = null;
-    await this.plane
-      .controlOf(spaceId)
-      .audioBridge.stopRtpForward(tap.room, forwarder)
-      .catch(() => undefined);
+    await this.plane.stopForwardingMix(spaceId, tap.room, forwarder).catch(() => undefined);
   }
 }

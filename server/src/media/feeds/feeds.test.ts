@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { feedWatcherCost, singleAudioMid } from './feeds.js';
+import { singleAudioMid } from './publications.js';
+import { feedWatcherCost } from './watchers.js';
 
 const session = 'v=0\r\no=- 1 2 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n';
 const audio = (mid: string) =>

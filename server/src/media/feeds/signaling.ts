@@ -1,14 +1,15 @@
 import { FEED_CLIENT_MESSAGE_TYPES, type FeedServerMessage } from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Viewer } from '../accounts/viewer.js';
-import { AppError } from '../errors.js';
-import type { GatewayExtension, RealtimeConnection } from '../realtime/gateway.js';
-import type { SpaceEvent, SpaceState } from '../spaces/model.js';
-import type { SpaceService } from '../spaces/service.js';
-import { mediaClientError } from './client-errors.js';
-import type { FeedRooms, ViewerKey } from './feeds.js';
-import type { ListenSeats } from './listen-seats.js';
-import { sessionDescription, stageMember } from './signaling.js';
+import type { Viewer } from '../../accounts/viewer.js';
+import { AppError } from '../../errors.js';
+import type { GatewayExtension, RealtimeConnection } from '../../realtime/gateway.js';
+import type { SpaceEvent, SpaceState } from '../../spaces/model.js';
+import type { SpaceService } from '../../spaces/service.js';
+import { mediaClientError } from '../client-errors.js';
+import type { ListenSeats } from '../listen-seats.js';
+import { sessionDescription, stageMember } from '../signaling.js';
+import type { FeedRooms } from './rooms.js';
+import type { ViewerKey } from './space.js';
 
 /**
  * Signaling of per-speaker feeds on the realtime WebSocket (the `feed_*` and

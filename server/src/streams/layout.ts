@@ -1,7 +1,9 @@
 import path from 'node:path';
 
 /**
- * Where a space's audio lives, under DATA_DIR/hls/<space id>/:
+ * Where a space's audio lives, under DATA_DIR/hls/<space id>/. The packagers
+ * (media/hls) write it; the origin and recordings (hls/), clips, replays and
+ * captions read it, so it sits apart from both media/ and hls/:
  * - `live/`    the live playlist (a short, sliding list) and its segments; removed
  *              a minute after the space ends;
  * - `archive/` every segment since the space went live, and its playlist (EVENT

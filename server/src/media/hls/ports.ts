@@ -1,5 +1,5 @@
 import { createSocket } from 'node:dgram';
-import type { PortRange } from '../media/janus/config.js';
+import type { PortRange } from '../janus/config.js';
 
 /**
  * Even UDP ports (with the odd one above, for RTCP) for packagers. A port is

@@ -5,9 +5,9 @@ import { mkdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
-import { spawnTied } from '../util/child.js';
+import { PLAYLIST } from '../../streams/layout.js';
+import { spawnTied } from '../../util/child.js';
 import { DEFAULT_BIND_HOST, mixSdp, PID_FILE, packagerArgs, SDP_FILE } from './ffmpeg.js';
-import { PLAYLIST } from './layout.js';
 
 export interface PackagerOptions {
   spaceId: string;

@@ -1,0 +1,337 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { FeedDto } from '@salon/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import { AppError } from '../../errors.js';
+import type { JanusSession } from '../janus/session.js';
+import { VideoRoom } from '../janus/videoroom.js';
+import type { SeatSource } from '../seats.js';
+import { Publications, singleAudioMid } from './publications.js';
+import type { FeedHost, FeedRoomsEvents, FeedStopReason, SpaceFeeds, ViewerKey } from './space.js';
+import { feedWatcherCost, Watchers } from './watchers.js';
+
+/**
+ * Per-speaker feeds: besides the mix, every stage member may publish their
+ * microphone as their own feed into a VideoRoom (SFU) room of the space
+ * (`Publications`), and a listener may watch every feed in one multistream
+ * subscription, one track per speaker, to set each speaker's volume
+ * (`Watchers`). Nothing is mixed.
+ *
+ * The rooms follow the plane: one is created when a space's media opens and
+ * destroyed when it closes; after a Janus restart they are created anew and
+ * every publisher and watcher is told to start again (`media_restart`).
+ *
+ * Feeds are watched rarely, so a stage member need only publish theirs
+ * while someone else watches (or captions need it): `wantedBy` says so, and
+ * a `watchers` event follows every change of a space's watchers
+ * (FeedSignaling tells the stage).
+ */
+export interface FeedRoomsOptions {
+  host: FeedHost;
+  logger: FastifyBaseLogger;
+  /** Publishers per room: the stage's size. */
+  maxPublishers: number;
+}
+
+export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSource {
+  private readonly spaces = new Map<string, SpaceFeeds>();
+  private readonly opening = new Map<string, Promise<SpaceFeeds>>();
+  /** One control handle per Janus session (per node, renewed when a node restarts). */
+  private readonly controls = new Map<JanusSession, Promise<VideoRoom>>();
+  private closed = false;
+  /** `spaceId\u0000userId` of stage members whose captions need their feed (issue 14). */
+  private readonly captioned = new Set<string>();
+  private readonly publications = new Publications({
+    feedsChanged: (space) => this.feedsChanged(space),
+  });
+  private readonly watchers: Watchers;
+
+  constructor(private readonly o: FeedRoomsOptions) {
+    super();
+    this.watchers = new Watchers({
+      events: this,
+      logger: o.logger,
+      current: (space) => this.spaces.get(space.spaceId) === space,
+      stop: (spaceId, owner) => this.stopWatching(spaceId, owner),
+    });
+    o.host.countSeats(this);
+    o.host.on('opened', (spaceId) => {
+      this.open(spaceId).catch((error: unknown) =>
+        o.logger.error({ err: error, space: spaceId }, 'feed room not created'),
+      );
+    });
+    o.host.on('closing', (spaceId) => {
+      this.close(spaceId).catch((error: unknown) =>
+        o.logger.error({ err: error, space: spaceId }, 'feed room not destroyed'),
+      );
+    });
+    // Rooms the plane rebuilt were reopened on 'opened'; any other stale one goes now.
+    o.host.on('reset', () => {
+      for (const spaceId of [...this.spaces.keys()]) this.fresh(spaceId);
+    });
+  }
+
+  /** The feed room of a space; created once (again after a Janus restart). */
+  open(spaceId: string): Promise<SpaceFeeds> {
+    if (this.closed)
+      return Promise.reject(
+        new AppError('unavailable', 'media_unavailable', 'The media server is stopping.'),
+      );
+    const known = this.fresh(spaceId);
+    if (known) return Promise.resolve(known);
+    let opening = this.opening.get(spaceId);
+    if (!opening) {
+      opening = this.create(spaceId).finally(() => this.opening.delete(spaceId));
+      this.opening.set(spaceId, opening);
+    }
+    return opening;
+  }
+
+  private async create(spaceId: string): Promise<SpaceFeeds> {
+    const session = await this.o.host.session(spaceId);
+    const control = await this.controlHandle(session);
+    const secret = randomBytes(16).toString('hex');
+    const room = await control.createRoom({
+      description: `feeds of space ${spaceId}`,
+      publishers: this.o.maxPublishers,
+      secret,
+    });
+    const space: SpaceFeeds = {
+      spaceId,
+      room,
+      secret,
+      session,
+      control,
+      publishers: new Map(),
+      watchers: new Map(),
+      muted: new Map(),
+    };
+    this.spaces.set(spaceId, space);
+    return space;
+  }
+
+  /**
+   * The space's feeds if they live on the current Janus. A room whose
+   * session died with Janus is forgotten, and its publishers and watchers
+   * are told to start again.
+   */
+  private fresh(spaceId: string): SpaceFeeds | undefined {
+    const space = this.spaces.get(spaceId);
+    if (!space?.session.closed) return space;
+    this.spaces.delete(spaceId);
+    this.tellEveryone(space, 'media_restart');
+    if (space.watchers.size > 0) this.emit('watchers', spaceId);
+    return undefined;
+  }
+
+  /** Destroys a space's feed room: every publisher and watcher is told, then cut. Idempotent. */
+  async close(spaceId: string, reason: FeedStopReason = 'space_ended'): Promise<void> {
+    const space =
+      this.spaces.get(spaceId) ?? (await this.opening.get(spaceId)?.catch(() => undefined));
+    if (!space || this.spaces.get(spaceId) !== space) return;
+    this.spaces.delete(spaceId);
+    this.tellEveryone(space, reason);
+    if (space.watchers.size > 0) this.emit('watchers', spaceId);
+    await Promise.all([
+      ...[...space.publishers.values()].map((p) => p.handle.close().catch(() => undefined)),
+      ...[...space.watchers.values()].map((w) => w.handle?.close().catch(() => undefined)),
+    ]);
+    if (!space.session.closed)
+      await space.control.destroyRoom(space.room, space.secret).catch(() => undefined);
+  }
+
+  private tellEveryone(space: SpaceFeeds, reason: FeedStopReason): void {
+    const { spaceId } = space;
+    for (const p of space.publishers.values())
+      this.emit('stopped', { spaceId, owner: p.owner, which: 'publish', reason });
+    for (const w of space.watchers.values())
+      this.emit('stopped', { spaceId, owner: w.owner, which: 'watch', reason });
+  }
+
+  /**
+   * A stage member publishes their feed (again): a previous publication is
+   * replaced. A muted member's feed is muted in Janus before the answer goes
+   * back, so nothing leaks.
+   */
+  async publish(
+    spaceId: string,
+    userId: string,
+    owner: number,
+    offerSdp: string,
+    muted: boolean,
+  ): Promise<string> {
+    const mid = singleAudioMid(offerSdp);
+    // The feed room lives and dies with the space's media: open that first.
+    await this.o.host.open(spaceId);
+    const space = await this.open(spaceId);
+    await this.unpublish(spaceId, userId);
+    return this.publications.publish(space, { userId, owner, sdp: offerSdp, mid, muted });
+  }
+
+  /** Ends a stage member's feed at once (kicked from the room); returns whether there was one. */
+  async unpublish(spaceId: string, userId: string): Promise<boolean> {
+    const space = this.fresh(spaceId);
+    return space ? this.publications.unpublish(space, userId) : false;
+  }
+
+  /** The server ends a feed (demotion, removal): its publisher is told why. */
+  async stopPublishing(spaceId: string, userId: string, reason: FeedStopReason): Promise<void> {
+    const owner = this.fresh(spaceId)?.publishers.get(userId)?.owner;
+    if (owner === undefined || !(await this.unpublish(spaceId, userId))) return;
+    this.emit('stopped', { spaceId, owner, which: 'publish', reason });
+  }
+
+  /** Server-side mute: Janus drops a muted member's packets, whatever their client sends. */
+  async setMuted(spaceId: string, userId: string, muted: boolean): Promise<void> {
+    const space = this.fresh(spaceId);
+    if (space) await this.publications.setMuted(space, userId, muted);
+  }
+
+  /**
+   * A listener watches every feed (but their own). Resolves with Janus's
+   * offer, or with null when no feed is live yet: the first offer then comes
+   * as an `offer` event as soon as one is. Holds a WebRTC seat either way.
+   */
+  async watch(
+    spaceId: string,
+    owner: number,
+    who: { viewer: ViewerKey | null; userId: string | null },
+  ): Promise<{ sdp: string; feeds: FeedDto[] } | null> {
+    await this.o.host.open(spaceId);
+    const space = await this.open(spaceId);
+    this.o.host.claimSeat(spaceId, owner);
+    await this.stopWatching(spaceId, owner);
+    return this.watchers.start(space, owner, who);
+  }
+
+  /** The watcher's answer to the last offer; resolves with the feeds it now receives. */
+  answer(spaceId: string, owner: number, answerSdp: string): Promise<FeedDto[]> {
+    return this.watchers.answer(this.fresh(spaceId), owner, answerSdp);
+  }
+
+  async stopWatching(spaceId: string, owner: number): Promise<void> {
+    const space = this.spaces.get(spaceId);
+    if (space) await this.watchers.stop(space, owner);
+  }
+
+  /** A person removed from the space stops watching too. */
+  async stopWatchingViewer(spaceId: string, viewer: ViewerKey, reason: FeedStopReason) {
+    const space = this.fresh(spaceId);
+    if (!space) return;
+    for (const watcher of [...space.watchers.values()]) {
+      if (watcher.viewer !== viewer) continue;
+      await this.stopWatching(spaceId, watcher.owner);
+      this.emit('stopped', { spaceId, owner: watcher.owner, which: 'watch', reason });
+    }
+  }
+
+  /** A realtime connection went away: its feed and its watches end. */
+  async dropConnection(owner: number): Promise<void> {
+    for (const [spaceId, space] of [...this.spaces]) {
+      for (const p of [...space.publishers.values()])
+        if (p.owner === owner) await this.unpublish(spaceId, p.userId);
+      await this.stopWatching(spaceId, owner);
+    }
+  }
+
+  /**
+   * Whether a stage member's feed is wanted: someone but them watches the
+   * space's feeds (nobody is offered their own feed), or captions need it.
+   */
+  wantedBy(spaceId: string, userId: string): boolean {
+    const space = this.spaces.get(spaceId);
+    if (!space || space.session.closed) return false;
+    if (this.captioned.has(`${spaceId}\u0000${userId}`)) return true;
+    for (const watcher of space.watchers.values()) if (watcher.userId !== userId) return true;
+    return false;
+  }
+
+  /**
+   * Captions want a stage member's feed (the pipeline rtp_forwards it):
+   * it is then wanted as if someone watched, and the stage is told.
+   */
+  setCaptioned(spaceId: string, userId: string, on: boolean): void {
+    const key = `${spaceId}\u0000${userId}`;
+    if (on === this.captioned.has(key)) return;
+    if (on) this.captioned.add(key);
+    else this.captioned.delete(key);
+    this.emit('watchers', spaceId);
+  }
+
+  /** Where a stage member's live feed is on this node, for an rtp_forward; null if not here or not live. */
+  feedLocation(spaceId: string, userId: string) {
+    const space = this.spaces.get(spaceId);
+    const p = space?.publishers.get(userId);
+    if (!space || space.session.closed || !p?.live) return null;
+    return {
+      control: space.control,
+      room: space.room,
+      secret: space.secret,
+      feed: p.id,
+      mid: p.mid,
+    };
+  }
+
+  holders(spaceId: string): Iterable<number> {
+    return this.spaces.get(spaceId)?.watchers.keys() ?? [];
+  }
+
+  /** A watcher's seat costs the node by the feeds it receives (see feedWatcherCost). */
+  cost(spaceId: string, owner: number): number {
+    return feedWatcherCost(this.spaces.get(spaceId)?.watchers.get(owner)?.streams.size ?? 0);
+  }
+
+  spaceIds(): Iterable<string> {
+    return this.spaces.keys();
+  }
+
+  /** For tests and metrics: what the feeds of a space hold. */
+  describe(spaceId: string) {
+    const space = this.spaces.get(spaceId);
+    if (!space) return null;
+    return {
+      room: space.room,
+      publishers: [...space.publishers.values()]
+        .filter((p) => p.live)
+        .map((p) => p.userId)
+        .sort(),
+      watchers: space.watchers.size,
+    };
+  }
+
+  /** The VideoRoom control handle on the Janus carrying a space, for leak checks in tests. */
+  async controlOf(spaceId: string): Promise<VideoRoom> {
+    return this.controlHandle(await this.o.host.session(spaceId));
+  }
+
+  /** Before the plane shuts down: every room destroyed while Janus is still there. Idempotent. */
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.opening.values()].map((o) => o.catch(() => undefined)));
+    for (const spaceId of [...this.spaces.keys()]) await this.close(spaceId).catch(() => undefined);
+    const controls = [...this.controls.values()];
+    this.controls.clear();
+    for (const control of controls)
+      await (await control.catch(() => null))?.close().catch(() => undefined);
+  }
+
+  private controlHandle(session: JanusSession): Promise<VideoRoom> {
+    for (const known of this.controls.keys()) if (known.closed) this.controls.delete(known);
+    let handle = this.controls.get(session);
+    if (!handle) {
+      const attaching = VideoRoom.attach(session);
+      attaching.catch(() => {
+        if (this.controls.get(session) === attaching) this.controls.delete(session);
+      });
+      this.controls.set(session, attaching);
+      handle = attaching;
+    }
+    return handle;
+  }
+
+  private feedsChanged(space: SpaceFeeds): void {
+    this.emit('feeds', space.spaceId);
+    this.watchers.feedsChanged(space);
+  }
+}

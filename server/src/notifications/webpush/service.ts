@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
+import webPush from 'web-push';
 import { presentUser } from '../../accounts/presenter.js';
 import type { Storage } from '../../db/database.js';
 import type { Database, NotificationsTable, PushSubscriptionsTable } from '../../db/schema.js';
@@ -10,8 +11,8 @@ import type { Clock } from '../../util/clock.js';
 import { newId } from '../../util/ids.js';
 import { alertFor } from '../messages.js';
 import type { NotificationPreferences } from '../preferences.js';
-import { decodeSubscriptionKeys, encryptPayload, InvalidSubscriptionKeys } from './encryption.js';
 import { checkEndpoint } from './endpoints.js';
+import { decodeSubscriptionKeys, InvalidSubscriptionKeys } from './subscription-keys.js';
 import type { VapidKeys } from './vapid.js';
 
 export const WEB_PUSH_JOB = 'web_push';
@@ -263,26 +264,31 @@ export class WebPush {
     payload: Buffer,
     topic: string,
   ): Promise<number> {
-    const { ua, auth } = decodeSubscriptionKeys(subscription.p256dh, subscription.auth);
-    const response = await fetch(subscription.endpoint, {
-      method: 'POST',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-      headers: {
-        authorization: this.keys.authorization(
-          subscription.endpoint,
-          this.options.subject,
-          this.clock.now(),
-        ),
-        'content-encoding': 'aes128gcm',
-        'content-type': 'application/octet-stream',
-        ttl: String(TTL_S),
+    // web-push encrypts (aes128gcm) and signs; the request itself is ours, for the
+    // timeout, no redirects, and http endpoints in tests (its own sender is https only).
+    const request = webPush.generateRequestDetails(
+      {
+        endpoint: subscription.endpoint,
+        keys: { p256dh: subscription.p256dh, auth: subscription.auth },
+      },
+      payload,
+      {
+        vapidDetails: this.keys.details(this.options.subject),
+        TTL: TTL_S,
         urgency: 'normal',
         // A push service replaces an undelivered message with the same topic: a retry
         // after a lost answer does not show twice.
         topic,
       },
-      body: encryptPayload(payload, ua, auth),
+    );
+    // fetch sets the length itself.
+    const { 'Content-Length': _length, ...headers } = request.headers as Record<string, string>;
+    const response = await fetch(request.endpoint, {
+      method: request.method,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+      headers,
+      body: request.body,
     });
     await response.arrayBuffer().catch(() => undefined);
     return response.status;

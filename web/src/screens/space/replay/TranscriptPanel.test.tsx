@@ -44,9 +44,9 @@ describe('TranscriptPanel', () => {
     expect(items[1]!.getAttribute('aria-current')).toBe('true');
     expect(items[1]!.textContent).toContain('Bob');
     expect(items[1]!.textContent).toContain('1:05');
-    await userEvent.click(screen.getByRole('button', { name: /^Ada at 0:01: Welcome everyone/ }));
+    await userEvent.click(screen.getByRole('button', { name: /Welcome everyone/ }));
     expect(onSeek).toHaveBeenCalledWith(1000);
-    screen.getByRole('button', { name: /^Bob at 1:05/ }).focus();
+    screen.getByRole('button', { name: /Thanks for having me/ }).focus();
     await userEvent.keyboard('{Enter}');
     expect(onSeek).toHaveBeenLastCalledWith(65_000);
     expect(screen.queryByRole('link', { name: 'Download transcript' })).toBeNull();

@@ -72,11 +72,6 @@ export function TranscriptPanel({
                   type="button"
                   className="transcript-line"
                   onClick={() => onSeek(line.at_ms ?? 0)}
-                  aria-label={t('transcript.playFrom', {
-                    name: line.speaker.display_name,
-                    at: clock(line.at_ms ?? 0),
-                    text: line.text,
-                  })}
                 >
                   <Avatar user={line.speaker} size="sm" />
                   <span className="transcript-who">

@@ -4,13 +4,15 @@ import { AppError } from '../errors.js';
 import { clearSessionCookie, setSessionCookie } from '../http/cookies.js';
 import { rateLimits } from '../http/limits.js';
 import { Ok } from '../http/responses.js';
-import { requireUser } from '../http/viewer.js';
+import { requireAdmin, requireUser } from '../http/viewer.js';
 import type { Services } from '../services.js';
 import { IMAGE_TYPES } from './images.js';
 import { presentToken, presentUser } from './presenter.js';
 import {
   CreateTokenBody,
   GuestDto,
+  HostingBody,
+  Id,
   LoginBody,
   ProfilePatch,
   RegisterBody,
@@ -19,7 +21,9 @@ import {
 } from './schemas.js';
 
 const tags = ['accounts'];
-export function accountRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function accountRoutes(
+  services: Pick<Services, 'accounts' | 'admin' | 'config'>,
+): FastifyPluginAsyncTypebox {
   const { accounts, config } = services;
   const limits = rateLimits(config);
 
@@ -240,6 +244,28 @@ export function accountRoutes(services: Services): FastifyPluginAsyncTypebox {
         return { user: presentUser(await accounts.clearAvatar(user.id)) };
       },
     );
+
+    app.put(
+      '/admin/users/:id/hosting',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Grant or withdraw the right to host, whatever the follower count',
+          params: Type.Object({ id: Id }, { additionalProperties: false }),
+          body: HostingBody,
+          response: { 200: Ok },
+        },
+      },
+      async (request) => {
+        // Logged, and a grant answers the person's open request to host (admin/service.ts).
+        await services.admin.setHosting(
+          requireAdmin(request),
+          request.params.id,
+          request.body.can_host,
+        );
+        return { ok: true };
+      },
+    );
   };
 }
 
@@ -250,7 +276,7 @@ function userAgentOf(request: { headers: Record<string, string | string[] | unde
 }
 
 /** Avatars are served outside /api, immutable: a new upload gets a new key. */
-export function avatarRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function avatarRoutes(services: Pick<Services, 'accounts'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/media/avatars/:key',

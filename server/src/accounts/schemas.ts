@@ -80,3 +80,9 @@ export const TokenDto = Type.Object({
   created_at: Type.String({ format: 'date-time' }),
   last_used_at: Type.String({ format: 'date-time' }),
 });
+
+/** An administrator's grant or withdrawal of the right to host. */
+export const HostingBody = Type.Object(
+  { can_host: Type.Boolean() },
+  { additionalProperties: false },
+);

@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { Id } from '../accounts/schemas.js';
 import { encodeCursor } from '../db/cursor.js';
 import { rateLimits } from '../http/limits.js';
 import { parseDateTime } from '../http/validation.js';
-import { requireAdmin, requireUser } from '../http/viewer.js';
+import { requireUser } from '../http/viewer.js';
 import type { Services } from '../services.js';
 import { presentMessage, presentPost } from '../social/presenter.js';
 import { MessageDto, PostDto } from '../social/schemas.js';
@@ -13,7 +12,6 @@ import { commandRoutes, deviceOf, Ok, tags } from './routes.commands.js';
 import {
   Counts,
   CreateSpaceBody,
-  HostingBody,
   ListSpacesQuery,
   ReactionBody,
   ReportBody,
@@ -320,28 +318,6 @@ export function spaceRoutes(services: Services): FastifyPluginAsyncTypebox {
         const user = requireUser(request);
         const post = await sharing.shareByPost(user.id, await mayShare(request), request.body.text);
         return reply.status(201).send(presentPost(post, user));
-      },
-    );
-
-    app.put(
-      '/admin/users/:id/hosting',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: 'Grant or withdraw the right to host, whatever the follower count',
-          params: Type.Object({ id: Id }, { additionalProperties: false }),
-          body: HostingBody,
-          response: { 200: Ok },
-        },
-      },
-      async (request) => {
-        // Logged, and a grant answers the person's open request to host (admin/service.ts).
-        await services.admin.setHosting(
-          requireAdmin(request),
-          request.params.id,
-          request.body.can_host,
-        );
-        return { ok: true };
       },
     );
   };

@@ -238,7 +238,3 @@ export const ListSpacesQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-export const HostingBody = Type.Object(
-  { can_host: Type.Boolean() },
-  { additionalProperties: false },
-);

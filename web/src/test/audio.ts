@@ -1,7 +1,11 @@
-/** Fakes for the audio controller's tests: a peer connection, audio elements, a microphone, a mixer. */
+/**
+ * Fakes for the audio controller's tests: the browser's media edges (peer
+ * connections, HLS, the feeds), audio elements, a microphone, a mixer.
+ */
 import type { ListenTierDto } from '@salon/protocol';
 import { vi } from 'vitest';
 import type { FeedPublicationOptions, FeedWatchOptions, RoutedFeed } from '../audio/engine/feeds';
+import type { AudioMedia } from '../audio/engine/media';
 import type { Mixer } from '../audio/engine/mixer';
 
 /** An RTCPeerConnection as far as the controller looks at it. */
@@ -117,6 +121,7 @@ export class FakeFeedWatch {
   static made: FakeFeedWatch[] = [];
   start = vi.fn();
   handleOffer = vi.fn();
+  recheck = vi.fn();
   close = vi.fn();
   constructor(readonly o: FeedWatchOptions) {
     FakeFeedWatch.made.push(this);
@@ -133,3 +138,22 @@ export class FakeFeedPublication {
     FakeFeedPublication.made.push(this);
   }
 }
+
+/**
+ * The media edges as doubles the test drives (`AudioControllerOptions.media`):
+ * WebRTC negotiations and HLS playbacks resolve as the test says, feeds watches
+ * and publications are recorded in `FakeFeedWatch.made` and `FakeFeedPublication.made`.
+ */
+export function fakeMedia() {
+  const media = {
+    listenOverWebRtc: vi.fn(),
+    publishToStage: vi.fn(),
+    playHls: vi.fn(),
+    watchFeeds: (o: FeedWatchOptions) => new FakeFeedWatch(o),
+    publishFeed: (o: FeedPublicationOptions) => new FakeFeedPublication(o),
+  };
+  media.playHls.mockResolvedValue({ engine: 'hls.js', setUrl: vi.fn(), close: vi.fn() });
+  return media satisfies AudioMedia;
+}
+
+export type FakeMedia = ReturnType<typeof fakeMedia>;

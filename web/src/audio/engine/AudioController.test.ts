@@ -1,30 +1,24 @@
 import type { ListenTierDto } from '@salon/protocol';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakePeer, fakeElement, fakeMic, fakeMixer, TIER, tick } from '../../test/audio';
+import {
+  type FakeMedia,
+  FakePeer,
+  fakeElement,
+  fakeMedia,
+  fakeMic,
+  fakeMixer,
+  TIER,
+  tick,
+} from '../../test/audio';
 import { AudioController } from './AudioController';
 import { DEFAULT_FLAGS } from './flags';
 import { MicrophoneError, micProblem } from './microphone';
 import { MediaRequestError } from './signaling';
 import type { AudioTarget } from './state';
 
-// The network edges are replaced; the controller's decisions are what is tested.
-const peer = vi.hoisted(() => ({
-  listenOverWebRtc: vi.fn(),
-  publishToStage: vi.fn(),
-}));
-const hls = vi.hoisted(() => ({ playHls: vi.fn() }));
-vi.mock('./peer', () => peer);
-vi.mock('./hls', () => hls);
-vi.mock('./feeds', async (original) => {
-  const fakes = await import('../../test/audio');
-  return {
-    ...(await original<typeof import('./feeds')>()),
-    FeedWatch: class extends fakes.FakeFeedWatch {
-      recheck = vi.fn();
-    },
-    FeedPublication: fakes.FakeFeedPublication,
-  };
-});
+// The browser's media edges (WebRTC, HLS, the feeds) are injected doubles the test drives;
+// the controller's decisions are what is tested.
+let media: FakeMedia;
 
 function setup(options: { autoplay?: 'allowed' | 'blocked'; tier?: Partial<ListenTierDto> } = {}) {
   const elements: ReturnType<typeof fakeElement>[] = [];
@@ -41,6 +35,7 @@ function setup(options: { autoplay?: 'allowed' | 'blocked'; tier?: Partial<Liste
     },
     listenTier,
     flags: DEFAULT_FLAGS,
+    media,
     openMicrophone,
     createMixer: fakeMixer,
     createElement: () => {
@@ -65,7 +60,7 @@ const listener: AudioTarget = {
 /** Makes the next WebRTC negotiation succeed with a peer the test can drive. */
 function webrtcWorks(kind: 'listenOverWebRtc' | 'publishToStage' = 'listenOverWebRtc') {
   const pc = new FakePeer();
-  peer[kind].mockImplementationOnce(async (o: { onPeer: (pc: unknown) => void }) => {
+  media[kind].mockImplementationOnce(async (o: { onPeer: (pc: unknown) => void }) => {
     o.onPeer(pc);
     return {} as MediaStream;
   });
@@ -74,7 +69,7 @@ function webrtcWorks(kind: 'listenOverWebRtc' | 'publishToStage' = 'listenOverWe
 
 beforeEach(() => {
   vi.clearAllMocks();
-  hls.playHls.mockResolvedValue({ engine: 'hls.js', setUrl: vi.fn(), close: vi.fn() });
+  media = fakeMedia();
 });
 
 describe('AudioController', () => {
@@ -107,8 +102,8 @@ describe('AudioController', () => {
     const { controller, listenTier } = setup({ tier: { tier: 'hls', reason: 'space_full' } });
     controller.setTarget(listener);
     await tick();
-    expect(hls.playHls).toHaveBeenCalledWith(expect.anything(), TIER.hls_url, expect.anything());
-    expect(peer.listenOverWebRtc).not.toHaveBeenCalled();
+    expect(media.playHls).toHaveBeenCalledWith(expect.anything(), TIER.hls_url, expect.anything());
+    expect(media.listenOverWebRtc).not.toHaveBeenCalled();
     expect(controller.getState()).toMatchObject({ route: 'hls', hlsReason: 'space_full' });
 
     // After a stall it asks for HLS again, even if a WebRTC seat came free meanwhile.
@@ -126,10 +121,10 @@ describe('AudioController', () => {
       tier: { tier: 'hls', reason: 'asked', hls_expires_at: soon },
     });
     const playback = { engine: 'hls.js', setUrl: vi.fn(), close: vi.fn() };
-    hls.playHls.mockResolvedValue(playback);
+    media.playHls.mockResolvedValue(playback);
     controller.setTarget(listener);
     await tick();
-    expect(hls.playHls).toHaveBeenCalledTimes(1);
+    expect(media.playHls).toHaveBeenCalledTimes(1);
     listenTier.mockResolvedValueOnce({
       ...TIER,
       tier: 'hls',
@@ -143,19 +138,19 @@ describe('AudioController', () => {
         timeout: 15_000,
       },
     );
-    expect(hls.playHls).toHaveBeenCalledTimes(1);
+    expect(media.playHls).toHaveBeenCalledTimes(1);
     expect(listenTier).toHaveBeenLastCalledWith('s1', 'hls');
   }, 20_000);
 
   it('falls back to HLS when the WebRTC seats went while negotiating', async () => {
     const { controller } = setup();
-    peer.listenOverWebRtc.mockRejectedValueOnce(
+    media.listenOverWebRtc.mockRejectedValueOnce(
       new MediaRequestError('webrtc_full_use_hls', 'The seats are taken.'),
     );
     controller.setTarget(listener);
     await tick();
     await tick();
-    expect(hls.playHls).toHaveBeenCalledWith(expect.anything(), TIER.hls_url, expect.anything());
+    expect(media.playHls).toHaveBeenCalledWith(expect.anything(), TIER.hls_url, expect.anything());
     expect(controller.getState()).toMatchObject({ route: 'hls', hlsReason: 'space_full' });
   });
 
@@ -172,7 +167,7 @@ describe('AudioController', () => {
     });
     await tick();
     expect(listenTier).toHaveBeenLastCalledWith('s1', 'hls');
-    expect(peer.listenOverWebRtc).toHaveBeenCalledTimes(1);
+    expect(media.listenOverWebRtc).toHaveBeenCalledTimes(1);
     expect(controller.getState()).toMatchObject({
       route: 'hls',
       hlsReason: 'listening_elsewhere',
@@ -188,14 +183,14 @@ describe('AudioController', () => {
     webrtcWorks().set('connected');
     controller.handleMessage({ type: 'media_restart', space_id: 's1' });
     await tick();
-    expect(peer.listenOverWebRtc).toHaveBeenCalledTimes(2);
+    expect(media.listenOverWebRtc).toHaveBeenCalledTimes(2);
 
     controller.handleConnection('reconnecting');
     expect(controller.getState().phase).toBe('reconnecting');
     webrtcWorks();
     controller.handleConnection('open');
     await tick();
-    expect(peer.listenOverWebRtc).toHaveBeenCalledTimes(3);
+    expect(media.listenOverWebRtc).toHaveBeenCalledTimes(3);
   });
 
   it('publishes a stage member and follows the server mute on the local track', async () => {
@@ -204,7 +199,7 @@ describe('AudioController', () => {
     controller.setTarget({ ...listener, onStage: true, muted: true });
     await tick();
     await tick();
-    expect(peer.publishToStage).toHaveBeenCalledWith(
+    expect(media.publishToStage).toHaveBeenCalledWith(
       expect.objectContaining({ spaceId: 's1', track: mic.track }),
     );
     expect(mic.track.enabled).toBe(false);
@@ -220,7 +215,7 @@ describe('AudioController', () => {
     await tick();
     expect(mic.track.stop).toHaveBeenCalled();
     expect(sent).toContainEqual({ type: 'media_unpublish', space_id: 's1' });
-    expect(peer.listenOverWebRtc).toHaveBeenCalled();
+    expect(media.listenOverWebRtc).toHaveBeenCalled();
   });
 
   it('when the microphone is denied, explains it and keeps the space playing; trying again publishes', async () => {
@@ -234,13 +229,13 @@ describe('AudioController', () => {
       status: 'problem',
       problem: { kind: 'denied' },
     });
-    expect(peer.listenOverWebRtc).toHaveBeenCalledTimes(1);
+    expect(media.listenOverWebRtc).toHaveBeenCalledTimes(1);
 
     webrtcWorks('publishToStage');
     controller.retryMicrophone();
     await tick();
     await tick();
-    expect(peer.publishToStage).toHaveBeenCalledTimes(1);
+    expect(media.publishToStage).toHaveBeenCalledTimes(1);
     expect(controller.getState().mic.problem).toBeNull();
   });
 
@@ -256,6 +251,7 @@ describe('AudioController', () => {
       transport: { send: () => true },
       listenTier: async () => TIER,
       flags: DEFAULT_FLAGS,
+      media,
       createMixer: fakeMixer,
       createElement: () => fakeElement() as unknown as HTMLAudioElement,
       fetchIceServers,
@@ -265,13 +261,13 @@ describe('AudioController', () => {
     controller.setTarget(listener);
     await tick();
     expect(fetchIceServers).toHaveBeenCalledTimes(1);
-    expect(peer.listenOverWebRtc.mock.calls[0]![0].iceServers).toEqual([turn]);
+    expect(media.listenOverWebRtc.mock.calls[0]![0].iceServers).toEqual([turn]);
 
     // A renegotiation within the credentials' lifetime reuses them.
     webrtcWorks();
     controller.handleMessage({ type: 'media_restart', space_id: 's1' });
     await tick();
-    expect(peer.listenOverWebRtc).toHaveBeenCalledTimes(2);
+    expect(media.listenOverWebRtc).toHaveBeenCalledTimes(2);
     expect(fetchIceServers).toHaveBeenCalledTimes(1);
 
     // An hour later they have expired: fetched again before connecting. These

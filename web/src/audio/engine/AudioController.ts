@@ -33,19 +33,22 @@
  *
  * Audio is renegotiated when the server asks (`media_restart`), after the
  * realtime connection comes back, and when ICE fails.
+ *
+ * The controller keeps what lasts for the space (the target, the failures,
+ * the microphone, the volumes); each negotiation is a `Link` (`link.ts`),
+ * whose mix mode is the pure machine of `machine.ts`.
  */
 import type { IceServersDto, ListenTierDto, ServerMessage } from '@salon/protocol';
 import { WEBRTC_FULL_CODE } from '@salon/protocol';
 import type { ConnectionState } from '../../realtime';
-import { type AudioErrorInfo, AudioFailure } from './failure';
-import { FeedPublication, StageFeed } from './feeds';
+import { AudioFailure, describeFailure, isFatalSpaceError } from './failure';
 import type { AudioFlags, TierChoice } from './flags';
-import { playHls } from './hls';
 import { IceServers } from './ice';
-import { Link, type LinkMode } from './link';
+import { Link, type LinkHost, type LinkMode } from './link';
+import { feedsPossible, mixAudible, mixListened, remixing } from './machine';
+import { type AudioMedia, browserMedia } from './media';
 import { type MicProblem, MicrophoneError, micProblem, openMicrophone } from './microphone';
 import { type Mixer, SpeakerMixer } from './mixer';
-import { listenOverWebRtc, publishToStage } from './peer';
 import type { AudioProbe } from './probe';
 import { MediaRequestError, MediaSignal, type SignalTransport } from './signaling';
 import { SpeakerFeeds } from './speakers';
@@ -65,14 +68,10 @@ export interface AudioControllerOptions {
   storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
   /** Plays the speakers' feeds through their gains; a WebAudio `SpeakerMixer` by default. */
   createMixer?: () => Mixer;
+  /** WebRTC, HLS and the feeds; the browser's by default. */
+  media?: AudioMedia;
 }
 
-/** Give up on a WebRTC link that has not connected by then. */
-const CONNECT_TIMEOUT_MS = 12_000;
-/** A connection that stays `disconnected` this long is renegotiated. */
-const DISCONNECTED_GRACE_MS = 4_000;
-/** An HLS player that waits for data this long is started again (a new playlist URL). */
-const HLS_STALL_MS = 8_000;
 /** Failed WebRTC listens (never connected) before falling back to HLS. */
 const WEBRTC_ATTEMPTS_BEFORE_HLS = 2;
 const VOLUME_KEY = 'salon.audio.volume';
@@ -103,8 +102,11 @@ export class AudioController {
   private probed: MediaStream | HTMLMediaElement | null = null;
   /** STUN/TURN for every peer connection. */
   private readonly ice: IceServers;
+  /** What each link is given of the controller. */
+  private readonly host: LinkHost;
 
   constructor(private readonly o: AudioControllerOptions) {
+    const media = o.media ?? browserMedia;
     this.ice = new IceServers(o.iceServers ?? [], o.fetchIceServers);
     this.signal = new MediaSignal(o.transport);
     const create = o.createElement ?? (() => new Audio());
@@ -114,18 +116,50 @@ export class AudioController {
       {
         signal: this.signal,
         iceServers: this.ice.list,
-        play: (element) => (this.link ? this.play(this.link, element) : Promise.resolve(false)),
-        audible: () => this.onFeedsAudible(),
+        play: (element) => this.link?.play(element) ?? Promise.resolve(false),
+        audible: () => this.link?.input({ type: 'feeds_audible' }),
         blocked: () => this.set({ phase: 'blocked' }),
-        leave: () => this.takeMixBack(),
-        lost: (error) => this.onFeedsLost(error),
+        leave: () => this.link?.input({ type: 'take_mix_back' }),
+        lost: (error) => this.link?.input({ type: 'feeds_lost', error }),
         changed: () => this.syncFeeds(),
       },
       {
         storage: o.storage ?? null,
         createMixer: o.createMixer ?? (() => new SpeakerMixer({ createElement: create })),
+        watchFeeds: media.watchFeeds,
       },
     );
+    this.host = {
+      signal: this.signal,
+      ice: this.ice,
+      media,
+      flags: o.flags,
+      rtcElement: this.rtcElement,
+      hlsElement: this.hlsElement,
+      speakers: this.speakers,
+      listenTier: (spaceId, tier) => o.listenTier(spaceId, tier),
+      microphone: () => this.microphone(),
+      applyMute: () => this.applyMute(),
+      fallback: () => this.hlsFallback,
+      fallBack: (reason, replace) => {
+        if (replace || !this.hlsFallback) this.hlsFallback = reason;
+      },
+      wantsFeeds: () => this.wantsFeeds(),
+      report: (patch) => this.set(patch),
+      failed: (link, error) => this.onLinkFailed(link, error),
+      retry: (error) => {
+        this.failures += 1;
+        if (error) this.set({ error });
+        this.restart(backoff(this.failures));
+      },
+      playing: (link) => this.onPlaying(link),
+      syncFeeds: () => this.syncFeeds(),
+      applyOutput: () => this.applyOutput(),
+      probeElement: (element) => {
+        this.probed = element;
+        this.o.probe?.listenToElement(element);
+      },
+    };
     const saved = Number(o.storage?.getItem(VOLUME_KEY) ?? 'NaN');
     const volume = Number.isFinite(saved) ? Math.min(1, Math.max(0, saved)) : 1;
     for (const element of [this.rtcElement, this.hlsElement]) {
@@ -133,10 +167,10 @@ export class AudioController {
       element.volume = volume;
     }
     this.speakers.setMasterVolume(volume);
-    this.hlsElement.addEventListener('playing', () => this.onHlsPlaying());
-    this.hlsElement.addEventListener('waiting', () => this.onHlsStalled());
+    this.hlsElement.addEventListener('playing', () => this.hlsLink()?.hlsPlaying());
+    this.hlsElement.addEventListener('waiting', () => this.hlsLink()?.hlsStalled());
     // A live playlist that ends (the packager restarted and closed it) is opened again.
-    this.hlsElement.addEventListener('ended', () => this.onHlsStalled(0));
+    this.hlsElement.addEventListener('ended', () => this.hlsLink()?.hlsStalled(0));
     this.state = {
       spaceId: null,
       phase: 'off',
@@ -241,10 +275,10 @@ export class AudioController {
     const link = this.link;
     if (!link || link.closed) return;
     if (link.route === 'hls') {
-      this.play(link, this.hlsElement);
+      link.play(this.hlsElement);
       return;
     }
-    if (link.mixStream) this.play(link, this.rtcElement);
+    if (link.mixStream) link.play(this.rtcElement);
     this.speakers.unlock();
   }
 
@@ -313,7 +347,7 @@ export class AudioController {
       return;
     }
     if (this.retryTimer) return;
-    void this.start(new Link(want.spaceId, want.mode));
+    void this.start(new Link(want.spaceId, want.mode, this.host));
   }
 
   /** Drops the current link and negotiates a new one. */
@@ -340,7 +374,7 @@ export class AudioController {
     const tell = tellServer && this.connection === 'open';
     this.speakers.drop(tell);
     if (tell) {
-      if (link.route === 'webrtc' && !link.mixStopped)
+      if (mixListened(link.state))
         this.signal.tell({ type: 'media_stop_listening', space_id: link.spaceId });
       if (link.mode === 'stage') {
         this.signal.tell({ type: 'media_unpublish', space_id: link.spaceId });
@@ -357,248 +391,21 @@ export class AudioController {
   private async start(link: Link): Promise<void> {
     this.link = link;
     this.set({ phase: this.hadAudio ? 'reconnecting' : 'connecting' });
-    try {
-      await this.ice.refresh();
-      if (link.closed) return;
-      if (link.mode === 'stage') await this.startStage(link);
-      else await this.startListening(link);
-    } catch (error) {
-      if (link.closed) return;
-      this.onLinkFailed(link, error);
-    }
+    await link.start();
   }
 
-  private async startStage(link: Link): Promise<void> {
-    const mic = await this.microphone();
-    if (link.closed) return;
-    const track = mic.getAudioTracks()[0];
-    if (!track) throw new MicrophoneError(micProblem('missing'));
-    this.applyMute();
-    link.route = 'stage';
-    this.set({ route: 'stage', hlsReason: null });
-    const stream = await publishToStage({
-      spaceId: link.spaceId,
-      signal: this.signal,
-      iceServers: this.ice.list,
-      track,
-      onPeer: (pc) => this.watchPeer(link, pc),
-    });
-    if (link.closed) return;
-    this.attachStream(link, stream);
-    // Published while someone watches the feeds; the same track as the stage's, so muting it mutes both.
-    link.feed = new StageFeed({
-      spaceId: link.spaceId,
-      signal: this.signal,
-      publish: () => {
-        const publication = new FeedPublication({
-          spaceId: link.spaceId,
-          signal: this.signal,
-          iceServers: this.ice.list,
-          track,
-        });
-        publication.start();
-        return publication;
-      },
-    });
-    link.feed.start();
+  /** The current link, when it is an HLS listen. */
+  private hlsLink(): Link | null {
+    return this.link?.route === 'hls' ? this.link : null;
   }
 
-  private async startListening(link: Link): Promise<void> {
-    let tier: ListenTierDto | null = null;
-    const ask: TierChoice = this.hlsFallback ? 'hls' : this.o.flags.tier;
-    try {
-      tier = await this.o.listenTier(link.spaceId, ask);
-    } catch (error) {
-      // Without the tier endpoint (or when it fails), WebRTC is still worth a try.
-      if (ask === 'hls' || isFatalSpaceError(error)) throw error;
-    }
-    if (link.closed) return;
-    if (tier?.tier === 'hls' || ask === 'hls') {
-      if (!tier) throw new AudioFailure('audio_no_hls_address', 'No HLS address for this space.');
-      await this.startHls(link, tier.hls_url, this.hlsFallback ?? tier.reason);
-      this.refreshHlsUrl(link, tier);
-      return;
-    }
-    link.route = 'webrtc';
-    this.set({ route: 'webrtc', hlsReason: null });
-    try {
-      const stream = await listenOverWebRtc({
-        spaceId: link.spaceId,
-        signal: this.signal,
-        iceServers: this.ice.list,
-        onPeer: (pc) => this.watchPeer(link, pc),
-      });
-      if (link.closed) return;
-      this.attachStream(link, stream);
-    } catch (error) {
-      if (error instanceof MediaRequestError && error.code === WEBRTC_FULL_CODE && tier) {
-        // The seats went between asking and listening: HLS, with the URL we already have.
-        this.hlsFallback = 'space_full';
-        link.pc?.close();
-        link.pc = null;
-        await this.startHls(link, tier.hls_url, 'space_full');
-        this.refreshHlsUrl(link, tier);
-        return;
-      }
-      throw error;
-    }
-  }
-
-  private async startHls(link: Link, url: string, reason: HlsReason): Promise<void> {
-    // A listener stays on HLS in this space: jumping to WebRTC after a stall would skip
-    // the seconds HLS is behind, and the seat may be gone again soon.
-    this.hlsFallback ??= reason;
-    link.route = 'hls';
-    this.set({ route: 'hls', hlsReason: reason });
-    const playback = await playHls(this.hlsElement, url, {
-      live: true,
-      onFatal: (failure) => {
-        if (link.closed || this.link !== link) return;
-        this.failures += 1;
-        this.set({
-          error:
-            failure.status === 403
-              ? {
-                  code: 'audio_link_expired',
-                  message: 'The audio link expired; getting a new one…',
-                }
-              : {
-                  code: 'audio_interrupted',
-                  message: 'The audio stream was interrupted; trying again…',
-                },
-        });
-        this.restart(backoff(this.failures));
-      },
-    });
-    if (link.closed) {
-      playback.close();
-      return;
-    }
-    link.hls = playback;
-    this.probed = this.hlsElement;
-    this.o.probe?.listenToElement(this.hlsElement);
-    this.play(link, this.hlsElement);
-  }
-
-  /**
-   * A live playlist URL names its listener and expires within a minute (so a
-   * removal takes effect at the next fetch): a new one is asked for halfway
-   * through, for as long as the playback lasts. Refused (removed, ended): the
-   * playback stops.
-   */
-  private refreshHlsUrl(link: Link, tier: ListenTierDto): void {
-    const left = Date.parse(tier.hls_expires_at) - Date.now();
-    if (!Number.isFinite(left)) return;
-    link.later(Math.min(Math.max(5_000, left / 2), 30 * 60_000), () => {
-      if (link.closed || !link.hls) return;
-      this.o.listenTier(link.spaceId, 'hls').then(
-        (next) => {
-          if (link.closed || !link.hls) return;
-          link.hls.setUrl(next.hls_url);
-          this.refreshHlsUrl(link, next);
-        },
-        (error: unknown) => {
-          if (isFatalSpaceError(error)) this.onLinkFailed(link, error);
-          // Otherwise the playlist's own 403 at expiry restarts the playback.
-        },
-      );
-    });
-  }
-
-  private attachStream(link: Link, stream: MediaStream): void {
-    link.mixStream = stream;
-    // Volumes already set: the feeds will follow, and the speakers turned down must not be heard meanwhile.
-    link.mixQuiet = this.wantsFeeds() && this.speakers.allowed();
-    // WebAudio hears a remote WebRTC track only while an element plays it.
-    this.rtcElement.srcObject = stream;
-    this.applyOutput();
-    this.play(link, this.rtcElement);
-    link.later(CONNECT_TIMEOUT_MS, () => {
-      if (!link.connected)
-        this.onLinkFailed(
-          link,
-          new AudioFailure('audio_not_connected', 'The audio did not connect.'),
-        );
-    });
-  }
-
-  /** Resolves whether it plays. */
-  private play(link: Link, element: HTMLAudioElement): Promise<boolean> {
-    return element.play().then(
-      () => {
-        if (link.closed) return false;
-        link.played = true;
-        this.updatePhase(link);
-        return true;
-      },
-      (error: unknown) => {
-        if (link.closed) return false;
-        const name = (error as { name?: string } | null)?.name;
-        if (name === 'NotAllowedError') this.set({ phase: 'blocked' });
-        // An AbortError means a newer source replaced this one: nothing to do.
-        return false;
-      },
-    );
-  }
-
-  private watchPeer(link: Link, pc: RTCPeerConnection): void {
-    link.pc = pc;
-    pc.addEventListener('connectionstatechange', () => {
-      if (link.closed || this.link !== link || link.pc !== pc) return;
-      switch (pc.connectionState) {
-        case 'connected':
-          link.connected = true;
-          if (link.remixing) this.finishRemix(link);
-          this.updatePhase(link);
-          return;
-        case 'disconnected':
-          // Often a blip that ICE recovers from by itself; renegotiate if it does not.
-          this.set({ phase: 'reconnecting' });
-          link.later(DISCONNECTED_GRACE_MS, () => {
-            if (pc.connectionState !== 'connected') this.onLinkFailed(link, iceError());
-          });
-          return;
-        case 'failed':
-          this.onLinkFailed(link, iceError());
-          return;
-        default:
-          return;
-      }
-    });
-  }
-
-  private onHlsPlaying(): void {
-    const link = this.link;
-    if (link?.route !== 'hls') return;
-    link.connected = true;
-    link.played = true;
-    this.updatePhase(link);
-  }
-
-  private onHlsStalled(graceMs = HLS_STALL_MS): void {
-    const link = this.link;
-    if (link?.route !== 'hls' || !link.connected) return;
-    link.connected = false;
-    this.set({ phase: 'reconnecting' });
-    const stalled = () => {
-      if (this.link === link && !link.connected) {
-        this.failures += 1;
-        this.restart(backoff(this.failures));
-      }
-    };
-    if (graceMs === 0) stalled();
-    else link.later(graceMs, stalled);
-  }
-
-  private updatePhase(link: Link): void {
+  /** Played and connected: the failures are over. */
+  private onPlaying(link: Link): void {
     if (this.link !== link) return;
-    if (link.played && link.connected) {
-      this.failures = 0;
-      if (link.route === 'webrtc') this.webrtcFailures = 0;
-      this.hadAudio = true;
-      this.set({ phase: 'playing', error: null });
-    }
-    this.syncFeeds();
+    this.failures = 0;
+    if (link.route === 'webrtc') this.webrtcFailures = 0;
+    this.hadAudio = true;
+    this.set({ phase: 'playing', error: null });
   }
 
   private onLinkFailed(link: Link, error: unknown): void {
@@ -618,12 +425,12 @@ export class AudioController {
     }
     if (error instanceof MediaRequestError && error.code === WEBRTC_FULL_CODE)
       this.hlsFallback = 'space_full';
-    if (link.route === 'webrtc' && !link.connected) {
+    if (link.route === 'webrtc' && !link.state.connected) {
       this.webrtcFailures += 1;
       if (this.webrtcFailures >= WEBRTC_ATTEMPTS_BEFORE_HLS) this.hlsFallback = 'webrtc_failed';
     }
     this.failures += 1;
-    this.set({ error: describe(error) });
+    this.set({ error: describeFailure(error) });
     this.restart(backoff(this.failures));
   }
 
@@ -679,112 +486,22 @@ export class AudioController {
   }
 
   /** Starts or leaves the feeds as the volumes, the stage and the link call for; says so in `perSpeaker`. */
+  /** Starts or leaves the feeds as the volumes, the stage and the link call for; says so in `perSpeaker`. */
   private syncFeeds(): void {
     const link = this.link;
     const wanted = this.wantsFeeds();
-    if (link && !link.closed && !link.remixing) {
+    if (link && !link.closed && !remixing(link.state)) {
       const allowed = wanted && this.speakers.allowed();
       this.speakers.sync({
         spaceId: link.spaceId,
-        possible:
-          (link.route === 'webrtc' || link.route === 'stage') &&
-          link.connected &&
-          this.connection === 'open',
+        possible: feedsPossible(link.state, this.connection === 'open'),
         wanted: allowed,
         selfId: this.target?.selfId ?? null,
         stage: this.target?.stage ?? [],
       });
-      if (link.mixQuiet && !allowed) {
-        // The feeds will not come (not wanted any more, or failing): hear the mix.
-        link.mixQuiet = false;
-        this.applyOutput();
-      }
+      link.input({ type: 'feeds_allowed', allowed });
     }
     this.set({ perSpeaker: this.speakers.state(link?.route ?? null, wanted) });
-  }
-
-  /** The feeds are what you hear: a listener stops the mix (cheaper, nobody heard twice), a stage member silences it. */
-  private onFeedsAudible(): void {
-    const link = this.link;
-    if (!link) return;
-    link.mixQuiet = false;
-    if (link.route === 'webrtc' && !link.mixStopped) {
-      this.signal.tell({ type: 'media_stop_listening', space_id: link.spaceId });
-      link.pc?.close();
-      link.pc = null;
-      link.mixStream = null;
-      link.mixStopped = true;
-      this.rtcElement.srcObject = null;
-    }
-    this.applyOutput();
-    this.syncFeeds();
-  }
-
-  /** Everyone back at the default: a listener whose mix was stopped takes it back first. */
-  private takeMixBack(): void {
-    const link = this.link;
-    if (!link) return;
-    if (link.route === 'webrtc' && link.mixStopped) {
-      // Make before break: the feeds play until the mix is connected again.
-      void this.remix(link);
-      return;
-    }
-    this.speakers.drop();
-    this.applyOutput();
-    this.syncFeeds();
-  }
-
-  /** The feeds failed (they are dropped): the mix is heard again, from a new link if it was stopped. */
-  private onFeedsLost(error: unknown): void {
-    const link = this.link;
-    if (!link) return;
-    link.mixQuiet = false;
-    if (link.mixStopped && !link.remixing) {
-      this.onLinkFailed(link, error);
-      return;
-    }
-    this.applyOutput();
-    this.syncFeeds();
-  }
-
-  /** A listener's way back from the feeds to the mix. */
-  private async remix(link: Link): Promise<void> {
-    link.remixing = true;
-    try {
-      const stream = await listenOverWebRtc({
-        spaceId: link.spaceId,
-        signal: this.signal,
-        iceServers: this.ice.list,
-        onPeer: (pc) => this.watchPeer(link, pc),
-      });
-      if (link.closed) return;
-      link.mixStream = stream;
-      link.mixStopped = false;
-      this.rtcElement.srcObject = stream;
-      this.applyOutput();
-      this.play(link, this.rtcElement);
-      link.later(CONNECT_TIMEOUT_MS, () => {
-        if (link.remixing)
-          this.onLinkFailed(
-            link,
-            new AudioFailure('audio_not_connected', 'The audio did not connect.'),
-          );
-      });
-      if (link.pc?.connectionState === 'connected') this.finishRemix(link);
-    } catch (error) {
-      if (link.closed) return;
-      this.onLinkFailed(link, error);
-    }
-  }
-
-  /** The mix is connected again: the feeds go. */
-  private finishRemix(link: Link): void {
-    if (!link.remixing || link.mixStopped || !link.mixStream) return;
-    link.remixing = false;
-    this.speakers.drop();
-    this.applyOutput();
-    // Volumes set again meanwhile bring the feeds back.
-    this.syncFeeds();
   }
 
   /**
@@ -795,11 +512,11 @@ export class AudioController {
     const link = this.link;
     const master = this.state.volume;
     const feedsOn = this.speakers.isAudible;
-    const mixAudible = link !== null && !feedsOn && !link.mixQuiet;
-    this.rtcElement.volume = mixAudible ? master : 0;
+    const mixOn = link !== null && mixAudible(link.state, feedsOn);
+    this.rtcElement.volume = mixOn ? master : 0;
     this.speakers.setMasterVolume(master);
     if (!link || link.route === 'hls' || link.route === null) return;
-    const heard = feedsOn ? this.speakers.output() : mixAudible ? link.mixStream : null;
+    const heard = feedsOn ? this.speakers.output() : mixOn ? link.mixStream : null;
     if (heard === this.probed) return;
     this.probed = heard;
     if (heard) this.o.probe?.listenToStream(heard);
@@ -828,21 +545,4 @@ export class AudioController {
 
 function backoff(failures: number): number {
   return Math.min(10_000, 500 * 2 ** Math.max(0, failures - 1));
-}
-
-function iceError(): Error {
-  return new AudioFailure('audio_lost', 'The audio connection was lost.');
-}
-
-function isFatalSpaceError(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code;
-  return code === 'space_not_live' || code === 'removed_from_space';
-}
-
-function describe(error: unknown): AudioErrorInfo {
-  if (error instanceof Error && error.message) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? { code, message: error.message } : { message: error.message };
-  }
-  return { code: 'audio_failed', message: 'The audio connection failed.' };
 }

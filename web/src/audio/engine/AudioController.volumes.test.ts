@@ -4,8 +4,10 @@ import {
   type FakeElement,
   FakeFeedPublication,
   FakeFeedWatch,
+  type FakeMedia,
   FakePeer,
   fakeElement,
+  fakeMedia,
   fakeMic,
   fakeMixer,
   fakeProbe,
@@ -19,22 +21,9 @@ import { DEFAULT_FLAGS } from './flags';
 import { MediaRequestError } from './signaling';
 import type { AudioTarget } from './state';
 
-// How per-speaker volumes switch a listener between the mix and the speakers' feeds.
-// The network edges (peer connections, feeds, HLS, WebAudio) are fakes the test drives.
-const peer = vi.hoisted(() => ({ listenOverWebRtc: vi.fn(), publishToStage: vi.fn() }));
-const hls = vi.hoisted(() => ({ playHls: vi.fn() }));
-vi.mock('./peer', () => peer);
-vi.mock('./hls', () => hls);
-vi.mock('./feeds', async (original) => {
-  const fakes = await import('../../test/audio');
-  return {
-    ...(await original<typeof import('./feeds')>()),
-    FeedWatch: class extends fakes.FakeFeedWatch {
-      recheck = vi.fn();
-    },
-    FeedPublication: fakes.FakeFeedPublication,
-  };
-});
+// The browser's media edges (WebRTC, HLS, the feeds) are injected doubles the test drives;
+// the controller's decisions are what is tested.
+let media: FakeMedia;
 
 const listener: AudioTarget = {
   spaceId: 's1',
@@ -63,6 +52,7 @@ function setup(
     },
     listenTier: async () => ({ ...TIER, ...options.tier }),
     flags: DEFAULT_FLAGS,
+    media,
     openMicrophone: async () => mic.stream,
     storage: options.storage ?? memoryStorage(),
     probe: probe as never,
@@ -83,8 +73,8 @@ function setup(
 /** The next WebRTC negotiation (mix or stage) succeeds with a peer the test drives. */
 function webrtcWorks(kind: 'listenOverWebRtc' | 'publishToStage' = 'listenOverWebRtc') {
   const pc = new FakePeer();
-  const stream = { id: `${kind} ${peer[kind].mock.calls.length}` } as unknown as MediaStream;
-  peer[kind].mockImplementationOnce(async (o: { onPeer: (pc: unknown) => void }) => {
+  const stream = { id: `${kind} ${media[kind].mock.calls.length}` } as unknown as MediaStream;
+  media[kind].mockImplementationOnce(async (o: { onPeer: (pc: unknown) => void }) => {
     o.onPeer(pc);
     return stream;
   });
@@ -107,12 +97,9 @@ async function listening(options?: Parameters<typeof setup>[0]) {
 
 beforeEach(() => {
   vi.clearAllMocks();
-  // Negotiations a failed test left queued must not answer the next one's.
-  peer.listenOverWebRtc.mockReset();
-  peer.publishToStage.mockReset();
+  media = fakeMedia();
   FakeFeedWatch.made = [];
   FakeFeedPublication.made = [];
-  hls.playHls.mockResolvedValue({ engine: 'hls.js', setUrl: vi.fn(), close: vi.fn() });
 });
 afterEach(() => {
   vi.useRealTimers();
@@ -176,15 +163,15 @@ describe('per-speaker volume', () => {
     await vi.advanceTimersByTimeAsync(500);
     controller.setSpeakerVolume('ada', 1.5);
     await vi.advanceTimersByTimeAsync(5_000);
-    expect(peer.listenOverWebRtc).toHaveBeenCalledTimes(1);
+    expect(media.listenOverWebRtc).toHaveBeenCalledTimes(1);
     expect(controller.getState().perSpeaker).toBe('feeds');
 
     const again = webrtcWorks();
     controller.setSpeakerVolume('ada', 1);
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(peer.listenOverWebRtc).toHaveBeenCalledTimes(1);
+    expect(media.listenOverWebRtc).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(peer.listenOverWebRtc).toHaveBeenCalledTimes(2);
+    expect(media.listenOverWebRtc).toHaveBeenCalledTimes(2);
     // Not connected yet: the feeds still play.
     expect(watch.close).not.toHaveBeenCalled();
     expect(probe.heard).toBe(mixer.stream);
@@ -205,7 +192,7 @@ describe('per-speaker volume', () => {
     expect(types()).toContain('feeds_stop');
     expect(types()).not.toContain('media_stop_listening');
     expect(mix.pc.close).not.toHaveBeenCalled();
-    expect(peer.listenOverWebRtc).toHaveBeenCalledTimes(1);
+    expect(media.listenOverWebRtc).toHaveBeenCalledTimes(1);
   });
 
   it('feeds that fail before playing leave the mix playing, and are tried again later', async () => {
@@ -238,7 +225,7 @@ describe('per-speaker volume', () => {
     watch.o.onFailed(new Error('The speakers’ streams were lost.'));
     expect(controller.getState().phase).toBe('reconnecting');
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(peer.listenOverWebRtc).toHaveBeenCalledTimes(2);
+    expect(media.listenOverWebRtc).toHaveBeenCalledTimes(2);
     back.pc.set('connected');
     expect(controller.getState()).toMatchObject({ phase: 'playing', perSpeaker: 'failed' });
     expect(FakeFeedWatch.made).toHaveLength(1);
@@ -271,7 +258,7 @@ describe('per-speaker volume', () => {
     await vi.advanceTimersByTimeAsync(3_000);
     expect(watch.close).toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(peer.listenOverWebRtc).toHaveBeenCalledTimes(2);
+    expect(media.listenOverWebRtc).toHaveBeenCalledTimes(2);
     expect(controller.getState().perSpeaker).toBe('failed');
   });
 
@@ -506,7 +493,7 @@ describe('per-speaker volume on the stage', () => {
     expect(watch.close).toHaveBeenCalled();
     expect(rtc().volume).toBe(1);
     expect(probe.heard).toBe(stage.stream);
-    expect(peer.listenOverWebRtc).not.toHaveBeenCalled();
+    expect(media.listenOverWebRtc).not.toHaveBeenCalled();
   });
 
   it('turning only yourself down does not need the feeds', async () => {

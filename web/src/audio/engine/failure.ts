@@ -18,3 +18,18 @@ export interface AudioErrorInfo {
   code?: string;
   message: string;
 }
+
+/** The space ended or you were removed: nothing to retry. */
+export function isFatalSpaceError(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === 'space_not_live' || code === 'removed_from_space';
+}
+
+/** A failure as the panel shows it. */
+export function describeFailure(error: unknown): AudioErrorInfo {
+  if (error instanceof Error && error.message) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? { code, message: error.message } : { message: error.message };
+  }
+  return { code: 'audio_failed', message: 'The audio connection failed.' };
+}

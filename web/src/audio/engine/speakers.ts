@@ -21,7 +21,8 @@
  */
 import type { FeedDto, ServerMessage } from '@salon/protocol';
 import { AudioFailure } from './failure';
-import { FeedWatch, feedsUnsupported } from './feeds';
+import { feedsUnsupported } from './feeds';
+import type { AudioMedia, WatchedFeeds } from './media';
 import type { Mixer } from './mixer';
 import type { MediaSignal } from './signaling';
 import { anyCustom, type SpeakerVolumeMap, SpeakerVolumes } from './volumes';
@@ -69,7 +70,7 @@ const MISSING_FEED_MS = 3_000;
 export class SpeakerFeeds {
   private readonly volumes: SpeakerVolumes;
   private mixerInstance: Mixer | null = null;
-  private watch: FeedWatch | null = null;
+  private watch: WatchedFeeds | null = null;
   private spaceId = '';
   /** The watch's feeds arrive (negotiated, connected, audio flowing). */
   private arriving = false;
@@ -98,6 +99,7 @@ export class SpeakerFeeds {
     private readonly o: {
       storage: Pick<Storage, 'getItem' | 'setItem'> | null;
       createMixer: () => Mixer;
+      watchFeeds: AudioMedia['watchFeeds'];
     },
   ) {
     this.volumes = new SpeakerVolumes(o.storage);
@@ -258,7 +260,7 @@ export class SpeakerFeeds {
   private start(spaceId: string, selfId: string | null): void {
     const mixer = this.mixer();
     this.spaceId = spaceId;
-    const watch: FeedWatch = new FeedWatch({
+    const watch: WatchedFeeds = this.o.watchFeeds({
       spaceId,
       signal: this.host.signal,
       iceServers: this.host.iceServers,

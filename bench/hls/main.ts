@@ -17,7 +17,7 @@ import {
   fetchSegment,
   PCM_RATE,
 } from '../../server/test/hls/support/player.js';
-import { SalonSpeaker } from '../../server/test/media/support/salon-peers.js';
+import { Publisher } from '../../server/test/media/support/publisher.js';
 import { TEST_ICE_ADDRESS } from '../../server/test/media/support/stage.js';
 import { meanPower, toneShare } from '../../server/test/media/support/tone.js';
 import { RealtimeClient } from '../../server/test/support/realtime.js';
@@ -67,7 +67,7 @@ try {
     id: string;
   };
   await rt.subscribe(space.id);
-  const voice = await SalonSpeaker.publish(rt, space.id, TONE);
+  const voice = await Publisher.mix(rt, space.id, TONE);
   await host.client.post(`/api/v1/spaces/${space.id}/stage/${host.id}/unmute`);
   // The bench switches the speaker's tone on and off at the source (a test peer's generator).
   const tone = voice.tone;

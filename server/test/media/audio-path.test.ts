@@ -64,7 +64,7 @@ test("a speaker's own handle reports them talking, then stopping", TIMEOUT, asyn
 
   const speaker = await stage.speaker(1, 440);
   const verdicts: boolean[] = [];
-  speaker.bridge.on('talking', (change) => {
+  speaker.handle.on('talking', (change) => {
     if (change.id === 1 && change.room === stage.room) verdicts.push(change.talking);
   });
   await waitFor('a talking event', () => verdicts.includes(true));

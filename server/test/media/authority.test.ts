@@ -5,7 +5,8 @@ import { Client } from '../support/client.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { heard } from './support/hearing.js';
-import { ask, SalonListener, SalonSpeaker } from './support/salon-peers.js';
+import { Publisher } from './support/publisher.js';
+import { ask, SalonListener } from './support/salon-peers.js';
 import { TEST_ICE_ADDRESS } from './support/stage.js';
 
 /**
@@ -38,7 +39,7 @@ async function onAir(title: string) {
   const host = await person();
   const space = (await host.client.post('/api/v1/spaces', { title })).body as { id: string };
   await host.rt.subscribe(space.id);
-  const voice = await SalonSpeaker.publish(host.rt, space.id, 440);
+  const voice = await Publisher.mix(host.rt, space.id, 440);
   await host.client.post(`/api/v1/spaces/${space.id}/stage/${host.id}/unmute`);
   return { host, space, voice };
 }
@@ -121,7 +122,7 @@ test('a suspended speaker’s socket is closed, their voice leaves the mix and t
   await speaker.rt.subscribe(space.id);
   await host.client.post(`${url}/invitations`, { user_id: speaker.id, role: 'speaker' });
   await speaker.client.post(`${url}/invitation/accept`);
-  const theirs = await SalonSpeaker.publish(speaker.rt, space.id, 660);
+  const theirs = await Publisher.mix(speaker.rt, space.id, 660);
   await speaker.client.post(`${url}/stage/${speaker.id}/unmute`);
   const guest = (await t.client().post('/api/v1/auth/guest')).body.token as string;
   const guestRt = await RealtimeClient.connect(t.url, undefined, guest);
@@ -164,7 +165,7 @@ test('a speaker whose account is suspended in the database only is refused media
     .set({ suspended_at: Date.now() })
     .where('id', '=', speaker.id)
     .execute();
-  assert.equal(await refusal(SalonSpeaker.publish(rt, space.id, 660)), 'account_suspended');
+  assert.equal(await refusal(Publisher.mix(rt, space.id, 660)), 'account_suspended');
   await voice.close();
   await host.client.post(`${url}/end`);
   for (const c of [host.rt, speaker.rt, rt]) await c.close();

@@ -9,7 +9,7 @@ import type { CaptionLine } from '../../src/captions/pipeline/types.js';
 import { JanusSession } from '../../src/media/janus/session.js';
 import { VideoRoom } from '../../src/media/janus/videoroom.js';
 import { cleanups } from './support/cleanup.js';
-import { SpeechPublisher } from './support/speech-peer.js';
+import { Publisher } from './support/publisher.js';
 import { startJanus } from './support/stage.js';
 import { waitFor } from './support/wait.js';
 
@@ -40,7 +40,7 @@ async function setup(t: TestContext) {
   defer(() => Promise.allSettled(speakers.map((s) => s.stop())));
 
   const speaker = async (id: number, userId: string) => {
-    const publisher = await SpeechPublisher.publish({ session, room, id });
+    const publisher = await Publisher.inVideoRoom({ session, room, id });
     speakers.push({ stop: () => publisher.close() });
     await waitFor(`feed ${id} live`, async () =>
       (await control.listParticipants(room)).some((p) => p.id === id && p.publisher),

@@ -15,7 +15,7 @@ import { setCaptions, setOwnCaptions } from '../../src/spaces/model.lifecycle.js
 import { leaveStage } from '../../src/spaces/model.moderation.js';
 import { HOST, liveSpace, run, user, withSpeakers } from '../support/space-model.js';
 import { cleanups } from './support/cleanup.js';
-import { SpeechPublisher } from './support/speech-peer.js';
+import { Publisher } from './support/publisher.js';
 import { startJanus } from './support/stage.js';
 import { waitFor } from './support/wait.js';
 
@@ -70,11 +70,12 @@ async function setup(t: TestContext, maxStreams: number) {
     states.set(state.id, state);
     for (const l of listeners) l(state);
   };
-  const peers: SpeechPublisher[] = [];
+  const peers: Publisher[] = [];
   defer(() => Promise.allSettled(peers.map((p) => p.close())));
   const publish = async (spaceId: string, userId: string) => {
-    const peer = await SpeechPublisher.negotiate((sdp) =>
-      feeds.publish(spaceId, userId, peers.length + 1, sdp, false),
+    const peer = await Publisher.through(
+      (sdp) => feeds.publish(spaceId, userId, peers.length + 1, sdp, false),
+      { m: 'sendonly' },
     );
     peers.push(peer);
     return peer;

@@ -6,8 +6,8 @@ import { fetchPlaylist } from '../hls/support/player.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { cleanups } from './support/cleanup.js';
+import { Publisher } from './support/publisher.js';
 import { ask, SalonListener } from './support/salon-peers.js';
-import { SpeechPublisher } from './support/speech-peer.js';
 import { TEST_ICE_ADDRESS } from './support/stage.js';
 
 /**
@@ -35,10 +35,10 @@ const captionsOf = (rt: RealtimeClient, spaceId: string): Caption[] =>
 
 /** A microphone as the web app publishes it: the same speech into the mix and into the speaker's feed. */
 class SalonMicrophone {
-  private constructor(private readonly peers: SpeechPublisher[]) {}
+  private constructor(private readonly peers: Publisher[]) {}
 
   static async open(rt: RealtimeClient, spaceId: string): Promise<SalonMicrophone> {
-    const peers: SpeechPublisher[] = [];
+    const peers: Publisher[] = [];
     const mic = new SalonMicrophone(peers);
     try {
       for (const [type, answer] of [
@@ -46,8 +46,9 @@ class SalonMicrophone {
         ['feed_publish', 'feed_answer'],
       ] as const)
         peers.push(
-          await SpeechPublisher.negotiate(
+          await Publisher.through(
             async (sdp) => (await ask(rt, { type, space_id: spaceId, sdp }, answer)).sdp,
+            { m: 'sendonly' },
           ),
         );
     } catch (error) {

@@ -12,7 +12,7 @@ import { PCM_RATE } from '../hls/support/player.js';
 import type { Client } from '../support/client.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { SalonSpeaker } from './support/salon-peers.js';
+import { Publisher } from './support/publisher.js';
 import { TEST_ICE_ADDRESS } from './support/stage.js';
 import { meanPower, toneShare } from './support/tone.js';
 
@@ -47,7 +47,7 @@ async function speaking(title: string, recording: boolean, frequency: number) {
     id: string;
   };
   await rt.subscribe(space.id);
-  const voice = await SalonSpeaker.publish(rt, space.id, frequency);
+  const voice = await Publisher.mix(rt, space.id, frequency);
   await host.client.post(`/api/v1/spaces/${space.id}/stage/${host.id}/unmute`);
   return { host, rt, space, voice };
 }

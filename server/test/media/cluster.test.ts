@@ -13,7 +13,8 @@ import { JanusSession } from '../../src/media/janus/session.js';
 import type { JanusProcess } from '../../src/media/janus-process.js';
 import { cleanups } from './support/cleanup.js';
 import { heard } from './support/hearing.js';
-import { Listener, Speaker } from './support/peer.js';
+import { Listener } from './support/peer.js';
+import { Publisher } from './support/publisher.js';
 import { startJanus } from './support/stage.js';
 import { waitFor } from './support/wait.js';
 
@@ -143,7 +144,7 @@ test('a node away longer than the failover time: its spaces move and are heard o
 
   // The moved space's room mixes and its mountpoint plays, on a.
   const session = await cluster.session('space-2');
-  const speaker = await Speaker.join({ session, room: moved.room, id: 77, frequency: 440 });
+  const speaker = await Publisher.inBridge({ session, room: moved.room, id: 77, frequency: 440 });
   defer(() => speaker.close());
   const listener = await Listener.watch({ session, mountpoint: moved.mountpoint });
   defer(() => listener.close());

@@ -4,8 +4,9 @@ import { type ServerMessage, WEBRTC_FULL_CODE } from '@salon/protocol';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { cleanups } from './support/cleanup.js';
-import { SalonFeedPublisher, SalonFeedStandby, SalonFeedWatcher } from './support/feed-peers.js';
+import { SalonFeedStandby, SalonFeedWatcher } from './support/feed-peers.js';
 import { heard } from './support/hearing.js';
+import { Publisher } from './support/publisher.js';
 import { SalonListener } from './support/salon-peers.js';
 import { TEST_ICE_ADDRESS } from './support/stage.js';
 
@@ -79,7 +80,7 @@ test('a feeds watcher hears each speaker on their own track, and mutes and demot
   const watcher = closing(await SalonFeedWatcher.watch(listenerRt, space.id));
   assert.deepEqual(watcher.speakers(), []);
 
-  const hostFeed = closing(await SalonFeedPublisher.publish(host.rt, space.id, 440));
+  const hostFeed = closing(await Publisher.feed(host.rt, space.id, 440));
   await speakers(watcher, [host.id], "the host's feed to be offered");
   // Everyone arrives on stage muted, the host too: their track is silent until they unmute.
   await heard(watcher.voiceOf(host.id), { absent: [440], timeoutMs: 10_000 });
@@ -90,7 +91,7 @@ test('a feeds watcher hears each speaker on their own track, and mutes and demot
   await speaker.rt.subscribe(space.id);
   await speaker.client.post(`${url}/requests`);
   await host.client.post(`${url}/requests/${speaker.id}/approve`);
-  const speakerFeed = closing(await SalonFeedPublisher.publish(speaker.rt, space.id, 660));
+  const speakerFeed = closing(await Publisher.feed(speaker.rt, space.id, 660));
   await speaker.client.post(`${url}/stage/${speaker.id}/unmute`);
   await speakers(watcher, [host.id, speaker.id], "the speaker's feed to be offered too");
   // By the mid → speaker map: each track carries its own speaker and not the other.
@@ -186,8 +187,8 @@ test('stage members are told whether their feed is wanted: only while someone el
   await told(hostStandby, [false, true], 'the host told their feed is wanted');
   await told(speakerStandby, [false, true], 'the speaker told their feed is wanted');
   // They publish: the watcher gets their feeds.
-  closing(await SalonFeedPublisher.publish(host.rt, space.id, 440));
-  closing(await SalonFeedPublisher.publish(speaker.rt, space.id, 660));
+  closing(await Publisher.feed(host.rt, space.id, 440));
+  closing(await Publisher.feed(speaker.rt, space.id, 660));
   await speakers(watcher, [host.id, speaker.id], 'both feeds offered once wanted');
 
   // A second watcher changes nothing; the last one stopping does.
@@ -235,7 +236,7 @@ test('a listener who is not on the stage cannot publish a feed, and nothing of t
   const space = (await host.client.post('/api/v1/spaces', { title: 'Closed feeds' })).body;
   await host.rt.subscribe(space.id);
   await host.client.post(`/api/v1/spaces/${space.id}/stage/${host.id}/unmute`);
-  closing(await SalonFeedPublisher.publish(host.rt, space.id, 440));
+  closing(await Publisher.feed(host.rt, space.id, 440));
   const listener = await person(closing);
   await listener.rt.subscribe(space.id);
   const watcher = closing(await SalonFeedWatcher.watch(listener.rt, space.id));
@@ -243,12 +244,12 @@ test('a listener who is not on the stage cannot publish a feed, and nothing of t
 
   const other = await person(closing);
   await other.rt.subscribe(space.id);
-  await assert.rejects(SalonFeedPublisher.publish(other.rt, space.id, 880), {
+  await assert.rejects(Publisher.feed(other.rt, space.id, 880), {
     code: 'not_on_stage',
   });
   const guestRt = await guest(closing);
   await guestRt.subscribe(space.id);
-  await assert.rejects(SalonFeedPublisher.publish(guestRt, space.id, 880), {
+  await assert.rejects(Publisher.feed(guestRt, space.id, 880), {
     code: 'guest_not_allowed',
   });
   await heard(watcher.voiceOf(host.id), { present: [440], absent: [880], timeoutMs: 5_000 });
@@ -269,8 +270,8 @@ test('a publisher whose connection drops leaves the watchers’ offer, and a sta
   await host.client.post(`${url}/requests/${speaker.id}/approve`);
   await speaker.client.post(`${url}/stage/${speaker.id}/unmute`);
 
-  closing(await SalonFeedPublisher.publish(host.rt, space.id, 440));
-  closing(await SalonFeedPublisher.publish(speaker.rt, space.id, 660));
+  closing(await Publisher.feed(host.rt, space.id, 440));
+  closing(await Publisher.feed(speaker.rt, space.id, 660));
   // The host watches too: they hear the speaker, never themselves.
   const hostWatch = closing(await SalonFeedWatcher.watch(host.rt, space.id));
   await speakers(hostWatch, [speaker.id], 'the host to watch the speaker only');
@@ -287,7 +288,7 @@ test('when Janus restarts, feed publishers and watchers are told (media_restart)
   const space = (await host.client.post('/api/v1/spaces', { title: 'Feeds survive' })).body;
   await host.rt.subscribe(space.id);
   await host.client.post(`/api/v1/spaces/${space.id}/stage/${host.id}/unmute`);
-  const hostFeed = closing(await SalonFeedPublisher.publish(host.rt, space.id, 440));
+  const hostFeed = closing(await Publisher.feed(host.rt, space.id, 440));
   const listener = await person(closing);
   await listener.rt.subscribe(space.id);
   const watcher = closing(await SalonFeedWatcher.watch(listener.rt, space.id));

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { fetchPlaylist, newestAudio, PCM_RATE } from '../hls/support/player.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { SalonSpeaker } from './support/salon-peers.js';
+import { Publisher } from './support/publisher.js';
 import { TEST_ICE_ADDRESS } from './support/stage.js';
 import { meanPower, toneShare } from './support/tone.js';
 
@@ -44,7 +44,7 @@ async function speaking(title: string, frequency: number) {
   const rt = await RealtimeClient.connect(t.url, u.client);
   const space = (await u.client.post('/api/v1/spaces', { title })).body as { id: string };
   await rt.subscribe(space.id);
-  const voice = await SalonSpeaker.publish(rt, space.id, frequency);
+  const voice = await Publisher.mix(rt, space.id, frequency);
   await u.client.post(`/api/v1/spaces/${space.id}/stage/${u.id}/unmute`);
   const tier = await u.client.get(`/api/v1/spaces/${space.id}/listen?tier=hls`);
   assert.equal(tier.status, 200);

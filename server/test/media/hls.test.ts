@@ -12,7 +12,8 @@ import {
 } from '../hls/support/player.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { SalonListener, SalonSpeaker } from './support/salon-peers.js';
+import { Publisher } from './support/publisher.js';
+import { SalonListener } from './support/salon-peers.js';
 import { TEST_ICE_ADDRESS } from './support/stage.js';
 import { meanPower, toneShare } from './support/tone.js';
 
@@ -48,7 +49,7 @@ async function speaking(title: string, recording: boolean, frequency = 440) {
     id: string;
   };
   await host.rt.subscribe(space.id);
-  const voice = await SalonSpeaker.publish(host.rt, space.id, frequency);
+  const voice = await Publisher.mix(host.rt, space.id, frequency);
   await host.client.post(`/api/v1/spaces/${space.id}/stage/${host.id}/unmute`);
   return { host, space, voice };
 }

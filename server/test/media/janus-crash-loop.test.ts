@@ -4,7 +4,8 @@ import type { ServerMessage } from '@salon/protocol';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { heard } from './support/hearing.js';
-import { SalonListener, SalonSpeaker } from './support/salon-peers.js';
+import { Publisher } from './support/publisher.js';
+import { SalonListener } from './support/salon-peers.js';
 import { TEST_ICE_ADDRESS } from './support/stage.js';
 
 /**
@@ -61,7 +62,7 @@ test(`Janus killed ${KILLS} times while clients send media requests: rooms are r
   await hammer.rt.subscribe(space.id);
 
   const ear = await SalonListener.listen(listener.rt, space.id);
-  const voice = await SalonSpeaker.publish(host.rt, space.id, 440);
+  const voice = await Publisher.mix(host.rt, space.id, 440);
   await host.client.post(`/api/v1/spaces/${space.id}/stage/${host.id}/unmute`);
   await heard(ear, { present: [440] });
   const earRestarts = follow(listener.rt, ear);
@@ -114,7 +115,7 @@ test(`Janus killed ${KILLS} times while clients send media requests: rooms are r
   const other = await person();
   await other.rt.subscribe(next.id);
   const ear2 = await SalonListener.listen(other.rt, next.id);
-  const voice2 = await SalonSpeaker.publish(second.rt, next.id, 660);
+  const voice2 = await Publisher.mix(second.rt, next.id, 660);
   await second.client.post(`/api/v1/spaces/${next.id}/stage/${second.id}/unmute`);
   await heard(ear2, { present: [660] });
 

@@ -70,7 +70,7 @@ test(
 test('kicking a speaker removes them and their tone from the room', TIMEOUT, async (t) => {
   const { stage, listener, a } = await twoSpeakerStage(t);
   let hungUp = false;
-  a.bridge.handle.on('hangup', () => {
+  a.handle.handle.on('hangup', () => {
     hungUp = true;
   });
 

@@ -11,7 +11,7 @@ import { decodeSegments, PCM_RATE } from '../hls/support/player.js';
 import { ffprobeDuration } from '../replays/support.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { SalonSpeaker } from './support/salon-peers.js';
+import { Publisher } from './support/publisher.js';
 import { TEST_ICE_ADDRESS } from './support/stage.js';
 import { meanPower, toneShare } from './support/tone.js';
 
@@ -72,8 +72,8 @@ test('two speakers taking turns: the replay timeline has each turn, in order, wh
       15_000,
     );
 
-  const hostVoice = await SalonSpeaker.publish(hostRt, space.id, 440);
-  const guestVoice = await SalonSpeaker.publish(guestRt, space.id, 660);
+  const hostVoice = await Publisher.mix(hostRt, space.id, 440);
+  const guestVoice = await Publisher.mix(guestRt, space.id, 660);
   guestVoice.tone.amplitude = 0;
   await host.client.post(`${url}/stage/${host.id}/unmute`);
   await guest.client.post(`${url}/stage/${guest.id}/unmute`);
@@ -188,8 +188,8 @@ test('the second speaker still talking when the space ends: their turn runs to t
       `${user} ${speaking ? 'speaking' : 'silent'}`,
       15_000,
     );
-  const hostVoice = await SalonSpeaker.publish(hostRt, space.id, 440);
-  const guestVoice = await SalonSpeaker.publish(guestRt, space.id, 660);
+  const hostVoice = await Publisher.mix(hostRt, space.id, 440);
+  const guestVoice = await Publisher.mix(guestRt, space.id, 660);
   guestVoice.tone.amplitude = 0;
   await host.client.post(`${url}/stage/${host.id}/unmute`);
   await guest.client.post(`${url}/stage/${guest.id}/unmute`);

@@ -7,7 +7,8 @@ import { newestAudio, PCM_RATE } from '../hls/support/player.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { heard } from './support/hearing.js';
-import { renegotiateOnRestart, SalonListener, SalonSpeaker } from './support/salon-peers.js';
+import { Publisher } from './support/publisher.js';
+import { renegotiateOnRestart, SalonListener } from './support/salon-peers.js';
 import { startJanus } from './support/stage.js';
 import { toneShare } from './support/tone.js';
 
@@ -53,7 +54,7 @@ test('the node carrying a live space stops for good: the space moves to the othe
   const listener = await person();
   await listener.rt.subscribe(space.id);
   const ear = await SalonListener.listen(listener.rt, space.id);
-  const voice = await SalonSpeaker.publish(host.rt, space.id, 440);
+  const voice = await Publisher.mix(host.rt, space.id, 440);
   await host.client.post(`/api/v1/spaces/${space.id}/stage/${host.id}/unmute`);
   await heard(ear, { present: [440] });
 

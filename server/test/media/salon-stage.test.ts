@@ -3,9 +3,9 @@ import { after, before, test } from 'node:test';
 import { MediaPlane } from '../../src/media/plane.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { SalonFeedPublisher } from './support/feed-peers.js';
 import { heard } from './support/hearing.js';
-import { renegotiateOnRestart, SalonListener, SalonSpeaker } from './support/salon-peers.js';
+import { Publisher } from './support/publisher.js';
+import { renegotiateOnRestart, SalonListener } from './support/salon-peers.js';
 import { TEST_ICE_ADDRESS } from './support/stage.js';
 
 /**
@@ -43,7 +43,7 @@ test('the stage is heard by a WebRTC listener, and mutes, mute-all, demotion and
   await guestRt.subscribe(space.id);
   const ear = await SalonListener.listen(guestRt, space.id);
 
-  const hostVoice = await SalonSpeaker.publish(host.rt, space.id, 440);
+  const hostVoice = await Publisher.mix(host.rt, space.id, 440);
   // Everyone arrives on stage muted, the host too: nothing is heard until they unmute.
   await heard(ear, { absent: [440], timeoutMs: 10_000 });
   await host.client.post(`${url}/stage/${host.id}/unmute`);
@@ -53,7 +53,7 @@ test('the stage is heard by a WebRTC listener, and mutes, mute-all, demotion and
   await speaker.rt.subscribe(space.id);
   await speaker.client.post(`${url}/requests`);
   await host.client.post(`${url}/requests/${speaker.id}/approve`);
-  const voice = await SalonSpeaker.publish(speaker.rt, space.id, 660);
+  const voice = await Publisher.mix(speaker.rt, space.id, 660);
   await heard(ear, { present: [440], absent: [660], timeoutMs: 10_000 });
   await speaker.client.post(`${url}/stage/${speaker.id}/unmute`);
   await heard(ear, { present: [440, 660] });
@@ -104,10 +104,10 @@ test('a listener who is not on the stage cannot publish, and nothing of theirs r
   const listener = await person();
   await listener.rt.subscribe(space.id);
   const ear = await SalonListener.listen(listener.rt, space.id);
-  await assert.rejects(SalonSpeaker.publish(listener.rt, space.id, 880), { code: 'not_on_stage' });
+  await assert.rejects(Publisher.mix(listener.rt, space.id, 880), { code: 'not_on_stage' });
   const guest = (await t.client().post('/api/v1/auth/guest')).body;
   const guestRt = await RealtimeClient.connect(t.url, undefined, guest.token);
-  await assert.rejects(SalonSpeaker.publish(guestRt, space.id, 880), { code: 'guest_not_allowed' });
+  await assert.rejects(Publisher.mix(guestRt, space.id, 880), { code: 'guest_not_allowed' });
   await heard(ear, { absent: [880], timeoutMs: 3_000 });
   await ear.close();
   await Promise.all([listener.rt.close(), guestRt.close(), host.rt.close()]);
@@ -117,8 +117,8 @@ test('ending a space tears its media down: no room, mountpoint, forwarder or fee
   const host = await person();
   const space = (await host.client.post('/api/v1/spaces', { title: 'Short-lived' })).body;
   await host.rt.subscribe(space.id);
-  const voice = await SalonSpeaker.publish(host.rt, space.id, 440);
-  const feed = await SalonFeedPublisher.publish(host.rt, space.id, 440);
+  const voice = await Publisher.mix(host.rt, space.id, 440);
+  const feed = await Publisher.feed(host.rt, space.id, 440);
   const media = t.server.services.media!;
   const feedRoom = media.feeds!.describe(space.id)?.room;
   assert.ok(feedRoom);
@@ -156,7 +156,7 @@ test('when Janus dies during a live space, Salon restarts it and the speakers ar
   const listener = await person();
   await listener.rt.subscribe(space.id);
   const ear = await SalonListener.listen(listener.rt, space.id);
-  const voice = await SalonSpeaker.publish(host.rt, space.id, 440);
+  const voice = await Publisher.mix(host.rt, space.id, 440);
   await host.client.post(`/api/v1/spaces/${space.id}/stage/${host.id}/unmute`);
   await heard(ear, { present: [440] });
 

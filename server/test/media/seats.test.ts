@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import type { ServerMessage } from '@salon/protocol';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { SalonFeedPublisher } from './support/feed-peers.js';
+import { Publisher } from './support/publisher.js';
 import { TEST_ICE_ADDRESS } from './support/stage.js';
 
 /**
@@ -125,7 +125,7 @@ test('a person’s newest tab takes their seat from the older one, mix or feeds'
 });
 
 test('an unanswered feeds offer frees its watch and seat after the deadline too', async () => {
-  const feed = await SalonFeedPublisher.publish(hostRt, spaceId, 440);
+  const feed = await Publisher.feed(hostRt, spaceId, 440);
   try {
     const watcher = await socket(await guestToken());
     const requestId = 'watch-deadline';

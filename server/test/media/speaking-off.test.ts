@@ -4,7 +4,8 @@ import type { ServerMessage } from '@salon/protocol';
 import { RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { heard } from './support/hearing.js';
-import { SalonListener, SalonSpeaker } from './support/salon-peers.js';
+import { Publisher } from './support/publisher.js';
+import { SalonListener } from './support/salon-peers.js';
 import { TEST_ICE_ADDRESS } from './support/stage.js';
 
 /**
@@ -34,7 +35,7 @@ test("when a stage member's connection drops, everyone is told they are not spea
   const listenerRt = await RealtimeClient.connect(t.url, listener.client);
   await listenerRt.subscribe(space.id);
   const ear = await SalonListener.listen(listenerRt, space.id);
-  const voice = await SalonSpeaker.publish(hostRt, space.id, 440);
+  const voice = await Publisher.mix(hostRt, space.id, 440);
   await host.client.post(`/api/v1/spaces/${space.id}/stage/${host.id}/unmute`);
   await heard(ear, { present: [440] });
 

@@ -25,7 +25,7 @@ test('tearing down a live stage leaves no forwarder, mountpoint or room in Janus
     listenerHungUp = true;
   });
   let speakerToldRoomGone = false;
-  speaker.bridge.on('roomDestroyed', (destroyed) => {
+  speaker.handle.on('roomDestroyed', (destroyed) => {
     speakerToldRoomGone = destroyed === room;
   });
 

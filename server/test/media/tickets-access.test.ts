@@ -7,7 +7,8 @@ import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { giveTicket, refundTicket, sellTickets } from '../tickets/support/access.js';
 import { heard } from './support/hearing.js';
-import { SalonListener, SalonSpeaker } from './support/salon-peers.js';
+import { Publisher } from './support/publisher.js';
+import { SalonListener } from './support/salon-peers.js';
 import { TEST_ICE_ADDRESS } from './support/stage.js';
 import { meanPower, toneShare } from './support/tone.js';
 
@@ -84,7 +85,7 @@ test('holders hear a ticketed space on every tier, others are refused, a refund 
   });
 
   await host.rt.subscribe(space.id);
-  const voice = await SalonSpeaker.publish(host.rt, space.id, TONE);
+  const voice = await Publisher.mix(host.rt, space.id, TONE);
   opened.push(voice);
   await host.client.post(`/api/v1/spaces/${space.id}/stage/${host.id}/unmute`);
   for (const p of [holder, refunded, stranger]) await p.rt.subscribe(space.id);

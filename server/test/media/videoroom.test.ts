@@ -5,8 +5,9 @@ import { VideoRoomError } from '../../src/media/janus/protocol.js';
 import { JanusSession } from '../../src/media/janus/session.js';
 import { VideoRoom } from '../../src/media/janus/videoroom.js';
 import { cleanups } from './support/cleanup.js';
-import { FeedPublisher, FeedSubscriber } from './support/feed-peers.js';
+import { FeedSubscriber } from './support/feed-peers.js';
 import { heard } from './support/hearing.js';
+import { Publisher } from './support/publisher.js';
 import { startJanus } from './support/stage.js';
 import { waitFor } from './support/wait.js';
 
@@ -29,7 +30,7 @@ async function feedRoom(t: TestContext) {
   const peers: Array<{ close(): Promise<void> }> = [];
   defer(() => Promise.allSettled(peers.map((p) => p.close())));
   const publish = async (id: number, frequency: number) => {
-    const publisher = await FeedPublisher.publish({ session, room, id, frequency });
+    const publisher = await Publisher.inVideoRoom({ session, room, id, frequency });
     peers.push(publisher);
     // Subscribable once its PeerConnection is up.
     await waitFor(`feed ${id} to be live`, async () =>

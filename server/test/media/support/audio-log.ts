@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { FRAME_SAMPLES, SAMPLE_RATE, type ToneGenerator } from './tone.js';
-import type { AudioData, AudioSource } from './wrtc.js';
+import { SAMPLE_RATE } from './tone.js';
+import type { AudioData } from './wrtc.js';
 
 export interface ReceivedFrame {
   /** performance.now() when the sink delivered it. */
@@ -10,8 +10,6 @@ export interface ReceivedFrame {
 
 /** About 10 s of 10 ms frames. */
 const KEPT_FRAMES = 1_000;
-/** A cap on catch-up after an event-loop stall, so the encoder never gets a flood. */
-const MAX_FRAMES_PER_TICK = 10;
 
 /** What a listener decoded: the last ~10 s of mono frames, with their arrival times. */
 export class AudioLog {
@@ -42,31 +40,5 @@ export class AudioLog {
 
   framesSince(since: number): ReceivedFrame[] {
     return this.frames.filter((frame) => frame.at >= since);
-  }
-}
-
-/** Feeds a tone to an audio source in 10 ms frames due by the wall clock: timers run late under load. */
-export class TonePump {
-  private readonly timer: NodeJS.Timeout;
-  private readonly startedAt = performance.now();
-  private framesSent = 0;
-
-  constructor(
-    private readonly source: AudioSource,
-    readonly tone: ToneGenerator,
-  ) {
-    this.timer = setInterval(() => this.sendDueFrames(), 10);
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-  }
-
-  private sendDueFrames(): void {
-    const due = Math.floor((performance.now() - this.startedAt) / 10) - this.framesSent;
-    for (let i = 0; i < Math.min(due, MAX_FRAMES_PER_TICK); i++) {
-      this.source.onData({ samples: this.tone.next(FRAME_SAMPLES), sampleRate: SAMPLE_RATE });
-    }
-    this.framesSent += due;
   }
 }

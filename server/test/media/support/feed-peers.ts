@@ -1,28 +1,25 @@
 /**
- * Test peers for per-speaker feeds: a publisher that sends a tone as its own
- * feed, and a watcher that receives every feed in one PeerConnection and
- * keeps what each track decodes apart, by the stage member it carries. The
- * Janus-direct ones negotiate through our typed VideoRoom client; the Salon
- * ones through the realtime WebSocket, as the web app does.
+ * Test peers for per-speaker feeds: a watcher that receives every feed in
+ * one PeerConnection and keeps what each track decodes apart, by the stage
+ * member it carries. The Janus-direct one negotiates through our typed
+ * VideoRoom client; the Salon ones through the realtime WebSocket, as the web
+ * app does. Feeds are published by `Publisher.feed` and
+ * `Publisher.inVideoRoom` (publisher.ts).
  */
 import type { FeedDto, ServerMessage } from '@salon/protocol';
 import type { JanusSession } from '../../../src/media/janus/session.js';
 import { type FeedId, VideoRoom, type VideoRoomId } from '../../../src/media/janus/videoroom.js';
 import type { RealtimeClient } from '../../support/realtime.js';
-import { AudioLog, TonePump } from './audio-log.js';
+import { ask } from './ask.js';
+import { AudioLog } from './audio-log.js';
 import type { Hearing } from './hearing.js';
-import { ask } from './salon-peers.js';
-import { ToneGenerator } from './tone.js';
 import {
   type AudioSink,
-  type AudioSource,
   gatheringComplete,
   localJsep,
   type MediaStreamTrack,
   type PeerConnection,
-  packetsSent,
   RTCAudioSink,
-  RTCAudioSource,
   RTCPeerConnection,
 } from './wrtc.js';
 
@@ -33,34 +30,10 @@ interface Transceiver {
 }
 interface FeedPeerConnection extends PeerConnection {
   getTransceivers(): Transceiver[];
-  addTransceiver(track: MediaStreamTrack, init: { direction: 'sendonly' }): Transceiver;
 }
 
 function peer(): FeedPeerConnection {
   return new RTCPeerConnection({ iceServers: [] }) as FeedPeerConnection;
-}
-
-/** A microphone playing a tone, on a sendonly transceiver (one Opus m-line, as the protocol asks). */
-class ToneMicrophone {
-  private readonly source: AudioSource = new RTCAudioSource();
-  readonly track: MediaStreamTrack = this.source.createTrack();
-  private readonly pump: TonePump;
-
-  constructor(frequency: number) {
-    this.pump = new TonePump(this.source, new ToneGenerator(frequency));
-  }
-
-  async offer(pc: FeedPeerConnection): Promise<string> {
-    pc.addTransceiver(this.track, { direction: 'sendonly' });
-    await pc.setLocalDescription(await pc.createOffer());
-    await gatheringComplete(pc);
-    return pc.localDescription!.sdp;
-  }
-
-  stop(): void {
-    this.pump.stop();
-    this.track.stop();
-  }
 }
 
 /**
@@ -105,60 +78,6 @@ class TrackLogs {
   stop(): void {
     for (const { sink } of this.sinks.values()) sink.stop();
     this.sinks.clear();
-  }
-}
-
-/** A feed published straight into a VideoRoom room through our Janus client. */
-export class FeedPublisher {
-  static async publish(options: {
-    session: JanusSession;
-    room: VideoRoomId;
-    id: FeedId;
-    frequency: number;
-  }): Promise<FeedPublisher> {
-    const handle = await VideoRoom.attach(options.session);
-    const publisher = new FeedPublisher(handle, options.id, options.frequency);
-    try {
-      await handle.joinAsPublisher(options.room, { id: options.id });
-      const offer = await publisher.mic.offer(publisher.pc);
-      const answer = await handle.publish({ type: 'offer', sdp: offer, trickle: false });
-      await publisher.pc.setRemoteDescription(answer);
-    } catch (error) {
-      await publisher.close();
-      throw error;
-    }
-    return publisher;
-  }
-
-  readonly pc = peer();
-  private readonly mic: ToneMicrophone;
-  private closed = false;
-
-  private constructor(
-    readonly handle: VideoRoom,
-    readonly id: FeedId,
-    frequency: number,
-  ) {
-    this.mic = new ToneMicrophone(frequency);
-  }
-
-  /** The mid of the published audio in the negotiated SDP (what `moderate` names). */
-  get mid(): string {
-    const mid = /a=mid:(\S+)/.exec(this.pc.localDescription?.sdp ?? '')?.[1];
-    if (!mid) throw new Error('no mid in the local description');
-    return mid;
-  }
-
-  packetsSent(): Promise<number> {
-    return packetsSent(this.pc);
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.mic.stop();
-    this.pc.close();
-    await this.handle.close();
   }
 }
 
@@ -220,60 +139,6 @@ export class FeedSubscriber {
     this.tracks.stop();
     this.pc.close();
     await this.handle.close();
-  }
-}
-
-/** A stage member's feed, published through Salon (`feed_publish`). */
-export class SalonFeedPublisher {
-  static async publish(
-    rt: RealtimeClient,
-    spaceId: string,
-    frequency: number,
-  ): Promise<SalonFeedPublisher> {
-    const publisher = new SalonFeedPublisher(rt, spaceId, frequency);
-    try {
-      await publisher.negotiate();
-    } catch (error) {
-      await publisher.close();
-      throw error;
-    }
-    return publisher;
-  }
-
-  pc!: FeedPeerConnection;
-  private readonly mic: ToneMicrophone;
-  private closed = false;
-
-  private constructor(
-    readonly rt: RealtimeClient,
-    readonly spaceId: string,
-    frequency: number,
-  ) {
-    this.mic = new ToneMicrophone(frequency);
-  }
-
-  /** (Re)publishes on a fresh PeerConnection, as a browser does after `feeds_stopped`. */
-  async negotiate(): Promise<void> {
-    this.pc?.close();
-    this.pc = peer();
-    const offer = await this.mic.offer(this.pc);
-    const answer = await ask(
-      this.rt,
-      { type: 'feed_publish', space_id: this.spaceId, sdp: offer },
-      'feed_answer',
-    );
-    await this.pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
-  }
-
-  packetsSent(): Promise<number> {
-    return packetsSent(this.pc);
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.mic.stop();
-    this.pc?.close();
   }
 }
 

@@ -1,93 +1,21 @@
 /**
- * Test peers with a real libwebrtc: a speaker that publishes a tone into an
- * AudioBridge room, and a listener that plays a Streaming mountpoint and
- * keeps what it decodes. Both negotiate through our typed Janus client, the
- * way the Salon server will for browsers.
+ * A listener with a real libwebrtc that plays a Streaming mountpoint through
+ * our typed Janus client, the way the Salon server does for browsers, and
+ * keeps what it decodes. Publishers are `Publisher.inBridge` (publisher.ts).
  */
-import {
-  AudioBridge,
-  type ParticipantId,
-  type RoomId,
-} from '../../../src/media/janus/audiobridge.js';
+
 import type { JanusSession } from '../../../src/media/janus/session.js';
 import { type MountpointId, Streaming } from '../../../src/media/janus/streaming.js';
-import { AudioLog, type ReceivedFrame, TonePump } from './audio-log.js';
-import { ToneGenerator } from './tone.js';
+import { AudioLog, type ReceivedFrame } from './audio-log.js';
 import {
   type AudioSink,
-  type AudioSource,
   gatheringComplete,
   localJsep,
   type MediaStreamTrack,
   type PeerConnection,
-  packetsSent,
   RTCAudioSink,
-  RTCAudioSource,
   RTCPeerConnection,
 } from './wrtc.js';
-
-export class Speaker {
-  /** Joins `room` as participant `id` and publishes a tone of `frequency` Hz. */
-  static async join(options: {
-    session: JanusSession;
-    room: RoomId;
-    id: ParticipantId;
-    frequency: number;
-    amplitude?: number;
-  }): Promise<Speaker> {
-    const bridge = await AudioBridge.attach(options.session);
-    const tone = new ToneGenerator(options.frequency, options.amplitude);
-    const speaker = new Speaker(bridge, options.id, tone);
-    try {
-      await bridge.join(options.room, { id: options.id, display: `tone ${options.frequency}` });
-      const { pc } = speaker;
-      pc.addTrack(speaker.track);
-      await pc.setLocalDescription(await pc.createOffer());
-      await gatheringComplete(pc);
-      const answer = await bridge.publish(localJsep(pc, 'offer'));
-      await pc.setRemoteDescription(answer);
-    } catch (error) {
-      await speaker.close();
-      throw error;
-    }
-    return speaker;
-  }
-
-  readonly pc: PeerConnection = new RTCPeerConnection({ iceServers: [] });
-  private readonly source: AudioSource = new RTCAudioSource();
-  private readonly track: MediaStreamTrack = this.source.createTrack();
-  private readonly pump: TonePump;
-  private closed = false;
-
-  private constructor(
-    readonly bridge: AudioBridge,
-    readonly id: ParticipantId,
-    readonly tone: ToneGenerator,
-  ) {
-    this.pump = new TonePump(this.source, tone);
-  }
-
-  /** Changes what the speaker's "microphone" plays from the next frame on. */
-  play(frequency: number, amplitude = this.tone.amplitude): void {
-    this.tone.frequency = frequency;
-    this.tone.amplitude = amplitude;
-  }
-
-  /** RTP packets libwebrtc has sent so far (proves the client keeps sending). */
-  packetsSent(): Promise<number> {
-    return packetsSent(this.pc);
-  }
-
-  /** Idempotent. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.pump.stop();
-    this.track.stop();
-    this.pc.close();
-    await this.bridge.close();
-  }
-}
 
 export class Listener {
   /** Watches a Streaming mountpoint and starts collecting decoded audio. */

@@ -1,50 +1,22 @@
 /**
- * Test peers that reach the stage the way a browser does: through Salon's
- * realtime WebSocket (media_publish / media_listen), never the Janus API.
+ * A listener that reaches the stage the way a browser does: through Salon's
+ * realtime WebSocket (media_listen), never the Janus API. Publishers are
+ * `Publisher.mix` (publisher.ts).
  */
-import type { ServerMessage } from '@salon/protocol';
 import type { RealtimeClient } from '../../support/realtime.js';
-import { AudioLog, type ReceivedFrame, TonePump } from './audio-log.js';
-import { ToneGenerator } from './tone.js';
+import { ask } from './ask.js';
+import { AudioLog, type ReceivedFrame } from './audio-log.js';
+import { Publisher } from './publisher.js';
 import {
   type AudioSink,
-  type AudioSource,
   gatheringComplete,
   type MediaStreamTrack,
   type PeerConnection,
-  packetsSent,
   RTCAudioSink,
-  RTCAudioSource,
   RTCPeerConnection,
 } from './wrtc.js';
 
-let requests = 0;
-
-/**
- * Sends one signaling request and resolves with its answer (the first
- * message of one of the `answers` types carrying its request id), or rejects
- * with the error's code.
- */
-export async function ask<T extends ServerMessage['type']>(
-  rt: RealtimeClient,
-  message: Record<string, unknown> & { type: string },
-  answers: T | readonly T[],
-): Promise<Extract<ServerMessage, { type: T }>> {
-  const types: readonly string[] = typeof answers === 'string' ? [answers] : answers;
-  const requestId = `m${++requests}`;
-  const reply = rt.waitFor(
-    (m) =>
-      (types.includes(m.type) || m.type === 'error') &&
-      'request_id' in m &&
-      m.request_id === requestId,
-    15_000,
-  );
-  rt.ws.send(JSON.stringify({ ...message, request_id: requestId }));
-  const m = await reply;
-  if (m.type === 'error')
-    throw Object.assign(new Error(`${m.code}: ${m.message}`), { code: m.code });
-  return m as Extract<ServerMessage, { type: T }>;
-}
+export { ask } from './ask.js';
 
 /**
  * Renegotiates `peer` whenever Salon says `media_restart` on `rt`, as the web
@@ -62,69 +34,9 @@ export function renegotiateOnRestart(
   });
 }
 
-export class SalonSpeaker {
-  pc!: PeerConnection;
-  private source: AudioSource = new RTCAudioSource();
-  private track: MediaStreamTrack = this.source.createTrack();
-  private readonly pump: TonePump;
-  private closed = false;
-
-  /** Publishes a tone to the space's stage; fails with Salon's error code when not allowed. */
-  static async publish(
-    rt: RealtimeClient,
-    spaceId: string,
-    frequency: number,
-  ): Promise<SalonSpeaker> {
-    const speaker = new SalonSpeaker(rt, spaceId, frequency);
-    try {
-      await speaker.negotiate();
-    } catch (error) {
-      await speaker.close();
-      throw error;
-    }
-    return speaker;
-  }
-
-  private constructor(
-    readonly rt: RealtimeClient,
-    readonly spaceId: string,
-    frequency: number,
-  ) {
-    this.pump = new TonePump(this.source, new ToneGenerator(frequency));
-  }
-
-  /** The generator of what this speaker says (benchmarks switch it on and off). */
-  get tone(): ToneGenerator {
-    return this.pump.tone;
-  }
-
-  /** (Re)negotiates with a fresh peer connection: after a media restart, as a browser would. */
-  async negotiate(): Promise<void> {
-    this.pc?.close();
-    this.pc = new RTCPeerConnection({ iceServers: [] });
-    this.pc.addTrack(this.track);
-    await this.pc.setLocalDescription(await this.pc.createOffer());
-    await gatheringComplete(this.pc);
-    const answer = await ask(
-      this.rt,
-      { type: 'media_publish', space_id: this.spaceId, sdp: this.pc.localDescription!.sdp },
-      'media_answer',
-    );
-    await this.pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
-  }
-
-  packetsSent(): Promise<number> {
-    return packetsSent(this.pc);
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.pump.stop();
-    this.track.stop();
-    this.pc?.close();
-  }
-}
+/** The mix publisher's old name, for bench/captions (being changed elsewhere) until it takes Publisher.mix. */
+export type SalonSpeaker = Publisher<null>;
+export const SalonSpeaker = { publish: Publisher.mix };
 
 export class SalonListener {
   pc!: PeerConnection;

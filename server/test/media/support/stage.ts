@@ -12,7 +12,8 @@ import type { JanusConnection } from '../../../src/media/janus/connection.js';
 import { JanusSession } from '../../../src/media/janus/session.js';
 import { type RtpMountpoint, Streaming } from '../../../src/media/janus/streaming.js';
 import { JanusProcess, type JanusProcessOptions } from '../../../src/media/janus-process.js';
-import { Listener, Speaker } from './peer.js';
+import { Listener } from './peer.js';
+import { Publisher } from './publisher.js';
 
 /** v0 of scripts/netns-run.sh: the only address ICE may use in tests. */
 export const TEST_ICE_ADDRESS = '10.77.0.1';
@@ -48,7 +49,7 @@ export class Stage {
     }
   }
 
-  private readonly peers: Array<Speaker | Listener> = [];
+  private readonly peers: Array<Publisher | Listener> = [];
 
   private constructor(
     readonly connection: JanusConnection,
@@ -61,8 +62,12 @@ export class Stage {
     readonly forwarder: number,
   ) {}
 
-  async speaker(id: ParticipantId, frequency: number, amplitude?: number): Promise<Speaker> {
-    const speaker = await Speaker.join({
+  async speaker(
+    id: ParticipantId,
+    frequency: number,
+    amplitude?: number,
+  ): Promise<Publisher<AudioBridge>> {
+    const speaker = await Publisher.inBridge({
       session: this.session,
       room: this.room,
       id,

@@ -6,40 +6,18 @@
  * README.md.
  *
  * Run with `npm run bench hls`. The speaker is a libwebrtc peer and Janus
- * never uses loopback for ICE, so the bench runs in a network namespace:
- * unless already inside one (BENCH_HLS_IN_NETNS=1), this re-runs itself
- * through scripts/netns-run.sh, whose PID namespace takes every process left
- * behind (Janus, ffmpeg, nginx) with it when the run ends.
+ * never uses loopback for ICE, so the bench runs in a network namespace
+ * (bench/support/netns.ts): unless already inside one (BENCH_HLS_IN_NETNS=1),
+ * this re-runs itself through scripts/netns-run.sh.
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runInNetns } from '../support/netns.js';
 import { loadHlsBenchConfig } from './config.js';
 
-const INSIDE = 'BENCH_HLS_IN_NETNS';
-
-if (process.env[INSIDE] === '1') {
-  await import('./main.js');
-} else {
-  const config = loadHlsBenchConfig(); // fail fast on a bad knob, before the namespace
-  const root = path.resolve(import.meta.dirname, '../..');
-  const result = spawnSync(
-    'bash',
-    [
-      path.join(root, 'scripts/netns-run.sh'),
-      '--',
-      process.execPath,
-      ...process.execArgv,
-      fileURLToPath(import.meta.url),
-    ],
-    {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, [INSIDE]: '1' },
-      timeout: (config.deadlineSeconds + 60) * 1000,
-      killSignal: 'SIGKILL',
-    },
-  );
-  if (result.error) console.error('bench/hls:', result.error.message);
-  process.exit(result.status ?? 1);
-}
+const config = loadHlsBenchConfig(); // fail fast on a bad knob, before the namespace
+await runInNetns({
+  name: 'hls',
+  entry: import.meta.url,
+  marker: 'BENCH_HLS_IN_NETNS',
+  body: () => import('./main.js'),
+  timeoutMs: (config.deadlineSeconds + 60) * 1000,
+});

@@ -18,18 +18,8 @@
  *   `feeds_wanted`), and until a while after (`StageFeed`). When the server
  *   mutes them, the local track is disabled too, so nothing leaves the device.
  *
- * Per-speaker volume: while every speaker is at the default volume you hear
- * the mix (one stream, the cheapest). Once you set a speaker away from the
- * default, and the link is WebRTC (a listener's or a stage member's), the
- * controller also watches every speaker's feed (`feeds_watch`) and plays each
- * through its own gain (`speakers.ts`, `mixer.ts`); once they play (every
- * speaker's feed there: they are published on demand), a listener stops the mix
- * (`media_stop_listening`), a stage member silences the stage's return audio,
- * so there is no gap. Back at the defaults, a listener takes the mix again
- * and drops the feeds once it is connected; a stage member just drops them.
- * When the feeds fail, the mix plays and the feeds are tried again later.
- * A link that starts with volumes already set keeps its mix silent until the
- * feeds play (or fail), so a speaker you turned down is not heard meanwhile.
+ * Per-speaker volume (the feeds, `speakers.ts`) and how the mix gives way
+ * to them: see `machine.ts`.
  *
  * Audio is renegotiated when the server asks (`media_restart`), after the
  * realtime connection comes back, and when ICE fails.
@@ -41,17 +31,18 @@
 import type { IceServersDto, ListenTierDto, ServerMessage } from '@salon/protocol';
 import { WEBRTC_FULL_CODE } from '@salon/protocol';
 import type { ConnectionState } from '../../realtime';
-import { AudioFailure, describeFailure, isFatalSpaceError } from './failure';
+import { describeFailure, isFatalSpaceError } from './failure';
 import type { AudioFlags, TierChoice } from './flags';
 import { IceServers } from './ice';
 import { Link, type LinkHost, type LinkMode } from './link';
-import { feedsPossible, mixAudible, mixListened, remixing } from './machine';
+import { backoff, feedsPossible, mixAudible, mixListened, remixing } from './machine';
 import { type AudioMedia, browserMedia } from './media';
-import { type MicProblem, MicrophoneError, micProblem, openMicrophone } from './microphone';
+import { MicrophoneError, openMicrophone } from './microphone';
 import { type Mixer, SpeakerMixer } from './mixer';
 import type { AudioProbe } from './probe';
 import { MediaRequestError, MediaSignal, type SignalTransport } from './signaling';
 import { SpeakerFeeds } from './speakers';
+import { StageMicrophone } from './stage-mic';
 import type { AudioState, AudioTarget, HlsReason } from './state';
 
 export interface AudioControllerOptions {
@@ -85,9 +76,7 @@ export class AudioController {
   private target: AudioTarget | null = null;
   private connection: ConnectionState = 'idle';
   private link: Link | null = null;
-  private mic: MediaStream | null = null;
-  private micOpening: Promise<MediaStream> | null = null;
-  private micProblemNow: MicProblem | null = null;
+  private readonly mic: StageMicrophone;
   /** Set for the current space once it is heard over HLS (assigned, refused WebRTC, failures). */
   private hlsFallback: HlsReason | null = null;
   private failures = 0;
@@ -129,6 +118,13 @@ export class AudioController {
         watchFeeds: media.watchFeeds,
       },
     );
+    this.mic = new StageMicrophone({
+      open: () => (o.openMicrophone ?? openMicrophone)(o.flags.voiceProcessing),
+      onStage: () => this.target?.onStage === true,
+      current: () => this.state.mic,
+      report: (mic) => this.set({ mic }),
+      lost: () => this.restart(),
+    });
     this.host = {
       signal: this.signal,
       ice: this.ice,
@@ -138,7 +134,7 @@ export class AudioController {
       hlsElement: this.hlsElement,
       speakers: this.speakers,
       listenTier: (spaceId, tier) => o.listenTier(spaceId, tier),
-      microphone: () => this.microphone(),
+      microphone: () => this.mic.get(),
       applyMute: () => this.applyMute(),
       fallback: () => this.hlsFallback,
       fallBack: (reason, replace) => {
@@ -201,7 +197,7 @@ export class AudioController {
       this.failures = 0;
       this.webrtcFailures = 0;
       this.hadAudio = false;
-      this.micProblemNow = null;
+      this.mic.forget();
       if (this.retryTimer) clearTimeout(this.retryTimer);
       this.retryTimer = null;
       this.speakers.newSpace();
@@ -212,7 +208,7 @@ export class AudioController {
         mic: { status: 'off', problem: null },
       });
     }
-    if (!target?.onStage || !target.live) this.releaseMicrophone();
+    if (!target?.onStage || !target.live) this.mic.release();
     this.applyMute();
     this.reconcile();
     this.syncFeeds();
@@ -309,8 +305,7 @@ export class AudioController {
 
   /** After fixing the microphone (permission, device): try it again. */
   retryMicrophone(): void {
-    this.micProblemNow = null;
-    this.set({ mic: { status: 'off', problem: null } });
+    this.mic.retry();
     this.reconcile();
   }
 
@@ -318,7 +313,7 @@ export class AudioController {
     if (this.closed) return;
     this.closed = true;
     this.stopLink(true);
-    this.releaseMicrophone();
+    this.mic.release();
     this.signal.rejectAll();
     this.speakers.close();
     this.o.probe?.close();
@@ -329,7 +324,7 @@ export class AudioController {
   private desired(): { spaceId: string; mode: LinkMode } | null {
     const t = this.target;
     if (!t?.live || this.closed) return null;
-    return { spaceId: t.spaceId, mode: t.onStage && !this.micProblemNow ? 'stage' : 'listen' };
+    return { spaceId: t.spaceId, mode: t.onStage && !this.mic.problem ? 'stage' : 'listen' };
   }
 
   private reconcile(): void {
@@ -411,8 +406,7 @@ export class AudioController {
   private onLinkFailed(link: Link, error: unknown): void {
     if (this.link !== link) return;
     if (error instanceof MicrophoneError) {
-      this.micProblemNow = error.problem;
-      this.set({ mic: { status: 'problem', problem: error.problem } });
+      this.mic.failed(error.problem);
       // Hear the space while the microphone is being fixed.
       this.restart();
       return;
@@ -434,49 +428,9 @@ export class AudioController {
     this.restart(backoff(this.failures));
   }
 
-  private async microphone(): Promise<MediaStream> {
-    if (this.mic) return this.mic;
-    this.set({ mic: { status: 'opening', problem: null } });
-    this.micOpening ??= (this.o.openMicrophone ?? openMicrophone)(this.o.flags.voiceProcessing);
-    try {
-      const stream = await this.micOpening;
-      if (!this.target?.onStage) {
-        for (const track of stream.getTracks()) track.stop();
-        throw new AudioFailure('audio_not_on_stage', 'Not on the stage any more.');
-      }
-      this.mic = stream;
-      for (const track of stream.getAudioTracks()) {
-        // Unplugged or revoked: say so, and keep listening.
-        track.addEventListener('ended', () => {
-          if (this.mic !== stream) return;
-          this.releaseMicrophone();
-          this.micProblemNow = micProblem('missing');
-          this.set({ mic: { status: 'problem', problem: this.micProblemNow } });
-          this.restart();
-        });
-      }
-      return stream;
-    } finally {
-      this.micOpening = null;
-    }
-  }
-
-  private releaseMicrophone(): void {
-    const mic = this.mic;
-    this.mic = null;
-    if (mic) for (const track of mic.getTracks()) track.stop();
-    if (!this.micProblemNow && this.state.mic.status !== 'off')
-      this.set({ mic: { status: 'off', problem: null } });
-  }
-
-  /** The server's mute, applied to the local track too: a muted member sends nothing. */
+  /** The server's mute, applied to the local track too. */
   private applyMute(): void {
-    const track = this.mic?.getAudioTracks()[0];
-    if (!track) return;
-    const muted = this.target?.muted !== false;
-    track.enabled = !muted;
-    const status = muted ? 'muted' : 'on';
-    if (this.state.mic.status !== status) this.set({ mic: { status, problem: null } });
+    this.mic.applyMute(this.target?.muted !== false);
   }
 
   /** Whether someone on the stage now (not you) is set away from the default volume. */
@@ -541,8 +495,4 @@ export class AudioController {
     this.state = { ...this.state, ...patch };
     for (const listener of [...this.listeners]) listener();
   }
-}
-
-function backoff(failures: number): number {
-  return Math.min(10_000, 500 * 2 ** Math.max(0, failures - 1));
 }

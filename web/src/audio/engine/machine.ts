@@ -4,16 +4,30 @@
  * holds the handles (peer connections, elements, the feeds) and feeds back
  * what happened to them; nothing here touches the browser.
  *
+ * Per-speaker volume: while every speaker is at the default volume you hear
+ * the mix (one stream, the cheapest). Once you set a speaker away from the
+ * default, and the link is WebRTC (a listener's or a stage member's), the
+ * controller also watches every speaker's feed (`feeds_watch`) and plays each
+ * through its own gain (`speakers.ts`, `mixer.ts`); once they play (every
+ * speaker's feed there: they are published on demand), a listener stops the mix
+ * (`media_stop_listening`), a stage member silences the stage's return audio,
+ * so there is no gap. Back at the defaults, a listener takes the mix again
+ * and drops the feeds once it is connected; a stage member just drops them.
+ * When the feeds fail, the mix plays and the feeds are tried again later.
+ * A link that starts with volumes already set keeps its mix silent until the
+ * feeds play (or fail), so a speaker you turned down is not heard meanwhile.
+ *
  * The mix mode says what the link's mix is doing while per-speaker volumes
  * switch you between the mix and the speakers' feeds:
  *
- * ```
- *   none ──attached──▶ mix ◀──────────────── quiet   (attached with volumes set:
- *                       │  ▲                  │        silent until the feeds play,
- *        feeds audible  │  │ connected        │        heard again if they fail)
- *        (a listener)   ▼  │                  │
- *                    stopped ──take back──▶ remix_negotiating ──attached──▶ remix_connecting
- * ```
+ * - `none` → `mix` once the mix arrives, or `quiet` when volumes are set already;
+ * - `quiet` → `mix` when the feeds play, fail, or are not wanted any more;
+ * - `mix` → `stopped` when the feeds are audible, for a listener: the server
+ *   stops sending the mix;
+ * - `stopped` → `remix_negotiating` when everyone is back at the default
+ *   (feeds lost while `stopped`: the link fails and is negotiated again);
+ * - `remix_negotiating` → `remix_connecting` when the new mix arrives, → `mix`
+ *   when it connects (only then do the feeds go: make before break).
  *
  * A stage member's mix (the stage's return audio) is never stopped: while the
  * feeds are audible it is only silenced, so it stays in `mix`.
@@ -189,4 +203,9 @@ export function feedsPossible(state: LinkState, connectionOpen: boolean): boolea
 
 function notConnected(): Error {
   return new AudioFailure('audio_not_connected', 'The audio did not connect.');
+}
+
+/** How long to wait before the next try, after this many failures in a row. */
+export function backoff(failures: number): number {
+  return Math.min(10_000, 500 * 2 ** Math.max(0, failures - 1));
 }

@@ -85,17 +85,17 @@ export function CaptionsPanel({
               type="button"
               onClick={() => onPreferences({ size: stepSize(size, -1) })}
               disabled={size === TEXT_SIZES[0]}
-              aria-label={t('smaller')}
             >
-              A−
+              <span aria-hidden="true">A−</span>
+              <span className="visually-hidden">{t('smaller')}</span>
             </button>
             <button
               type="button"
               onClick={() => onPreferences({ size: stepSize(size, 1) })}
               disabled={size === TEXT_SIZES.at(-1)}
-              aria-label={t('larger')}
             >
-              A+
+              <span aria-hidden="true">A+</span>
+              <span className="visually-hidden">{t('larger')}</span>
             </button>
             <span className="captions-choice">
               <label htmlFor={contrastId}>{t('contrast')}</label>
@@ -159,6 +159,7 @@ export function CaptionsPanel({
                   className={`caption-line caption-${line.kind}`}
                   data-kind={line.kind}
                   data-speaker={line.speaker_id}
+                  data-utterance={line.utterance_id}
                 >
                   {person ? <Avatar user={person} size="sm" /> : null}
                   <span className="caption-speaker" dir="auto">

@@ -49,7 +49,9 @@ const present = (session: SessionsTable, currentId: string | null) => ({
 });
 
 /** Password changes and the list of signed-in browsers (settings → security). */
-export function sessionRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function sessionRoutes(
+  services: Pick<Services, 'accounts' | 'clock' | 'config' | 'storage'>,
+): FastifyPluginAsyncTypebox {
   const security = new AccountSecurity(services.storage, services.clock, services.accounts);
   const limits = rateLimits(services.config);
 

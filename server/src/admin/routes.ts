@@ -61,7 +61,9 @@ const presentRequest = (r: HostingRequestsTable) => ({
 });
 
 /** The admin console's routes, and the person's side of hosting requests and notices. */
-export function adminRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function adminRoutes(
+  services: Pick<Services, 'admin' | 'config'>,
+): FastifyPluginAsyncTypebox {
   const { admin } = services;
   const { write } = rateLimits(services.config);
   const presentPerson = ({ user, followers, owner }: PersonRow) => ({

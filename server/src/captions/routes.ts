@@ -15,7 +15,9 @@ const device = (request: FastifyRequest) => {
 };
 
 /** Captions over HTTP: the engine's status, transcripts (JSON, WebVTT) and their search. */
-export function captionsRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function captionsRoutes(
+  services: Pick<Services, 'captions' | 'config' | 'hls' | 'social' | 'spaces' | 'storage'>,
+): FastifyPluginAsyncTypebox {
   const deps = {
     storage: services.storage,
     spaces: services.spaces,

@@ -39,7 +39,9 @@ export function byteRange(header: string, size: number): { start: number; end: n
   return { start, end };
 }
 
-export function clipRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function clipRoutes(
+  services: Pick<Services, 'clips' | 'config' | 'social' | 'storage'>,
+): FastifyPluginAsyncTypebox {
   const { clips, storage } = services;
   const limits = rateLimits(services.config);
   const present = async (rows: Parameters<typeof presentClips>[2]) =>

@@ -72,7 +72,19 @@ const InviteDto = Type.Object({
 });
 
 /** The home timeline's live bubbles, the Spaces tab, and invitations to a space. */
-export function discoveryRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function discoveryRoutes(
+  services: Pick<
+    Services,
+    | 'config'
+    | 'discovery'
+    | 'invites'
+    | 'listenersNow'
+    | 'social'
+    | 'spaceSchedule'
+    | 'spaces'
+    | 'storage'
+  >,
+): FastifyPluginAsyncTypebox {
   const { discovery, spaces, social, spaceSchedule, invites } = services;
   const write = rateLimits(services.config).write;
   const tags = ['discovery'];

@@ -127,7 +127,9 @@ const presentReport = (r: ReportView) => ({
 });
 const presentLog = (r: LogView) => ({ ...r, created_at: iso(r.created_at)! });
 
-export function moderationRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function moderationRoutes(
+  services: Pick<Services, 'moderation' | 'storage'>,
+): FastifyPluginAsyncTypebox {
   const { moderation } = services;
   const views = new ModerationViews(services.storage);
   return async (app) => {

@@ -61,7 +61,9 @@ const present = (s: PushSubscriptionsTable) => ({
 });
 
 /** Web Push subscriptions and notification preferences. */
-export function notificationRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function notificationRoutes(
+  services: Pick<Services, 'config' | 'notificationPreferences' | 'webPush'>,
+): FastifyPluginAsyncTypebox {
   const { webPush, notificationPreferences: preferences } = services;
   const write = rateLimits(services.config).write;
   const push = ['push'];

@@ -16,7 +16,7 @@ const Readiness = Type.Object({
 });
 
 export function operationsRoutes(
-  services: Services,
+  services: Pick<Services, 'bus' | 'media' | 'metrics' | 'storage'>,
   isShuttingDown: () => boolean,
 ): FastifyPluginAsyncTypebox {
   return async (app) => {

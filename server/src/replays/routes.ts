@@ -27,7 +27,9 @@ const FEED_MAX_AGE_S = 300;
  * oEmbed and each host's podcast feed. None of these sets a cookie
  * (`embed.ts` says which paths), so caches and other apps may hold them.
  */
-export function replayApiRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function replayApiRoutes(
+  services: Pick<Services, 'accounts' | 'config' | 'previews' | 'replays' | 'social'>,
+): FastifyPluginAsyncTypebox {
   const { replays, previews } = services;
   const cards = new ShareCards();
   const tags = ['replays'];
@@ -166,7 +168,9 @@ export function replayApiRoutes(services: Services): FastifyPluginAsyncTypebox {
 }
 
 /** Spec-shaped answers at the root: `/oembed` and `/u/:handle/replays.rss`. */
-export function replayRootRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function replayRootRoutes(
+  services: Pick<Services, 'accounts' | 'config' | 'previews' | 'replays' | 'social'>,
+): FastifyPluginAsyncTypebox {
   const { replays, previews, accounts, config } = services;
   return async (app) => {
     app.get(

@@ -17,7 +17,9 @@ const ScheduleBody = Type.Object(
 );
 
 /** Rescheduling and reminders; creating, cancelling and starting early are space commands. */
-export function scheduleRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function scheduleRoutes(
+  services: Pick<Services, 'config' | 'spaceSchedule' | 'spaces'>,
+): FastifyPluginAsyncTypebox {
   const { spaceSchedule: schedule, spaces } = services;
   const write = rateLimits(services.config).write;
 

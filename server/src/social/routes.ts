@@ -12,7 +12,9 @@ import { messageRoutes } from './routes.messages.js';
 import { postRoutes } from './routes.posts.js';
 import { PersonPage, ProfileDto, UserPage } from './schemas.js';
 
-export function socialRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function socialRoutes(
+  services: Pick<Services, 'accounts' | 'clips' | 'config' | 'social' | 'spaces' | 'storage'>,
+): FastifyPluginAsyncTypebox {
   const { social } = services;
   const limits = rateLimits(services.config);
 

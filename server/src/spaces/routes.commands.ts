@@ -40,7 +40,7 @@ export const deviceOf = (request: FastifyRequest) => {
  */
 export function commandRoutes(
   app: App,
-  services: Services,
+  services: Pick<Services, 'social' | 'spaces'>,
   write: ReturnType<typeof rateLimits>['write'],
 ): void {
   const { spaces, social } = services;

@@ -23,7 +23,12 @@ import {
   SpaceParams,
 } from './schemas.js';
 
-export function spaceRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function spaceRoutes(
+  services: Pick<
+    Services,
+    'config' | 'realtime' | 'reports' | 'sharing' | 'social' | 'spaces' | 'ticketAccess' | 'tickets'
+  >,
+): FastifyPluginAsyncTypebox {
   const { spaces, sharing, realtime, reports, social } = services;
   const limits = rateLimits(services.config);
   const write = { ...limits.write };

@@ -33,7 +33,9 @@ const eligibilityDto = (e: Awaited<ReturnType<Services['tickets']['selling']['el
 });
 
 /** Ticketed spaces: selling, buying, the host's sales, the admin's ledger and payouts. */
-export function ticketRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function ticketRoutes(
+  services: Pick<Services, 'config' | 'tickets'>,
+): FastifyPluginAsyncTypebox {
   const { tickets } = services;
   const write = rateLimits(services.config).write;
 

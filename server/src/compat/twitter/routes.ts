@@ -32,7 +32,9 @@ import { readBuyersToken } from './tickets.js';
  * Twitter's envelopes and error shapes, so it has its own error handler and is
  * left out of Salon's OpenAPI document.
  */
-export function twitterRoutes(services: Services) {
+export function twitterRoutes(
+  services: Pick<Services, 'config' | 'discovery' | 'listenersNow' | 'social' | 'storage'>,
+) {
   const { social, config } = services;
   const queries = new TwitterQueries(services.storage.db);
   const hidden = { schema: { hide: true } };

@@ -21,6 +21,33 @@ describe('SpaceStore', () => {
     expect(store.getView().snapshot?.version).toBe(5);
   });
 
+  it('keeps the captions: the snapshot’s recent lines, then each line and state as they come', () => {
+    const store = new SpaceStore(ID, vi.fn());
+    const recent = {
+      seq: 1,
+      utterance_id: 'u1',
+      speaker_id: bob.id,
+      kind: 'final' as const,
+      text: 'hello',
+      start_ms: 1,
+      end_ms: 2,
+    };
+    store.handle({
+      type: 'snapshot',
+      space_id: ID,
+      snapshot: {
+        ...snapshot(),
+        captions: { state: 'running', unavailable: [], recent: [recent] },
+      },
+    });
+    store.handle({ type: 'caption', space_id: ID, ...recent, seq: 50, utterance_id: 'u2' });
+    store.handle({ type: 'caption', space_id: 'another', ...recent, seq: 51, utterance_id: 'u3' });
+    store.handle({ type: 'captions_state', space_id: ID, state: 'paused', unavailable: [bob.id] });
+    const { captions } = store.getView();
+    expect(captions.lines.map((l) => l.utterance_id)).toEqual(['u1', 'u2']);
+    expect(captions).toMatchObject({ state: 'paused', unavailable: [bob.id] });
+  });
+
   it('applies the next version and notifies subscribers', () => {
     const { store } = joined();
     const listener = vi.fn();

@@ -243,6 +243,32 @@ describe('transcripts: replay, search and moderation', { timeout: 240_000 }, () 
     await lines.nth(1).getByRole('button').focus();
     await page.keyboard.press('Enter');
     await nearly(page, atMs[1]! / 1000, 'the audio at the second line');
+
+    // Played on to the last line (the audio's own controls): the list scrolls it into view.
+    const list = panel.getByRole('list');
+    assert.ok(
+      await list.evaluate((l) => l.scrollHeight > l.clientHeight + 50),
+      'the lines overflow the panel',
+    );
+    await page.getByTestId('replay-audio').evaluate(
+      (a: HTMLAudioElement, s: number) => {
+        a.currentTime = s;
+      },
+      atMs[6]! / 1000 + 0.2,
+    );
+    await eventually(() => lines.nth(6).getAttribute('aria-current'), 'true', {
+      what: 'the last line is current',
+    });
+    await eventually(
+      () =>
+        list.evaluate((l) => {
+          const box = l.getBoundingClientRect();
+          const line = l.querySelector('[aria-current="true"]')!.getBoundingClientRect();
+          return line.top >= box.top - 1 && line.bottom <= box.bottom + 1;
+        }),
+      true,
+      { what: 'the playing line is in view in the panel' },
+    );
     await page.context().close();
   });
 

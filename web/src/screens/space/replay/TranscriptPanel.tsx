@@ -40,7 +40,8 @@ export function TranscriptPanel({
     if (!box || !playingId) return;
     const item = box.querySelector<HTMLElement>('[aria-current="true"]');
     if (!item) return;
-    const top = item.offsetTop - box.offsetTop;
+    // The list is positioned (replay.css), so a line's offsetTop is within it.
+    const top = item.offsetTop;
     if (top < box.scrollTop || top + item.offsetHeight > box.scrollTop + box.clientHeight)
       box.scrollTop = Math.max(0, top - box.clientHeight / 3);
   }, [playingId]);

@@ -15,6 +15,7 @@ import type { Bus } from '../bus/bus.js';
 import { AppError } from '../errors.js';
 import type { OriginPolicy } from '../http/origin.js';
 import type { Metrics } from '../observability/metrics.js';
+import { Reactions } from '../spaces/reactions.js';
 import type { SpaceService } from '../spaces/service.js';
 import type { TicketAccess } from '../tickets/access.js';
 import type { Clock } from '../util/clock.js';
@@ -80,6 +81,7 @@ export class RealtimeGateway {
   private readonly handshake: Handshake;
   private readonly router: MessageRouter;
   private readonly rooms: Rooms;
+  private readonly reactions: Reactions;
   private readonly sync: PresenceSync;
   private readonly spacesById = new Map<string, LocalSpace<Connection>>();
   private readonly connections = new Set<Connection>();
@@ -105,6 +107,12 @@ export class RealtimeGateway {
       closed: () => this.closed,
       accept: (ws, socket, viewer, device) => this.accept(ws, socket, viewer, device),
     });
+    this.reactions = new Reactions({
+      spaces: o.spaces,
+      access: o.access,
+      clock: o.clock,
+      deliver: (spaceId, emoji) => this.rooms.addReaction(spaceId, emoji),
+    });
     this.sync = new PresenceSync({
       spaces: o.spaces,
       bus: o.bus,
@@ -124,6 +132,7 @@ export class RealtimeGateway {
       extensions: this.extensions,
       track,
       report: (spaceId, space, key) => this.sync.report(spaceId, space, key),
+      reactions: this.reactions,
       ...(o.captions ? { captions: o.captions } : {}),
     });
     this.router = new MessageRouter({
@@ -139,7 +148,7 @@ export class RealtimeGateway {
       subscribe: (conn, spaceId, incognito, requestId, admitted) =>
         this.rooms.subscribe(conn, spaceId, incognito, requestId, admitted),
       leave: (conn, spaceId) => this.rooms.leave(conn, spaceId),
-      react: (conn, spaceId, emoji) => this.rooms.react(conn, spaceId, emoji),
+      react: (conn, spaceId, emoji, admitted) => this.rooms.react(conn, spaceId, emoji, admitted),
       dismiss: (conn, error) => this.dismiss(conn, error),
     });
     this.flushTimer = setInterval(() => this.sync.flush(), windowMs);
@@ -254,9 +263,9 @@ export class RealtimeGateway {
     tracked.finally(() => this.pending.delete(tracked));
   }
 
-  /** For the HTTP reaction endpoint: the same limiter and window. */
-  reactAs(viewer: Viewer, spaceId: string, raw: string, device: string | null): Promise<void> {
-    return this.rooms.reactAs(viewer, spaceId, raw, device);
+  /** For the HTTP reaction endpoint: the same checks, rate and window as the `react` message. */
+  react(viewer: Viewer, spaceId: string, raw: string, device: string | null): Promise<void> {
+    return this.reactions.react(viewer, spaceId, raw, device);
   }
 
   /** Listed listeners of a space (for the HTTP listeners page), as last known here. */

@@ -1,15 +1,19 @@
-import type { CaptionsSnapshotDto, ServerMessage, SpaceEventPayload } from '@salon/protocol';
-import type { Viewer } from '../accounts/viewer.js';
+import type {
+  CaptionsSnapshotDto,
+  ReactionEmoji,
+  ServerMessage,
+  SpaceEventPayload,
+} from '@salon/protocol';
 import type { Bus } from '../bus/bus.js';
 import { AppError } from '../errors.js';
 import type { SpaceState } from '../spaces/model.js';
 import type { Participant } from '../spaces/policy.js';
+import type { Reactions } from '../spaces/reactions.js';
 import { type SpaceService, spaceChannel } from '../spaces/service.js';
 import { hears, type SpaceAccess, type TicketAccess } from '../tickets/access.js';
 import type { Clock } from '../util/clock.js';
 import { LocalSpace } from './local-space.js';
 import { presenceMember } from './presence.js';
-import { canonicalEmoji, ReactionLimiter } from './reactions.js';
 import type { GatewayExtension } from './router.js';
 import { type Connection, identityOf, sendText, sendTo } from './socket.js';
 
@@ -41,6 +45,8 @@ export interface RoomsOptions {
   report(spaceId: string, space: LocalSpace<Connection>, key: string): void;
   /** Captions come from the audio: only in the snapshots of those who hear. */
   captions?: CaptionsSnapshot;
+  /** Who may react, and at what rate; its verdicts come back through addReaction. */
+  reactions: Reactions;
 }
 
 /**
@@ -49,7 +55,6 @@ export interface RoomsOptions {
  * the expulsions a removal or a guest ban brings.
  */
 export class Rooms {
-  private readonly limiter = new ReactionLimiter();
   readonly presenceListeners: PresenceListener[] = [];
   readonly eventListeners: SpaceEventsListener[] = [];
   /** The spaces each connection asked to be in incognito (kept for a re-subscription). */
@@ -146,64 +151,30 @@ export class Rooms {
     }
   }
 
-  async react(conn: Connection, spaceId: string, raw: string): Promise<void> {
-    const member = conn.spaces.get(spaceId);
-    if (!member?.key) throw AppError.forbidden('not_in_space', 'Join the space before reacting.');
-    const emoji = canonicalEmoji(raw);
-    if (!emoji)
-      throw AppError.invalid('unknown_reaction', 'That reaction is not one of the offered emoji.');
-    const state = await this.o.spaces.get(spaceId);
-    if (state.state !== 'live')
-      throw AppError.conflict('space_not_live', 'Reactions are for live spaces.');
-    if (!this.limiter.allow(member.key, this.o.clock.now())) {
-      throw new AppError(
-        'rate_limited',
-        'reaction_rate_limited',
-        'Slow down: too many reactions at once.',
-      );
-    }
-    this.local(spaceId).reactions.add(emoji);
-  }
-
-  /** For the HTTP reaction endpoint: the same limiter and window. */
-  async reactAs(
-    viewer: Viewer,
+  /**
+   * A reaction through this connection, which must be in the space and
+   * counted there (not incognito); `admitted` is the space as this message's
+   * check admitted it (spaces/reactions.ts).
+   */
+  async react(
+    conn: Connection,
     spaceId: string,
     raw: string,
-    device: string | null,
+    admitted: SpaceState | null,
   ): Promise<void> {
-    const key =
-      viewer.kind === 'user'
-        ? `u:${viewer.user.id}`
-        : viewer.kind === 'guest'
-          ? `g:${viewer.guestId}`
-          : null;
-    if (!key) throw AppError.unauthenticated();
-    const emoji = canonicalEmoji(raw);
-    if (!emoji)
-      throw AppError.invalid('unknown_reaction', 'That reaction is not one of the offered emoji.');
-    // The policy's `react`, with the browser's ban: a removed person back as a guest is refused.
-    const { state } = await this.o.spaces.authorizeViewer(
-      await this.o.spaces.get(spaceId),
-      viewer,
-      device,
-      'react',
-    );
-    // Reacting is for the audience: in a ticketed space, those who hear it.
-    await this.o.access.require(state, viewer);
-    if (!this.limiter.allow(key, this.o.clock.now())) {
-      throw new AppError(
-        'rate_limited',
-        'reaction_rate_limited',
-        'Slow down: too many reactions at once.',
-      );
-    }
+    const member = conn.spaces.get(spaceId);
+    if (!member?.key) throw AppError.forbidden('not_in_space', 'Join the space before reacting.');
+    await this.o.reactions.react(conn.viewer, spaceId, raw, conn.device, admitted);
+  }
+
+  /** A reaction allowed by spaces/reactions.ts, counted in this window. */
+  addReaction(spaceId: string, emoji: ReactionEmoji): void {
     this.local(spaceId).reactions.add(emoji);
   }
 
   /** Forgets the reaction rates of people who have not reacted for a while. */
   sweep(): void {
-    this.limiter.sweep(this.o.clock.now());
+    this.o.reactions.sweep();
   }
 
   private local(spaceId: string): LocalSpace<Connection> {

@@ -45,7 +45,12 @@ export interface RouterOptions {
     admitted: SpaceState | null,
   ): Promise<void>;
   leave(conn: Connection, spaceId: string): void;
-  react(conn: Connection, spaceId: string, emoji: string): Promise<void>;
+  react(
+    conn: Connection,
+    spaceId: string,
+    emoji: string,
+    admitted: SpaceState | null,
+  ): Promise<void>;
   /** Closes a connection whose account no longer stands, saying why. */
   dismiss(conn: Connection, error: AppError): void;
 }
@@ -107,7 +112,7 @@ export class MessageRouter {
           this.o.leave(conn, m.space_id);
           return ack();
         case 'react':
-          await this.o.react(conn, m.space_id, m.emoji);
+          await this.o.react(conn, m.space_id, m.emoji, checked);
           return ack();
         default: {
           if (!extension)

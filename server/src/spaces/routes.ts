@@ -247,7 +247,7 @@ export function spaceRoutes(
         },
       },
       async (request) => {
-        await realtime.reactAs(
+        await realtime.react(
           request.viewer,
           request.params.id,
           request.body.emoji,

@@ -190,4 +190,38 @@ describe('SpaceRoom', () => {
     expect(screen.getByText('Reconnecting…')).toBeTruthy();
     expect((button('React: Heart') as HTMLButtonElement).disabled).toBe(true);
   });
+
+  it('shows the CC sign and the captions while they run, and moves them above the stage keeping focus', async () => {
+    localStorage.clear();
+    const captioned = snapshot();
+    captioned.space = { ...captioned.space, captions: true };
+    const { rerender } = renderRoom({ meId: dan.id, snapshot: captioned });
+    expect(screen.getByTestId('cc-sign').getAttribute('aria-label')).toBe('Captions on');
+    await userEvent.click(screen.getByRole('button', { name: 'Show captions' }));
+    const stage = () => screen.getByRole('list', { name: 'On stage' });
+    const panel = () => screen.getByRole('region', { name: 'Live captions' });
+    const above = () =>
+      Boolean(panel().compareDocumentPosition(stage()) & Node.DOCUMENT_POSITION_FOLLOWING);
+    expect(above()).toBe(false);
+    await userEvent.selectOptions(screen.getByLabelText('Place'), 'top');
+    expect(above()).toBe(true);
+    expect(document.activeElement).toBe(screen.getByLabelText('Place'));
+
+    rerender(
+      <MemoryRouter>
+        <SpaceRoom
+          snapshot={snapshot()}
+          meId={dan.id}
+          connection="open"
+          notice={null}
+          onLeave={vi.fn()}
+          reactions={() => () => undefined}
+          actions={fakeActions()}
+        />
+      </MemoryRouter>,
+    );
+    expect(screen.queryByTestId('cc-sign')).toBeNull();
+    expect(screen.queryByRole('region', { name: 'Live captions' })).toBeNull();
+    localStorage.clear();
+  });
 });

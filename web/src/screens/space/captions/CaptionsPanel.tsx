@@ -1,5 +1,5 @@
 import type { CaptionLineDto, CaptionsState, SpaceSnapshot, UserSummaryDto } from '@salon/protocol';
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Avatar } from '../../../components/Avatar';
 import type { CaptionsFeed } from './feed';
@@ -16,6 +16,12 @@ import './captions.css';
 
 /** Lines on screen at once: enough to follow a turn, few enough for a phone. */
 export const SHOWN_LINES = 4;
+
+/**
+ * The panel moves in the page when its place changes (it mounts anew there):
+ * the place menu gets the focus back, so a keyboard user is not thrown to the top.
+ */
+let placeJustChanged = false;
 
 /** Everyone the space knows by id (stage and listeners), to name a caption's speaker. */
 export function peopleOf(snapshot: SpaceSnapshot): Map<string, UserSummaryDto> {
@@ -48,6 +54,12 @@ export function CaptionsPanel({
   const [frozen, setFrozen] = useState<CaptionLineDto[] | null>(null);
   const contrastId = useId();
   const positionId = useId();
+  const positionRef = useRef<HTMLSelectElement>(null);
+  useEffect(() => {
+    if (!placeJustChanged) return;
+    placeJustChanged = false;
+    positionRef.current?.focus();
+  }, []);
   const { shown, size } = preferences;
   const lines = (frozen ?? feed.lines).slice(-SHOWN_LINES);
   const nameOf = (id: string) => people.get(id)?.display_name ?? t('someone');
@@ -115,8 +127,12 @@ export function CaptionsPanel({
               <label htmlFor={positionId}>{t('position')}</label>
               <select
                 id={positionId}
+                ref={positionRef}
                 value={preferences.position}
-                onChange={(e) => onPreferences({ position: e.target.value as Position })}
+                onChange={(e) => {
+                  placeJustChanged = true;
+                  onPreferences({ position: e.target.value as Position });
+                }}
               >
                 {POSITIONS.map((p) => (
                   <option key={p} value={p}>

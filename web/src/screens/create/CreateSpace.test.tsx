@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, api } from '../../api';
 import { snapshot } from '../../test/factories';
 import { adminApi, type Eligibility } from '../admin/adminApi';
+import { captionsApi } from '../space/captions/captionsApi';
 import { CreateSpace } from './CreateSpace';
 
 function renderForm() {
@@ -59,6 +60,21 @@ describe('CreateSpace', () => {
       }),
     );
     expect(await screen.findByText('space page')).toBeTruthy();
+  });
+
+  it('starts a captioned space when the server has an engine for its language', async () => {
+    vi.spyOn(captionsApi, 'status').mockResolvedValue({
+      engine: 'pocketsphinx',
+      languages: ['en'],
+    });
+    const create = vi.spyOn(api, 'createSpace').mockResolvedValue(snapshot().space);
+    renderForm();
+    await userEvent.type(await screen.findByLabelText('Title'), 'Said and written');
+    const box = screen.getByRole('checkbox', { name: 'Captions for this space' });
+    await vi.waitFor(() => expect(box).toHaveProperty('disabled', false));
+    await userEvent.click(box);
+    await userEvent.click(screen.getByRole('button', { name: 'Start now' }));
+    expect(create).toHaveBeenCalledWith(expect.objectContaining({ captions: true }));
   });
 
   it("shows the server's reason when it refuses", async () => {

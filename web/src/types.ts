@@ -81,17 +81,7 @@ export interface GuestToken {
   expires_at: string;
 }
 
-export const REPORT_REASONS = [
-  'spam',
-  'abuse',
-  'hate',
-  'violence',
-  'sexual',
-  'misinformation',
-  'impersonation',
-  'other',
-] as const;
-export type ReportReason = (typeof REPORT_REASONS)[number];
+export { REPORT_REASONS, type ReportReason } from '@salon/protocol';
 
 /** A clip of a space (docs: /work/notes/clips-api.md): cut from its archive, expiring. */
 export interface ClipDto {

@@ -3,10 +3,12 @@
  * DTOs the HTTP API returns and the messages of the realtime WebSocket.
  *
  * Conventions: field names are snake_case (as in the HTTP API); times are
- * ISO-8601 UTC strings; ids are the server's opaque strings. This module holds
- * types and constants only, so it costs the web bundle nothing at runtime.
+ * ISO-8601 UTC strings; ids are the server's opaque strings. The DTOs are
+ * TypeBox schemas with their types derived (`Static<>`); a web module that
+ * imports only the types costs the bundle nothing at runtime.
  */
 
+import { type Static, Type } from '@sinclair/typebox';
 import type { CaptionsServerMessage, CaptionsSnapshotDto } from './captions.js';
 import type { MediaClientMessage, MediaServerMessage } from './media.js';
 import type { PersonalMessage } from './social.js';
@@ -57,87 +59,102 @@ export type IsoDateTime = string;
 // DTOs
 // ---------------------------------------------------------------------------
 
-export interface UserSummaryDto {
-  id: string;
-  handle: string;
-  display_name: string;
-  avatar_url: string | null;
-}
+// Each DTO is declared once, as a TypeBox schema: the server validates and
+// documents (OpenAPI) with the schema, and the type is derived from it. A field
+// typed more precisely than its schema says (a role) is `Type.Unsafe<T>`, so
+// the OpenAPI document keeps the plain type it has always shown.
 
-export interface SpaceDto {
-  id: string;
-  host_id: string;
-  host: UserSummaryDto;
-  title: string;
-  description: string;
-  /** Lowercase, at most 3. */
-  topics: string[];
-  /** A BCP-47 language tag such as "en" or "pt-BR". */
-  language: string;
-  state: SpaceStatus;
-  scheduled_start: IsoDateTime | null;
-  started_at: IsoDateTime | null;
-  ended_at: IsoDateTime | null;
-  ended_reason: EndedReason | null;
-  /** Shown to everyone as a REC indicator while live. */
-  recording: boolean;
-  /** Whether people without an account (guests) may listen; the host turns it off during a raid. */
-  allow_guests: boolean;
-  /** Whether people may clip the space, live and in its replay (default true); host or co-host. */
-  clipping: boolean;
-  /** Whether the space is captioned (default false); host or co-host, while scheduled or live. */
-  captions: boolean;
-  /** Stage members who turned their own captions off. */
-  captions_off: string[];
-  /** Set while the host's connection is gone and the space waits for them (HOST_GRACE_SECONDS). */
-  host_away_since: IsoDateTime | null;
-  created_at: IsoDateTime;
-  /** The canonical link to share. */
-  url: string;
-  /** Null unless the space sells tickets (only holders and the stage hear it). */
-  ticketing: SpaceTicketingDto | null;
-}
+const Iso = Type.String({ format: 'date-time' });
+const IsoOrNull = Type.Union([Iso, Type.Null()]);
+
+export const UserSummaryDto = Type.Object({
+  id: Type.String(),
+  handle: Type.String(),
+  display_name: Type.String(),
+  avatar_url: Type.Union([Type.String(), Type.Null()]),
+});
+export type UserSummaryDto = Static<typeof UserSummaryDto>;
 
 /** A ticketed space's offer, in integer minor units of the instance currency. */
-export interface SpaceTicketingDto {
-  price_minor: number;
-  currency: string;
-  count: number;
-  sold: number;
+export const SpaceTicketingDto = Type.Object({
+  price_minor: Type.Integer(),
+  currency: Type.String(),
+  count: Type.Integer(),
+  sold: Type.Integer(),
   /** count − sold − seats held by checkouts in progress. */
-  left: number;
-  sold_out: boolean;
-}
+  left: Type.Integer(),
+  sold_out: Type.Boolean(),
+});
+export type SpaceTicketingDto = Static<typeof SpaceTicketingDto>;
 
-export interface StageMemberDto {
-  user_id: string;
-  user: UserSummaryDto;
-  role: StageRole;
+export const SpaceDto = Type.Object({
+  id: Type.String(),
+  host_id: Type.String(),
+  host: UserSummaryDto,
+  title: Type.String(),
+  description: Type.String(),
+  /** Lowercase, at most 3. */
+  topics: Type.Array(Type.String()),
+  /** A BCP-47 language tag such as "en" or "pt-BR". */
+  language: Type.String(),
+  state: Type.Union(SPACE_STATES.map((s) => Type.Literal(s))),
+  scheduled_start: IsoOrNull,
+  started_at: IsoOrNull,
+  ended_at: IsoOrNull,
+  ended_reason: Type.Union([...ENDED_REASONS.map((r) => Type.Literal(r)), Type.Null()]),
+  /** Shown to everyone as a REC indicator while live. */
+  recording: Type.Boolean(),
+  /** Whether people without an account (guests) may listen; the host turns it off during a raid. */
+  allow_guests: Type.Boolean(),
+  /** Whether people may clip the space, live and in its replay (default true); host or co-host. */
+  clipping: Type.Boolean(),
+  /** Whether the space is captioned (default false); host or co-host, while scheduled or live. */
+  captions: Type.Boolean(),
+  /** Stage members who turned their own captions off. */
+  captions_off: Type.Array(Type.String()),
+  /** Set while the host's connection is gone and the space waits for them (HOST_GRACE_SECONDS). */
+  host_away_since: IsoOrNull,
+  created_at: Iso,
+  /** The canonical link to share. */
+  url: Type.String(),
+  /** Null unless the space sells tickets (only holders and the stage hear it). */
+  ticketing: Type.Union([SpaceTicketingDto, Type.Null()]),
+});
+export type SpaceDto = Static<typeof SpaceDto>;
+
+export const StageMemberDto = Type.Object({
+  user_id: Type.String(),
+  user: UserSummaryDto,
+  role: Type.Unsafe<StageRole>(Type.String()),
   /** Authoritative: the media plane does not forward a muted microphone. */
-  muted: boolean;
-  joined_at: IsoDateTime;
-}
+  muted: Type.Boolean(),
+  joined_at: Iso,
+});
+export type StageMemberDto = Static<typeof StageMemberDto>;
 
-export interface SpeakRequestDto {
-  user_id: string;
-  user: UserSummaryDto;
-  requested_at: IsoDateTime;
-}
+export const SpeakRequestDto = Type.Object({
+  user_id: Type.String(),
+  user: UserSummaryDto,
+  requested_at: Iso,
+});
+export type SpeakRequestDto = Static<typeof SpeakRequestDto>;
 
-export interface InvitationDto {
-  user_id: string;
-  user: UserSummaryDto;
-  role: InvitationRole;
-  invited_by: string;
-  invited_at: IsoDateTime;
-}
+export const InvitationDto = Type.Object({
+  user_id: Type.String(),
+  user: UserSummaryDto,
+  role: Type.Unsafe<InvitationRole>(Type.String()),
+  invited_by: Type.String(),
+  invited_at: Iso,
+});
+export type InvitationDto = Static<typeof InvitationDto>;
 
 /** A signed-in, non-incognito listener. Guests and incognito listeners are only counted. */
-export interface ListenerDto {
-  user_id: string;
-  user: UserSummaryDto;
-  joined_at: IsoDateTime;
-}
+export const ListenerDto = Type.Object({
+  user_id: Type.String(),
+  user: UserSummaryDto,
+  joined_at: Iso,
+});
+export type ListenerDto = Static<typeof ListenerDto>;
 
 /**
  * Who is in the space. `now_total = now_listed + now_anonymous`, counting
@@ -146,25 +163,30 @@ export interface ListenerDto {
  * listeners can be fewer than `now_total`. `total_unique` counts everyone who
  * has listened since the space started.
  */
-export interface ListenerCountsDto {
-  now_total: number;
-  now_listed: number;
-  now_anonymous: number;
-  total_unique: number;
-}
+export const ListenerCountsDto = Type.Object({
+  now_total: Type.Integer(),
+  now_listed: Type.Integer(),
+  now_anonymous: Type.Integer(),
+  total_unique: Type.Integer(),
+});
+export type ListenerCountsDto = Static<typeof ListenerCountsDto>;
 
-export interface PinnedPostDto {
-  post_id: string;
-  pinned_by: string;
-  pinned_at: IsoDateTime;
+export const PinnedPostDto = Type.Object({
+  post_id: Type.String(),
+  pinned_by: Type.String(),
+  pinned_at: Iso,
   /** Null when the post was deleted after it was pinned. */
-  post: {
-    id: string;
-    author: UserSummaryDto;
-    text: string;
-    created_at: IsoDateTime;
-  } | null;
-}
+  post: Type.Union([
+    Type.Object({
+      id: Type.String(),
+      author: UserSummaryDto,
+      text: Type.String(),
+      created_at: Iso,
+    }),
+    Type.Null(),
+  ]),
+});
+export type PinnedPostDto = Static<typeof PinnedPostDto>;
 
 /** A person in a space, with or without an account. Guest ids are opaque. */
 export interface ParticipantRefDto {
@@ -177,7 +199,41 @@ export interface ParticipantRefDto {
  * no tickets; `host`, `stage` (co-hosts, speakers, and admins and moderators)
  * and `holder` hear; `needs_ticket` sees the card and a Buy button only.
  */
-export type SpaceAccess = 'open' | 'host' | 'stage' | 'holder' | 'needs_ticket';
+export const SpaceAccessDto = Type.Union(
+  [
+    Type.Literal('open'),
+    Type.Literal('host'),
+    Type.Literal('stage'),
+    Type.Literal('holder'),
+    Type.Literal('needs_ticket'),
+  ],
+  {
+    description:
+      'Whether you may hear the space: open (not ticketed), host, stage (co-hosts, speakers, staff), holder (a paid ticket), needs_ticket (the card and a Buy button only)',
+  },
+);
+export type SpaceAccess = Static<typeof SpaceAccessDto>;
+
+/** The per-viewer answer of `GET /spaces/:id`: the space, and whether you may hear it. */
+export const SpaceAnswerDto = Type.Composite([SpaceDto, Type.Object({ access: SpaceAccessDto })]);
+export type SpaceAnswerDto = Static<typeof SpaceAnswerDto>;
+
+/** A snapshot as HTTP answers it (`SpaceSnapshot` below is what the socket sends). */
+export const SnapshotDto = Type.Object({
+  space: SpaceDto,
+  access: SpaceAccessDto,
+  version: Type.Integer(),
+  stage: Type.Array(StageMemberDto),
+  requests: Type.Array(SpeakRequestDto),
+  invitations: Type.Array(InvitationDto),
+  listeners: Type.Object({
+    data: Type.Array(ListenerDto),
+    next_cursor: Type.Union([Type.String(), Type.Null()]),
+  }),
+  counts: ListenerCountsDto,
+  pins: Type.Array(PinnedPostDto),
+  recording: Type.Boolean(),
+});
 
 /**
  * Everything a client needs to draw a space, at one `version`. Events with

@@ -1,20 +1,11 @@
+import type { ReportReason } from '@salon/protocol';
 import type { Storage } from '../db/database.js';
 import type { ReportsTable } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import type { Clock } from '../util/clock.js';
 import { newId } from '../util/ids.js';
 
-export const REPORT_REASONS = [
-  'spam',
-  'abuse',
-  'hate',
-  'violence',
-  'sexual',
-  'misinformation',
-  'impersonation',
-  'other',
-] as const;
-export type ReportReason = (typeof REPORT_REASONS)[number];
+export { REPORT_REASONS, type ReportReason } from '@salon/protocol';
 
 /** Reports of spaces and of people in them, queued for the platform's moderators. */
 export class ReportService {

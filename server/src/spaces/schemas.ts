@@ -1,121 +1,16 @@
-import { REACTION_EMOJI } from '@salon/protocol';
+import { REACTION_EMOJI, REPORT_REASONS } from '@salon/protocol';
 import { Type } from '@sinclair/typebox';
 import { Id } from '../accounts/schemas.js';
-import { SpaceAccessDto } from '../tickets/access-schemas.js';
 
-const UserSummary = Type.Object({
-  id: Type.String(),
-  handle: Type.String(),
-  display_name: Type.String(),
-  avatar_url: Type.Union([Type.String(), Type.Null()]),
-});
 const Iso = Type.String({ format: 'date-time' });
-const IsoOrNull = Type.Union([Iso, Type.Null()]);
 
-export const SpaceDto = Type.Object({
-  id: Type.String(),
-  host_id: Type.String(),
-  host: UserSummary,
-  title: Type.String(),
-  description: Type.String(),
-  topics: Type.Array(Type.String()),
-  language: Type.String(),
-  state: Type.Union([
-    Type.Literal('scheduled'),
-    Type.Literal('live'),
-    Type.Literal('ended'),
-    Type.Literal('cancelled'),
-  ]),
-  scheduled_start: IsoOrNull,
-  started_at: IsoOrNull,
-  ended_at: IsoOrNull,
-  ended_reason: Type.Union([
-    Type.Literal('host'),
-    Type.Literal('moderation'),
-    Type.Literal('host_left'),
-    Type.Null(),
-  ]),
-  recording: Type.Boolean(),
-  allow_guests: Type.Boolean(),
-  /** Whether people may clip the space (live and its replay); the host or a co-host turns it off. */
-  clipping: Type.Boolean(),
-  /** Live captions (issue 14); the host or a co-host turns them on. */
-  captions: Type.Boolean(),
-  captions_off: Type.Array(Type.String()),
-  host_away_since: IsoOrNull,
-  created_at: Iso,
-  url: Type.String(),
-  ticketing: Type.Union([
-    Type.Object({
-      price_minor: Type.Integer(),
-      currency: Type.String(),
-      count: Type.Integer(),
-      sold: Type.Integer(),
-      left: Type.Integer(),
-      sold_out: Type.Boolean(),
-    }),
-    Type.Null(),
-  ]),
-});
-
-const StageMember = Type.Object({
-  user_id: Type.String(),
-  user: UserSummary,
-  role: Type.String(),
-  muted: Type.Boolean(),
-  joined_at: Iso,
-});
-const Listener = Type.Object({ user_id: Type.String(), user: UserSummary, joined_at: Iso });
-export const Counts = Type.Object({
-  now_total: Type.Integer(),
-  now_listed: Type.Integer(),
-  now_anonymous: Type.Integer(),
-  total_unique: Type.Integer(),
-});
-
-/** The per-viewer answer of `GET /spaces/:id`: the space, and whether you may hear it. */
-export const SpaceAnswerDto = Type.Composite([SpaceDto, Type.Object({ access: SpaceAccessDto })]);
-
-export const SnapshotDto = Type.Object({
-  space: SpaceDto,
-  access: SpaceAccessDto,
-  version: Type.Integer(),
-  stage: Type.Array(StageMember),
-  requests: Type.Array(
-    Type.Object({ user_id: Type.String(), user: UserSummary, requested_at: Iso }),
-  ),
-  invitations: Type.Array(
-    Type.Object({
-      user_id: Type.String(),
-      user: UserSummary,
-      role: Type.String(),
-      invited_by: Type.String(),
-      invited_at: Iso,
-    }),
-  ),
-  listeners: Type.Object({
-    data: Type.Array(Listener),
-    next_cursor: Type.Union([Type.String(), Type.Null()]),
-  }),
-  counts: Counts,
-  pins: Type.Array(
-    Type.Object({
-      post_id: Type.String(),
-      pinned_by: Type.String(),
-      pinned_at: Iso,
-      post: Type.Union([
-        Type.Object({
-          id: Type.String(),
-          author: UserSummary,
-          text: Type.String(),
-          created_at: Iso,
-        }),
-        Type.Null(),
-      ]),
-    }),
-  ),
-  recording: Type.Boolean(),
-});
+/** The response shapes live in the protocol, shared with the web app; routes import them from here. */
+export {
+  ListenerCountsDto as Counts,
+  SnapshotDto,
+  SpaceAnswerDto,
+  SpaceDto,
+} from '@salon/protocol';
 
 const Title = Type.String({ minLength: 1, maxLength: 70 });
 const Description = Type.String({ maxLength: 280 });
@@ -203,18 +98,7 @@ export const ReactionBody = Type.Object(
 );
 export const ReportBody = Type.Object(
   {
-    reason: Type.Union(
-      [
-        'spam',
-        'abuse',
-        'hate',
-        'violence',
-        'sexual',
-        'misinformation',
-        'impersonation',
-        'other',
-      ].map((r) => Type.Literal(r)),
-    ),
+    reason: Type.Union(REPORT_REASONS.map((r) => Type.Literal(r))),
     details: Type.Optional(Type.String({ maxLength: 1000 })),
     user_id: Type.Optional(Id),
   },

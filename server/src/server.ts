@@ -45,6 +45,7 @@ import { SpaceSchedule } from './scheduler/space-schedule.js';
 import type { Services } from './services.js';
 import { pushNotificationsLive } from './social/push.js';
 import { SocialService } from './social/service.js';
+import { banRemovedBrowsers } from './spaces/removal.js';
 import { SpaceService } from './spaces/service.js';
 import { SpaceSharing } from './spaces/sharing.js';
 import { TicketAccess } from './tickets/access.js';
@@ -118,6 +119,7 @@ export async function createServer(
     const social = new SocialService(storage, clock);
     pushNotificationsLive(social, bus, logger);
     const spaces = new SpaceService(storage, clock, config, social, bus);
+    banRemovedBrowsers(spaces, logger);
     // Who may hear a ticketed space, cached per node and kept current by the bus.
     const ticketAccess = new TicketAccess(storage, bus);
     // Several nodes share one Redis: presence counts and lists are the cluster's.

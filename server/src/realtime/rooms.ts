@@ -296,7 +296,7 @@ export class Rooms {
    * A removed person's connections leave the space and lose what they hold
    * in it (their media), and so do connections from any browser they were
    * seen with: a guest tab of the same browser, here or opened earlier.
-   * The browsers are banned from the space.
+   * (Banning those browsers is the removal's own effect: spaces/removal.ts.)
    */
   private expel(spaceId: string, space: LocalSpace<Connection>, who: Participant): void {
     const identity = `${who.kind}:${who.id}`;
@@ -321,7 +321,6 @@ export class Rooms {
       if (conn.device) devices.add(conn.device);
       out(conn);
     }
-    this.o.track(this.o.spaces.banDevices(spaceId, [...devices]), 'device ban failed');
     this.o.track(
       this.o.spaces.devicesOf(identity).then((known) => {
         const banned = new Set([...devices, ...known]);

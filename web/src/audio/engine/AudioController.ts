@@ -269,7 +269,7 @@ export class AudioController {
   unlock(): void {
     this.o.probe?.resume();
     const link = this.link;
-    if (!link || link.closed) return;
+    if (!link) return;
     if (link.route === 'hls') {
       link.play(this.hlsElement);
       return;
@@ -444,7 +444,7 @@ export class AudioController {
   private syncFeeds(): void {
     const link = this.link;
     const wanted = this.wantsFeeds();
-    if (link && !link.closed && !remixing(link.state)) {
+    if (link && !remixing(link.state)) {
       const allowed = wanted && this.speakers.allowed();
       this.speakers.sync({
         spaceId: link.spaceId,

@@ -61,6 +61,7 @@ export interface LinkHost {
 }
 
 export class Link {
+  /** Set once the controller lets go of it (it is never the current link again). */
   closed = false;
   state: LinkState = NEW_LINK;
   /** The mix's connection (a listener's) or the stage's. */

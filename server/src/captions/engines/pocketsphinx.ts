@@ -16,6 +16,9 @@ const BINARY = 'pocketsphinx_continuous';
 /** Debian's pocketsphinx-en-us: the default model the binary loads. */
 export const POCKETSPHINX_MODEL = '/usr/share/pocketsphinx/model/en-us/en-us.lm.bin';
 
+/** Skips the second (flat-lexicon) and third (lattice best-path) passes. */
+const PARTIAL_FLAGS = ['-fwdflat', 'no', '-bestpath', 'no'];
+
 export interface PocketsphinxOptions {
   logger: FastifyBaseLogger;
   /** Decoders at once; one per core by default (each is single-threaded). */
@@ -78,13 +81,15 @@ export class PocketsphinxEngine implements CaptionEngine {
       throw new Error(`pocketsphinx has no model for ${options.language}`);
     if (options.partial && !this.limit.free) return '';
     return this.limit.run(async () => {
+      // Dropped while it waited for a decoder (the speaker stopped): nothing to run.
+      if (options.signal?.aborted) throw new Error('caption dropped: the speaker stopped');
       try {
-        return await this.decode(pcm, options.signal);
+        return await this.decode(pcm, options.signal, options.partial);
       } catch (error) {
         if (this.closed || options.signal?.aborted) throw error;
         this.o.logger.warn({ err: error }, 'pocketsphinx run failed; running it again');
         try {
-          return await this.decode(pcm, options.signal);
+          return await this.decode(pcm, options.signal, options.partial);
         } catch (again) {
           throw new EngineDownError(`pocketsphinx failed twice: ${String(again)}`);
         }
@@ -94,23 +99,36 @@ export class PocketsphinxEngine implements CaptionEngine {
 
   private folder: Promise<string> | null = null;
 
-  private async decode(pcm: Int16Array, signal: AbortSignal | undefined): Promise<string> {
+  private async decode(
+    pcm: Int16Array,
+    signal: AbortSignal | undefined,
+    partial = false,
+  ): Promise<string> {
     if (this.closed) throw new EngineDownError('engine closed');
     this.folder ??= mkdtemp(path.join(tmpdir(), 'salon-captions-'));
     const file = path.join(await this.folder, `${randomUUID()}.raw`);
     await writeFile(file, Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
     try {
-      return await this.run(file, signal);
+      return await this.run(file, signal, partial);
     } finally {
       await rm(file, { force: true });
     }
   }
 
-  private run(file: string, signal: AbortSignal | undefined): Promise<string> {
+  private run(file: string, signal: AbortSignal | undefined, partial: boolean): Promise<string> {
     return new Promise((resolve, reject) => {
       const child = spawnTied(
         this.o.binary ?? BINARY,
-        ['-infile', file, '-samprate', '16000', '-logfn', '/dev/null'],
+        [
+          '-infile',
+          file,
+          '-samprate',
+          '16000',
+          '-logfn',
+          '/dev/null',
+          // A partial is replaced by the final: the first pass alone is ~20 % cheaper.
+          ...(partial ? PARTIAL_FLAGS : []),
+        ],
         { stdio: ['ignore', 'pipe', 'ignore'], deathSignal: 'SIGKILL' },
       );
       this.children.add(child);

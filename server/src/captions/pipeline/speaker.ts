@@ -5,6 +5,9 @@ import { CAPTION_SAMPLE_RATE } from '../engines/wav.js';
 import type { CaptionSink, SpeakerCaptionState } from './types.js';
 import { EnergyVad, type VadEvent, type VadOptions } from './vad.js';
 
+const PARTIAL_EVERY_MS = 700;
+const FIRST_PARTIAL_MS = 300;
+
 export interface SpeakerPipelineOptions {
   spaceId: string;
   speakerId: string;
@@ -15,6 +18,12 @@ export interface SpeakerPipelineOptions {
   vad?: VadOptions;
   /** Re-decode the growing utterance at most this often for partial lines (engines that allow it). */
   partialEveryMs?: number;
+  /**
+   * The first partial of an utterance comes after this much of it (less than
+   * `partialEveryMs`): a pocketsphinx run costs about 0.3 s to load its model,
+   * so waiting a whole interval would put the first words past 1 s.
+   */
+  firstPartialMs?: number;
   /** When no PCM came for this long, an open utterance ends (muted, or packets stopped). */
   quietMs?: number;
   now?: () => number;
@@ -23,8 +32,9 @@ export interface SpeakerPipelineOptions {
 /**
  * One speaker's words: PCM in (16 kHz mono s16, any chunking), caption
  * lines out. The VAD cuts utterances; each utterance's final text is one
- * engine call, and while it grows a partial is decoded at most every
- * `partialEveryMs` (never two at once, never after its final). Times are
+ * engine call, and while it grows a partial is decoded `firstPartialMs`
+ * into it, then at most every `partialEveryMs` (never two at once, never
+ * after its final). Times are
  * the wall clock of the PCM's arrival: the decoder runs in real time, so a
  * sample's time is when its chunk came minus what followed it in the chunk.
  *
@@ -83,19 +93,23 @@ export class SpeakerPipeline {
 
   private on(event: VadEvent): void {
     switch (event.type) {
-      case 'start':
+      case 'start': {
         this.stats.utterances++;
+        const every = this.o.partialEveryMs ?? PARTIAL_EVERY_MS;
+        const first = Math.min(every, this.o.firstPartialMs ?? FIRST_PARTIAL_MS);
         this.utterance = {
           id: randomUUID(),
           startSample: event.startSample,
-          lastPartialAt: this.now(),
+          // As if a partial had been decoded `every - first` before: the first one is due `first` in.
+          lastPartialAt: this.now() - (every - first),
           partialInFlight: false,
           done: false,
         };
         return;
+      }
       case 'audio': {
         const u = this.utterance;
-        const every = this.o.partialEveryMs ?? 700;
+        const every = this.o.partialEveryMs ?? PARTIAL_EVERY_MS;
         if (!u || !this.o.engine.partials || every <= 0 || u.partialInFlight) return;
         if (this.now() - u.lastPartialAt < every) return;
         u.lastPartialAt = this.now();

@@ -1,4 +1,5 @@
 import type { ListenerCountsDto, ListenerDto } from '@salon/protocol';
+import { SpeakingNow } from '../media/speaking.js';
 import type { PresenceView } from './directory.js';
 import { Fanout, type FanoutSlot } from './fanout.js';
 import { type PresenceMember, SpacePresence } from './presence.js';
@@ -29,8 +30,8 @@ export class LocalSpace<C = unknown> {
   /** With several nodes: everyone in the space on every node, as last read, and how many are listed. */
   cluster: { people: PresenceView; listed: number } | null = null;
   refreshing = false;
-  /** Stage members talking now (from `speaking` messages), told to each new subscriber. */
-  readonly speaking = new Set<string>();
+  /** Stage members talking now, told to each new subscriber. */
+  readonly speaking = new SpeakingNow();
   /** When counts and listener changes were last sent. */
   presenceSentAt = Number.NEGATIVE_INFINITY;
 

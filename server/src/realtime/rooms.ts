@@ -224,16 +224,10 @@ export class Rooms {
       this.o.spaces.invalidate(spaceId, message.version);
       space.fanout.publish(text, true);
       for (const event of message.events) {
-        if (event.type === 'participant_removed') {
-          space.speaking.delete(event.participant.id);
-          this.expel(spaceId, space, event.participant);
-        }
-        if (event.type === 'stage_changed' && event.change.kind === 'left')
-          space.speaking.delete(event.change.user_id);
+        space.speaking.follow(event);
+        if (event.type === 'participant_removed') this.expel(spaceId, space, event.participant);
         // Joining or leaving the stage of a ticketed space gives or takes the right to hear it.
         if (event.type === 'stage_changed') this.reassessLater(spaceId, event.change.user_id);
-        // Nobody speaks in an ended space: a late joiner gets no ring.
-        if (event.type === 'state_changed' && event.state !== 'live') space.speaking.clear();
         if (event.type === 'settings_changed' && !event.allow_guests)
           this.expelGuests(spaceId, space);
       }
@@ -242,8 +236,7 @@ export class Rooms {
     }
     if (text.startsWith('{"type":"speaking"')) {
       const message = JSON.parse(text) as Extract<ServerMessage, { type: 'speaking' }>;
-      if (message.speaking) space.speaking.add(message.user_id);
-      else space.speaking.delete(message.user_id);
+      space.speaking.heard(message.user_id, message.speaking);
       // Who is talking is read from the audio: only for those who hear it.
       space.fanout.publish(text, false, true);
       return;

@@ -1,8 +1,109 @@
+import { ENDED_REASONS, INVITATION_ROLES, SPACE_STATES, STAGE_ROLES } from '@salon/protocol';
+import { type TSchema, Type } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { Value } from '@sinclair/typebox/value';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, SpacesTable } from '../db/schema.js';
+import { AppError } from '../errors.js';
 import type { SpaceState } from './model.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * The format of `spaces.data`, stored with it as `format`. Format 1 (no
+ * `format` field) is every state stored before it: the settings added over
+ * time (`allow_guests`, `clipping`, `captions`, `captions_off`,
+ * `host_away_since`) may be absent and read as their defaults. A field added
+ * later gets a default here, and a change of meaning a new format with its
+ * upgrade in `parseSpaceState`.
+ */
+export const SPACE_STATE_FORMAT = 2;
+
+const literals = (values: readonly string[]): TSchema =>
+  Type.Union(values.map((v) => Type.Literal(v)));
+const Ms = Type.Number();
+const MsOrNull = Type.Union([Ms, Type.Null()]);
+
+/** SpaceState as stored: the defaults fill what older formats lack. */
+const StoredSpaceState = Type.Object({
+  format: Type.Integer({ minimum: 1, default: 1 }),
+  id: Type.String(),
+  host_id: Type.String(),
+  title: Type.String(),
+  description: Type.String(),
+  topics: Type.Array(Type.String()),
+  language: Type.String(),
+  state: literals(SPACE_STATES),
+  created_at: Ms,
+  scheduled_start: MsOrNull,
+  started_at: MsOrNull,
+  ended_at: MsOrNull,
+  ended_reason: Type.Union([literals(ENDED_REASONS), Type.Null()]),
+  recording: Type.Boolean(),
+  allow_guests: Type.Boolean({ default: true }),
+  clipping: Type.Boolean({ default: true }),
+  captions: Type.Boolean({ default: false }),
+  captions_off: Type.Array(Type.String(), { default: [] }),
+  host_away_since: Type.Union([Ms, Type.Null()], { default: null }),
+  version: Type.Integer(),
+  stage: Type.Array(
+    Type.Object({
+      user_id: Type.String(),
+      role: literals(STAGE_ROLES),
+      muted: Type.Boolean(),
+      joined_at: Ms,
+    }),
+  ),
+  requests: Type.Array(Type.Object({ user_id: Type.String(), requested_at: Ms })),
+  invitations: Type.Array(
+    Type.Object({
+      user_id: Type.String(),
+      role: literals(INVITATION_ROLES),
+      invited_by: Type.String(),
+      invited_at: Ms,
+    }),
+  ),
+  removed_user_ids: Type.Array(Type.String()),
+  removed_guest_ids: Type.Array(Type.String()),
+  pins: Type.Array(
+    Type.Object({ post_id: Type.String(), pinned_by: Type.String(), pinned_at: Ms }),
+  ),
+});
+const storedSpaceState = TypeCompiler.Compile(StoredSpaceState);
+
+/** What `spaces.data` holds: the state, marked with this format. */
+export function serializeSpaceState(state: SpaceState): string {
+  return JSON.stringify({ format: SPACE_STATE_FORMAT, ...state });
+}
+
+/**
+ * A stored space state, of this format or an older one, as today's
+ * `SpaceState` with every default filled. A row that does not parse, or was
+ * written by a newer server (a later format), is an internal error naming the
+ * space, not a state with holes.
+ */
+export function parseSpaceState(data: string): SpaceState {
+  const raw: unknown = JSON.parse(data);
+  const filled = Value.Default(StoredSpaceState, Value.Clone(raw));
+  const id = (raw as { id?: unknown } | null)?.id;
+  if (!storedSpaceState.Check(filled)) {
+    const first = storedSpaceState.Errors(filled).First();
+    throw new AppError(
+      'internal',
+      'space_state_unreadable',
+      `Stored space ${String(id)} does not parse: ${first?.path ?? ''} ${first?.message ?? ''}`.trim(),
+    );
+  }
+  const { format, ...state } = filled;
+  if (format > SPACE_STATE_FORMAT) {
+    throw new AppError(
+      'internal',
+      'space_state_unreadable',
+      `Stored space ${String(id)} has format ${format}; this server reads up to ${SPACE_STATE_FORMAT}.`,
+    );
+  }
+  return state as SpaceState;
+}
 
 function toRow(state: SpaceState, now: number): SpacesTable {
   return {
@@ -18,7 +119,7 @@ function toRow(state: SpaceState, now: number): SpacesTable {
     ended_at: state.ended_at,
     recording: state.recording ? 1 : 0,
     version: state.version,
-    data: JSON.stringify(state),
+    data: serializeSpaceState(state),
     created_at: state.created_at,
     updated_at: now,
   };
@@ -26,7 +127,7 @@ function toRow(state: SpaceState, now: number): SpacesTable {
 
 export async function loadSpace(db: Db, id: string): Promise<SpaceState | undefined> {
   const row = await db.selectFrom('spaces').select('data').where('id', '=', id).executeTakeFirst();
-  return row ? (JSON.parse(row.data) as SpaceState) : undefined;
+  return row ? parseSpaceState(row.data) : undefined;
 }
 
 export async function insertSpace(db: Db, state: SpaceState, now: number): Promise<void> {
@@ -51,5 +152,5 @@ export async function updateSpace(
 }
 
 export function parseSpaceRow(row: Pick<SpacesTable, 'data'>): SpaceState {
-  return JSON.parse(row.data) as SpaceState;
+  return parseSpaceState(row.data);
 }

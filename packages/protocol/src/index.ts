@@ -1,4 +1,7 @@
 export * from './captions.js';
+export * from './client-messages.js';
+export * from './errors.js';
+export * from './ids.js';
 export * from './media.js';
 export * from './moderation.js';
 export * from './money.js';

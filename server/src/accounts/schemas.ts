@@ -1,7 +1,8 @@
+import { Id } from '@salon/protocol';
 import { type Static, Type } from '@sinclair/typebox';
-import { ID_PATTERN } from '../util/ids.js';
 
-export const Id = Type.String({ pattern: ID_PATTERN, description: 'A 20-character id' });
+/** The id schema is the protocol's, shared with the socket's messages. */
+export { Id };
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
 
 export const Handle = Type.String({

@@ -1,40 +1,28 @@
 import {
+  CLIENT_MESSAGE_FIELDS,
   CLIENT_MESSAGE_TYPES,
+  EXTENSION_MESSAGE_FIELDS,
   FEED_CLIENT_MESSAGE_TYPES,
+  MAX_SDP,
   MEDIA_CLIENT_MESSAGE_TYPES,
 } from '@salon/protocol';
+import type { TObject } from '@sinclair/typebox';
+import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { AppError } from '../errors.js';
-import { ID_PATTERN } from '../util/ids.js';
 
 /**
- * The shape of every client message, checked before any handler sees it:
- * a handler may then trust each field's type (a `String(emoji)` on an object
+ * The shape of every client message, checked before any handler sees it,
+ * with the protocol's schemas (CLIENT_MESSAGE_FIELDS) compiled once: a
+ * handler may then trust each field's type (a `String(emoji)` on an object
  * with a `toString` that is not a function throws). Pure: no I/O, no clock.
- * Fields not named here are ignored, so older servers accept newer clients.
  */
-type FieldKind = 'space_id' | 'boolean' | 'sdp' | 'emoji';
-
-const SPACE_ONLY: Record<string, FieldKind> = { space_id: 'space_id' };
-const WITH_SDP: Record<string, FieldKind> = { space_id: 'space_id', sdp: 'sdp' };
-
-/** Required fields per message type; `?` marks an optional one. */
-const FIELDS: Record<string, Record<string, FieldKind>> = {
-  ping: {},
-  subscribe: { space_id: 'space_id', 'incognito?': 'boolean' },
-  unsubscribe: SPACE_ONLY,
-  react: { space_id: 'space_id', emoji: 'emoji' },
-  media_publish: WITH_SDP,
-  media_unpublish: SPACE_ONLY,
-  media_listen: SPACE_ONLY,
-  media_listen_answer: WITH_SDP,
-  media_stop_listening: SPACE_ONLY,
-  feed_publish: WITH_SDP,
-  feed_unpublish: SPACE_ONLY,
-  feed_standby: SPACE_ONLY,
-  feeds_watch: SPACE_ONLY,
-  feeds_answer: WITH_SDP,
-  feeds_stop: SPACE_ONLY,
-};
+const compiled = new Map<string, TypeCheck<TObject>>(
+  Object.entries(CLIENT_MESSAGE_FIELDS).map(([type, schema]) => [
+    type,
+    TypeCompiler.Compile(schema),
+  ]),
+);
+const extension = TypeCompiler.Compile(EXTENSION_MESSAGE_FIELDS);
 
 /** Every message type the protocol defines, so a table row cannot be forgotten (a unit test checks). */
 export const KNOWN_CLIENT_TYPES: readonly string[] = [
@@ -44,11 +32,6 @@ export const KNOWN_CLIENT_TYPES: readonly string[] = [
 ];
 
 export const MAX_REQUEST_ID = 64;
-/** An SDP is checked for content where it is used; this only bounds it (the frame is smaller anyway). */
-const MAX_SDP = 64 * 1024;
-/** The longest offered reaction is a few UTF-16 units; anything longer is not one. */
-const MAX_EMOJI = 16;
-const idRe = new RegExp(ID_PATTERN);
 
 export type Envelope =
   | { ok: true; type: string; requestId: string | undefined; message: Record<string, unknown> }
@@ -110,38 +93,25 @@ export function readEnvelope(text: string): Envelope {
  * extension's) need at least a space id.
  */
 export function checkFields(type: string, message: Record<string, unknown>): void {
-  const fields = FIELDS[type] ?? SPACE_ONLY;
-  for (const [spec, kind] of Object.entries(fields)) {
-    const optional = spec.endsWith('?');
-    const name = optional ? spec.slice(0, -1) : spec;
-    const value = message[name];
-    if (value === undefined && optional) continue;
-    if (!fits(kind, value)) throw fieldError(name, kind, value === undefined);
-  }
+  const check = compiled.get(type) ?? extension;
+  if (check.Check(message)) return;
+  const first = check.Errors(message).First();
+  const name = first?.path.split('/')[1] ?? '';
+  throw fieldError(name, message[name] === undefined);
 }
 
-function fits(kind: FieldKind, value: unknown): boolean {
-  switch (kind) {
-    case 'space_id':
-      return typeof value === 'string' && idRe.test(value);
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'sdp':
-      return typeof value === 'string' && value.length <= MAX_SDP;
-    case 'emoji':
-      return typeof value === 'string' && value.length > 0 && value.length <= MAX_EMOJI;
-  }
-}
+/** What each checked field must be, as the refusal says it. */
+const WHAT: Record<string, string> = {
+  incognito: 'true or false',
+  sdp: `a session description (a string of at most ${MAX_SDP / 1024} KiB)`,
+  emoji: 'one of the offered reactions (a string)',
+};
 
-function fieldError(name: string, kind: FieldKind, missing: boolean): AppError {
+function fieldError(name: string, missing: boolean): AppError {
   // Kept from before: clients already know this code for a bad space id.
-  if (kind === 'space_id')
+  if (name === 'space_id')
     return AppError.invalid('invalid_space_id', 'space_id must be a space id.');
-  const what = {
-    boolean: 'true or false',
-    sdp: `a session description (a string of at most ${MAX_SDP / 1024} KiB)`,
-    emoji: 'one of the offered reactions (a string)',
-  }[kind];
+  const what = WHAT[name] ?? 'as the protocol says';
   return AppError.invalid(
     'invalid_message',
     missing ? `"${name}" is missing: it must be ${what}.` : `"${name}" must be ${what}.`,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ID_PATTERN } from '@salon/protocol';
 
 /**
  * Ids are 20 lowercase base-36 characters: 9 of milliseconds, 3 of a
@@ -24,7 +25,9 @@ export function newId(now: number = Date.now()): string {
   );
 }
 
-export const ID_PATTERN = '^[0-9a-z]{20}$';
+/** Declared in the protocol, with the `Id` schema that HTTP and the socket check with. */
+export { ID_PATTERN };
+
 const idRe = new RegExp(ID_PATTERN);
 export function isId(value: string): boolean {
   return idRe.test(value);

@@ -1,3 +1,5 @@
+import type { ErrorCode, NotFoundSubject } from '@salon/protocol';
+
 /**
  * Domain errors carry a stable snake_case code; the HTTP status is chosen at
  * the edge (http/errors.ts) from the kind, so inner rings never speak HTTP.
@@ -18,7 +20,7 @@ export class AppError extends Error {
   override readonly name = 'AppError';
   constructor(
     readonly kind: ErrorKind,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     options?: { cause?: unknown; details?: Record<string, unknown> },
   ) {
@@ -27,19 +29,19 @@ export class AppError extends Error {
   }
   readonly details: Record<string, unknown> | undefined;
 
-  static invalid(code: string, message: string, details?: Record<string, unknown>): AppError {
+  static invalid(code: ErrorCode, message: string, details?: Record<string, unknown>): AppError {
     return new AppError('invalid', code, message, details ? { details } : undefined);
   }
   static unauthenticated(message = 'Sign in to do this.'): AppError {
     return new AppError('unauthenticated', 'unauthenticated', message);
   }
-  static forbidden(code: string, message: string): AppError {
+  static forbidden(code: ErrorCode, message: string): AppError {
     return new AppError('forbidden', code, message);
   }
-  static notFound(what: string): AppError {
+  static notFound(what: NotFoundSubject): AppError {
     return new AppError('not_found', `${what}_not_found`, `No such ${what.replace(/_/g, ' ')}.`);
   }
-  static conflict(code: string, message: string): AppError {
+  static conflict(code: ErrorCode, message: string): AppError {
     return new AppError('conflict', code, message);
   }
 }

@@ -4,6 +4,7 @@
  * the person's language (the `errors` namespace, see i18n/index.ts).
  */
 import type {
+  ErrorCode,
   IceServersDto,
   InvitationRole,
   ListenTierDto,
@@ -32,10 +33,17 @@ import type {
 
 export const API_BASE = '/api/v1';
 
+/**
+ * What an ApiError's code can be: one of the server's (ERROR_CODES in the
+ * protocol), or the client's own when no answer came (`network_error`) or the
+ * answer had no code (`http_error`).
+ */
+export type ApiErrorCode = ErrorCode | 'network_error' | 'http_error';
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ApiErrorCode,
     /** The server's English sentence; show `errorMessage(error)` instead. */
     message: string,
     /** What the server said beyond the sentence (a field, a limit), for the translation. */
@@ -99,7 +107,7 @@ export async function request<T>(
   if (!response.ok) {
     const error = (
       data as {
-        error?: { code?: string; message?: string; details?: Record<string, unknown> };
+        error?: { code?: ErrorCode; message?: string; details?: Record<string, unknown> };
       } | null
     )?.error;
     throw new ApiError(
@@ -300,7 +308,7 @@ async function uploadAvatar(image: Blob): Promise<{ user: UserDto }> {
   }
   const data = (await response.json().catch(() => null)) as {
     user?: UserDto;
-    error?: { code?: string; message?: string };
+    error?: { code?: ErrorCode; message?: string };
   } | null;
   if (!response.ok || !data?.user) {
     throw new ApiError(

@@ -155,7 +155,7 @@ describe('SpaceStore', () => {
     const store = new SpaceStore(ID, vi.fn());
     const error = (request_id: string): ServerMessage => ({
       type: 'error',
-      code: 'x',
+      code: 'internal_error',
       message: 'Nope.',
       space_id: ID,
       request_id,

@@ -10,6 +10,7 @@
 
 import { type Static, Type } from '@sinclair/typebox';
 import type { CaptionsServerMessage, CaptionsSnapshotDto } from './captions.js';
+import type { ErrorCode } from './errors.js';
 import type { MediaClientMessage, MediaServerMessage } from './media.js';
 import type { PersonalMessage } from './social.js';
 
@@ -439,4 +440,4 @@ export type ServerMessage =
   | PersonalMessage
   | MediaServerMessage
   | CaptionsServerMessage
-  | { type: 'error'; code: string; message: string; space_id?: string; request_id?: string };
+  | { type: 'error'; code: ErrorCode; message: string; space_id?: string; request_id?: string };

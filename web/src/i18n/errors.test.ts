@@ -1,6 +1,9 @@
+import { ERROR_CODES, NOT_FOUND_SUBJECTS } from '@salon/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError, errorMessage } from '../api';
 import { errorText, i18n } from './index';
+import en from './locales/en/errors.json';
+import fr from './locales/fr/errors.json';
 
 describe('server errors in the person’s language', () => {
   afterEach(async () => {
@@ -50,5 +53,18 @@ describe('server errors in the person’s language', () => {
       'Impossible de joindre le serveur. Vérifiez votre connexion.',
     );
     expect(errorMessage('?')).toBe('Un problème est survenu.');
+  });
+
+  it('has one message per error code of the protocol, in every language', () => {
+    const codes = [...ERROR_CODES, ...NOT_FOUND_SUBJECTS.map((s) => `${s}_not_found`)];
+    for (const [lang, messages] of [
+      ['en', en],
+      ['fr', fr],
+    ] as const) {
+      const missing = codes.filter(
+        (code) => typeof (messages as Record<string, unknown>)[code] !== 'string',
+      );
+      expect(missing, lang).toEqual([]);
+    }
   });
 });

@@ -93,14 +93,19 @@ describe('isAudioMessage', () => {
     expect(
       isAudioMessage({
         type: 'error',
-        code: 'x',
+        code: 'internal_error',
         message: 'm',
         space_id: 's',
         request_id: 'media:3',
       }),
     ).toBe(true);
     expect(
-      isAudioMessage({ type: 'error', code: 'x', message: 'm', request_id: 'subscribe:s:1' }),
+      isAudioMessage({
+        type: 'error',
+        code: 'internal_error',
+        message: 'm',
+        request_id: 'subscribe:s:1',
+      }),
     ).toBe(false);
     expect(isAudioMessage({ type: 'counts', space_id: 's', counts: {} as never })).toBe(false);
   });

@@ -79,7 +79,7 @@ describe('CreateSpace', () => {
 
   it("shows the server's reason when it refuses", async () => {
     vi.spyOn(api, 'createSpace').mockRejectedValue(
-      new ApiError(403, 'not_eligible_to_host', 'You need 600 followers to host a space.'),
+      new ApiError(403, 'hosting_not_allowed', 'You need 600 followers to host a space.'),
     );
     renderForm();
     await userEvent.type(await screen.findByLabelText('Title'), 'Hello');

@@ -132,7 +132,7 @@ describe('selling tickets from the create form', () => {
 
   it('leaves the section out when the server has no tickets', async () => {
     vi.spyOn(ticketsApi, 'eligibility').mockRejectedValue(
-      new ApiError(404, 'not_found', 'Not found'),
+      new ApiError(404, 'route_not_found', 'Not found'),
     );
     renderCreate();
     await screen.findByLabelText('Title');

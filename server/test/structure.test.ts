@@ -58,10 +58,15 @@ const graph = new Map(sources.map((file) => [file, importsOf(file)]));
  * (`schemas.ts`), and the composition root (`server.ts`). The WebSocket
  * transport shares the pages' origin policy (CSRF) and nothing else.
  */
+function isRouteFile(file: string): boolean {
+  const base = path.basename(file);
+  return /^routes(\..+)?\.ts$/.test(base) || base.endsWith('-routes.ts');
+}
+
 function mayImportHttp(file: string, target: string): boolean {
   const base = path.basename(file);
   if (file === 'server.ts') return true;
-  if (/^routes(\..+)?\.ts$/.test(base) || base.endsWith('-routes.ts')) return true;
+  if (isRouteFile(file)) return true;
   if (base === 'schemas.ts') return true;
   return file.startsWith('realtime/') && target === 'http/origin.ts';
 }
@@ -130,6 +135,21 @@ function isParentAndChildren(component: string[]): boolean {
     );
   });
 }
+
+/** Kysely's query builders and raw SQL: what a route must leave to its domain's queries. */
+const SQL_PATTERN =
+  /\.(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)\(|\bsql`/;
+
+test('route files run no SQL: their domain services and queries do', () => {
+  const routeFiles = sources.filter((file) => isRouteFile(file) && !file.endsWith('.test.ts'));
+  assert.ok(routeFiles.length > 10, 'the route files were found');
+  const offences = routeFiles.filter((file) =>
+    SQL_PATTERN.test(readFileSync(path.join(serverSrc, file), 'utf8')),
+  );
+  assert.deepEqual(offences, []);
+  // The pattern is not vacuous.
+  assert.ok(SQL_PATTERN.test("await db.selectFrom('spaces')"));
+});
 
 test('no import cycle joins files other than a parent and its children', () => {
   const all = cycles(graph);

@@ -5,6 +5,7 @@ export * from './ids.js';
 export * from './media.js';
 export * from './moderation.js';
 export * from './money.js';
+export * from './policy.js';
 export * from './reducer.js';
 export * from './social.js';
 export * from './spaces.js';

@@ -1,4 +1,4 @@
-import type { StageRole } from '@salon/protocol';
+import { RULES, type Rule, type SpaceAction, type StageRole, type When } from '@salon/protocol';
 import { AppError } from '../errors.js';
 import type { SpaceState } from './model.js';
 
@@ -45,116 +45,9 @@ export interface Participant {
 
 export type SpaceRole = StageRole | 'listener';
 
-export const SPACE_ACTIONS = [
-  'view',
-  'listen',
-  'react',
-  'share',
-  'report',
-  'edit',
-  'start',
-  'end',
-  'cancel',
-  'set_recording',
-  'request_to_speak',
-  'cancel_request',
-  'approve_request',
-  'decline_request',
-  'invite_speaker',
-  'invite_cohost',
-  'accept_invitation',
-  'decline_invitation',
-  'leave_stage',
-  'remove_from_stage',
-  'add_cohost',
-  'demote_cohost',
-  'mute',
-  'unmute',
-  'mute_all',
-  'remove_from_space',
-  'pin',
-  'unpin',
-  'publish',
-  'invite',
-  'hand_over',
-  'set_guests',
-  'set_clipping',
-  'set_captions',
-  'set_own_captions',
-] as const;
-export type SpaceAction = (typeof SPACE_ACTIONS)[number];
+export { SPACE_ACTIONS, type SpaceAction } from '@salon/protocol';
 
 export type Decision = { ok: true } | { ok: false; error: AppError };
-
-/**
- * - `anyone`: even without a guest pass (seeing a space's card).
- * - `pass`: a user or a guest (listening, reacting).
- * - `user`: a signed-in user.
- * - `stage`: host, co-host or speaker.
- * - `moderator`: host or co-host.
- * - `host`: the host only.
- */
-type Who = 'anyone' | 'pass' | 'user' | 'stage' | 'moderator' | 'host';
-/** `open` = scheduled or live. */
-type When = 'any' | 'open' | 'live' | 'scheduled';
-
-interface Rule {
-  who: Who;
-  when: When;
-  target?: true;
-  /** Reporting must stay possible for the people a space shut out. */
-  evenIfExcluded?: true;
-  /** Platform admins may do this to any space, for a violation. */
-  adminModerates?: true;
-}
-
-const RULES: Record<SpaceAction, Rule> = {
-  view: { who: 'anyone', when: 'any' },
-  listen: { who: 'pass', when: 'live' },
-  react: { who: 'pass', when: 'live' },
-  share: { who: 'user', when: 'any' },
-  report: { who: 'user', when: 'any', evenIfExcluded: true },
-  edit: { who: 'host', when: 'open' },
-  start: { who: 'host', when: 'scheduled' },
-  end: { who: 'host', when: 'live', adminModerates: true },
-  cancel: { who: 'host', when: 'scheduled', adminModerates: true },
-  set_recording: { who: 'host', when: 'open' },
-  request_to_speak: { who: 'user', when: 'live' },
-  cancel_request: { who: 'user', when: 'live' },
-  approve_request: { who: 'moderator', when: 'live', target: true },
-  decline_request: { who: 'moderator', when: 'live', target: true },
-  invite_speaker: { who: 'moderator', when: 'live', target: true },
-  invite_cohost: { who: 'host', when: 'live', target: true },
-  accept_invitation: { who: 'user', when: 'live' },
-  decline_invitation: { who: 'user', when: 'live' },
-  leave_stage: { who: 'stage', when: 'live' },
-  remove_from_stage: { who: 'moderator', when: 'live', target: true },
-  add_cohost: { who: 'host', when: 'live', target: true },
-  // A co-host may step down themself; see roleRefusal.
-  demote_cohost: { who: 'host', when: 'live', target: true },
-  // Muting oneself needs only a place on stage; see roleRefusal.
-  mute: { who: 'moderator', when: 'live', target: true },
-  // Only ever oneself: nobody opens someone else's microphone.
-  unmute: { who: 'stage', when: 'live', target: true },
-  mute_all: { who: 'moderator', when: 'live' },
-  // Open, not only live: a host may keep someone out before the space starts.
-  remove_from_space: { who: 'moderator', when: 'open', target: true },
-  pin: { who: 'stage', when: 'open' },
-  unpin: { who: 'stage', when: 'open' },
-  // Sending audio (the mix or a feed): only the stage speaks.
-  publish: { who: 'stage', when: 'live' },
-  // Inviting people to join or follow the space (a notification and a DM card each).
-  invite: { who: 'moderator', when: 'open' },
-  // Only to a co-host (the model checks the role in the version it runs on).
-  hand_over: { who: 'host', when: 'live', target: true },
-  set_guests: { who: 'host', when: 'open' },
-  // Clips are made live and from the replay, so the switch works after the end too.
-  set_clipping: { who: 'moderator', when: 'any' },
-  // Captions are made live, so the switch is for a space that has not ended.
-  set_captions: { who: 'moderator', when: 'open' },
-  // A stage member's own words: only they decide, while the space is open.
-  set_own_captions: { who: 'stage', when: 'open' },
-};
 
 const OK: Decision = { ok: true };
 

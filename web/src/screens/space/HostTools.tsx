@@ -7,7 +7,7 @@ import { Confirm } from './Confirm';
 import { SpaceCaptionsSetting } from './captions/CaptionsSetting';
 import { EditSpace } from './EditSpace';
 import { InviteDialog } from './InviteDialog';
-import type { Me } from './roles';
+import { type Me, may } from './roles';
 
 /** The host's and co-hosts' tools for the whole space. */
 export function HostTools({
@@ -23,22 +23,28 @@ export function HostTools({
   const [dialog, setDialog] = useState<'edit' | 'invite' | 'end' | null>(null);
   const guestsHelp = useId();
   const clipsHelp = useId();
-  const isHost = me.role === 'host';
   const anyoneUnmuted = snapshot.stage.some((m) => m.role === 'speaker' && !m.muted);
   const allowGuests = snapshot.space.allow_guests !== false;
   return (
     <fieldset className="host-tools plain">
       <legend className="visually-hidden">{t('host.tools')}</legend>
-      <button type="button" onClick={() => actions.muteAll()} disabled={!anyoneUnmuted}>
-        {t('host.muteAll')}
-      </button>
-      <button type="button" onClick={() => setDialog('invite')}>
-        {t('host.invite')}
-      </button>
-      <button type="button" onClick={() => setDialog('edit')}>
-        {t('host.edit')}
-      </button>
-      {isHost ? (
+      {/* Each control shows exactly when the policy's table lets its command through. */}
+      {may(me, 'mute_all') ? (
+        <button type="button" onClick={() => actions.muteAll()} disabled={!anyoneUnmuted}>
+          {t('host.muteAll')}
+        </button>
+      ) : null}
+      {may(me, 'invite') ? (
+        <button type="button" onClick={() => setDialog('invite')}>
+          {t('host.invite')}
+        </button>
+      ) : null}
+      {may(me, 'edit') ? (
+        <button type="button" onClick={() => setDialog('edit')}>
+          {t('host.edit')}
+        </button>
+      ) : null}
+      {may(me, 'set_recording') ? (
         <button
           type="button"
           aria-pressed={snapshot.recording}
@@ -47,12 +53,12 @@ export function HostTools({
           {snapshot.recording ? t('host.stopRecording') : t('host.record')}
         </button>
       ) : null}
-      {isHost ? (
+      {may(me, 'end') ? (
         <button type="button" className="danger" onClick={() => setDialog('end')}>
           {t('host.end')}
         </button>
       ) : null}
-      {isHost ? (
+      {may(me, 'set_guests') ? (
         <div className="host-setting">
           <label className="check">
             <input
@@ -91,7 +97,7 @@ export function HostTools({
       {dialog === 'invite' ? (
         <InviteDialog
           snapshot={snapshot}
-          isHost={isHost}
+          isHost={may(me, 'invite_cohost')}
           actions={actions}
           onClose={() => setDialog(null)}
         />

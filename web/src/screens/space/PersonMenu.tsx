@@ -7,7 +7,7 @@ import { Avatar } from '../../components/Avatar';
 import { Modal } from '../../components/Modal';
 import type { SpaceActions } from './actions';
 import { Confirm } from './Confirm';
-import type { Me, Role } from './roles';
+import { type Me, may, type Role } from './roles';
 
 /** What you can do about one person in the space, by your role and theirs. */
 export function PersonMenu({
@@ -33,8 +33,9 @@ export function PersonMenu({
   const [confirming, setConfirming] = useState<'remove' | 'block' | null>(null);
   const self = user.id === me.userId;
   const onStage = role === 'host' || role === 'cohost' || role === 'speaker';
-  const mod = me.moderator && me.live;
-  const isHost = me.role === 'host' && me.live;
+  // The table's rows for the moderator's and the host's items (mute: host or co-host, live).
+  const mod = may(me, 'mute');
+  const isHost = may(me, 'add_cohost');
   const act = (run: () => Promise<boolean>) => async () => {
     if (await run()) onClose();
   };

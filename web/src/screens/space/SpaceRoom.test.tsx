@@ -91,6 +91,9 @@ describe('SpaceRoom', () => {
     expect(button('Approve Carol')).toBeTruthy();
     expect(button('End space')).toBeNull();
     expect(button('Record')).toBeNull();
+    // Invite is the host's or a co-host's; editing the space is the host's only (the policy's table).
+    expect(button('Invite')).toBeTruthy();
+    expect(button('Edit')).toBeNull();
   });
 
   it('gives a muted speaker their microphone and the way off the stage, no moderation', async () => {

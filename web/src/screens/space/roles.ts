@@ -1,4 +1,11 @@
-import type { InvitationDto, SpaceSnapshot, StageMemberDto } from '@salon/protocol';
+import {
+  allows,
+  type InvitationDto,
+  type SpaceAction,
+  type SpaceSnapshot,
+  type SpaceStatus,
+  type StageMemberDto,
+} from '@salon/protocol';
 
 export type Role = 'host' | 'cohost' | 'speaker' | 'listener' | 'guest';
 
@@ -12,6 +19,7 @@ export interface Me {
   requested: boolean;
   invitation: InvitationDto | null;
   live: boolean;
+  state: SpaceStatus;
 }
 
 export function meIn(snapshot: SpaceSnapshot, userId: string | null): Me {
@@ -25,7 +33,17 @@ export function meIn(snapshot: SpaceSnapshot, userId: string | null): Me {
     requested: userId !== null && snapshot.requests.some((r) => r.user_id === userId),
     invitation: (userId && snapshot.invitations.find((i) => i.user_id === userId)) || null,
     live: snapshot.space.state === 'live',
+    state: snapshot.space.state,
   };
+}
+
+/**
+ * Whether the policy's table (RULES in the protocol) lets me do `action` now:
+ * a control is shown exactly when its command would pass the same row. The
+ * server still checks a target's rank, removals and blocks.
+ */
+export function may(me: Me, action: SpaceAction): boolean {
+  return allows(action, me.role, me.state);
 }
 
 /** English role names, for code outside the translated screens; screens use `space:roles.<role>`. */

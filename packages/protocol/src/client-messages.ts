@@ -6,7 +6,7 @@
  * named here are ignored, so older servers accept newer clients.
  */
 import { type TObject, Type } from '@sinclair/typebox';
-import { Id } from './ids.js';
+import { Id } from './id-schema.js';
 import type { FEED_CLIENT_MESSAGE_TYPES, MEDIA_CLIENT_MESSAGE_TYPES } from './media.js';
 import type { CLIENT_MESSAGE_TYPES } from './spaces.js';
 

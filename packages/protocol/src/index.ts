@@ -1,5 +1,4 @@
 export * from './captions.js';
-export * from './client-messages.js';
 export * from './errors.js';
 export * from './ids.js';
 export * from './media.js';

@@ -3,15 +3,27 @@
  * DTOs the HTTP API returns and the messages of the realtime WebSocket.
  *
  * Conventions: field names are snake_case (as in the HTTP API); times are
- * ISO-8601 UTC strings; ids are the server's opaque strings. The DTOs are
- * TypeBox schemas with their types derived (`Static<>`); a web module that
- * imports only the types costs the bundle nothing at runtime.
+ * ISO-8601 UTC strings; ids are the server's opaque strings. This module holds
+ * types and constants only, so it costs the web bundle nothing at runtime; the
+ * schemas the types derive from are in schemas.ts (`@salon/protocol/schemas`).
  */
 
-import { type Static, Type } from '@sinclair/typebox';
 import type { CaptionsServerMessage, CaptionsSnapshotDto } from './captions.js';
 import type { ErrorCode } from './errors.js';
 import type { MediaClientMessage, MediaServerMessage } from './media.js';
+import type {
+  InvitationDto,
+  ListenerCountsDto,
+  ListenerDto,
+  PinnedPostDto,
+  SpaceAccess,
+  SpaceAnswerDto,
+  SpaceDto,
+  SpaceTicketingDto,
+  SpeakRequestDto,
+  StageMemberDto,
+  UserSummaryDto,
+} from './schemas.js';
 import type { PersonalMessage } from './social.js';
 
 // ---------------------------------------------------------------------------
@@ -60,181 +72,30 @@ export type IsoDateTime = string;
 // DTOs
 // ---------------------------------------------------------------------------
 
-// Each DTO is declared once, as a TypeBox schema: the server validates and
-// documents (OpenAPI) with the schema, and the type is derived from it. A field
-// typed more precisely than its schema says (a role) is `Type.Unsafe<T>`, so
-// the OpenAPI document keeps the plain type it has always shown.
-
-const Iso = Type.String({ format: 'date-time' });
-const IsoOrNull = Type.Union([Iso, Type.Null()]);
-
-export const UserSummaryDto = Type.Object({
-  id: Type.String(),
-  handle: Type.String(),
-  display_name: Type.String(),
-  avatar_url: Type.Union([Type.String(), Type.Null()]),
-});
-export type UserSummaryDto = Static<typeof UserSummaryDto>;
-
-/** A ticketed space's offer, in integer minor units of the instance currency. */
-export const SpaceTicketingDto = Type.Object({
-  price_minor: Type.Integer(),
-  currency: Type.String(),
-  count: Type.Integer(),
-  sold: Type.Integer(),
-  /** count − sold − seats held by checkouts in progress. */
-  left: Type.Integer(),
-  sold_out: Type.Boolean(),
-});
-export type SpaceTicketingDto = Static<typeof SpaceTicketingDto>;
-
-export const SpaceDto = Type.Object({
-  id: Type.String(),
-  host_id: Type.String(),
-  host: UserSummaryDto,
-  title: Type.String(),
-  description: Type.String(),
-  /** Lowercase, at most 3. */
-  topics: Type.Array(Type.String()),
-  /** A BCP-47 language tag such as "en" or "pt-BR". */
-  language: Type.String(),
-  state: Type.Union(SPACE_STATES.map((s) => Type.Literal(s))),
-  scheduled_start: IsoOrNull,
-  started_at: IsoOrNull,
-  ended_at: IsoOrNull,
-  ended_reason: Type.Union([...ENDED_REASONS.map((r) => Type.Literal(r)), Type.Null()]),
-  /** Shown to everyone as a REC indicator while live. */
-  recording: Type.Boolean(),
-  /** Whether people without an account (guests) may listen; the host turns it off during a raid. */
-  allow_guests: Type.Boolean(),
-  /** Whether people may clip the space, live and in its replay (default true); host or co-host. */
-  clipping: Type.Boolean(),
-  /** Whether the space is captioned (default false); host or co-host, while scheduled or live. */
-  captions: Type.Boolean(),
-  /** Stage members who turned their own captions off. */
-  captions_off: Type.Array(Type.String()),
-  /** Set while the host's connection is gone and the space waits for them (HOST_GRACE_SECONDS). */
-  host_away_since: IsoOrNull,
-  created_at: Iso,
-  /** The canonical link to share. */
-  url: Type.String(),
-  /** Null unless the space sells tickets (only holders and the stage hear it). */
-  ticketing: Type.Union([SpaceTicketingDto, Type.Null()]),
-});
-export type SpaceDto = Static<typeof SpaceDto>;
-
-export const StageMemberDto = Type.Object({
-  user_id: Type.String(),
-  user: UserSummaryDto,
-  role: Type.Unsafe<StageRole>(Type.String()),
-  /** Authoritative: the media plane does not forward a muted microphone. */
-  muted: Type.Boolean(),
-  joined_at: Iso,
-});
-export type StageMemberDto = Static<typeof StageMemberDto>;
-
-export const SpeakRequestDto = Type.Object({
-  user_id: Type.String(),
-  user: UserSummaryDto,
-  requested_at: Iso,
-});
-export type SpeakRequestDto = Static<typeof SpeakRequestDto>;
-
-export const InvitationDto = Type.Object({
-  user_id: Type.String(),
-  user: UserSummaryDto,
-  role: Type.Unsafe<InvitationRole>(Type.String()),
-  invited_by: Type.String(),
-  invited_at: Iso,
-});
-export type InvitationDto = Static<typeof InvitationDto>;
-
-/** A signed-in, non-incognito listener. Guests and incognito listeners are only counted. */
-export const ListenerDto = Type.Object({
-  user_id: Type.String(),
-  user: UserSummaryDto,
-  joined_at: Iso,
-});
-export type ListenerDto = Static<typeof ListenerDto>;
-
 /**
- * Who is in the space. `now_total = now_listed + now_anonymous`, counting
- * people (several tabs of one person count once), stage included.
- * `now_anonymous` is guests plus incognito listeners, which is why the listed
- * listeners can be fewer than `now_total`. `total_unique` counts everyone who
- * has listened since the space started.
+ * The DTOs are TypeBox schemas (`@salon/protocol/schemas`, what the server
+ * validates and documents with); their types, derived with `Static<>`, are
+ * exported here, so the web app imports types only and no TypeBox.
  */
-export const ListenerCountsDto = Type.Object({
-  now_total: Type.Integer(),
-  now_listed: Type.Integer(),
-  now_anonymous: Type.Integer(),
-  total_unique: Type.Integer(),
-});
-export type ListenerCountsDto = Static<typeof ListenerCountsDto>;
-
-export const PinnedPostDto = Type.Object({
-  post_id: Type.String(),
-  pinned_by: Type.String(),
-  pinned_at: Iso,
-  /** Null when the post was deleted after it was pinned. */
-  post: Type.Union([
-    Type.Object({
-      id: Type.String(),
-      author: UserSummaryDto,
-      text: Type.String(),
-      created_at: Iso,
-    }),
-    Type.Null(),
-  ]),
-});
-export type PinnedPostDto = Static<typeof PinnedPostDto>;
+export type {
+  InvitationDto,
+  ListenerCountsDto,
+  ListenerDto,
+  PinnedPostDto,
+  SpaceAccess,
+  SpaceAnswerDto,
+  SpaceDto,
+  SpaceTicketingDto,
+  SpeakRequestDto,
+  StageMemberDto,
+  UserSummaryDto,
+};
 
 /** A person in a space, with or without an account. Guest ids are opaque. */
 export interface ParticipantRefDto {
   kind: 'user' | 'guest';
   id: string;
 }
-
-/**
- * Whether the viewer may hear a space (ticketed spaces): `open` when it sells
- * no tickets; `host`, `stage` (co-hosts, speakers, and admins and moderators)
- * and `holder` hear; `needs_ticket` sees the card and a Buy button only.
- */
-export const SpaceAccessDto = Type.Union(
-  [
-    Type.Literal('open'),
-    Type.Literal('host'),
-    Type.Literal('stage'),
-    Type.Literal('holder'),
-    Type.Literal('needs_ticket'),
-  ],
-  {
-    description:
-      'Whether you may hear the space: open (not ticketed), host, stage (co-hosts, speakers, staff), holder (a paid ticket), needs_ticket (the card and a Buy button only)',
-  },
-);
-export type SpaceAccess = Static<typeof SpaceAccessDto>;
-
-/** The per-viewer answer of `GET /spaces/:id`: the space, and whether you may hear it. */
-export const SpaceAnswerDto = Type.Composite([SpaceDto, Type.Object({ access: SpaceAccessDto })]);
-export type SpaceAnswerDto = Static<typeof SpaceAnswerDto>;
-
-/** A snapshot as HTTP answers it (`SpaceSnapshot` below is what the socket sends). */
-export const SnapshotDto = Type.Object({
-  space: SpaceDto,
-  access: SpaceAccessDto,
-  version: Type.Integer(),
-  stage: Type.Array(StageMemberDto),
-  requests: Type.Array(SpeakRequestDto),
-  invitations: Type.Array(InvitationDto),
-  listeners: Type.Object({
-    data: Type.Array(ListenerDto),
-    next_cursor: Type.Union([Type.String(), Type.Null()]),
-  }),
-  counts: ListenerCountsDto,
-  pins: Type.Array(PinnedPostDto),
-  recording: Type.Boolean(),
-});
 
 /**
  * Everything a client needs to draw a space, at one `version`. Events with

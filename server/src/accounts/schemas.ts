@@ -1,4 +1,4 @@
-import { Id } from '@salon/protocol';
+import { Id } from '@salon/protocol/schemas';
 import { type Static, Type } from '@sinclair/typebox';
 
 /** The id schema is the protocol's, shared with the socket's messages. */

@@ -1,11 +1,9 @@
 import {
-  CLIENT_MESSAGE_FIELDS,
   CLIENT_MESSAGE_TYPES,
-  EXTENSION_MESSAGE_FIELDS,
   FEED_CLIENT_MESSAGE_TYPES,
-  MAX_SDP,
   MEDIA_CLIENT_MESSAGE_TYPES,
 } from '@salon/protocol';
+import { CLIENT_MESSAGE_FIELDS, EXTENSION_MESSAGE_FIELDS, MAX_SDP } from '@salon/protocol/schemas';
 import type { TObject } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { AppError } from '../errors.js';

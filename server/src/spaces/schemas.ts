@@ -10,7 +10,7 @@ export {
   SnapshotDto,
   SpaceAnswerDto,
   SpaceDto,
-} from '@salon/protocol';
+} from '@salon/protocol/schemas';
 
 const Title = Type.String({ minLength: 1, maxLength: 70 });
 const Description = Type.String({ maxLength: 280 });

@@ -1,8 +1,8 @@
-import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
-import { api, errorMessage } from '../../api';
+import { api } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
+import { SendToHandle, useShareStatus } from '../../components/share';
 import type { ClipDto } from '../../types';
 
 /**
@@ -13,35 +13,7 @@ import type { ClipDto } from '../../types';
 export function ClipShare({ clip, signedIn }: { clip: ClipDto; signedIn: boolean }) {
   const { t } = useTranslation('clips');
   const navigate = useNavigate();
-  const [handle, setHandle] = useState('');
-  const [done, setDone] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  async function copy() {
-    setError(null);
-    try {
-      await navigator.clipboard.writeText(clip.url);
-      setDone(t('copied'));
-    } catch {
-      // No clipboard permission: the link stays selectable in the field.
-      setDone(t('selectIt'));
-    }
-  }
-
-  async function send(event: FormEvent) {
-    event.preventDefault();
-    const h = handle.trim().replace(/^@/, '');
-    if (!h) return;
-    setError(null);
-    try {
-      const user = await api.userByHandle(h);
-      await api.shareClipByMessage(user.id, clip);
-      setHandle('');
-      setDone(t('sent', { name: user.display_name }));
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }
+  const { done, error, run, copy } = useShareStatus();
 
   return (
     <section className="stack clip-share" aria-labelledby="clip-share-title">
@@ -51,7 +23,7 @@ export function ClipShare({ clip, signedIn }: { clip: ClipDto; signedIn: boolean
           {t('link')}
         </label>
         <input id="clip-link" readOnly value={clip.url} onFocus={(e) => e.target.select()} />
-        <button type="button" onClick={() => void copy()}>
+        <button type="button" onClick={() => void copy(clip.url, t('copied'), t('selectIt'))}>
           {t('copy')}
         </button>
       </div>
@@ -66,16 +38,16 @@ export function ClipShare({ clip, signedIn }: { clip: ClipDto; signedIn: boolean
               {t('shareInPost')}
             </button>
           </p>
-          <form onSubmit={send} className="row">
-            <label htmlFor="clip-dm">{t('sendTo')}</label>
-            <input
-              id="clip-dm"
-              placeholder="@handle"
-              value={handle}
-              onChange={(e) => setHandle(e.target.value)}
-            />
-            <button type="submit">{t('send')}</button>
-          </form>
+          <SendToHandle
+            id="clip-dm"
+            label={t('sendTo')}
+            submit={t('send')}
+            run={run}
+            send={async (user) => {
+              await api.shareClipByMessage(user.id, clip);
+              return t('sent', { name: user.display_name });
+            }}
+          />
         </>
       ) : null}
       {done ? <p role="status">{done}</p> : null}

@@ -1,9 +1,10 @@
 import type { SpaceDto } from '@salon/protocol';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, errorMessage } from '../../api';
+import { api } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
 import { Modal } from '../../components/Modal';
+import { SendToHandle, useShareStatus } from '../../components/share';
 import { embedSnippet } from '../../embed/snippet';
 
 /** Share a space: copy its link, post it, or send it to someone. */
@@ -17,49 +18,19 @@ export function ShareSheet({
   onClose: () => void;
 }) {
   const { t } = useTranslation('space');
-  const [done, setDone] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { done, error, run, copy } = useShareStatus();
   const [postText, setPostText] = useState('');
-  const [handle, setHandle] = useState('');
 
   const snippet = embedSnippet(space);
+  const selectIt = t('shareSheet.selectIt');
 
-  async function copy(value: string, copied: string) {
-    setError(null);
-    try {
-      await navigator.clipboard.writeText(value);
-      setDone(copied);
-    } catch {
-      // No clipboard permission: the text stays selectable in its field.
-      setDone(t('shareSheet.selectIt'));
-    }
-  }
-
-  async function post(event: FormEvent) {
+  function post(event: FormEvent) {
     event.preventDefault();
-    setError(null);
-    try {
+    void run(async () => {
       await api.shareByPost(space.id, postText.trim() || undefined);
       setPostText('');
-      setDone(t('shareSheet.posted'));
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }
-
-  async function send(event: FormEvent) {
-    event.preventDefault();
-    const h = handle.trim().replace(/^@/, '');
-    if (!h) return;
-    setError(null);
-    try {
-      const user = await api.userByHandle(h);
-      await api.shareByMessage(space.id, user.id);
-      setHandle('');
-      setDone(t('shareSheet.sent', { name: user.display_name }));
-    } catch (err) {
-      setError(errorMessage(err));
-    }
+      return t('shareSheet.posted');
+    });
   }
 
   return (
@@ -73,7 +44,7 @@ export function ShareSheet({
           <button
             type="button"
             className="primary"
-            onClick={() => void copy(space.url, t('shareSheet.copied'))}
+            onClick={() => void copy(space.url, t('shareSheet.copied'), selectIt)}
           >
             {t('shareSheet.copy')}
           </button>
@@ -91,7 +62,10 @@ export function ShareSheet({
           <p id="share-embed-help" className="muted small">
             {t('shareSheet.embedHelp')}
           </p>
-          <button type="button" onClick={() => void copy(snippet, t('shareSheet.embedCopied'))}>
+          <button
+            type="button"
+            onClick={() => void copy(snippet, t('shareSheet.embedCopied'), selectIt)}
+          >
             {t('shareSheet.copyEmbed')}
           </button>
         </div>
@@ -108,16 +82,16 @@ export function ShareSheet({
               />
               <button type="submit">{t('shareSheet.post')}</button>
             </form>
-            <form onSubmit={send} className="row">
-              <label htmlFor="share-dm">{t('shareSheet.sendTo')}</label>
-              <input
-                id="share-dm"
-                placeholder="@handle"
-                value={handle}
-                onChange={(e) => setHandle(e.target.value)}
-              />
-              <button type="submit">{t('shareSheet.send')}</button>
-            </form>
+            <SendToHandle
+              id="share-dm"
+              label={t('shareSheet.sendTo')}
+              submit={t('shareSheet.send')}
+              run={run}
+              send={async (user) => {
+                await api.shareByMessage(space.id, user.id);
+                return t('shareSheet.sent', { name: user.display_name });
+              }}
+            />
           </>
         ) : (
           <p className="muted">{t('shareSheet.signIn')}</p>

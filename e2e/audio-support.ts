@@ -10,8 +10,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { CHROMIUM, delay, type RunningServer, startServer, watchCsp } from './support.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { delay, launchBrowser, type RunningServer, startServer, watchCsp } from './support.ts';
 
 /** The veth address of the namespace: Janus gathers ICE candidates only there. */
 export const ICE_ADDRESS = '10.77.0.1';
@@ -79,27 +79,25 @@ export function startMediaServer(env: Record<string, string> = {}): Promise<Runn
 export interface AudioBrowserOptions {
   /** The fake microphone's tone (Hz); none: the default fake device's beeps. */
   tone?: number;
+  /** A WAV file the fake microphone plays instead (wins over `tone`). */
+  captureFile?: string;
   /** Allow sound without a tap (a person who already interacted with the site). */
   autoplay: boolean;
 }
 
-export function launchAudioBrowser({ tone, autoplay }: AudioBrowserOptions): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--use-fake-device-for-media-stream',
-      ...(tone ? [`--use-file-for-fake-audio-capture=${writeToneFile(tone)}`] : []),
-      // Without autoplay: Chrome's desktop default, spelled out. Open pages with `openLink`:
-      // a navigation driven by the test (page.goto) counts as a user activation.
-      `--autoplay-policy=${autoplay ? 'no-user-gesture-required' : 'document-user-activation-required'}`,
-    ],
-  });
+export function launchAudioBrowser({
+  tone,
+  captureFile,
+  autoplay,
+}: AudioBrowserOptions): Promise<Browser> {
+  const capture = captureFile ?? (tone ? writeToneFile(tone) : undefined);
+  return launchBrowser([
+    '--use-fake-device-for-media-stream',
+    ...(capture ? [`--use-file-for-fake-audio-capture=${capture}`] : []),
+    // Without autoplay: Chrome's desktop default, spelled out. Open pages with `openLink`:
+    // a navigation driven by the test (page.goto) counts as a user activation.
+    `--autoplay-policy=${autoplay ? 'no-user-gesture-required' : 'document-user-activation-required'}`,
+  ]);
 }
 
 /** A page that fails the test on any uncaught script error; the microphone allowed unless told. */

@@ -107,7 +107,12 @@ function freePort(): Promise<number> {
   });
 }
 
-export function launchBrowser(): Promise<Browser> {
+/**
+ * The one way the browser tests start Chromium: headless, no sandbox (root in
+ * CI), nothing talking to the network on its own. `args` adds flags, e.g. the
+ * fake audio devices of `launchAudioBrowser`.
+ */
+export function launchBrowser(args: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -117,6 +122,7 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-quic',
       '--no-first-run',
+      ...args,
     ],
   });
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { liveSpace } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -296,7 +297,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       test('with the people and space, a required reason, the person told, who reads and appeals it', async () => {
         const host = await t.user('reported', 'Rep Orted');
         await owner.client.put(`/api/v1/admin/users/${host.id}/hosting`, { can_host: true });
-        const space = (await host.client.post('/api/v1/spaces', { title: 'Loud room' })).body;
+        const space = await liveSpace(host, { title: 'Loud room' });
         const reporter = await t.user('reporter', 'Rita Porter');
         const report = (
           await reporter.client.post(`/api/v1/spaces/${space.id}/reports`, {
@@ -382,7 +383,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         await owner.client.put(`/api/v1/admin/users/${mod.id}/role`, { role: 'moderator' });
         const host = await t.user('loud_host', 'Loud Host');
         await owner.client.put(`/api/v1/admin/users/${host.id}/hosting`, { can_host: true });
-        const space = (await host.client.post('/api/v1/spaces', { title: 'To end' })).body;
+        const space = await liveSpace(host, { title: 'To end' });
         const end = (note: string) =>
           mod.client.post(`/api/v1/moderation/spaces/${space.id}/end`, { note });
         assert.equal((await end(' ')).body.error.code, 'reason_required');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { Client } from '../support/client.js';
+import { liveSpace } from '../support/factories.js';
 import { type FuzzRequest, type KnownIds, requestArbitrary } from '../support/fuzz-inputs.js';
 import { type Operation, operations } from '../support/openapi.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -106,13 +107,12 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const m = await t.user('fz_mallory');
       await alice.client.patch('/api/v1/me', { bio: 'Seeded before the fuzz' });
       const post = await alice.client.post('/api/v1/posts', { text: 'A post that must survive' });
-      const space = await alice.client.post('/api/v1/spaces', {
+      const space = await liveSpace(alice, {
         title: 'Seeded space',
         description: 'Must survive the fuzz',
         topics: ['music'],
       });
-      assert.equal(space.status, 201, JSON.stringify(space.body));
-      seeded = { post: post.body.id, space: space.body.id };
+      seeded = { post: post.body.id, space: space.id };
       assert.equal((await bob.client.post(`/api/v1/users/${alice.id}/follow`)).status, 200);
       assert.equal((await alice.client.post(`/api/v1/users/${bob.id}/follow`)).status, 200);
       assert.equal((await bob.client.post(`/api/v1/spaces/${seeded.space}/requests`)).status, 200);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import type { Client, Reply } from '../support/client.js';
+import { liveSpace } from '../support/factories.js';
 import { type Backend, startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -228,9 +229,8 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const me = await t.user('textcheck');
       client = me.client;
       client.bearer = (await client.post('/api/v1/auth/tokens', { name: 'cli' })).body.token;
-      const space = await client.post('/api/v1/spaces', { title: 'Plain' });
-      assert.equal(space.status, 201, JSON.stringify(space.body));
-      ctx = { me, spaceId: space.body.id };
+      const space = await liveSpace(me, { title: 'Plain' });
+      ctx = { me, spaceId: space.id };
 
       for (const c of CASES) {
         const name = `${c.name}${c.body && JSON.stringify(c.body(ctx)).includes('\\ud800') ? ' (lone surrogate)' : ''}`;

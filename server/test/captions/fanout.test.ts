@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { ServerMessage } from '@salon/protocol';
-import pino from 'pino';
-import { loadConfig } from '../../src/config.js';
-import { createServer, type SalonServer } from '../../src/server.js';
-import { Client } from '../support/client.js';
+import { startTestCluster, type TestCluster } from '../support/cluster.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
-import { redisUrl } from '../support/redis.js';
-import { startTestServer, type TestServer, uniqueHandle } from '../support/server.js';
 import { giveTicket, sellTickets } from '../tickets/support/access.js';
 import { captionedSpace, say } from './support.js';
 
@@ -18,58 +13,27 @@ import { captionedSpace, say } from './support.js';
  * finals in its snapshot, a ticketed space's words only reach those who may
  * hear it, and turning captions off stops them.
  */
-let nodeA: TestServer;
-let nodeB: SalonServer;
+let cluster: TestCluster;
 before(async () => {
-  const redis = await redisUrl();
-  nodeA = await startTestServer({
-    backend: 'postgres',
-    env: { REDIS_URL: redis, HOST_MIN_FOLLOWERS: '0' },
+  // Node B on node A's DATA_DIR, as two processes sharing a volume.
+  cluster = await startTestCluster({
+    nodes: 2,
+    redis: true,
+    sharedDataDir: true,
+    env: { MEDIA: 'off', HOST_MIN_FOLLOWERS: '0' },
   });
-  const config = loadConfig({
-    PORT: '0',
-    DATA_DIR: nodeA.config.dataDir,
-    LOG_LEVEL: 'silent',
-    MEDIA: 'off',
-    DATABASE_URL: nodeA.config.database.kind === 'postgres' ? nodeA.config.database.url : '',
-    REDIS_URL: redis,
-    HOST_MIN_FOLLOWERS: '0',
-    RATE_LIMIT_AUTH_PER_MINUTE: '100000',
-    RATE_LIMIT_WRITES_PER_MINUTE: '100000',
-  });
-  nodeB = await createServer(config, {
-    logger: pino({ level: 'silent' }),
-    processMetrics: false,
-    storage: { pgSchema: nodeA.pgSchema!, poolSize: 5 },
-  });
-  await nodeB.start();
 });
-after(async () => {
-  await nodeB.stop();
-  await nodeA.close();
-});
-
-async function userOn(url: string) {
-  const client = new Client(url);
-  const handle = uniqueHandle('cf');
-  const reply = await client.post('/api/v1/auth/register', {
-    handle,
-    display_name: handle,
-    password: 'correct horse battery',
-  });
-  assert.equal(reply.status, 201);
-  return { client, id: reply.body.user.id as string };
-}
+after(() => cluster.close());
 
 type Caption = Extract<ServerMessage, { type: 'caption' }>;
 const captionsOf = (rt: RealtimeClient, spaceId: string) =>
   rt.messages.filter((m): m is Caption => m.type === 'caption' && m.space_id === spaceId);
 
 test('lines reach both nodes, partials are bounded (latest wins), finals follow, a late joiner gets the last 5', async () => {
-  const host = await userOn(nodeA.url);
+  const host = await cluster.user(0);
   const space = await captionedSpace(host);
-  const onA = await RealtimeClient.connect(nodeA.url, (await userOn(nodeA.url)).client);
-  const onB = await RealtimeClient.connect(nodeB.url, (await userOn(nodeB.url)).client);
+  const onA = await RealtimeClient.connect(cluster.url(0), (await cluster.user(0)).client);
+  const onB = await RealtimeClient.connect(cluster.url(1), (await cluster.user(1)).client);
   const first = (await onB.subscribe(space.id)) as Extract<ServerMessage, { type: 'snapshot' }>;
   assert.equal(first.snapshot.captions?.state, 'running');
   assert.deepEqual(first.snapshot.captions?.recent, []);
@@ -81,7 +45,7 @@ test('lines reach both nodes, partials are bounded (latest wins), finals follow,
   for (let i = 1; i <= 10; i++)
     outcomes.push(
       await say(
-        nodeA.server,
+        cluster.nodes[0]!,
         space.id,
         host.id,
         `hello ${i}`,
@@ -114,7 +78,7 @@ test('lines reach both nodes, partials are bounded (latest wins), finals follow,
   // The final replaces them, with a greater seq.
   assert.equal(
     await say(
-      nodeA.server,
+      cluster.nodes[0]!,
       space.id,
       host.id,
       'hello everyone',
@@ -136,8 +100,8 @@ test('lines reach both nodes, partials are bounded (latest wins), finals follow,
 
   // Six more finals; a late joiner on B sees the last five, oldest first.
   for (let i = 2; i <= 7; i++)
-    await say(nodeA.server, space.id, host.id, `line ${i}`, start + i * 2000);
-  const late = await RealtimeClient.connect(nodeB.url, (await userOn(nodeB.url)).client);
+    await say(cluster.nodes[0]!, space.id, host.id, `line ${i}`, start + i * 2000);
+  const late = await RealtimeClient.connect(cluster.url(1), (await cluster.user(1)).client);
   const snap = (await late.subscribe(space.id)) as Extract<ServerMessage, { type: 'snapshot' }>;
   assert.deepEqual(
     snap.snapshot.captions?.recent.map((l) => l.text),
@@ -147,21 +111,21 @@ test('lines reach both nodes, partials are bounded (latest wins), finals follow,
 });
 
 test('a ticketed space: captions only for those who may hear it', async () => {
-  const host = await userOn(nodeA.url);
+  const host = await cluster.user(0);
   const space = await captionedSpace(host);
-  await sellTickets(nodeA.server, space.id, host.id);
-  const holder = await userOn(nodeB.url);
-  await giveTicket(nodeA.server, space.id, host.id, holder.id);
-  const without = await userOn(nodeB.url);
-  const rtHolder = await RealtimeClient.connect(nodeB.url, holder.client);
-  const rtWithout = await RealtimeClient.connect(nodeB.url, without.client);
+  await sellTickets(cluster.nodes[0]!, space.id, host.id);
+  const holder = await cluster.user(1);
+  await giveTicket(cluster.nodes[0]!, space.id, host.id, holder.id);
+  const without = await cluster.user(1);
+  const rtHolder = await RealtimeClient.connect(cluster.url(1), holder.client);
+  const rtWithout = await RealtimeClient.connect(cluster.url(1), without.client);
   const h = (await rtHolder.subscribe(space.id)) as Extract<ServerMessage, { type: 'snapshot' }>;
   const w = (await rtWithout.subscribe(space.id)) as Extract<ServerMessage, { type: 'snapshot' }>;
   assert.equal(h.snapshot.captions?.state, 'running');
   assert.equal(w.snapshot.access, 'needs_ticket');
   assert.equal(w.snapshot.captions, undefined, 'no captions in the snapshot without a ticket');
   await say(
-    nodeA.server,
+    cluster.nodes[0]!,
     space.id,
     host.id,
     'for holders only',
@@ -178,10 +142,10 @@ test('a ticketed space: captions only for those who may hear it', async () => {
 });
 
 test('captions off (the host) or a speaker opting out: no more lines; only the host or a co-host may switch', async () => {
-  const host = await userOn(nodeA.url);
+  const host = await cluster.user(0);
   const space = await captionedSpace(host);
-  const listener = await userOn(nodeB.url);
-  const rt = await RealtimeClient.connect(nodeB.url, listener.client);
+  const listener = await cluster.user(1);
+  const rt = await RealtimeClient.connect(cluster.url(1), listener.client);
   await rt.subscribe(space.id);
   const start = Date.parse(space.started_at);
   // Not theirs to switch, nor a stage member's own choice for a listener.
@@ -210,7 +174,7 @@ test('captions off (the host) or a speaker opting out: no more lines; only the h
   );
   await eventually(
     async () =>
-      (await say(nodeA.server, space.id, host.id, 'not shown', start + 100)) === 'speaker_off',
+      (await say(cluster.nodes[0]!, space.id, host.id, 'not shown', start + 100)) === 'speaker_off',
     'node A sees the opt-out',
   );
   assert.deepEqual(rt.views.get(space.id)?.space.captions_off, [host.id]);
@@ -220,7 +184,7 @@ test('captions off (the host) or a speaker opting out: no more lines; only the h
   );
   await eventually(
     async () =>
-      (await say(nodeA.server, space.id, host.id, 'shown again', start + 200)) === 'stored',
+      (await say(cluster.nodes[0]!, space.id, host.id, 'shown again', start + 200)) === 'stored',
     'back on',
   );
   await rt.waitFor((m) => m.type === 'caption' && m.text === 'shown again', 5000, true);
@@ -236,12 +200,12 @@ test('captions off (the host) or a speaker opting out: no more lines; only the h
   );
   assert.equal(rt.views.get(space.id)?.space.captions, false);
   assert.equal(
-    await say(nodeA.server, space.id, host.id, 'after off', start + 300),
+    await say(cluster.nodes[0]!, space.id, host.id, 'after off', start + 300),
     'captions_off',
   );
   assert.equal(
     await say(
-      nodeA.server,
+      cluster.nodes[0]!,
       space.id,
       host.id,
       'partial after off',
@@ -253,7 +217,7 @@ test('captions off (the host) or a speaker opting out: no more lines; only the h
   );
   assert.ok(captionsOf(rt, space.id).every((c) => !c.text.includes('after off')));
   assert.equal(
-    (await nodeA.server.services.captions.store.lines(space.id, 100)).length,
+    (await cluster.nodes[0]!.services.captions.store.lines(space.id, 100)).length,
     2 - 1 + 0,
     'only "shown again" stored',
   );

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { CaptionLine } from '../../src/captions/service.js';
 import type { SalonServer } from '../../src/server.js';
 import type { Client } from '../support/client.js';
+import { liveSpace, type Space } from '../support/factories.js';
 
 /** Settings under which anyone may host: the tests' hosts need no audience. */
 export const OPEN_HOSTING = { HOST_MIN_FOLLOWERS: '0' };
@@ -10,15 +11,10 @@ export const OPEN_HOSTING = { HOST_MIN_FOLLOWERS: '0' };
 export async function captionedSpace(
   host: { client: Client },
   body: Record<string, unknown> = {},
-): Promise<{ id: string; started_at: string; captions: boolean }> {
-  const created = await host.client.post('/api/v1/spaces', {
-    title: 'Captioned talk',
-    captions: true,
-    ...body,
-  });
-  assert.equal(created.status, 201, JSON.stringify(created.body));
-  assert.equal(created.body.captions, true);
-  return created.body;
+): Promise<Space & { captions: boolean }> {
+  const created = await liveSpace(host, { title: 'Captioned talk', captions: true, ...body });
+  assert.equal(created.captions, true);
+  return { ...created, captions: created.captions };
 }
 
 let utterances = 0;

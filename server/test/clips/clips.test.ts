@@ -6,6 +6,7 @@ import { clipFile } from '../../src/clips/cutter.js';
 import { scopeDir } from '../../src/streams/layout.js';
 import { ManualClock } from '../../src/util/clock.js';
 import type { Client } from '../support/client.js';
+import { liveSpace } from '../support/factories.js';
 import { RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { giveTicket, sellTickets } from '../tickets/support/access.js';
@@ -55,10 +56,8 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     const tick = () => t.server.services.scheduler.tick();
 
     /** A live space whose archive holds 45 s of audio up to now. */
-    async function liveSpace(owner: Person = host, recording = false) {
-      const space = (await owner.client.post('/api/v1/spaces', { title: 'Clip me', recording }))
-        .body;
-      assert.ok(space.id, JSON.stringify(space));
+    async function spaceWithAudio(owner: Person = host, recording = false) {
+      const space = await liveSpace(owner, { title: 'Clip me', recording });
       writeArchive(t.config.dataDir, space.id, tone, Date.parse(space.started_at));
       clock.advance(45_000);
       return space as { id: string; started_at: string };
@@ -66,7 +65,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
 
     /** An ended, recorded space with a ready replay of 45 s. */
     async function replaySpace() {
-      const space = await liveSpace(host, true);
+      const space = await spaceWithAudio(host, true);
       assert.equal((await host.client.post(`/api/v1/spaces/${space.id}/end`)).status, 200);
       await t.server.services.hls.recordings.settled(space.id);
       const replay = (await t.client().get(`/api/v1/spaces/${space.id}/replay`)).body;
@@ -85,7 +84,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     }
 
     test('a live clip is the last 30 s of the archive, cut to an m4a that plays whole and by ranges', async () => {
-      const space = await liveSpace();
+      const space = await spaceWithAudio();
       const clip = await readyClip(listener, space.id, { title: '  Best  bit ' });
       assert.equal(clip.source, 'live');
       assert.equal(clip.title, 'Best bit');
@@ -167,7 +166,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.equal((await post({ from_ms: 0, to_ms: 9000, extra: 1 })).status, 400);
       assert.equal((await post({ from_ms: '0', to_ms: 9000 })).status, 400);
 
-      const live = await liveSpace();
+      const live = await spaceWithAudio();
       const livePost = (body: unknown) =>
         listener.client.post(`/api/v1/spaces/${live.id}/clips`, body);
       assert.equal(
@@ -175,7 +174,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         'clip_range_invalid',
       );
 
-      const silent = (await host.client.post('/api/v1/spaces', { title: 'No audio yet' })).body;
+      const silent = await liveSpace(host, { title: 'No audio yet' });
       const none = await listener.client.post(`/api/v1/spaces/${silent.id}/clips`, {});
       assert.equal(`${none.status} ${none.body.error.code}`, '409 nothing_to_clip');
       await host.client.post(`/api/v1/spaces/${silent.id}/end`);
@@ -191,7 +190,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     });
 
     test('clipping off: 403 clipping_off live and in the replay; the host or a co-host switches it, others may not', async () => {
-      const space = await liveSpace();
+      const space = await spaceWithAudio();
       const refused = await listener.client.put(`/api/v1/spaces/${space.id}/clipping`, {
         clipping: false,
       });
@@ -229,7 +228,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     });
 
     test('guests and visitors hear clips of spaces open to guests, never make them; guests off closes them out', async () => {
-      const space = await liveSpace();
+      const space = await spaceWithAudio();
       const clip = await readyClip(listener, space.id);
       const guest = t.client();
       guest.bearer = (await t.client().post('/api/v1/auth/guest')).body.token;
@@ -249,7 +248,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     });
 
     test('a person removed from the space can neither clip it nor play, see or share its clips; reporting stays open', async () => {
-      const space = await liveSpace();
+      const space = await spaceWithAudio();
       const clip = await readyClip(listener, space.id);
       const removed = await t.user();
       const own = await readyClip(removed, space.id);
@@ -288,7 +287,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     });
 
     test('a ticketed space: only those who may hear it clip it or play its clips (ticket_required otherwise)', async () => {
-      const space = await liveSpace();
+      const space = await spaceWithAudio();
       const early = await readyClip(listener, space.id);
       await sellTickets(t.server, space.id, host.id);
       const buyer = await t.user();
@@ -324,7 +323,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     });
 
     test('a suspended account cannot clip', async () => {
-      const space = await liveSpace();
+      const space = await spaceWithAudio();
       const suspended = await t.user();
       await readyClip(suspended, space.id);
       const done = await admin.client.post(`/api/v1/moderation/users/${suspended.id}/suspension`, {
@@ -336,7 +335,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     });
 
     test('the creator, the host or staff delete a clip (file and row); anyone else is refused', async () => {
-      const space = await liveSpace();
+      const space = await spaceWithAudio();
       const clip = await readyClip(listener, space.id);
       const other = await t.user();
       const refused = await other.client.delete(`/api/v1/clips/${clip.id}`);
@@ -370,7 +369,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     });
 
     test('a clip expires after CLIP_TTL_DAYS: the scheduler job deletes its file and row, and its post card says it is gone', async () => {
-      const space = await liveSpace();
+      const space = await spaceWithAudio();
       const clip = await readyClip(listener, space.id);
       const post = await listener.client.post('/api/v1/posts', {
         text: 'Listen',
@@ -405,7 +404,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     });
 
     test('a clip report names the clip and its space in the moderators’ queue', async () => {
-      const space = await liveSpace();
+      const space = await spaceWithAudio();
       const clip = await readyClip(listener, space.id);
       const reporter = await t.user();
       const report = await reporter.client.post(`/api/v1/clips/${clip.id}/reports`, {
@@ -440,7 +439,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     });
 
     test('a post carries a clip card in the timeline; a clip that failed or does not exist cannot be posted', async () => {
-      const space = await liveSpace();
+      const space = await spaceWithAudio();
       const clip = await readyClip(listener, space.id);
       const post = await listener.client.post('/api/v1/posts', {
         text: 'Hear this',

@@ -3,6 +3,7 @@ import { Agent } from 'node:http';
 import { after, before, test } from 'node:test';
 import { ApiResponseError, TwitterApi, type TwitterApiv2 } from 'twitter-api-v2';
 import { ManualClock } from '../../src/util/clock.js';
+import { liveSpace } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -31,11 +32,7 @@ before(async () => {
   host = await t.user('twhost', 'Tweety Host'); // the first account may host
   cohost = await t.user('twcohost', 'Co Host');
   speaker = await t.user('twspeaker', 'Speaker');
-  const create = async (body: Record<string, unknown>) => {
-    const reply = await host.client.post('/api/v1/spaces', body);
-    assert.equal(reply.status, 201, JSON.stringify(reply.body));
-    return reply.body as { id: string };
-  };
+  const create = (body: Record<string, unknown>) => liveSpace(host, body);
   spaces['live'] = await create({
     title: 'Jazz and the API',
     description: 'A live one',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Client, Reply } from '../support/client.js';
+import { liveSpace } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -16,7 +17,7 @@ before(async () => {
   t = await startTestServer();
   const me = await t.user('twfuzz');
   userId = me.id;
-  spaceId = (await me.client.post('/api/v1/spaces', { title: 'Fuzzed' })).body.id;
+  spaceId = (await liveSpace(me, { title: 'Fuzzed' })).id;
   client = t.client();
   client.bearer = (await me.client.post('/api/v1/auth/tokens', { name: 'fuzz' })).body.token;
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { liveSpace } from '../support/factories.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -23,7 +24,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     async function host(handle: string, title: string, topics: string[] = []) {
       const user = await t.user(handle, `${handle} display`);
       await admin.client.put(`/api/v1/admin/users/${user.id}/hosting`, { can_host: true });
-      const space = (await user.client.post('/api/v1/spaces', { title, topics })).body;
+      const space = await liveSpace(user, { title, topics });
       return { user, space, url: `/api/v1/spaces/${space.id}` };
     }
 

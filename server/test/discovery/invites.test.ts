@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Client } from '../support/client.js';
+import { liveSpace } from '../support/factories.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -12,7 +13,7 @@ let url: string;
 before(async () => {
   t = await startTestServer();
   host = await t.user('invhost', 'Inviting Host'); // the first account may host
-  space = (await host.client.post('/api/v1/spaces', { title: 'Come in' })).body;
+  space = await liveSpace(host, { title: 'Come in' });
   url = `/api/v1/spaces/${space.id}`;
 });
 after(() => t.close());

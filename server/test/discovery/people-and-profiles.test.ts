@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ManualClock } from '../../src/util/clock.js';
+import { liveSpace, scheduledSpace } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 type User = Awaited<ReturnType<TestServer['user']>>;
@@ -98,16 +99,8 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     test("a host's upcoming spaces and replays: discover by host_id, and state=recorded", async () => {
       const host = await t.user('host_ps', 'Hosting Person');
       const other = await t.user('other_ps', 'Other Host');
-      const schedule = (who: User, title: string, hours: number) =>
-        who.client
-          .post('/api/v1/spaces', {
-            title,
-            scheduled_start: new Date(clock.now() + hours * HOUR).toISOString(),
-          })
-          .then((r) => {
-            assert.equal(r.status, 201, JSON.stringify(r.body));
-            return r.body.id as string;
-          });
+      const schedule = async (who: User, title: string, hours: number) =>
+        (await scheduledSpace(who, clock.now() + hours * HOUR, { title })).id;
       const later = await schedule(host, 'Later', 5);
       const soon = await schedule(host, 'Soon', 2);
       await schedule(other, 'Not theirs', 1);
@@ -123,10 +116,9 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       // Two ended spaces of the host: one with a replay ready, one whose replay was deleted.
       const ended: string[] = [];
       for (const title of ['Recorded one', 'Deleted replay']) {
-        const created = await host.client.post('/api/v1/spaces', { title, recording: true });
-        assert.equal(created.status, 201, JSON.stringify(created.body));
-        assert.equal((await host.client.post(`/api/v1/spaces/${created.body.id}/end`)).status, 200);
-        ended.push(created.body.id);
+        const created = await liveSpace(host, { title, recording: true });
+        assert.equal((await host.client.post(`${created.path}/end`)).status, 200);
+        ended.push(created.id);
       }
       const db = t.server.services.storage.db;
       // No media here: write what the packager would have once the replay was made.

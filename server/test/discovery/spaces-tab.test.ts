@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ManualClock } from '../../src/util/clock.js';
+import { liveSpace } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 type User = Awaited<ReturnType<TestServer['user']>>;
@@ -20,11 +21,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     });
     after(() => t.close());
 
-    const create = (who: User, body: Record<string, unknown>) =>
-      who.client.post('/api/v1/spaces', body).then((r) => {
-        assert.equal(r.status, 201, JSON.stringify(r.body));
-        return r.body as { id: string };
-      });
+    const create = (who: User, body: Record<string, unknown>) => liveSpace(who, body);
     const ids = (reply: { body: { data: Array<{ space: { id: string } }> } }) =>
       reply.body.data.map((d) => d.space.id);
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { scopeDir } from '../../src/streams/layout.js';
 import { ManualClock } from '../../src/util/clock.js';
+import { liveSpace } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -48,9 +49,9 @@ async function writeArchive(spaceId: string, from: number, seconds: number) {
   return dir;
 }
 
-async function liveSpace(title: string, recording: boolean) {
+async function hostedSpace(title: string, recording: boolean) {
   const host = await t.user();
-  const space = (await host.client.post('/api/v1/spaces', { title, recording })).body;
+  const space = await liveSpace(host, { title, recording });
   return { host, space: space as { id: string } };
 }
 
@@ -65,7 +66,7 @@ async function eventually<T>(read: () => Promise<T | undefined>, what: string): 
 }
 
 test('signed URLs serve playlists and segments with their content types and cache headers, and no cookies', async () => {
-  const { host, space } = await liveSpace('Origin', false);
+  const { host, space } = await hostedSpace('Origin', false);
   const dir = scopeDir(t.config.dataDir, space.id, 'live');
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, 'index.m3u8'), '#EXTM3U\n#EXTINF:1.0,\nl000000.ts\n');
@@ -115,7 +116,7 @@ test('signed URLs serve playlists and segments with their content types and cach
 });
 
 test('a tampered or expired signature gets 403 with an error body', async () => {
-  const { host, space } = await liveSpace('Guarded', false);
+  const { host, space } = await hostedSpace('Guarded', false);
   const dir = scopeDir(t.config.dataDir, space.id, 'live');
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, 'index.m3u8'), '#EXTM3U\n');
@@ -153,7 +154,7 @@ test('a tampered or expired signature gets 403 with an error body', async () => 
 });
 
 test('a recorded space has a replay once it ends; the host deletes it and the moderation copy stays', async () => {
-  const { host, space } = await liveSpace('Recorded', true);
+  const { host, space } = await hostedSpace('Recorded', true);
   const startedAt = clock.now();
   const archive = await writeArchive(space.id, startedAt, 8);
   const pending = await t.client().get(`/api/v1/spaces/${space.id}/replay`);
@@ -196,7 +197,7 @@ test('a recorded space has a replay once it ends; the host deletes it and the mo
 });
 
 test('an unrecorded space has no replay, but its audio is in the moderation archive for moderators only', async () => {
-  const { host, space } = await liveSpace('Off the record', false);
+  const { host, space } = await hostedSpace('Off the record', false);
   const archive = await writeArchive(space.id, clock.now(), 3);
   clock.advance(3_000);
   await host.client.post(`/api/v1/spaces/${space.id}/end`);
@@ -222,7 +223,7 @@ test('an unrecorded space has no replay, but its audio is in the moderation arch
 });
 
 test('without a media server, asking for a tier says audio is unavailable', async () => {
-  const { host, space } = await liveSpace('Silent', false);
+  const { host, space } = await hostedSpace('Silent', false);
   const reply = await host.client.get(`/api/v1/spaces/${space.id}/listen`);
   assert.equal(reply.status, 503);
   assert.equal(reply.body.error.code, 'media_unavailable');

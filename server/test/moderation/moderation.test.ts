@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { DAY_MS } from '../../src/moderation/retention.js';
 import { ManualClock } from '../../src/util/clock.js';
+import { liveSpace } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /** Reports, decisions, appeals, suspensions and the retention of review audio, on an injected clock. */
@@ -20,7 +21,7 @@ after(() => t.close());
 async function endedSpaceWithArchive() {
   const host = await t.user();
   await moderator.client.put(`/api/v1/admin/users/${host.id}/hosting`, { can_host: true });
-  const space = (await host.client.post('/api/v1/spaces', { title: 'Kept for review' })).body;
+  const space = await liveSpace(host, { title: 'Kept for review' });
   await host.client.post(`/api/v1/spaces/${space.id}/end`);
   const dir = path.join(t.config.dataDir, 'archives', space.id);
   mkdirSync(dir, { recursive: true });
@@ -140,7 +141,7 @@ test('the 90-day extension holds exactly: kept on day 109, purged on day 110', a
 test('a suspended account can no longer act, and its live spaces end for moderation', async () => {
   const host = await t.user();
   await moderator.client.put(`/api/v1/admin/users/${host.id}/hosting`, { can_host: true });
-  const space = (await host.client.post('/api/v1/spaces', { title: 'About to end' })).body;
+  const space = await liveSpace(host, { title: 'About to end' });
   assert.equal(
     (
       await moderator.client.post(`/api/v1/moderation/users/${host.id}/suspension`, {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { ServerMessage } from '@salon/protocol';
+import { liveSpace } from '../support/factories.js';
 import { RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -11,7 +12,7 @@ let listener: RealtimeClient;
 before(async () => {
   t = await startTestServer();
   const host = await t.user('ansHost'); // the first account may host
-  spaceId = (await host.client.post('/api/v1/spaces', { title: 'Answers' })).body.id;
+  spaceId = (await liveSpace(host, { title: 'Answers' })).id;
   const guest = (await t.client().post('/api/v1/auth/guest')).body.token as string;
   listener = await RealtimeClient.connect(t.url, undefined, guest);
   assert.equal((await listener.subscribe(spaceId)).type, 'snapshot');

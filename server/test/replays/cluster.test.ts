@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import pino from 'pino';
-import { loadConfig } from '../../src/config.js';
 import { VERDICT_WINDOW_MS } from '../../src/replays/timeline.js';
-import { createServer, type SalonServer } from '../../src/server.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { Client } from '../support/client.js';
+import { startTestCluster, type TestCluster } from '../support/cluster.js';
+import { liveSpace } from '../support/factories.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
-import { redisUrl } from '../support/redis.js';
-import { startTestServer, type TestServer, uniqueHandle } from '../support/server.js';
 import { writeArchive } from './support.js';
 
 /**
@@ -19,55 +16,22 @@ import { writeArchive } from './support.js';
  * the end.
  */
 const clock = new ManualClock(Date.now());
-let nodeA: TestServer;
-let nodeB: SalonServer;
+let cluster: TestCluster;
 before(async () => {
-  const redis = await redisUrl();
-  nodeA = await startTestServer({
-    backend: 'postgres',
+  // Node B on node A's DATA_DIR, as two processes sharing a volume.
+  cluster = await startTestCluster({
+    nodes: 2,
     clock,
-    env: { REDIS_URL: redis, HOST_MIN_FOLLOWERS: '0' },
+    redis: true,
+    sharedDataDir: true,
+    env: { MEDIA: 'off', HOST_MIN_FOLLOWERS: '0' },
   });
-  const config = loadConfig({
-    PORT: '0',
-    DATA_DIR: nodeA.config.dataDir,
-    LOG_LEVEL: 'silent',
-    MEDIA: 'off',
-    DATABASE_URL: nodeA.config.database.kind === 'postgres' ? nodeA.config.database.url : '',
-    REDIS_URL: redis,
-    HOST_MIN_FOLLOWERS: '0',
-    RATE_LIMIT_AUTH_PER_MINUTE: '100000',
-    RATE_LIMIT_WRITES_PER_MINUTE: '100000',
-  });
-  nodeB = await createServer(config, {
-    logger: pino({ level: 'silent' }),
-    processMetrics: false,
-    clock,
-    storage: { pgSchema: nodeA.pgSchema!, poolSize: 5 },
-  });
-  await nodeB.start();
 });
-after(async () => {
-  await nodeB.stop();
-  await nodeA.close();
-});
-
-async function userOn(url: string) {
-  const client = new Client(url);
-  const handle = uniqueHandle('rc');
-  const reply = await client.post('/api/v1/auth/register', {
-    handle,
-    display_name: handle,
-    password: 'correct horse battery',
-  });
-  assert.equal(reply.status, 201);
-  return { client, id: reply.body.user.id as string };
-}
+after(() => cluster.close());
 
 test('the audience across nodes: each node writes the cluster counts it sees, the largest is kept, the distinct count comes from both', async () => {
-  const host = await userOn(nodeA.url);
-  const space = (await host.client.post('/api/v1/spaces', { title: 'Two nodes', recording: true }))
-    .body;
+  const host = await cluster.user(0);
+  const space = await liveSpace(host, { title: 'Two nodes', recording: true });
   const sockets: RealtimeClient[] = [];
   const join = async (url: string, client: Client) => {
     const rt = await RealtimeClient.connect(url, client);
@@ -75,13 +39,13 @@ test('the audience across nodes: each node writes the cluster counts it sees, th
     sockets.push(rt);
     return rt;
   };
-  await join(nodeA.url, host.client);
-  const leavesA = await join(nodeA.url, (await userOn(nodeA.url)).client);
-  const onB = [await userOn(nodeB.url), await userOn(nodeB.url)];
-  await join(nodeB.url, onB[0]!.client);
-  const leavesB = await join(nodeB.url, onB[1]!.client);
-  const a = nodeA.server.services;
-  const b = nodeB.services;
+  await join(cluster.url(0), host.client);
+  const leavesA = await join(cluster.url(0), (await cluster.user(0)).client);
+  const onB = [await cluster.user(1), await cluster.user(1)];
+  await join(cluster.url(1), onB[0]!.client);
+  const leavesB = await join(cluster.url(1), onB[1]!.client);
+  const a = cluster.nodes[0]!.services;
+  const b = cluster.nodes[1]!.services;
   // Both nodes see all four through the directory.
   await eventually(() => a.realtime.counts(space.id)?.now_total === 4, 'node A sees 4', 10_000);
   await eventually(() => b.realtime.counts(space.id)?.now_total === 4, 'node B sees 4', 10_000);
@@ -97,18 +61,18 @@ test('the audience across nodes: each node writes the cluster counts it sees, th
   assert.equal(after.totalListeners, 4, 'four different people');
 
   // The end, committed on node B: the distinct count is everyone either node recorded.
-  await writeArchive(nodeA.config.dataDir, space.id, Date.parse(space.started_at), 3);
+  await writeArchive(cluster.config(0).dataDir, space.id, Date.parse(space.started_at), 3);
   clock.advance(3000);
   await eventually(
     async () => (await a.spaces.totalListeners(space.id)) === 4,
     'four listeners recorded by the two nodes',
   );
-  const hostOnB = new Client(nodeB.url);
+  const hostOnB = new Client(cluster.url(1));
   hostOnB.cookies.set('salon_session', host.client.cookies.get('salon_session')!);
   assert.equal((await hostOnB.post(`/api/v1/spaces/${space.id}/end`)).status, 200);
   await b.hls.recordings.settled(space.id);
   await b.replays.stats.settled();
-  const replay = (await new Client(nodeA.url).get(`/api/v1/spaces/${space.id}/replay`)).body;
+  const replay = (await new Client(cluster.url(0)).get(`/api/v1/spaces/${space.id}/replay`)).body;
   assert.equal(replay.state, 'ready');
   assert.equal(replay.peak_listeners, 4);
   assert.equal(replay.total_listeners, 4);
@@ -116,27 +80,26 @@ test('the audience across nodes: each node writes the cluster counts it sees, th
 });
 
 test("a speaker's talk is written by the node holding their media; the end on the other node closes it", async () => {
-  const host = await userOn(nodeA.url);
-  const space = (await host.client.post('/api/v1/spaces', { title: 'Held on B', recording: true }))
-    .body;
+  const host = await cluster.user(0);
+  const space = await liveSpace(host, { title: 'Held on B', recording: true });
   const startedAt = Date.parse(space.started_at);
   await host.client.post(`/api/v1/spaces/${space.id}/stage/${host.id}/unmute`);
   // Node B holds the host's media: it hears the verdict and writes it.
   clock.set(startedAt + 1000 + VERDICT_WINDOW_MS);
-  await nodeB.services.replays.speakers.record({
+  await cluster.nodes[1]!.services.replays.speakers.record({
     spaceId: space.id,
     userId: host.id,
     speaking: true,
   });
-  await writeArchive(nodeA.config.dataDir, space.id, startedAt, 5);
+  await writeArchive(cluster.config(0).dataDir, space.id, startedAt, 5);
   clock.set(startedAt + 5000);
   // No "stopped talking" (node B's media went with the space): node A ends it and closes the span.
   assert.equal((await host.client.post(`/api/v1/spaces/${space.id}/end`)).status, 200);
-  await nodeA.server.services.hls.recordings.settled(space.id);
-  await nodeA.server.services.replays.speakers.settled();
-  const spans = await nodeB.services.replays.speakers.spans(space.id);
+  await cluster.nodes[0]!.services.hls.recordings.settled(space.id);
+  await cluster.nodes[0]!.services.replays.speakers.settled();
+  const spans = await cluster.nodes[1]!.services.replays.speakers.spans(space.id);
   assert.deepEqual(spans.get(host.id), [{ start: startedAt + 1000, end: startedAt + 5000 }]);
-  const replay = (await new Client(nodeB.url).get(`/api/v1/spaces/${space.id}/replay`)).body;
+  const replay = (await new Client(cluster.url(1)).get(`/api/v1/spaces/${space.id}/replay`)).body;
   assert.equal(replay.timeline.speakers.length, 1);
   const [span] = replay.timeline.speakers[0].spans;
   assert.ok(Math.abs(span.start_ms - 1000) <= 100, JSON.stringify(span));

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { VERDICT_WINDOW_MS } from '../../src/replays/timeline.js';
 import { ManualClock } from '../../src/util/clock.js';
 import type { Client } from '../support/client.js';
+import { liveSpace } from '../support/factories.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { writeArchive } from './support.js';
@@ -28,15 +29,10 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     const api = (id: string) => `/api/v1/spaces/${id}`;
 
     /** A live recorded space; `seconds` of archive dated from its start are written at the end. */
-    async function liveSpace(title: string, host?: Awaited<ReturnType<TestServer['user']>>) {
+    async function recordedSpace(title: string, host?: Awaited<ReturnType<TestServer['user']>>) {
       const owner = host ?? (await t.user());
-      const reply = await owner.client.post('/api/v1/spaces', { title, recording: true });
-      assert.equal(reply.status, 201, JSON.stringify(reply.body));
-      return {
-        host: owner,
-        id: reply.body.id as string,
-        startedAt: Date.parse(reply.body.started_at),
-      };
+      const space = await liveSpace(owner, { title, recording: true });
+      return { host: owner, id: space.id, startedAt: Date.parse(space.started_at) };
     }
 
     async function end(
@@ -53,7 +49,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     }
 
     test('a talking verdict that arrives just after the end still counts the talk before it (it is a window late); one for talk after the end does not', async () => {
-      const space = await liveSpace('Cut short');
+      const space = await recordedSpace('Cut short');
       const T0 = space.startedAt;
       await space.host.client.post(`${api(space.id)}/stage/${space.host.id}/unmute`);
       const speakers = t.server.services.replays.speakers;
@@ -74,7 +70,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     });
 
     test('the speaker timeline is who spoke when: short pauses merged, muted talk ignored, cut where recording was off, closed when someone leaves the stage', async () => {
-      const space = await liveSpace('Turns');
+      const space = await recordedSpace('Turns');
       const T0 = space.startedAt;
       const speaker = await t.user();
       await speaker.client.post(`${api(space.id)}/requests`);
@@ -158,7 +154,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     });
 
     test('the audience: peak and distinct listeners sampled while live and kept at the end, the plays, and the pins as they were', async () => {
-      const space = await liveSpace('Crowd');
+      const space = await recordedSpace('Crowd');
       const post = await space.host.client.post('/api/v1/posts', { text: 'Read this first' });
       assert.equal(post.status, 201);
       assert.equal(
@@ -217,24 +213,22 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const host = await t.user();
       const shown: string[] = [];
       for (const title of ['First', 'Second', 'Third']) {
-        const space = await liveSpace(title, host);
+        const space = await recordedSpace(title, host);
         await end(space);
         shown.unshift(space.id);
         clock.advance(1000);
       }
       // Not recorded: ends without a replay.
-      const unrecorded = (
-        await host.client.post('/api/v1/spaces', { title: 'Off', recording: false })
-      ).body;
+      const unrecorded = await liveSpace(host, { title: 'Off', recording: false });
       await writeArchive(t.config.dataDir, unrecorded.id, Date.parse(unrecorded.started_at), 3);
       await host.client.post(`${api(unrecorded.id)}/end`);
       await t.server.services.hls.recordings.settled(unrecorded.id);
       // Deleted by the host.
-      const deleted = await liveSpace('Deleted', host);
+      const deleted = await recordedSpace('Deleted', host);
       await end(deleted);
       assert.equal((await host.client.delete(`${api(deleted.id)}/replay`)).status, 204);
       // Ended by a moderator for a violation.
-      const moderated = await liveSpace('Violation', host);
+      const moderated = await recordedSpace('Violation', host);
       await writeArchive(t.config.dataDir, moderated.id, moderated.startedAt, 3);
       const adminClient = admin.client;
       const ending = await adminClient.post(`/api/v1/moderation/spaces/${moderated.id}/end`, {
@@ -293,7 +287,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     });
 
     test('a removed listener does not see the replay listed; bad cursors and unknown hosts are 4xx', async () => {
-      const space = await liveSpace('Removal');
+      const space = await recordedSpace('Removal');
       const removed = await t.user();
       const rt = await RealtimeClient.connect(t.url, removed.client);
       await rt.subscribe(space.id);

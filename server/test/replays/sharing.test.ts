@@ -7,6 +7,7 @@ import { type DefaultTreeAdapterMap, parse } from 'parse5';
 import Parser from 'rss-parser';
 import { ManualClock } from '../../src/util/clock.js';
 import type { Client } from '../support/client.js';
+import { liveSpace } from '../support/factories.js';
 import { eventually } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { fakeWebBuild, ffprobeDuration, writeArchive } from './support.js';
@@ -78,9 +79,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       seconds: number,
       description = '',
     ) {
-      const space = (
-        await host.client.post('/api/v1/spaces', { title, description, recording: true })
-      ).body;
+      const space = await liveSpace(host, { title, description, recording: true });
       const startedAt = Date.parse(space.started_at);
       await writeArchive(t.config.dataDir, space.id, startedAt, seconds);
       clock.set(Math.max(clock.now(), startedAt + seconds * 1000));
@@ -93,7 +92,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
 
     test('the embed page may be framed by any page, asks for no microphone and sets no cookie; every other page only by Salon', async () => {
       const host = await t.user();
-      const space = (await host.client.post('/api/v1/spaces', { title: 'Framed' })).body;
+      const space = await liveSpace(host, { title: 'Framed' });
       const embed = await fetch(`${t.url}/embed/spaces/${space.id}`);
       assert.equal(embed.status, 200);
       assert.match(await embed.text(), /Salon player/);
@@ -192,7 +191,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
 
     test("a ticketed space's preview says its price and the tickets left, then Sold out, and offers no audio", async () => {
       const host = await t.user();
-      const space = (await host.client.post('/api/v1/spaces', { title: 'Paid talk' })).body;
+      const space = await liveSpace(host, { title: 'Paid talk' });
       const db = t.server.services.storage.db;
       await db
         .insertInto('ticket_offers')
@@ -261,7 +260,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
 
     test('oEmbed: rich JSON with the player iframe within maxwidth/maxheight; 404 for URLs that are not ours; 501 for xml', async () => {
       const host = await t.user();
-      const space = (await host.client.post('/api/v1/spaces', { title: 'Live <now>' })).body;
+      const space = await liveSpace(host, { title: 'Live <now>' });
       const ask = (query: string) => fetch(`${t.url}/oembed?${query}`);
       const pageUrl = `${t.url}/spaces/${space.id}`;
       const reply = await ask(`url=${encodeURIComponent(pageUrl)}&format=json`);
@@ -330,7 +329,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
           updated_at: clock.now(),
         } as never)
         .execute();
-      const unrecorded = (await host.client.post('/api/v1/spaces', { title: 'Unrecorded' })).body;
+      const unrecorded = await liveSpace(host, { title: 'Unrecorded' });
       await host.client.post(`/api/v1/spaces/${unrecorded.id}/end`);
 
       const feedUrl = `${t.url}/u/${host.handle}/replays.rss`;

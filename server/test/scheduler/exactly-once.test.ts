@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ManualClock } from '../../src/util/clock.js';
 import { startTestCluster, type TestCluster } from '../support/cluster.js';
+import { liveSpace } from '../support/factories.js';
 import { eventually } from '../support/realtime.js';
 
 /**
@@ -170,7 +171,7 @@ test('a job held by a node that died mid-run is finished by another node when it
     .execute();
   const followers = await Promise.all(Array.from({ length: 6 }, (_, i) => cluster.user(i % 2)));
   for (const f of followers) await f.client.post(`/api/v1/users/${host.id}/follow`);
-  const space = (await host.client.post('/api/v1/spaces', { title: 'Live at once' })).body;
+  const space = await liveSpace(host, { title: 'Live at once' });
   const db = cluster.nodes[0]!.services.storage.db;
   const key = `space:${space.id}:live`;
   await eventually(

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ManualClock } from '../../src/util/clock.js';
+import { liveSpace, scheduledSpace } from '../support/factories.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -36,12 +37,7 @@ const kinds = async (client: any, spaceId: string) =>
     .sort();
 
 async function schedule(inMs: number, title = 'Later') {
-  const reply = await host.client.post('/api/v1/spaces', {
-    title,
-    scheduled_start: at(clock.now() + inMs),
-  });
-  assert.equal(reply.status, 201, JSON.stringify(reply.body));
-  return reply.body as { id: string; scheduled_start: string };
+  return scheduledSpace(host, clock.now() + inMs, { title });
 }
 
 test('spaces are scheduled up to 14 days ahead and moved by their host only', async () => {
@@ -85,7 +81,7 @@ test('spaces are scheduled up to 14 days ahead and moved by their host only', as
     (await other.client.put(url, { scheduled_start: at(clock.now() + DAY) })).body.error.code,
     'not_host',
   );
-  const live = (await host.client.post('/api/v1/spaces', { title: 'Now' })).body;
+  const live = await liveSpace(host, { title: 'Now' });
   const notScheduled = await host.client.put(`/api/v1/spaces/${live.id}/schedule`, {
     scheduled_start: at(clock.now() + DAY),
   });
@@ -105,7 +101,7 @@ test('anyone sets or removes a reminder and sees the count; only scheduled space
   const blocked = await t.user();
   await host.client.post(`/api/v1/users/${blocked.id}/block`);
   assert.equal((await blocked.client.post(url)).body.error.code, 'blocked_by_host');
-  const live = (await host.client.post('/api/v1/spaces', { title: 'Live' })).body;
+  const live = await liveSpace(host, { title: 'Live' });
   const tooLate = await a.client.post(`/api/v1/spaces/${live.id}/reminder`);
   assert.equal(tooLate.body.error.code, 'space_not_scheduled');
 });

@@ -4,6 +4,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { createServer, type SalonServer } from '../../src/server.js';
 import { Client } from '../support/client.js';
+import { liveSpace, onStage } from '../support/factories.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { redisUrl } from '../support/redis.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -14,9 +15,9 @@ import { startTestServer, type TestServer } from '../support/server.js';
  */
 const GRACE_S = 2;
 
-async function liveSpace(node: TestServer, handle: string) {
+async function hostedSpace(node: TestServer, handle: string) {
   const host = await node.user(handle);
-  const space = (await host.client.post('/api/v1/spaces', { title: 'Waiting for the host' })).body;
+  const space = await liveSpace(host, { title: 'Waiting for the host' });
   return { host, space };
 }
 
@@ -34,7 +35,7 @@ describe('one node', () => {
   after(() => node.close());
 
   test('a host whose connection goes is shown away, then the space ends with "host left"', async () => {
-    const { host, space } = await liveSpace(node, 'hg1host');
+    const { host, space } = await hostedSpace(node, 'hg1host');
     const hostRt = await RealtimeClient.connect(node.url, host.client);
     await hostRt.subscribe(space.id);
     const listener = await node.user('hg1listener');
@@ -59,7 +60,7 @@ describe('one node', () => {
   });
 
   test('a host who comes back within the grace keeps the space live', async () => {
-    const { host, space } = await liveSpace(node, 'hg2host');
+    const { host, space } = await hostedSpace(node, 'hg2host');
     const first = await RealtimeClient.connect(node.url, host.client);
     await first.subscribe(space.id);
     const listener = await node.user('hg2listener');
@@ -83,7 +84,7 @@ describe('one node', () => {
   });
 
   test('a host with two tabs who closes one is not away', async () => {
-    const { host, space } = await liveSpace(node, 'hg3host');
+    const { host, space } = await hostedSpace(node, 'hg3host');
     const tab1 = await RealtimeClient.connect(node.url, host.client);
     const tab2 = await RealtimeClient.connect(node.url, host.client);
     await tab1.subscribe(space.id);
@@ -95,11 +96,10 @@ describe('one node', () => {
   });
 
   test('the host hands the space to a co-host, who can then end it', async () => {
-    const { host, space } = await liveSpace(node, 'hg4host');
+    const { host, space } = await hostedSpace(node, 'hg4host');
     const cohost = await node.user('hg4cohost');
-    const url = `/api/v1/spaces/${space.id}`;
-    await host.client.post(`${url}/invitations`, { user_id: cohost.id, role: 'cohost' });
-    assert.equal((await cohost.client.post(`${url}/invitation/accept`)).status, 200);
+    const url = space.path;
+    await onStage(host, space, cohost, 'cohost');
     const speaker = await node.user('hg4speaker');
     const refused = await host.client.post(`${url}/handover/${speaker.id}`);
     assert.equal(refused.status, 409);
@@ -114,7 +114,7 @@ describe('one node', () => {
   });
 
   test('with guests turned off, a guest cannot subscribe and one already listening is sent away', async () => {
-    const { host, space } = await liveSpace(node, 'hg5host');
+    const { host, space } = await hostedSpace(node, 'hg5host');
     const guest = (await new Client(node.url).post('/api/v1/auth/guest')).body;
     const guestRt = await RealtimeClient.connect(node.url, undefined, guest.token);
     assert.equal((await guestRt.subscribe(space.id)).type, 'snapshot');
@@ -182,7 +182,7 @@ describe('two nodes', () => {
   };
 
   test('a host who drops on one node and comes back on the other keeps the space', async () => {
-    const { host, space } = await liveSpace(nodeA, 'hgmn1host');
+    const { host, space } = await hostedSpace(nodeA, 'hgmn1host');
     const onA = await RealtimeClient.connect(nodeA.url, host.client);
     await onA.subscribe(space.id);
     const listener = await nodeA.user('hgmn1listener');
@@ -204,7 +204,7 @@ describe('two nodes', () => {
   });
 
   test('a host with a tab on each node who closes one is not away', async () => {
-    const { host, space } = await liveSpace(nodeA, 'hgmn2host');
+    const { host, space } = await hostedSpace(nodeA, 'hgmn2host');
     const onA = await RealtimeClient.connect(nodeA.url, host.client);
     const tabB = await RealtimeClient.connect(nodeB.url, onB(host.client));
     await onA.subscribe(space.id);
@@ -223,7 +223,7 @@ describe('two nodes', () => {
   });
 
   test('a host gone from the cluster: the space ends once, seen on both nodes', async () => {
-    const { host, space } = await liveSpace(nodeA, 'hgmn3host');
+    const { host, space } = await hostedSpace(nodeA, 'hgmn3host');
     const onA = await RealtimeClient.connect(nodeA.url, host.client);
     await onA.subscribe(space.id);
     const la = await nodeA.user('hgmn3a');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { liveSpace } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /** An invitation to speak names an account; one that does not exist is refused up front. */
@@ -11,7 +12,7 @@ after(() => t.close());
 
 test('inviting a user id that does not exist to speak is 404 user_not_found, and nothing is stored', async () => {
   const host = await t.user('invUnkHost'); // the first account may host
-  const space = (await host.client.post('/api/v1/spaces', { title: 'Nobody home' })).body;
+  const space = await liveSpace(host, { title: 'Nobody home' });
   const url = `/api/v1/spaces/${space.id}`;
   const reply = await host.client.post(`${url}/invitations`, {
     user_id: 'zzzzzzzzzzzzzzzzzzzz',

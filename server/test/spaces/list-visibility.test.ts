@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { liveSpace } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -18,7 +19,7 @@ test('GET /spaces leaves out a space that removed you or whose host blocked you,
   const removed = await node.user('lvremoved');
   const blocked = await node.user('lvblocked');
   const other = await node.user('lvother');
-  const space = (await host.client.post('/api/v1/spaces', { title: 'Who sees this' })).body;
+  const space = await liveSpace(host, { title: 'Who sees this' });
   assert.equal(
     (
       await host.client.post(`/api/v1/spaces/${space.id}/removals`, {

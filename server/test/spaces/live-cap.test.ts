@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Client } from '../support/client.js';
 import { startTestCluster } from '../support/cluster.js';
+import { user } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /** One host cannot hold the media of many live spaces at once (MAX_LIVE_SPACES_PER_HOST, 1 by default). */
@@ -13,12 +14,7 @@ before(async () => {
 });
 after(() => t.close());
 
-async function host(handle: string) {
-  const u = await t.user(handle);
-  const granted = await admin.client.put(`/api/v1/admin/users/${u.id}/hosting`, { can_host: true });
-  assert.equal(granted.status, 200, JSON.stringify(granted.body));
-  return u;
-}
+const host = (handle: string) => user(t, { handle, hostingGrantedBy: admin });
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
 
 test('a host with a live space cannot go live with another (409 too_many_live_spaces), but may schedule one, and start it once the first ended', async () => {

@@ -1,62 +1,40 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import pino from 'pino';
-import { loadConfig } from '../../src/config.js';
-import { createServer, type SalonServer } from '../../src/server.js';
 import { Client } from '../support/client.js';
+import { startTestCluster, type TestCluster } from '../support/cluster.js';
+import { liveSpace } from '../support/factories.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
-import { redisUrl } from '../support/redis.js';
-import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
  * Two Salon nodes on one PostgreSQL database and one Redis: a command on one
  * node reaches the clients of the other, in order, and so do reactions.
  */
-let nodeA: TestServer;
-let nodeB: SalonServer;
+let cluster: TestCluster;
 before(async () => {
-  const redis = await redisUrl();
-  nodeA = await startTestServer({
-    backend: 'postgres',
-    env: { REDIS_URL: redis, HOST_MIN_FOLLOWERS: '0' },
+  // Node B on node A's DATA_DIR, as two processes sharing a volume.
+  cluster = await startTestCluster({
+    nodes: 2,
+    redis: true,
+    sharedDataDir: true,
+    env: { MEDIA: 'off', HOST_MIN_FOLLOWERS: '0' },
   });
-  const config = loadConfig({
-    PORT: '0',
-    DATA_DIR: nodeA.config.dataDir,
-    LOG_LEVEL: 'silent',
-    MEDIA: 'off',
-    DATABASE_URL: nodeA.config.database.kind === 'postgres' ? nodeA.config.database.url : '',
-    REDIS_URL: redis,
-    HOST_MIN_FOLLOWERS: '0',
-    RATE_LIMIT_AUTH_PER_MINUTE: '100000',
-    RATE_LIMIT_WRITES_PER_MINUTE: '100000',
-  });
-  nodeB = await createServer(config, {
-    logger: pino({ level: 'silent' }),
-    processMetrics: false,
-    storage: { pgSchema: nodeA.pgSchema!, poolSize: 5 },
-  });
-  await nodeB.start();
 });
-after(async () => {
-  await nodeB.stop();
-  await nodeA.close();
-});
+after(() => cluster.close());
 
 test('events and reactions committed on one node reach the listeners of another', async () => {
-  const host = await nodeA.user('mnhost');
-  const space = (await host.client.post('/api/v1/spaces', { title: 'Across nodes' })).body;
+  const host = await cluster.user(0, 'mnhost');
+  const space = await liveSpace(host, { title: 'Across nodes' });
   // The same account, seen through node B (sessions live in the shared database).
-  const listenerOnB = new Client(nodeB.url);
+  const listenerOnB = new Client(cluster.url(1));
   const reg = await listenerOnB.post('/api/v1/auth/register', {
     handle: 'mnlistener',
     display_name: 'L',
     password: 'long enough pw',
   });
   assert.equal(reg.status, 201);
-  const rtB = await RealtimeClient.connect(nodeB.url, listenerOnB);
+  const rtB = await RealtimeClient.connect(cluster.url(1), listenerOnB);
   assert.equal((await rtB.subscribe(space.id)).type, 'snapshot');
-  const hostRt = await RealtimeClient.connect(nodeA.url, host.client);
+  const hostRt = await RealtimeClient.connect(cluster.url(0), host.client);
   await hostRt.subscribe(space.id);
 
   assert.equal(
@@ -86,27 +64,27 @@ test('events and reactions committed on one node reach the listeners of another'
 });
 
 test('listening-now counts and listener lists are the whole cluster’s, on every node', async () => {
-  const host = await nodeA.user('mnhost2');
-  const space = (await host.client.post('/api/v1/spaces', { title: 'Counted everywhere' })).body;
+  const host = await cluster.user(0, 'mnhost2');
+  const space = await liveSpace(host, { title: 'Counted everywhere' });
   const url = `/api/v1/spaces/${space.id}`;
   // One person with a tab on each node, a guest on B, an incognito listener on A.
-  const alice = await nodeA.user('mnalice');
-  const aliceOnB = new Client(nodeB.url);
+  const alice = await cluster.user(0, 'mnalice');
+  const aliceOnB = new Client(cluster.url(1));
   for (const [name, value] of alice.client.cookies) aliceOnB.cookies.set(name, value);
-  const tabA = await RealtimeClient.connect(nodeA.url, alice.client);
-  const tabB = await RealtimeClient.connect(nodeB.url, aliceOnB);
+  const tabA = await RealtimeClient.connect(cluster.url(0), alice.client);
+  const tabB = await RealtimeClient.connect(cluster.url(1), aliceOnB);
   await tabA.subscribe(space.id);
   await tabB.subscribe(space.id);
-  const guest = (await new Client(nodeB.url).post('/api/v1/auth/guest')).body;
-  const guestRt = await RealtimeClient.connect(nodeB.url, undefined, guest.token);
+  const guest = (await new Client(cluster.url(1)).post('/api/v1/auth/guest')).body;
+  const guestRt = await RealtimeClient.connect(cluster.url(1), undefined, guest.token);
   await guestRt.subscribe(space.id);
-  const shy = await nodeA.user('mnshy');
-  const shyRt = await RealtimeClient.connect(nodeA.url, shy.client);
+  const shy = await cluster.user(0, 'mnshy');
+  const shyRt = await RealtimeClient.connect(cluster.url(0), shy.client);
   await shyRt.subscribe(space.id, true);
 
   const countsOn = async (client: Client) => (await client.get(`${url}/counts`)).body;
   const everywhere = async (total: number, listed: number) => {
-    for (const client of [host.client, aliceOnB, new Client(nodeB.url)]) {
+    for (const client of [host.client, aliceOnB, new Client(cluster.url(1))]) {
       const c = await countsOn(client);
       if (c.now_total !== total || c.now_listed !== listed || c.now_anonymous !== total - listed)
         return false;
@@ -114,7 +92,7 @@ test('listening-now counts and listener lists are the whole cluster’s, on ever
     return true;
   };
   await eventually(() => everywhere(3, 1), 'alice once, the guest and the shy one: 3, 1 listed');
-  const listed = (await new Client(nodeB.url).get(`${url}/snapshot`)).body.listeners.data;
+  const listed = (await new Client(cluster.url(1)).get(`${url}/snapshot`)).body.listeners.data;
   assert.deepEqual(
     listed.map((l: { user_id: string }) => l.user_id),
     [alice.id],

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { createServer, type SalonServer } from '../../src/server.js';
 import { Client } from '../support/client.js';
+import { liveSpace } from '../support/factories.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { ThrowawayRedis } from '../support/redis.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -61,7 +62,7 @@ const eventsAt = (rt: RealtimeClient, spaceId: string, version: number) =>
 
 test('Redis down and back: own-node clients keep getting events, readiness says so, and the other node resyncs after', async (t) => {
   const host = await nodeA.user('rohost');
-  const space = (await host.client.post('/api/v1/spaces', { title: 'Before' })).body;
+  const space = await liveSpace(host, { title: 'Before' });
   const hostRt = await RealtimeClient.connect(nodeA.url, host.client);
   await hostRt.subscribe(space.id);
   const onB = new Client(nodeB.url);

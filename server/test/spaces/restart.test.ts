@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
+import { liveSpace } from '../support/factories.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -16,9 +17,7 @@ test('restarting the server during a live space loses none of its state, and cli
   const speaker = await t.user('rspeaker');
   const banned = await t.user('rbanned');
   const listeners = await Promise.all([t.user(), t.user(), t.user()]);
-  const space = (
-    await host.client.post('/api/v1/spaces', { title: 'Survives restarts', recording: true })
-  ).body;
+  const space = await liveSpace(host, { title: 'Survives restarts', recording: true });
   const url = `/api/v1/spaces/${space.id}`;
   await speaker.client.post(`${url}/requests`);
   await host.client.post(`${url}/requests/${speaker.id}/approve`);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { liveSpace, user } from '../support/factories.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -12,10 +13,9 @@ before(async () => {
 after(() => t.close());
 
 async function hostWithSpace(title = 'A space') {
-  const host = await t.user();
-  await admin.client.put(`/api/v1/admin/users/${host.id}/hosting`, { can_host: true });
-  const space = (await host.client.post('/api/v1/spaces', { title })).body;
-  return { host, space, url: `/api/v1/spaces/${space.id}` };
+  const host = await user(t, { hostingGrantedBy: admin });
+  const space = await liveSpace(host, { title });
+  return { host, space, url: space.path };
 }
 
 test('hosting needs 600 followers unless an admin grants it, and the refusal says why', async () => {
@@ -166,7 +166,7 @@ test('a user the host blocks, even from inside the space, cannot join any of the
   await told;
   // One live space per host (MAX_LIVE_SPACES_PER_HOST): the next one opens after this one.
   await host.client.post(`${url}/end`);
-  const second = (await host.client.post('/api/v1/spaces', { title: 'Another one' })).body;
+  const second = await liveSpace(host, { title: 'Another one' });
   const answer = await rt.subscribe(second.id);
   assert.equal(answer.type === 'error' && answer.code, 'blocked_by_host');
   assert.match(answer.type === 'error' ? answer.message : '', /blocked/i);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
+import { liveSpace } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /** Two approvals racing for the last seat: exactly one wins, on both engines. */
@@ -12,7 +13,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       t = await startTestServer({ backend, env: { MAX_STAGE: '3' } });
       const host = await t.user('racehost');
       const cohost = await t.user('racecohost');
-      const space = (await host.client.post('/api/v1/spaces', { title: 'Race' })).body;
+      const space = await liveSpace(host, { title: 'Race' });
       const url = `/api/v1/spaces/${space.id}`;
       // A co-host, so that two moderators approve at the same moment.
       await cohost.client.post(`${url}/requests`);

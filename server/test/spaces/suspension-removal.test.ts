@@ -7,8 +7,8 @@ import { CLOSE_ACCOUNT_SUSPENDED } from '@salon/protocol';
 import { scopeDir } from '../../src/streams/layout.js';
 import { Client } from '../support/client.js';
 import { startTestCluster, type TestCluster } from '../support/cluster.js';
+import { liveSpace, onStage } from '../support/factories.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
-import { redisUrl } from '../support/redis.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -28,7 +28,8 @@ describe('on two nodes (PostgreSQL + Redis)', () => {
   before(async () => {
     cluster = await startTestCluster({
       nodes: 2,
-      env: { REDIS_URL: await redisUrl(), HOST_MIN_FOLLOWERS: '0', MEDIA: 'off' },
+      redis: true,
+      env: { HOST_MIN_FOLLOWERS: '0', MEDIA: 'off' },
     });
   });
   after(() => cluster.close());
@@ -37,10 +38,9 @@ describe('on two nodes (PostgreSQL + Redis)', () => {
     const admin = await cluster.user(0, 'susadmin');
     const host = await cluster.user(0, 'sushost');
     const speaker = await cluster.user(1, 'susspeaker');
-    const space = (await host.client.post('/api/v1/spaces', { title: 'Suspension' })).body;
-    const url = `/api/v1/spaces/${space.id}`;
-    await host.client.post(`${url}/invitations`, { user_id: speaker.id, role: 'speaker' });
-    assert.equal((await speaker.client.post(`${url}/invitation/accept`)).status, 200);
+    const space = await liveSpace(host, { title: 'Suspension' });
+    const url = space.path;
+    await onStage(host, space, speaker);
     const hostRt = await RealtimeClient.connect(cluster.url(0), host.client);
     await hostRt.subscribe(space.id);
     const onB = await RealtimeClient.connect(cluster.url(1), speaker.client);
@@ -93,7 +93,8 @@ describe('on two nodes, a removal made while the other node no longer follows th
   before(async () => {
     cluster = await startTestCluster({
       nodes: 2,
-      env: { REDIS_URL: await redisUrl(), HOST_MIN_FOLLOWERS: '0', MEDIA: 'off' },
+      redis: true,
+      env: { HOST_MIN_FOLLOWERS: '0', MEDIA: 'off' },
     });
   });
   after(() => cluster.close());
@@ -101,7 +102,7 @@ describe('on two nodes, a removal made while the other node no longer follows th
   test('is not missed by that node when the person comes back to it', async () => {
     const host = await cluster.user(0, 'stalehost');
     const person = await cluster.user(1, 'staleperson');
-    const space = (await host.client.post('/api/v1/spaces', { title: 'Stale' })).body;
+    const space = await liveSpace(host, { title: 'Stale' });
     const onB = await RealtimeClient.connect(cluster.url(1), person.client);
     assert.equal((await onB.subscribe(space.id)).type, 'snapshot');
     onB.send({ type: 'unsubscribe', space_id: space.id });
@@ -128,8 +129,7 @@ describe('on one node', () => {
   });
   after(() => t.close());
 
-  const openSpace = async (title: string) =>
-    (await host.client.post('/api/v1/spaces', { title })).body.id as string;
+  const openSpace = async (title: string) => (await liveSpace(host, { title })).id;
   const endSpace = (id: string) => host.client.post(`/api/v1/spaces/${id}/end`);
 
   /** The same browser (its device cookie) with a new guest token. */

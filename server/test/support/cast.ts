@@ -1,4 +1,9 @@
 import { Client } from './client.js';
+import {
+  scheduledSpace as createScheduled,
+  liveSpace as createSpace,
+  onStage,
+} from './factories.js';
 import type { TestServer } from './server.js';
 
 /**
@@ -100,15 +105,11 @@ export async function castOf(t: TestServer): Promise<Cast> {
  */
 export async function liveSpace(cast: Cast, title = 'Matrix'): Promise<string> {
   const { host, cohost, speaker, removed } = cast.people;
-  const space = await must(host.client.post('/api/v1/spaces', { title }), 'space');
-  const url = `/api/v1/spaces/${space.id}`;
-  const invite = async (who: Person, role: 'speaker' | 'cohost') => {
-    await must(host.client.post(`${url}/invitations`, { user_id: who.id, role }), 'invite');
-    await must(who.client.post(`${url}/invitation/accept`), 'accept');
-  };
-  await invite(cohost, 'cohost');
-  await invite(speaker, 'speaker');
-  await invite(cast.s2, 'speaker');
+  const space = await createSpace(host, { title });
+  const url = space.path;
+  await onStage(host, space, cohost, 'cohost');
+  await onStage(host, space, speaker);
+  await onStage(host, space, cast.s2);
   await must(cast.asker.client.post(`${url}/requests`), 'request');
   await must(host.client.post(`${url}/removals`, { kind: 'user', id: removed.id }), 'removal');
   await must(host.client.post(`${url}/pins`, { post_id: cast.pinnedId }), 'pin');
@@ -118,11 +119,7 @@ export async function liveSpace(cast: Cast, title = 'Matrix'): Promise<string> {
 /** A scheduled space of the host's: only the host is on its stage; `removed` is removed. */
 export async function scheduledSpace(cast: Cast): Promise<string> {
   const { host, removed } = cast.people;
-  const at = new Date(Date.now() + 3600_000).toISOString();
-  const space = await must(
-    host.client.post('/api/v1/spaces', { title: 'Later', scheduled_start: at }),
-    'space',
-  );
+  const space = await createScheduled(host, Date.now() + 3600_000, { title: 'Later' });
   await must(
     host.client.post(`/api/v1/spaces/${space.id}/removals`, { kind: 'user', id: removed.id }),
     'removal',

@@ -7,6 +7,7 @@ import { createServer, type SalonServer } from '../../src/server.js';
 import type { Clock } from '../../src/util/clock.js';
 import { Client } from './client.js';
 import { createTestSchema } from './postgres.js';
+import { redisUrl } from './redis.js';
 import { uniqueHandle } from './server.js';
 
 /**
@@ -16,6 +17,8 @@ import { uniqueHandle } from './server.js';
  */
 export interface TestCluster {
   nodes: SalonServer[];
+  /** The configuration node `node` runs with (its `dataDir`, say). */
+  config(node: number): Config;
   url(node: number): string;
   client(node?: number): Client;
   user(node?: number, handle?: string): Promise<{ client: Client; id: string; handle: string }>;
@@ -28,9 +31,14 @@ export async function startTestCluster(options: {
   nodes: number;
   clock?: Clock;
   env?: Record<string, string>;
+  /** Join the nodes with the test Redis (`redisUrl`), for the bus and presence. */
+  redis?: boolean;
+  /** One DATA_DIR for every node, as nodes sharing a volume; each its own otherwise. */
+  sharedDataDir?: boolean;
 }): Promise<TestCluster> {
   const schema = await createTestSchema();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'salon-cluster-'));
+  const redis = options.redis ? { REDIS_URL: await redisUrl() } : {};
   const configs: Config[] = [];
   const nodes: SalonServer[] = [];
   const running: boolean[] = [];
@@ -53,11 +61,12 @@ export async function startTestCluster(options: {
     configs.push(
       loadConfig({
         PORT: '0',
-        DATA_DIR: path.join(dataDir, `node-${i}`),
+        DATA_DIR: options.sharedDataDir ? dataDir : path.join(dataDir, `node-${i}`),
         LOG_LEVEL: 'silent',
         RATE_LIMIT_AUTH_PER_MINUTE: '100000',
         RATE_LIMIT_WRITES_PER_MINUTE: '100000',
         DATABASE_URL: schema.url,
+        ...redis,
         ...options.env,
       }),
     );
@@ -66,6 +75,7 @@ export async function startTestCluster(options: {
 
   const cluster: TestCluster = {
     nodes,
+    config: (i) => configs[i]!,
     url: (i) => nodes[i]!.url,
     client: (i = 0) => new Client(nodes[i]!.url),
     async user(i = 0, handle = uniqueHandle()) {

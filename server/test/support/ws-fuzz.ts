@@ -3,6 +3,7 @@ import { REACTION_EMOJI, type ServerMessage } from '@salon/protocol';
 import fc from 'fast-check';
 import WebSocket from 'ws';
 import { KNOWN_CLIENT_TYPES } from '../../src/realtime/messages.js';
+import { liveSpace, user } from './factories.js';
 import type { TestServer } from './server.js';
 
 /**
@@ -315,11 +316,8 @@ export interface Roles {
  */
 export async function castRoles(t: TestServer): Promise<{ spaceId: string; roles: Roles }> {
   const admin = await t.user('fzAdmin');
-  const host = await t.user('fzHost');
-  await admin.client.put(`/api/v1/admin/users/${host.id}/hosting`, { can_host: true });
-  const space = await host.client.post('/api/v1/spaces', { title: 'Fuzzed', topics: ['fuzz'] });
-  assert.equal(space.status, 201, JSON.stringify(space.body));
-  const spaceId = space.body.id as string;
+  const host = await user(t, { handle: 'fzHost', hostingGrantedBy: admin });
+  const spaceId = (await liveSpace(host, { title: 'Fuzzed', topics: ['fuzz'] })).id;
   const speaker = await t.user('fzSpeaker');
   await speaker.client.post(`/api/v1/spaces/${spaceId}/requests`);
   const approved = await host.client.post(

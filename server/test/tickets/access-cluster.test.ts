@@ -3,8 +3,8 @@ import { performance } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
 import type { ServerMessage } from '@salon/protocol';
 import { startTestCluster, type TestCluster } from '../support/cluster.js';
+import { liveSpace } from '../support/factories.js';
 import { RealtimeClient } from '../support/realtime.js';
-import { redisUrl } from '../support/redis.js';
 import { giveTicket, refundTicket, sellTickets } from './support/access.js';
 
 /**
@@ -34,13 +34,12 @@ describe('ticket changes on two nodes (PostgreSQL + Redis)', () => {
   before(async () => {
     cluster = await startTestCluster({
       nodes: 2,
-      env: { REDIS_URL: await redisUrl(), HOST_MIN_FOLLOWERS: '0', MEDIA: 'off' },
+      redis: true,
+      env: { HOST_MIN_FOLLOWERS: '0', MEDIA: 'off' },
     });
     host = await cluster.user(0, 'tchost');
     hostId = host.id;
-    const space = await host.client.post('/api/v1/spaces', { title: 'Two nodes, tickets' });
-    assert.equal(space.status, 201);
-    spaceId = space.body.id;
+    spaceId = (await liveSpace(host, { title: 'Two nodes, tickets' })).id;
     await sellTickets(cluster.nodes[0]!, spaceId, hostId);
   });
   after(() => cluster.close());

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Agent } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { ApiResponseError, TwitterApi, type TwitterApiv2 } from 'twitter-api-v2';
+import { liveSpace, scheduledSpace } from '../support/factories.js';
 import { type Backend, startTestServer, type TestServer } from '../support/server.js';
 import { giveTicket, refundTicket, sellTickets } from './support/access.js';
 
@@ -35,10 +36,8 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       t = await startTestServer({ backend, env: { HOST_MIN_FOLLOWERS: '0' } });
       host = await t.user('cbhost');
       const tomorrow = new Date(Date.now() + 24 * 3600_000).toISOString();
-      ticketed = (
-        await host.client.post('/api/v1/spaces', { title: 'Paid talk', scheduled_start: tomorrow })
-      ).body.id;
-      open = (await host.client.post('/api/v1/spaces', { title: 'Free talk' })).body.id;
+      ticketed = (await scheduledSpace(host, tomorrow, { title: 'Paid talk' })).id;
+      open = (await liveSpace(host, { title: 'Free talk' })).id;
       await sellTickets(t.server, ticketed, host.id);
       for (const handle of ['cbone', 'cbtwo', 'cbthree', 'cbgone']) {
         const u = await t.user(handle, `Buyer ${handle}`);

@@ -3,7 +3,6 @@ import { after, before, describe, test } from 'node:test';
 import type { ServerMessage } from '@salon/protocol';
 import { startTestCluster, type TestCluster } from '../support/cluster.js';
 import { RealtimeClient } from '../support/realtime.js';
-import { redisUrl } from '../support/redis.js';
 
 /**
  * The whole path through the tickets routes, on two nodes: a listener on
@@ -30,7 +29,8 @@ describe('buying and refunding a ticket, as access sees it on another node', () 
   before(async () => {
     cluster = await startTestCluster({
       nodes: 2,
-      env: { REDIS_URL: await redisUrl(), HOST_MIN_FOLLOWERS: '0', MEDIA: 'off' },
+      redis: true,
+      env: { HOST_MIN_FOLLOWERS: '0', MEDIA: 'off' },
     });
   });
   after(() => cluster.close());

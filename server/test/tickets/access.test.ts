@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { ServerMessage, SpaceSnapshot } from '@salon/protocol';
 import { MESSAGE_RULES } from '../../src/realtime/authority.js';
 import type { Client } from '../support/client.js';
+import { liveSpace } from '../support/factories.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { type Backend, startTestServer, type TestServer } from '../support/server.js';
 import { giveTicket, refundTicket, sellTickets } from './support/access.js';
@@ -78,9 +79,7 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       assert.equal(role.status, 200, JSON.stringify(role.body));
       const host = await t.user('thost');
       hostId = host.id;
-      const space = await host.client.post('/api/v1/spaces', { title: 'Ticketed' });
-      assert.equal(space.status, 201);
-      spaceId = space.body.id;
+      spaceId = (await liveSpace(host, { title: 'Ticketed' })).id;
       await sellTickets(t.server, spaceId, host.id);
       const url = `/api/v1/spaces/${spaceId}`;
       for (const [name, u] of [

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Client } from '../../support/client.js';
+import { scheduledSpace } from '../../support/factories.js';
 import type { TestServer } from '../../support/server.js';
 
 /** Settings under which anyone of age may host and sell: the tests' hosts need no audience. */
@@ -24,13 +25,7 @@ export async function ticketedSpace(
   ticketing: { price_minor: number; count: number },
   startAt: number,
 ) {
-  const created = await host.client.post('/api/v1/spaces', {
-    title: 'A ticketed talk',
-    scheduled_start: new Date(startAt).toISOString(),
-    ticketing,
-  });
-  assert.equal(created.status, 201, JSON.stringify(created.body));
-  return created.body as { id: string; ticketing: Record<string, unknown> | null };
+  return scheduledSpace(host, startAt, { title: 'A ticketed talk', ticketing });
 }
 
 /** Buys with the test provider: a checkout, then its pay. */

@@ -139,9 +139,13 @@ describe('cold load of a space link, throttled', { timeout: 300_000 }, () => {
       `first paint ${Math.round(paints['first-paint'] ?? Number.NaN)} ms, first contentful paint ${Math.round(paints['first-contentful-paint'] ?? Number.NaN)} ms, the space's title shown by ${Math.round(titleAfter)} ms (from navigation start); ${wall} ms until the guest could act`,
     );
 
-    // Compressed: every script and stylesheet of the build, and the page.
+    // Compressed: every script and stylesheet of the build, and the page. The
+    // build leaves files under 1 KB as they are (web/build/pwa.ts MIN_BYTES:
+    // the headers would weigh more than compression saves), so a chunk that
+    // small may come plain.
     assert.ok(scripts.length > 0, 'scripts were loaded');
     for (const x of assets.filter((a) => /\.(js|css)$/.test(a.url))) {
+      if (x.body < 1024 && x.encoding === '') continue;
       assert.equal(x.encoding, 'br', `${x.url} is sent brotli-compressed`);
     }
     const document = all.find((x) => x.type === 'Document');

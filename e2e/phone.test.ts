@@ -397,7 +397,9 @@ describe('Salon on a phone', { timeout: 300_000 }, () => {
     await page.getByLabel('Name').fill('New Comer');
     await page.getByLabel('Password').fill('quiet-lantern-47-river');
     await page.getByRole('button', { name: 'Sign up' }).click();
-    await page.waitForURL(`${server.url}/spaces/${spaceId}`);
+    // Signing up hashes the password (scrypt): under a loaded CI machine the
+    // answer alone took most of the default 10 s once.
+    await page.waitForURL(`${server.url}/spaces/${spaceId}`, { timeout: 30_000 });
     await page.getByRole('button', { name: 'Request to speak' }).click();
     await page.getByRole('button', { name: 'Cancel request' }).waitFor();
     await page.context().close();

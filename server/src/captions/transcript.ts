@@ -1,4 +1,4 @@
-import type { UserSummaryDto } from '@salon/protocol';
+import type { TranscriptDto } from '@salon/protocol';
 import type { Viewer } from '../accounts/viewer.js';
 import type { Storage } from '../db/database.js';
 import { AppError } from '../errors.js';
@@ -14,25 +14,6 @@ import { renderVtt } from './vtt.js';
 
 /** A transcript holds at most this many lines (an hour of talk is a few hundred). */
 export const MAX_TRANSCRIPT_LINES = 20_000;
-
-export interface TranscriptLineDto {
-  utterance_id: string;
-  speaker: UserSummaryDto;
-  text: string;
-  /** Live time, epoch ms. */
-  start_ms: number;
-  end_ms: number;
-  /** Where the line plays in the replay; null when not recorded (or no replay). */
-  at_ms: number | null;
-  at_end_ms: number | null;
-}
-
-export interface TranscriptDto {
-  space_id: string;
-  /** The replay's length, or null without a ready replay. */
-  duration_ms: number | null;
-  lines: TranscriptLineDto[];
-}
 
 export interface TranscriptViewsOptions {
   storage: Storage;

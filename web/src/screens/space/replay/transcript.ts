@@ -3,25 +3,11 @@
  * tab's "What was said" search and the moderator console read, their types,
  * and the pure rules they share (which line is playing, a snippet's marks).
  */
-import type { SpaceDto, UserSummaryDto } from '@salon/protocol';
+import type { SpaceDto, TranscriptDto, TranscriptLineDto, UserSummaryDto } from '@salon/protocol';
+
+export type { TranscriptDto, TranscriptLineDto };
+
 import { API_BASE, request } from '../../../api';
-
-/** A final caption line: live time (epoch ms) and, when recorded, where it plays in the replay. */
-export interface TranscriptLineDto {
-  utterance_id: string;
-  speaker: UserSummaryDto;
-  text: string;
-  start_ms: number;
-  end_ms: number;
-  at_ms: number | null;
-  at_end_ms: number | null;
-}
-
-export interface TranscriptDto {
-  space_id: string;
-  duration_ms: number | null;
-  lines: TranscriptLineDto[];
-}
 
 /** A space found by what was said: its best line's snippet, with the matched words in [ ]. */
 export interface TranscriptHitDto {

@@ -28,6 +28,7 @@ have redis-server || missing+=(redis-server) # multi-node tests
 have pocketsphinx_continuous || missing+=(pocketsphinx)  # the embedded captions engine
 [ -e /usr/share/pocketsphinx/model/en-us/en-us.lm.bin ] || missing+=(pocketsphinx-en-us)  # its English model
 have espeak-ng || missing+=(espeak-ng)       # speaks the captions tests' and bench's sentences
+have turnserver || missing+=(coturn)         # TURN relay of deploy/, started by server/test/deploy
 
 # Janus loads libsrtp2 built with OpenSSL (scripts/build-libsrtp.sh): Debian's
 # goes through NSS and costs ~28 % more Janus CPU per WebRTC listener.

@@ -1,22 +1,12 @@
+import { NOTIFICATION_KINDS } from '@salon/protocol';
 import type { Kysely, Transaction } from 'kysely';
 import type { Storage } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import type { NotificationKind } from '../social/notifications.js';
 
-/** Every kind a user can be notified of, in the order settings screens list them. */
-export const NOTIFICATION_KINDS = [
-  'follow',
-  'dm',
-  'space_started',
-  'space_reminder',
-  'space_starting_soon',
-  'space_start_time',
-  'space_invite',
-  'speaker_invite',
-  'cohost_invite',
-  'ticket_refunded',
-] as const satisfies readonly NotificationKind[];
+/** Every kind a user can be notified of, in the order settings screens list them (declared once in the protocol). */
+export { NOTIFICATION_KINDS };
 
 export type Channel = 'in_app' | 'push';
 

@@ -1,25 +1,10 @@
+import type { NotificationKind } from '@salon/protocol';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, NotificationsTable } from '../db/schema.js';
 import { newId } from '../util/ids.js';
 
-export type NotificationKind =
-  | 'follow'
-  | 'dm'
-  | 'space_started'
-  | 'space_reminder'
-  | 'space_starting_soon'
-  | 'space_start_time'
-  | 'space_invite'
-  | 'speaker_invite'
-  | 'cohost_invite'
-  // Answers from the instance's staff (admin/service.ts, moderation/service.ts).
-  | 'hosting_granted'
-  | 'hosting_declined'
-  | 'report_upheld'
-  | 'appeal_granted'
-  | 'appeal_denied'
-  // Ticketed spaces (tickets/notify.ts): a ticket's money went back to its buyer.
-  | 'ticket_refunded';
+/** The kinds are declared once in the protocol (the web app lists them too). */
+export type { NotificationKind };
 
 export interface NotificationInput {
   userId: string;

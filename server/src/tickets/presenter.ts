@@ -1,16 +1,8 @@
-import type { SpaceDto } from '@salon/protocol';
+import type { SpaceDto, TicketDto } from '@salon/protocol';
 import type { TicketsTable } from '../db/schema.js';
 
-export interface TicketDto {
-  id: string;
-  space_id: string;
-  state: 'pending' | 'paid' | 'refunded';
-  price_minor: number;
-  currency: string;
-  bought_at: string;
-  refunded_at: string | null;
-  space?: SpaceDto;
-}
+/** Declared once in the protocol (the web's ticket screens read it too). */
+export type { TicketDto };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -1,3 +1,4 @@
+import type { SalesTotals } from '@salon/protocol';
 import { sql } from 'kysely';
 import type { Storage } from '../db/database.js';
 import { account, balance, balancesLike, lifetimeGross } from './ledger.js';
@@ -19,15 +20,7 @@ export interface HostSales {
   currency: string;
   lifetime_gross_minor: number;
   fee_rate_bps_now: number;
-  totals: {
-    gross_minor: number;
-    refunded_minor: number;
-    fee_minor: number;
-    net_minor: number;
-    pending_minor: number;
-    available_minor: number;
-    paid_out_minor: number;
-  };
+  totals: SalesTotals;
   spaces: SpaceSales[];
 }
 

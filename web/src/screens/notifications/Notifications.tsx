@@ -1,4 +1,4 @@
-import type { NotificationDto } from '@salon/protocol';
+import { ALL_NOTIFICATION_KINDS, type NotificationDto } from '@salon/protocol';
 import type { TFunction } from 'i18next';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,23 +11,7 @@ import { ago } from '../../components/time';
 import { useAsync } from '../../components/useAsync';
 import { useLive } from '../../live';
 
-const KINDS = new Set([
-  'follow',
-  'dm',
-  'space_started',
-  'space_reminder',
-  'space_starting_soon',
-  'space_start_time',
-  'space_invite',
-  'speaker_invite',
-  'cohost_invite',
-  'ticket_refunded',
-  'hosting_granted',
-  'hosting_declined',
-  'report_upheld',
-  'appeal_granted',
-  'appeal_denied',
-]);
+const KINDS = new Set<string>(ALL_NOTIFICATION_KINDS);
 
 /** What a notification says, and where it leads. */
 export function describe(n: NotificationDto, t: TFunction): { text: string; to: string | null } {

@@ -1,3 +1,4 @@
+import { NOTIFICATION_KINDS } from '@salon/protocol';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorText } from '../../components/ErrorText';
@@ -6,19 +7,9 @@ import { explain, type Preference, settingsApi } from './api';
 import { disablePush, enablePush, type PushState, pushState } from './push';
 import { SettingsSection } from './SettingsSection';
 
-/** The kinds, in the server's order (notifications/preferences.ts). */
-export const NOTIFICATION_KINDS = [
-  'follow',
-  'dm',
-  'space_started',
-  'space_reminder',
-  'space_starting_soon',
-  'space_start_time',
-  'space_invite',
-  'speaker_invite',
-  'cohost_invite',
-  'ticket_refunded',
-] as const;
+/** The kinds, in the server's order (declared once in the protocol). */
+export { NOTIFICATION_KINDS };
+
 /** Follows and messages have their own places (lists, the inbox): only their push can go. */
 const ALWAYS_IN_APP = new Set<string>(['follow', 'dm']);
 

@@ -4,7 +4,10 @@
  * through `ticketingOf` / `accessOf`, so a space from a server without
  * tickets (no such fields) reads as free and open.
  */
-import type { SpaceDto, UserSummaryDto } from '@salon/protocol';
+import type { SalesTotals, SpaceDto, TicketDto, UserSummaryDto } from '@salon/protocol';
+
+/** Declared once in the protocol, as the server sends them. */
+export type { SalesTotals, TicketDto };
 
 /** Amounts are integer minor units (cents) of the instance's one currency. */
 export interface TicketingDto {
@@ -54,27 +57,6 @@ export interface SellerEligibility {
 }
 
 export type Checkout = { provider: 'test'; id: string } | { provider: 'stripe'; url: string };
-
-export interface TicketDto {
-  id: string;
-  space_id: string;
-  state: 'pending' | 'paid' | 'refunded';
-  price_minor: number;
-  currency: string;
-  bought_at: string;
-  refunded_at: string | null;
-  space?: SpaceDto;
-}
-
-export interface SalesTotals {
-  gross_minor: number;
-  refunded_minor: number;
-  fee_minor: number;
-  net_minor: number;
-  pending_minor: number;
-  available_minor: number;
-  paid_out_minor: number;
-}
 
 export interface SpaceSales {
   space: SpaceDto;

@@ -79,7 +79,7 @@ export function stop(child: ChildProcess, timeoutMs = 15_000): Promise<void> {
 }
 
 /** Request/reply over IPC with a deadline, plus the generator's phase marks. */
-export class Rpc {
+export class Rpc<C extends { type: string } = Command> {
   private next = 1;
   private readonly waiting = new Map<
     number,
@@ -101,7 +101,7 @@ export class Rpc {
     });
   }
 
-  call<T>(command: Command, timeoutMs: number): Promise<T> {
+  call<T>(command: C, timeoutMs: number): Promise<T> {
     const id = this.next++;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -143,7 +143,7 @@ function broadcastSpread(groups: Iterable<number[]>): { lag: number[]; spread: n
 }
 
 /** The host edits the title at a steady rate; each edit is one unaggregated space event. */
-async function runEdits(
+export async function runEdits(
   o: FanoutOptions,
   t0: number,
 ): Promise<{ starts: number[]; responses: number[]; errors: number }> {

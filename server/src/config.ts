@@ -2,6 +2,7 @@ import path from 'node:path';
 import { type CaptionSettings, readCaptionSettings } from './captions/engines/settings.js';
 import { type MediaSettings, readMediaSettings } from './media/settings.js';
 import { readTicketSettings, type TicketSettings } from './tickets/settings.js';
+import { type Env, envReader } from './util/env.js';
 
 /**
  * The one place Salon reads its environment. Every variable has a default
@@ -60,34 +61,11 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
-
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const problems: string[] = [];
-  const str = (name: string, fallback: string): string => {
-    const value = env[name];
-    return value === undefined || value.trim() === '' ? fallback : value.trim();
-  };
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw.trim() === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
-      return fallback;
-    }
-    return value;
-  };
-  const bool = (name: string, fallback: boolean): boolean => {
-    const raw = env[name]?.trim().toLowerCase();
-    if (raw === undefined || raw === '') return fallback;
-    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-    problems.push(`${name} must be true or false (got "${env[name]}")`);
-    return fallback;
-  };
+  const { str, int, bool } = envReader(env, problems);
 
   const host = str('HOST', '127.0.0.1');
   const port = int('PORT', 8080, 0, 65535);

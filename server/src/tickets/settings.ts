@@ -1,3 +1,5 @@
+import { type Env, envReader } from '../util/env.js';
+
 /**
  * Ticketed spaces' instance settings, read with the rest of the configuration
  * (config.ts) and validated with it. Amounts are integer minor units (cents) of
@@ -29,19 +31,8 @@ export interface TicketSettings {
   stripe: { secretKey: string; webhookSecret: string; apiUrl: string | null } | null;
 }
 
-type Env = Record<string, string | undefined>;
-
 export function readTicketSettings(env: Env, problems: string[]): TicketSettings {
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw.trim() === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
-      return fallback;
-    }
-    return value;
-  };
+  const { int } = envReader(env, problems);
   const settings: TicketSettings = {
     priceMinMinor: int('TICKET_PRICE_MIN_MINOR', 100, 1, 100_000_000),
     priceMaxMinor: int('TICKET_PRICE_MAX_MINOR', 99_900, 1, 100_000_000),

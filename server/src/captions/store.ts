@@ -2,17 +2,10 @@
  * Where final caption lines are kept: one interface, two engines (SQLite
  * FTS5, PostgreSQL tsvector + GIN), chosen with the database (transcripts.ts).
  */
+import type { TranscriptLinesTable } from '../db/schema.js';
 
-/** One final line as stored; times are epoch milliseconds, as spoken live. */
-export interface TranscriptLine {
-  space_id: string;
-  utterance_id: string;
-  speaker_id: string;
-  text: string;
-  start_ms: number;
-  end_ms: number;
-  engine: string;
-}
+/** One final line as stored (its table's row less the id); times are epoch milliseconds, as spoken live. */
+export type TranscriptLine = Omit<TranscriptLinesTable, 'id'>;
 
 /** A space that matched a search, with its best line. */
 export interface TranscriptHit {

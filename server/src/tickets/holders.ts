@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Database, TicketOffersTable } from '../db/schema.js';
 
 /**
  * What the rest of Salon asks of tickets: is this space ticketed, and does this
@@ -75,15 +75,12 @@ export async function holdersOf(db: Kysely<Database>, spaceId: string): Promise<
   return rows.map((row) => row.user_id);
 }
 
-function toOffer(row: {
-  space_id: string;
-  host_id: string;
-  price_minor: number;
-  currency: string;
-  count: number;
-  sold: number;
-  held: number;
-}): TicketOffer {
+function toOffer(
+  row: Pick<
+    TicketOffersTable,
+    'space_id' | 'host_id' | 'price_minor' | 'currency' | 'count' | 'sold' | 'held'
+  >,
+): TicketOffer {
   const left = Math.max(0, row.count - row.sold - row.held);
   return {
     spaceId: row.space_id,

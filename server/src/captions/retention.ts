@@ -1,5 +1,6 @@
 import type { Storage } from '../db/database.js';
-import { isTranscriptPurgeable, type RetentionFacts } from '../moderation/retention.js';
+import { isTranscriptPurgeable } from '../moderation/retention.js';
+import { retentionFacts } from '../moderation/retention-facts.js';
 import type { Clock } from '../util/clock.js';
 import type { TranscriptStore } from './store.js';
 
@@ -27,35 +28,10 @@ export async function purgeExpiredTranscripts(
   const purged: string[] = [];
   for (const space of spaces) {
     if (space.ended_at === null) continue;
-    const facts = await retentionFacts(storage, space.space_id, Number(space.ended_at));
+    const facts = await retentionFacts(db, space.space_id, Number(space.ended_at));
     if (!isTranscriptPurgeable(facts, now, space.replay === 'ready')) continue;
     await store.deleteSpace(space.space_id);
     purged.push(space.space_id);
   }
   return purged;
-}
-
-async function retentionFacts(
-  storage: Storage,
-  spaceId: string,
-  endedAt: number,
-): Promise<RetentionFacts> {
-  const upheld = await storage.db
-    .selectFrom('reports')
-    .select('decided_at')
-    .where('space_id', '=', spaceId)
-    .where('status', '=', 'upheld')
-    .execute();
-  const pending = await storage.db
-    .selectFrom('appeals')
-    .innerJoin('reports', 'reports.id', 'appeals.report_id')
-    .select('appeals.id')
-    .where('reports.space_id', '=', spaceId)
-    .where('appeals.status', '=', 'pending')
-    .execute();
-  return {
-    endedAt,
-    upheldAt: upheld.flatMap((r) => (r.decided_at === null ? [] : [Number(r.decided_at)])),
-    pendingAppeals: pending.length,
-  };
 }

@@ -14,6 +14,7 @@ import type { SpaceService } from '../spaces/service.js';
 import type { Clock } from '../util/clock.js';
 import { newId } from '../util/ids.js';
 import { appealDeadline, isPurgeable } from './retention.js';
+import { retentionFacts } from './retention-facts.js';
 
 /**
  * The moderators' side: the report queue, decisions, appeals, suspensions,
@@ -407,24 +408,7 @@ export class ModerationService {
     const purged: string[] = [];
     for (const archive of archives) {
       if (archive.ended_at === null) continue; // still live: nothing to decide yet
-      const upheld = await this.db
-        .selectFrom('reports')
-        .select('decided_at')
-        .where('space_id', '=', archive.space_id)
-        .where('status', '=', 'upheld')
-        .execute();
-      const pending = await this.db
-        .selectFrom('appeals')
-        .innerJoin('reports', 'reports.id', 'appeals.report_id')
-        .select('appeals.id')
-        .where('reports.space_id', '=', archive.space_id)
-        .where('appeals.status', '=', 'pending')
-        .execute();
-      const facts = {
-        endedAt: archive.ended_at,
-        upheldAt: upheld.flatMap((r) => (r.decided_at === null ? [] : [r.decided_at])),
-        pendingAppeals: pending.length,
-      };
+      const facts = await retentionFacts(this.db, archive.space_id, archive.ended_at);
       if (!isPurgeable(facts, now)) continue;
       await rm(archive.dir, { recursive: true, force: true });
       await this.db.deleteFrom('audio_archives').where('space_id', '=', archive.space_id).execute();

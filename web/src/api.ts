@@ -4,22 +4,16 @@
  * the person's language (the `errors` namespace, see i18n/index.ts).
  */
 import type {
-  ErrorCode,
-  IceServersDto,
-  InvitationRole,
-  ListenTierDto,
-  NotificationDto,
-  SpaceDto,
-  SpaceSnapshot,
-  SpaceStatus,
-} from '@salon/protocol';
-import { errorText, i18n } from './i18n';
-import type {
   ClipDto,
   ConversationDto,
   DiscoverItem,
-  GuestToken,
+  ErrorCode,
+  GuestDto,
+  IceServersDto,
+  InvitationRole,
+  ListenTierDto,
   MessageDto,
+  NotificationDto,
   Page,
   PersonDto,
   PostDto,
@@ -28,8 +22,12 @@ import type {
   ReplayDetailsDto,
   ReplayItemDto,
   ReportReason,
+  SpaceDto,
+  SpaceSnapshot,
+  SpaceStatus,
   UserDto,
-} from './types';
+} from '@salon/protocol';
+import { errorText, i18n } from './i18n';
 
 export const API_BASE = '/api/v1';
 
@@ -144,7 +142,7 @@ export const api = {
   login: (input: { handle: string; password: string }) =>
     post<{ user: UserDto }>('/auth/login', input),
   logout: () => post<unknown>('/auth/logout'),
-  guest: () => post<GuestToken>('/auth/guest'),
+  guest: () => post<GuestDto>('/auth/guest'),
 
   // People
   user: (id: string) => get<ProfileDto>(`/users/${e(id)}`),

@@ -3,9 +3,10 @@
  * token to listen). The session cookie is HttpOnly, so `me` is learnt from
  * GET /me.
  */
+
+import type { GuestDto, UserDto } from '@salon/protocol';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
 import { api } from './api';
-import type { GuestToken, UserDto } from './types';
 
 export interface Session {
   /** Undefined while the first GET /me is in flight. */
@@ -23,10 +24,10 @@ const GUEST_KEY = 'salon.guest';
 /** Renew a guest token this long before it expires. */
 const GUEST_MARGIN_MS = 60_000;
 
-export function readGuest(storage: Storage = sessionStorage): GuestToken | null {
+export function readGuest(storage: Storage = sessionStorage): GuestDto | null {
   try {
     const raw = storage.getItem(GUEST_KEY);
-    const guest = raw ? (JSON.parse(raw) as GuestToken) : null;
+    const guest = raw ? (JSON.parse(raw) as GuestDto) : null;
     if (guest && Date.parse(guest.expires_at) - GUEST_MARGIN_MS > Date.now()) return guest;
   } catch {
     // A corrupt entry is simply replaced.

@@ -166,15 +166,7 @@ export interface IceServersDto {
   expires_at: string | null;
 }
 
-/** The replay of a recorded space (`GET /api/v1/spaces/:id/replay`). */
-export interface ReplayDto {
-  /** `processing` from the end of the space until the replay is cut (seconds). */
-  state: 'ready' | 'processing';
-  url: string | null;
-  expires_at: string | null;
-  duration_ms: number | null;
-  plays: number;
-}
+export type { ReplayDetailsDto, ReplayDto } from './schemas.js';
 
 /** The code of a `media_listen` refused because the WebRTC seats are taken: use HLS. */
 export const WEBRTC_FULL_CODE = 'webrtc_full_use_hls';

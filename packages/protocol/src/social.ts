@@ -1,5 +1,43 @@
 import type { UserSummaryDto } from './spaces.js';
 
+/**
+ * The social substrate's DTOs and request bodies: TypeBox schemas in
+ * `@salon/protocol/schemas` (the server validates and documents with them),
+ * their `Static<>` types exported here.
+ */
+export type {
+  ClipDto,
+  ConversationDto,
+  CreateClipBody,
+  CreatePostBody,
+  CreateTokenBody,
+  DiscoverItem,
+  EmbedDto,
+  GuestDto,
+  HostingBody,
+  LoginBody,
+  MessageDto,
+  PersonDto,
+  PostDto,
+  ProfileDto,
+  ProfilePatch,
+  RegisterBody,
+  Relationship,
+  ReminderDto,
+  ReplayItemDto,
+  ReplayTimelineDto,
+  SendMessageBody,
+  SpanDto,
+  TokenDto,
+  UserDto,
+} from './schemas.js';
+
+/** A page of a list (`PageOf` in the schemas): null `next_cursor` at the end. */
+export interface Page<T> {
+  data: T[];
+  next_cursor: string | null;
+}
+
 /** An in-app notification, as listed over HTTP and pushed over the realtime WebSocket. */
 export interface NotificationDto {
   id: string;

@@ -1,3 +1,4 @@
+import type { PostDto } from '@salon/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
@@ -5,7 +6,6 @@ import { api, request } from '../api';
 import { errorText } from '../i18n';
 import { ClipCard } from '../screens/clips/ClipCard';
 import { useSession } from '../session';
-import type { PostDto } from '../types';
 import { Avatar } from './Avatar';
 import { ErrorText } from './ErrorText';
 import { Linkified } from './linkify';

@@ -1,6 +1,6 @@
+import type { ProfileDto } from '@salon/protocol';
 import { type FormEvent, useState } from 'react';
 import { api, errorMessage } from '../api';
-import type { ProfileDto } from '../types';
 
 /**
  * What every share surface (a space's share sheet, a clip's page) has in

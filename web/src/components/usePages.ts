@@ -1,6 +1,6 @@
+import type { Page } from '@salon/protocol';
 import { type DependencyList, useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../api';
-import type { Page } from '../types';
 
 export interface PagesState<T> {
   items: T[];

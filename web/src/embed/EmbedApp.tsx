@@ -1,5 +1,5 @@
+import type { EmbedDto } from '@salon/protocol';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { EmbedDto } from '../types';
 import { type EmbedClient, EmbedError } from './client';
 import { type EmbedPlayback, startPlayback } from './playback';
 import type { Strings } from './strings';

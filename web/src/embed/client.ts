@@ -5,8 +5,7 @@
  * sends cookies (`credentials: 'omit'`), so a signed-in Salon session is
  * neither used nor touched from another site's page.
  */
-import type { ListenTierDto, ReplayDto } from '@salon/protocol';
-import type { EmbedDto, GuestToken } from '../types';
+import type { EmbedDto, GuestDto, ListenTierDto, ReplayDto } from '@salon/protocol';
 
 const API = '/api/v1';
 /** Ask for a new guest token this long before the old one expires. */
@@ -51,7 +50,7 @@ async function call<T>(method: string, path: string, bearer?: string): Promise<T
 }
 
 export class EmbedClient {
-  private guest: GuestToken | null = null;
+  private guest: GuestDto | null = null;
 
   constructor(private readonly spaceId: string) {}
 
@@ -68,7 +67,7 @@ export class EmbedClient {
     if (this.guest && Date.parse(this.guest.expires_at) - TOKEN_MARGIN_MS > now) {
       return this.guest.token;
     }
-    this.guest = await call<GuestToken>('POST', '/auth/guest');
+    this.guest = await call<GuestDto>('POST', '/auth/guest');
     return this.guest.token;
   }
 

@@ -1,7 +1,7 @@
+import type { EmbedDto } from '@salon/protocol';
 import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { snapshot } from '../test/factories';
-import type { EmbedDto } from '../types';
 import { type EmbedClient, EmbedError, spaceIdFrom } from './client';
 import { EmbedApp } from './EmbedApp';
 import { pickLanguage, strings } from './strings';

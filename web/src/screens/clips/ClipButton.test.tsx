@@ -1,10 +1,10 @@
+import type { ClipDto } from '@salon/protocol';
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, api } from '../../api';
 import { ada, snapshot } from '../../test/factories';
-import type { ClipDto } from '../../types';
 import { LiveClipButton } from './ClipButton';
 
 const space = snapshot().space;

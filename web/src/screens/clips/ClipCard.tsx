@@ -1,6 +1,6 @@
+import type { ClipDto } from '@salon/protocol';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import type { ClipDto } from '../../types';
 import { ClipPlayer } from './ClipPlayer';
 import { clock, useClip } from './clips';
 import './clips.css';

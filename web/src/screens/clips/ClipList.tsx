@@ -1,7 +1,7 @@
+import type { ClipDto, Page } from '@salon/protocol';
 import { useTranslation } from 'react-i18next';
 import { ErrorText } from '../../components/ErrorText';
 import { usePages } from '../../components/usePages';
-import type { ClipDto, Page } from '../../types';
 import { ClipCard } from './ClipCard';
 
 /** Clips, newest first, a page at a time (a profile's, a replay's). Nothing shows when there are none, unless `empty` says so. */

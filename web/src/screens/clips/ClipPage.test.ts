@@ -1,6 +1,6 @@
+import type { ClipDto, UserDto } from '@salon/protocol';
 import { describe, expect, it } from 'vitest';
 import { ada, bob, carol } from '../../test/factories';
-import type { ClipDto, UserDto } from '../../types';
 import { canDelete } from './ClipPage';
 import { clock } from './clips';
 

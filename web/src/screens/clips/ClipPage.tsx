@@ -1,3 +1,4 @@
+import type { ClipDto, UserDto } from '@salon/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
@@ -7,7 +8,6 @@ import { ErrorText } from '../../components/ErrorText';
 import { Loading } from '../../components/Spinner';
 import { useSession } from '../../session';
 import { NotFound } from '../../shell/NotFound';
-import type { ClipDto, UserDto } from '../../types';
 import { Confirm } from '../space/Confirm';
 import { ReportDialog } from '../space/ReportDialog';
 import { ClipPlayer } from './ClipPlayer';

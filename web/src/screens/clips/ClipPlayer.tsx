@@ -1,6 +1,6 @@
+import type { ClipDto } from '@salon/protocol';
 import { useTranslation } from 'react-i18next';
 import { Loading } from '../../components/Spinner';
-import type { ClipDto } from '../../types';
 
 /**
  * A clip's audio (one m4a file): the browser's own player, which needs no

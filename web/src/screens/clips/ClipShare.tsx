@@ -1,9 +1,9 @@
+import type { ClipDto } from '@salon/protocol';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { api } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
 import { SendToHandle, useShareStatus } from '../../components/share';
-import type { ClipDto } from '../../types';
 
 /**
  * Sharing a clip: its link to copy, a message to someone (the link, which

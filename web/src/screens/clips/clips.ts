@@ -2,10 +2,9 @@
  * What every clip screen shares: whether a space may be clipped, and a clip
  * that follows the server while it is being cut (`processing` → `ready`).
  */
-import type { SpaceDto } from '@salon/protocol';
+import type { ClipDto, SpaceDto } from '@salon/protocol';
 import { useEffect, useState } from 'react';
 import { api, errorMessage } from '../../api';
-import type { ClipDto } from '../../types';
 
 /** How often to ask again while a clip is being cut. */
 export const CLIP_POLL_MS = 2_000;

@@ -1,4 +1,4 @@
-import type { SpaceSnapshot } from '@salon/protocol';
+import type { ClipDto, SpaceSnapshot, UserDto } from '@salon/protocol';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -10,7 +10,6 @@ import { Loading } from '../../components/Spinner';
 import { useAsync } from '../../components/useAsync';
 import { liveSpaces, useLiveHosts } from '../../liveSpaces';
 import { useSession } from '../../session';
-import type { ClipDto, UserDto } from '../../types';
 import { ClipCard } from '../clips/ClipCard';
 import { type Bubble, liveBubbles } from './bubbles';
 import { LiveBubbles } from './LiveBubbles';

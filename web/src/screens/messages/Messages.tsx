@@ -1,4 +1,4 @@
-import type { NotificationDto } from '@salon/protocol';
+import type { MessageDto, NotificationDto } from '@salon/protocol';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
@@ -12,7 +12,6 @@ import { ago } from '../../components/time';
 import { useAsync } from '../../components/useAsync';
 import { useLive } from '../../live';
 import { useSession } from '../../session';
-import type { MessageDto } from '../../types';
 import { unreadMessages } from './unread';
 import './messages.css';
 

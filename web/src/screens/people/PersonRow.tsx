@@ -1,10 +1,10 @@
+import type { PersonDto } from '@salon/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, errorMessage } from '../../api';
 import { Avatar } from '../../components/Avatar';
 import { ErrorText } from '../../components/ErrorText';
-import type { PersonDto } from '../../types';
 import './people.css';
 
 /** One person in a list: picture, name, handle, bio, and Follow / Following when signed in. */

@@ -1,3 +1,4 @@
+import type { UserDto } from '@salon/protocol';
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../api';
@@ -5,7 +6,6 @@ import { Avatar } from '../../components/Avatar';
 import { ErrorText } from '../../components/ErrorText';
 import { Field } from '../../components/Field';
 import { Modal } from '../../components/Modal';
-import type { UserDto } from '../../types';
 import { AvatarCrop, type CropHandle } from './AvatarCrop';
 
 const NAME_MAX = 50;

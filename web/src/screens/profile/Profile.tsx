@@ -1,3 +1,4 @@
+import type { ProfileDto } from '@salon/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
@@ -11,7 +12,6 @@ import { useAsync } from '../../components/useAsync';
 import { liveSpaces } from '../../liveSpaces';
 import { useSession } from '../../session';
 import { isMissing, NotFound } from '../../shell/NotFound';
-import type { ProfileDto } from '../../types';
 import { ClipList } from '../clips/ClipList';
 import { EditProfile } from './EditProfile';
 import { ProfileSpaces } from './ProfileSpaces';

@@ -1,10 +1,10 @@
+import type { UserDto } from '@salon/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { Avatar } from '../../components/Avatar';
 import { ErrorText } from '../../components/ErrorText';
 import { useAsync } from '../../components/useAsync';
-import type { UserDto } from '../../types';
 import { explain, settingsApi } from './api';
 import { SettingsSection } from './SettingsSection';
 

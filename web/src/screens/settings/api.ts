@@ -3,9 +3,10 @@
  * the account's security (password, sessions, tokens), notification
  * preferences, Web Push subscriptions and blocked people.
  */
+
+import type { Page, UserDto } from '@salon/protocol';
 import { ApiError, request } from '../../api';
 import { errorText } from '../../i18n';
-import type { Page, UserDto } from '../../types';
 
 export interface SessionDto {
   id: string;

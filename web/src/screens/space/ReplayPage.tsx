@@ -1,4 +1,4 @@
-import type { SpaceDto } from '@salon/protocol';
+import type { ReplayDetailsDto, SpaceDto } from '@salon/protocol';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
@@ -8,7 +8,6 @@ import { Loading } from '../../components/Spinner';
 import { when } from '../../components/time';
 import { useAsync } from '../../components/useAsync';
 import { useSession } from '../../session';
-import type { ReplayDetailsDto } from '../../types';
 import { Confirm } from './Confirm';
 import { ClippingSetting } from './replay/ClippingSetting';
 import { ReplayClips, ReplayPins, ReplayStats } from './replay/ReplayExtras';

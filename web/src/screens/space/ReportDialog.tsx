@@ -1,10 +1,10 @@
 import type { UserSummaryDto } from '@salon/protocol';
+import { REPORT_REASONS, type ReportReason } from '@salon/protocol';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
 import { Modal } from '../../components/Modal';
-import { REPORT_REASONS, type ReportReason } from '../../types';
 
 /** Something else of the space to report (a clip): how to send it, and the dialog's title. */
 export interface ReportTarget {

@@ -1,8 +1,8 @@
+import type { ReminderDto } from '@salon/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
-import type { ReminderDto } from '../../types';
 import './spaces.css';
 
 /**

@@ -1,10 +1,9 @@
-import type { SpaceDto } from '@salon/protocol';
+import type { DiscoverItem, ReplayItemDto, SpaceDto } from '@salon/protocol';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { Avatar } from '../../components/Avatar';
 import { SpaceCard } from '../../components/SpaceCard';
 import { count } from '../../components/time';
-import type { DiscoverItem, ReplayItemDto } from '../../types';
 import { clock } from '../clips/clips';
 import { formatDay } from './format';
 import { ReminderButton } from './ReminderButton';

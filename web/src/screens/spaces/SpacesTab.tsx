@@ -1,3 +1,4 @@
+import type { ReplayItemDto } from '@salon/protocol';
 import { type ReactNode, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
@@ -7,7 +8,6 @@ import { SpaceCard } from '../../components/SpaceCard';
 import { Loading } from '../../components/Spinner';
 import { useAsync } from '../../components/useAsync';
 import { useSession } from '../../session';
-import type { ReplayItemDto } from '../../types';
 import { PeopleHere } from '../space/PeopleHere';
 import { filterSpaces, topicsOf } from './filter';
 import { RecordedItem, UpcomingItem } from './SpaceItems';

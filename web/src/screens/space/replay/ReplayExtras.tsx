@@ -1,9 +1,8 @@
-import type { PinnedPostDto } from '@salon/protocol';
+import type { PinnedPostDto, ReplayDetailsDto } from '@salon/protocol';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api';
 import { Linkified } from '../../../components/linkify';
 import { count } from '../../../components/time';
-import type { ReplayDetailsDto } from '../../../types';
 import { ClipList } from '../../clips/ClipList';
 
 /** The counts of a replay: the most people at once, everyone who came, and plays since. */

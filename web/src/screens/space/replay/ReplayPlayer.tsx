@@ -1,9 +1,8 @@
-import type { SpaceDto } from '@salon/protocol';
+import type { ReplayDetailsDto, SpaceDto } from '@salon/protocol';
 import { type ReactNode, useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api';
 import { ErrorText } from '../../../components/ErrorText';
-import type { ReplayDetailsDto } from '../../../types';
 import { clippingAllowed, clock } from '../../clips/clips';
 import { ClipRangePanel } from './ClipRangePanel';
 import { SpeakerTimeline } from './SpeakerTimeline';

@@ -1,8 +1,8 @@
+import type { ReplayTimelineDto } from '@salon/protocol';
 import { fireEvent, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ada, bob } from '../../../test/factories';
-import type { ReplayTimelineDto } from '../../../types';
 import { SpeakerTimeline } from './SpeakerTimeline';
 
 const timeline: ReplayTimelineDto = {

@@ -1,6 +1,6 @@
+import type { ReplayTimelineDto } from '@salon/protocol';
 import { type KeyboardEvent, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ReplayTimelineDto } from '../../../types';
 import { clock } from '../../clips/clips';
 import { nextTurn, placeSpans, previousTurn, speakingAt, turns } from './timeline';
 

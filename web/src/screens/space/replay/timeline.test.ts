@@ -1,6 +1,6 @@
+import type { ReplayTimelineDto } from '@salon/protocol';
 import { describe, expect, it } from 'vitest';
 import { ada, bob, carol } from '../../../test/factories';
-import type { ReplayTimelineDto } from '../../../types';
 import {
   CLIP_MAX_MS,
   CLIP_MIN_MS,

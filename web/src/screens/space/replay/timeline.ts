@@ -3,8 +3,7 @@
  * the bar, the speaking turns it makes, and where "next speaker" and
  * "previous speaker" go. Times are replay milliseconds (from its start).
  */
-import type { UserSummaryDto } from '@salon/protocol';
-import type { ReplayTimelineDto, SpanDto } from '../../../types';
+import type { ReplayTimelineDto, SpanDto, UserSummaryDto } from '@salon/protocol';
 
 /** A span placed on the bar, in percent of the replay's length. */
 export interface PlacedSpan extends SpanDto {

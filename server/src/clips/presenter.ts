@@ -1,29 +1,12 @@
+import type { ClipDto, SpaceStatus } from '@salon/protocol';
 import type { Storage } from '../db/database.js';
 import type { ClipsTable, UsersTable } from '../db/schema.js';
 import { summary } from '../spaces/presenter.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export interface ClipDto {
-  id: string;
-  space_id: string;
-  space: {
-    id: string;
-    title: string;
-    host: ReturnType<typeof summary>;
-    state: string;
-  };
-  creator: ReturnType<typeof summary>;
-  title: string;
-  duration_ms: number;
-  source: 'live' | 'replay';
-  start_ms: number | null;
-  state: ClipsTable['state'];
-  audio_url: string | null;
-  url: string;
-  created_at: string;
-  expires_at: string;
-}
+/** The clip as the API shows it: the protocol's shape. */
+export type { ClipDto };
 
 /**
  * Clips as the API shows them, a page at a time: the spaces and people they
@@ -61,7 +44,8 @@ export async function presentClips(
         id: clip.space_id,
         title: space?.title ?? '',
         host: summary(userBy.get(hostId), hostId),
-        state: space?.state ?? 'ended',
+        // The spaces table holds one of SPACE_STATES (written by the space model only).
+        state: (space?.state ?? 'ended') as SpaceStatus,
       },
       creator: summary(userBy.get(clip.creator_id), clip.creator_id),
       title: clip.title,

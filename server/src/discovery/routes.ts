@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { StageRole } from '@salon/protocol';
+import { DiscoverItem } from '@salon/protocol/schemas';
 import { Type } from '@sinclair/typebox';
 import { Id } from '../accounts/schemas.js';
 import { rateLimits } from '../http/limits.js';
@@ -37,12 +38,6 @@ const HomeDto = Type.Object({
     Type.Object({ user_id: Type.String(), space_id: Type.String(), role: StageRoleSchema }),
     { description: 'Avatars to draw with the live ring: who you follow is on a stage, where' },
   ),
-});
-const DiscoverItem = Type.Object({
-  space: SpaceDto,
-  listener_count: Type.Integer(),
-  reminder_count: Type.Integer(),
-  reminded: Type.Boolean(),
 });
 const DiscoverQuery = Type.Object(
   {

@@ -5,7 +5,7 @@ import { DEVICE_COOKIE, isDeviceId } from '../accounts/device.js';
 import { AppError } from '../errors.js';
 import { rateLimits } from '../http/limits.js';
 import { requireModerator } from '../http/viewer.js';
-import { ReplayExtrasDto } from '../replays/schemas.js';
+import { ReplayDetailsDto } from '../replays/schemas.js';
 import type { Services } from '../services.js';
 import { SpaceParams } from '../spaces/schemas.js';
 import { isMediaFile, isScope, isSpaceId, type Scope } from '../streams/layout.js';
@@ -30,15 +30,8 @@ const ListenTier = Type.Object({
   hls_url: Type.String(),
   hls_expires_at: Type.String({ format: 'date-time' }),
 });
-const Replay = Type.Object({
-  state: Type.Union([Type.Literal('ready'), Type.Literal('processing')]),
-  url: Type.Union([Type.String(), Type.Null()]),
-  expires_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  duration_ms: Type.Union([Type.Integer(), Type.Null()]),
-  plays: Type.Integer(),
-  // The page beside the player (replays/): speakers, pins at the end, the audience.
-  ...ReplayExtrasDto,
-});
+// The replay and the page beside the player (replays/): speakers, pins at the end, the audience.
+const Replay = ReplayDetailsDto;
 const SignedUrl = Type.Object({
   url: Type.String(),
   expires_at: Type.String({ format: 'date-time' }),

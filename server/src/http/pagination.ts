@@ -1,4 +1,4 @@
-import { type TObject, type TProperties, type TSchema, Type } from '@sinclair/typebox';
+import { type TObject, type TProperties, Type } from '@sinclair/typebox';
 
 /** A page's query: an opaque cursor (db/cursor.ts) and a limit. */
 export const PageQuery = Type.Object(
@@ -17,9 +17,5 @@ export function pageQuery(extra: TProperties = {}) {
   return Type.Object({ ...PageQuery.properties, ...extra }, { additionalProperties: false });
 }
 
-export function PageOf<T extends TSchema>(item: T) {
-  return Type.Object({
-    data: Type.Array(item),
-    next_cursor: Type.Union([Type.String(), Type.Null()]),
-  });
-}
+/** A page of `item`s: the protocol's, so the web's `Page<T>` and the server's pages are one shape. */
+export { PageOf } from '@salon/protocol/schemas';

@@ -4,7 +4,6 @@ import { Type } from '@sinclair/typebox';
 export {
   EmbedDto,
   ReplayDetailsDto,
-  ReplayExtrasDto,
   ReplayItemDto as ReplayListItemDto,
 } from '@salon/protocol/schemas';
 

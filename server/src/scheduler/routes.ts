@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ReminderDto } from '@salon/protocol/schemas';
 import { Type } from '@sinclair/typebox';
 import { rateLimits } from '../http/limits.js';
 import { parseDateTime } from '../http/validation.js';
@@ -7,10 +8,6 @@ import type { Services } from '../services.js';
 import { SpaceDto, SpaceParams } from '../spaces/schemas.js';
 
 const tags = ['spaces'];
-const ReminderDto = Type.Object({
-  reminded: Type.Boolean({ description: 'Whether you set a reminder' }),
-  reminder_count: Type.Integer({ description: 'How many people set one' }),
-});
 const ScheduleBody = Type.Object(
   { scheduled_start: Type.String({ format: 'date-time' }) },
   { additionalProperties: false },

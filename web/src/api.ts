@@ -6,22 +6,28 @@
 import type {
   ClipDto,
   ConversationDto,
+  CreateClipBody,
+  CreatePostBody,
   DiscoverItem,
   ErrorCode,
   GuestDto,
   IceServersDto,
   InvitationRole,
   ListenTierDto,
+  LoginBody,
   MessageDto,
   NotificationDto,
   Page,
   PersonDto,
   PostDto,
   ProfileDto,
+  ProfilePatch,
+  RegisterBody,
   ReminderDto,
   ReplayDetailsDto,
   ReplayItemDto,
   ReportReason,
+  SendMessageBody,
   SpaceDto,
   SpaceSnapshot,
   SpaceStatus,
@@ -137,10 +143,9 @@ export type SpaceEdit = Partial<Pick<SpaceDto, 'title' | 'description' | 'topics
 export const api = {
   // Accounts
   me: () => get<{ user: UserDto }>('/me'),
-  register: (input: { handle: string; display_name: string; password: string }) =>
-    post<{ user: UserDto }>('/auth/register', input),
-  login: (input: { handle: string; password: string }) =>
-    post<{ user: UserDto }>('/auth/login', input),
+  // Request bodies are the protocol's types of the schemas the server validates with.
+  register: (input: RegisterBody) => post<{ user: UserDto }>('/auth/register', input),
+  login: (input: LoginBody) => post<{ user: UserDto }>('/auth/login', input),
   logout: () => post<unknown>('/auth/logout'),
   guest: () => post<GuestDto>('/auth/guest'),
 
@@ -157,8 +162,7 @@ export const api = {
     get<Page<PersonDto>>(`/users/${e(id)}/${direction}`, { cursor, limit: 30 }),
   searchUsers: (q: string, cursor?: string) =>
     get<Page<PersonDto>>('/users/search', { q, cursor, limit: 20 }),
-  updateProfile: (input: { display_name?: string; bio?: string }) =>
-    request<{ user: UserDto }>('PATCH', '/me', input),
+  updateProfile: (input: ProfilePatch) => request<{ user: UserDto }>('PATCH', '/me', input),
   uploadAvatar: (image: Blob) => uploadAvatar(image),
   removeAvatar: () => del<{ user: UserDto }>('/me/avatar'),
   userPosts: (id: string, cursor?: string) =>
@@ -167,12 +171,16 @@ export const api = {
   // Posts
   timeline: (cursor?: string) => get<Page<PostDto>>('/timeline', { cursor }),
   createPost: (text: string, clipId?: string) =>
-    post<PostDto>('/posts', clipId ? { text, clip_id: clipId } : { text }),
+    post<PostDto>(
+      '/posts',
+      (clipId ? { text, clip_id: clipId } : { text }) satisfies CreatePostBody,
+    ),
 
   // Direct messages
   conversations: () => get<Page<ConversationDto>>('/dms'),
   messages: (userId: string) => get<Page<MessageDto>>(`/dms/${e(userId)}`, { limit: 50 }),
-  sendMessage: (userId: string, text: string) => post<MessageDto>(`/dms/${e(userId)}`, { text }),
+  sendMessage: (userId: string, text: string) =>
+    post<MessageDto>(`/dms/${e(userId)}`, { text } satisfies SendMessageBody),
   markConversationRead: (userId: string) => post<unknown>(`/dms/${e(userId)}/read`),
 
   // Notifications
@@ -276,7 +284,10 @@ export const api = {
 
   // Clips
   createClip: (spaceId: string, range: { from_ms: number; to_ms: number } | null, title?: string) =>
-    post<ClipDto>(`/spaces/${e(spaceId)}/clips`, { ...(range ?? {}), ...(title ? { title } : {}) }),
+    post<ClipDto>(`/spaces/${e(spaceId)}/clips`, {
+      ...(range ?? {}),
+      ...(title ? { title } : {}),
+    } satisfies CreateClipBody),
   clip: (id: string) => get<ClipDto>(`/clips/${e(id)}`),
   deleteClip: (id: string) => del<unknown>(`/clips/${e(id)}`),
   spaceClips: (spaceId: string, cursor?: string) =>
@@ -286,7 +297,7 @@ export const api = {
   reportClip: (id: string, input: { reason: ReportReason; details?: string }) =>
     post<{ id: string; status: string }>(`/clips/${e(id)}/reports`, input),
   shareClipByMessage: (userId: string, clip: ClipDto) =>
-    post<MessageDto>(`/dms/${e(userId)}`, { text: clip.url }),
+    post<MessageDto>(`/dms/${e(userId)}`, { text: clip.url } satisfies SendMessageBody),
 };
 
 export type Api = typeof api;

@@ -4,7 +4,7 @@
  * preferences, Web Push subscriptions and blocked people.
  */
 
-import type { Page, UserDto } from '@salon/protocol';
+import type { CreateTokenBody, Page, TokenDto, UserDto } from '@salon/protocol';
 import { ApiError, request } from '../../api';
 import { errorText } from '../../i18n';
 
@@ -16,12 +16,8 @@ export interface SessionDto {
   current: boolean;
 }
 
-export interface TokenDto {
-  id: string;
-  name: string | null;
-  created_at: string;
-  last_used_at: string;
-}
+/** The protocol's (the schema the server answers with). */
+export type { TokenDto };
 
 export interface Preference {
   in_app: boolean;
@@ -53,7 +49,9 @@ export const settingsApi = {
     }),
   tokens: () => request<{ data: TokenDto[] }>('GET', '/auth/tokens'),
   createToken: (name: string) =>
-    request<TokenDto & { token: string }>('POST', '/auth/tokens', { name }),
+    request<TokenDto & { token: string }>('POST', '/auth/tokens', {
+      name,
+    } satisfies CreateTokenBody),
   revokeToken: (id: string) => request<{ ok: boolean }>('DELETE', `/auth/tokens/${e(id)}`),
   preferences: () => request<Preferences>('GET', '/notifications/preferences'),
   setPreference: (kind: string, change: Partial<Preference>) =>

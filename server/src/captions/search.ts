@@ -1,17 +1,13 @@
 import type { SpaceDto, UserSummaryDto } from '@salon/protocol';
 import type { Viewer } from '../accounts/viewer.js';
 import { encodeCursor, type Page } from '../db/cursor.js';
-import type { Storage } from '../db/database.js';
 import { AppError } from '../errors.js';
-import type { Recordings } from '../hls/recordings.js';
-import type { SocialService } from '../social/service.js';
 import type { SpaceState } from '../spaces/model.js';
 import { summary } from '../spaces/presenter.js';
-import type { SpaceService } from '../spaces/service.js';
 import { mayHear } from '../tickets/access.js';
 import { lineInReplay, replayPiecesOf } from './replay-time.js';
-import type { TranscriptHit, TranscriptStore } from './store.js';
-import { isStaff } from './transcript.js';
+import type { TranscriptHit } from './store.js';
+import { isStaff, type TranscriptViewsOptions } from './transcript.js';
 import { queryWords } from './transcripts.js';
 
 export const SEARCH_PAGE = 20;
@@ -28,14 +24,8 @@ export interface SearchResultDto {
   speaker: UserSummaryDto;
 }
 
-export interface TranscriptSearchOptions {
-  storage: Storage;
-  spaces: SpaceService;
-  social: SocialService;
-  recordings: Recordings;
-  store: TranscriptStore;
-  dataDir: string;
-}
+/** The same dependencies as the transcript views (whose access rule it applies). */
+export type TranscriptSearchOptions = TranscriptViewsOptions;
 
 /**
  * "What was said": spaces found by the words of their transcripts, best

@@ -51,14 +51,4 @@ export class ReportService {
     await this.storage.db.insertInto('reports').values(row).execute();
     return row;
   }
-
-  queue(status: ReportsTable['status'], limit: number) {
-    return this.storage.db
-      .selectFrom('reports')
-      .selectAll()
-      .where('status', '=', status)
-      .orderBy('id', 'asc')
-      .limit(limit)
-      .execute();
-  }
 }

@@ -44,13 +44,19 @@ export class Posts {
     return post;
   }
 
-  async get(postId: string, viewerId: string | null) {
+  /** The post, or post not_found. */
+  private async find(postId: string) {
     const post = await this.db
       .selectFrom('posts')
       .selectAll()
       .where('id', '=', postId)
       .executeTakeFirst();
     if (!post) throw AppError.notFound('post');
+    return post;
+  }
+
+  async get(postId: string, viewerId: string | null) {
+    const post = await this.find(postId);
     if (viewerId && (await this.people.hasBlocked(post.author_id, viewerId))) {
       throw AppError.forbidden('blocked_by_user', 'The author of this post has blocked you.');
     }
@@ -58,12 +64,7 @@ export class Posts {
   }
 
   async delete(viewer: UsersTable, postId: string): Promise<void> {
-    const post = await this.db
-      .selectFrom('posts')
-      .selectAll()
-      .where('id', '=', postId)
-      .executeTakeFirst();
-    if (!post) throw AppError.notFound('post');
+    const post = await this.find(postId);
     if (post.author_id !== viewer.id && viewer.role !== 'admin') {
       throw AppError.forbidden('not_author', 'Only the author can delete this post.');
     }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { SpaceStatus } from '@salon/protocol';
+import { user } from '../../test/support/space-model.js';
 import type { SpaceState } from './model.js';
 import {
   type Actor,
@@ -55,15 +56,6 @@ function space(state: SpaceStatus = 'live'): SpaceState {
     pins: [{ post_id: 'p1', pinned_by: 's2', pinned_at: T0 }],
   };
 }
-
-const user = (userId: string, extra: Partial<Extract<Actor, { kind: 'user' }>> = {}): Actor => ({
-  kind: 'user',
-  userId,
-  role: 'user',
-  incognito: false,
-  blockedByHost: false,
-  ...extra,
-});
 
 const ROLES = {
   host: user('h'),

@@ -184,7 +184,7 @@ test('reports of a space or of a participant are stored for the moderators', asy
   });
   assert.equal(r1.status, 201);
   assert.equal(r2.body.status, 'open');
-  const stored = await t.server.services.reports.queue('open', 100);
+  const stored = await t.server.services.moderation.reports('open', 100);
   const mine = stored.filter((r) => r.space_id === space.id);
   assert.deepEqual(
     mine.map((r) => [r.reason, r.target_user_id]),

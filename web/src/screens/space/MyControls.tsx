@@ -1,11 +1,15 @@
-import type { SpaceDto } from '@salon/protocol';
+import { allows, type SpaceDto } from '@salon/protocol';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router-dom';
 import type { SpaceActions } from './actions';
 import { OwnCaptionsSetting } from './captions/CaptionsSetting';
-import type { Me } from './roles';
+import { type Me, may } from './roles';
 
-/** Your own part: ask to speak, answer an invitation, your microphone, stepping down. */
+/**
+ * Your own part: ask to speak, answer an invitation, your microphone, stepping
+ * down. Each control shows when the policy's table (`may`) lets its command
+ * through; none of them does before the space is live or after it ends.
+ */
 export function MyControls({
   me,
   actions,
@@ -18,8 +22,9 @@ export function MyControls({
 }) {
   const { t } = useTranslation('space');
   const location = useLocation();
-  if (!me.live) return null;
   if (me.role === 'guest') {
+    // Guests listen and react only: the link shows where signing in would let them ask.
+    if (!allows('request_to_speak', 'listener', me.state)) return null;
     return (
       <div className="my-controls">
         <Link className="button" to={`/signin?next=${encodeURIComponent(location.pathname)}`}>
@@ -29,6 +34,8 @@ export function MyControls({
     );
   }
   if (me.member) {
+    // Your own microphone (muting yourself needs only your place on the stage, as unmuting).
+    if (!may(me, 'unmute')) return null;
     const muted = me.member.muted;
     const userId = me.userId!;
     return (
@@ -41,7 +48,8 @@ export function MyControls({
           <span aria-hidden="true">{muted ? '🔇' : '🎙'}</span>{' '}
           {muted ? t('mine.unmute') : t('mine.mute')}
         </button>
-        {me.role !== 'host' ? (
+        {/* The policy's one case beyond the table: the host ends the space instead (host_cannot_leave). */}
+        {may(me, 'leave_stage') && me.role !== 'host' ? (
           <button type="button" onClick={() => actions.leaveStage()}>
             {t('mine.leaveStage')}
           </button>
@@ -51,6 +59,7 @@ export function MyControls({
     );
   }
   if (me.invitation) {
+    if (!may(me, 'accept_invitation')) return null;
     return (
       <div className="my-controls invitation" role="status">
         <p>{me.invitation.role === 'cohost' ? t('mine.invitedCohost') : t('mine.invitedSpeak')}</p>
@@ -63,6 +72,7 @@ export function MyControls({
       </div>
     );
   }
+  if (!may(me, me.requested ? 'cancel_request' : 'request_to_speak')) return null;
   return (
     <div className="my-controls">
       {me.requested ? (

@@ -10,27 +10,31 @@ import { ReminderButton } from '../spaces/ReminderButton';
 import { TicketingPanel } from '../tickets/TicketingEditor';
 import type { SpaceActions } from './actions';
 import { EditSpace } from './EditSpace';
+import { type Me, may } from './roles';
 
 /** How far ahead a space may be scheduled (the server's rule; it has the last word). */
 const MAX_AHEAD_MS = 14 * 24 * 3600_000;
 
 /**
  * A scheduled space before it starts: when, and how many set a reminder.
- * Everyone signed in sets or removes their reminder; the host edits,
- * reschedules, cancels or starts it now. Changes come back through the
- * space's realtime snapshot.
+ * Everyone signed in but the host sets or removes their reminder; the host
+ * edits, reschedules, cancels or starts it now, each control shown when the
+ * policy's table (`may`) lets its command through (rescheduling is checked as
+ * `start`). Changes come back through the space's realtime snapshot.
  */
 export function ScheduledPanel({
   space,
-  meId,
-  isHost,
+  me,
   actions,
 }: {
   space: SpaceDto;
-  meId: string | null;
-  isHost: boolean;
+  me: Me;
   actions: SpaceActions;
 }) {
+  const meId = me.userId;
+  // Reminders and tickets are not space commands: the host's own (the server says not_host to others).
+  const isHost = me.role === 'host';
+  const tools = { start: may(me, 'start'), edit: may(me, 'edit'), cancel: may(me, 'cancel') };
   const { t, i18n } = useTranslation('schedule');
   const [dialog, setDialog] = useState<'edit' | 'reschedule' | 'cancel' | null>(null);
   const [busy, setBusy] = useState(false);
@@ -69,26 +73,34 @@ export function ScheduledPanel({
         />
       ) : null}
       {meId === null ? <p className="muted">{t('sign_in_to_remind')}</p> : null}
-      {isHost ? (
+      {tools.start || tools.edit || tools.cancel ? (
         <fieldset className="plain row host-schedule">
           <legend className="visually-hidden">{t('host_tools')}</legend>
-          <button
-            type="button"
-            className="primary"
-            disabled={busy}
-            onClick={() => run(() => actions.start())}
-          >
-            {t('start_now')}
-          </button>
-          <button type="button" onClick={() => setDialog('edit')}>
-            {t('edit')}
-          </button>
-          <button type="button" onClick={() => setDialog('reschedule')}>
-            {t('reschedule')}
-          </button>
-          <button type="button" className="danger" onClick={() => setDialog('cancel')}>
-            {t('cancel_space')}
-          </button>
+          {tools.start ? (
+            <button
+              type="button"
+              className="primary"
+              disabled={busy}
+              onClick={() => run(() => actions.start())}
+            >
+              {t('start_now')}
+            </button>
+          ) : null}
+          {tools.edit ? (
+            <button type="button" onClick={() => setDialog('edit')}>
+              {t('edit')}
+            </button>
+          ) : null}
+          {tools.start ? (
+            <button type="button" onClick={() => setDialog('reschedule')}>
+              {t('reschedule')}
+            </button>
+          ) : null}
+          {tools.cancel ? (
+            <button type="button" className="danger" onClick={() => setDialog('cancel')}>
+              {t('cancel_space')}
+            </button>
+          ) : null}
         </fieldset>
       ) : null}
       {isHost ? <TicketingPanel space={space} /> : null}

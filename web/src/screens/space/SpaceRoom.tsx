@@ -157,7 +157,7 @@ export function SpaceRoom({
       {audio}
 
       {space.state === 'scheduled' ? (
-        <ScheduledPanel space={space} meId={meId} isHost={me.role === 'host'} actions={actions} />
+        <ScheduledPanel space={space} me={me} actions={actions} />
       ) : null}
       {over ? <EndedSummary snapshot={snapshot} /> : null}
       {captionsPanel('top')}

@@ -25,3 +25,14 @@ export interface SalesTotals {
   available_minor: number;
   paid_out_minor: number;
 }
+
+/** One space's figures on a host's sales page (the server names the space, the web reads it whole). */
+export interface SpaceSalesFigures {
+  sold: number;
+  gross_minor: number;
+  refunded_minor: number;
+  fee_minor: number;
+  net_minor: number;
+  /** pending: in escrow until the space ends; available: settled to the host, not yet paid out. */
+  state: 'pending' | 'available' | 'refunded';
+}

@@ -1,19 +1,13 @@
-import type { SalesTotals } from '@salon/protocol';
+import type { SalesTotals, SpaceSalesFigures } from '@salon/protocol';
 import { sql } from 'kysely';
 import type { Storage } from '../db/database.js';
 import { account, balance, balancesLike, lifetimeGross } from './ledger.js';
 import { feeRateNow } from './rules.js';
 import type { TicketSettings } from './settings.js';
 
-export interface SpaceSales {
+export interface SpaceSales extends SpaceSalesFigures {
   space_id: string;
   space_state: string;
-  sold: number;
-  gross_minor: number;
-  refunded_minor: number;
-  fee_minor: number;
-  net_minor: number;
-  state: 'pending' | 'available' | 'refunded';
 }
 
 export interface HostSales {

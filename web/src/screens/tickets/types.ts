@@ -4,7 +4,13 @@
  * through `ticketingOf` / `accessOf`, so a space from a server without
  * tickets (no such fields) reads as free and open.
  */
-import type { SalesTotals, SpaceDto, TicketDto, UserSummaryDto } from '@salon/protocol';
+import type {
+  SalesTotals,
+  SpaceDto,
+  SpaceSalesFigures,
+  TicketDto,
+  UserSummaryDto,
+} from '@salon/protocol';
 
 /** Declared once in the protocol, as the server sends them. */
 export type { SalesTotals, TicketDto };
@@ -58,15 +64,8 @@ export interface SellerEligibility {
 
 export type Checkout = { provider: 'test'; id: string } | { provider: 'stripe'; url: string };
 
-export interface SpaceSales {
+export interface SpaceSales extends SpaceSalesFigures {
   space: SpaceDto;
-  sold: number;
-  gross_minor: number;
-  refunded_minor: number;
-  fee_minor: number;
-  net_minor: number;
-  /** pending: in escrow until the space ends; available: settled to the host, not yet paid out. */
-  state: 'pending' | 'available' | 'refunded';
 }
 
 export interface SalesDto {

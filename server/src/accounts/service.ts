@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Config } from '../config.js';
 import type { Storage } from '../db/database.js';
-import type { UsersTable } from '../db/schema.js';
+import type { MediaBlobsTable, UsersTable } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import type { Clock } from '../util/clock.js';
 import { newId } from '../util/ids.js';
@@ -220,35 +220,39 @@ export class AccountService {
     }
     const now = this.clock.now();
     const key = newId(now);
-    await this.db.transaction().execute(async (trx) => {
-      const previous = await trx
-        .selectFrom('users')
-        .select('avatar_key')
-        .where('id', '=', userId)
-        .executeTakeFirst();
-      await trx
-        .insertInto('media_blobs')
-        .values({ key, owner_id: userId, content_type: actual, bytes, created_at: now })
-        .execute();
-      await trx.updateTable('users').set({ avatar_key: key }).where('id', '=', userId).execute();
-      if (previous?.avatar_key)
-        await trx.deleteFrom('media_blobs').where('key', '=', previous.avatar_key).execute();
-    });
+    await this.replaceAvatar(userId, { key, content_type: actual, bytes, created_at: now });
     return this.getById(userId);
   }
 
   async clearAvatar(userId: string) {
+    await this.replaceAvatar(userId, null);
+    return this.getById(userId);
+  }
+
+  /** Points the user at a new avatar blob (or none) and deletes the one it replaces, in one transaction. */
+  private async replaceAvatar(
+    userId: string,
+    blob: Omit<MediaBlobsTable, 'owner_id'> | null,
+  ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const previous = await trx
         .selectFrom('users')
         .select('avatar_key')
         .where('id', '=', userId)
         .executeTakeFirst();
-      await trx.updateTable('users').set({ avatar_key: null }).where('id', '=', userId).execute();
+      if (blob)
+        await trx
+          .insertInto('media_blobs')
+          .values({ ...blob, owner_id: userId })
+          .execute();
+      await trx
+        .updateTable('users')
+        .set({ avatar_key: blob?.key ?? null })
+        .where('id', '=', userId)
+        .execute();
       if (previous?.avatar_key)
         await trx.deleteFrom('media_blobs').where('key', '=', previous.avatar_key).execute();
     });
-    return this.getById(userId);
   }
 
   async getAvatar(key: string): Promise<{ contentType: ImageType; bytes: Buffer }> {

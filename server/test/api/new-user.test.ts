@@ -168,6 +168,24 @@ test('an avatar upload checks size and type, and is served with its type', async
   assert.equal(tooBig.body.error.code, 'body_too_large');
 });
 
+test('a new avatar replaces the old one, whose file is gone, and removing it leaves none', async () => {
+  const { client } = await t.user();
+  const png = (fill: number) =>
+    Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(64, fill)]);
+  const first = await client.put('/api/v1/me/avatar', png(1), { 'content-type': 'image/png' });
+  assert.equal(first.status, 200);
+  const second = await client.put('/api/v1/me/avatar', png(2), { 'content-type': 'image/png' });
+  assert.equal(second.status, 200);
+  assert.notEqual(second.body.user.avatar_url, first.body.user.avatar_url);
+  assert.equal((await fetch(t.url + first.body.user.avatar_url)).status, 404);
+  const current = await fetch(t.url + second.body.user.avatar_url);
+  assert.ok(Buffer.from(await current.arrayBuffer()).equals(png(2)));
+  const removed = await client.delete('/api/v1/me/avatar');
+  assert.equal(removed.status, 200);
+  assert.equal(removed.body.user.avatar_url, null);
+  assert.equal((await fetch(t.url + second.body.user.avatar_url)).status, 404);
+});
+
 test('auth routes are rate limited per address', async () => {
   const limited = await startTestServer({ env: { RATE_LIMIT_AUTH_PER_MINUTE: '3' } });
   try {

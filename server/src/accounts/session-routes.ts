@@ -121,6 +121,7 @@ export function sessionRoutes(
       },
     );
 
+    // Alike in shape only: each route declares its own schema (its OpenAPI entry) and handler.
     app.post(
       '/auth/sessions/sign_out_all',
       {

@@ -349,6 +349,7 @@ function refusal(
   return null;
 }
 
+// Alike transcripts.ts's pick() in shape: this renames a live line's fields, pick copies a row and reads bigints as numbers.
 function toStored(line: CaptionLine): TranscriptLine {
   return {
     space_id: line.spaceId,

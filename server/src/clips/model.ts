@@ -198,6 +198,7 @@ export function cutArgs(plan: CutPlan, list: string, output: string): string[] {
     plan.method === 'copy'
       ? ['-c:a', 'copy', '-bsf:a', 'aac_adtstoasc']
       : [
+          // ffmpeg's AAC flags, alike other encoders' command lines in their values only.
           // Output seeking: decodes from the first segment and drops samples up to the offset.
           '-ss',
           (plan.offsetMs / 1000).toFixed(3),

@@ -183,6 +183,7 @@ export function discoveryRoutes(
       },
     );
 
+    // Alike in shape only: each route declares its own schema (its OpenAPI entry) and handler.
     app.post(
       '/spaces/:id/invites',
       {

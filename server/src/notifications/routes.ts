@@ -88,6 +88,7 @@ export function notificationRoutes(
         ...write,
         schema: {
           tags: push,
+          // Alike in shape only: each route declares its own schema (its OpenAPI entry) and handler.
           summary: 'Receive push alerts in this browser (post PushSubscription.toJSON())',
           body: SubscribeBody,
           response: { 201: SubscriptionDto },

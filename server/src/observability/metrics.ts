@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
+// The metrics below look alike because each is a prom-client declaration (name, help, registry), not shared logic.
 /** One registry per server instance, so several servers can live in one test process. */
 export class Metrics {
   readonly registry = new Registry();

@@ -102,6 +102,7 @@ async function renderPng(svg: string): Promise<Buffer> {
   try {
     await writeFile(file, svg);
     return await new Promise<Buffer>((resolve, reject) => {
+      // ffmpeg's command line, alike other ffmpeg calls (captions' decoder) in its flags only.
       const child = spawnTied(
         'ffmpeg',
         [

@@ -128,6 +128,7 @@ export function replayApiRoutes(
       },
     );
 
+    // Alike in shape only: each route declares its own schema (its OpenAPI entry) and handler.
     app.get(
       '/embed/spaces/:id',
       {

@@ -218,6 +218,7 @@ export class SpaceSchedule {
   private async announceLive(ctx: JobContext<{ space_id: string }>): Promise<undefined> {
     const state = await loadSpace(this.db, ctx.payload.space_id);
     if (state?.state !== 'live') return;
+    // Two keyset pages over different tables and columns: alike in shape, each its own query.
     const sources = [
       {
         kind: 'space_reminder' as const,

@@ -79,6 +79,7 @@ export function messageRoutes(
       {
         schema: {
           tags: dms,
+          // Alike in shape only: each route declares its own schema (its OpenAPI entry) and handler.
           summary: 'Messages with a user, newest first',
           params: IdParams,
           querystring: pageQuery(),

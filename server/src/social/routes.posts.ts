@@ -26,6 +26,7 @@ export function postRoutes(
         ...limits.write,
         schema: {
           tags: posts,
+          // Alike in shape only: each route declares its own schema (its OpenAPI entry) and handler.
           summary: 'Publish a post (≤ 280 characters)',
           body: CreatePostBody,
           response: { 201: PostDto },

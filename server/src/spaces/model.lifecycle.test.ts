@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+// Split from model.test.ts by subject: both read the same support helpers, hence the same import list.
 import {
   ctx,
   HOST,

@@ -131,6 +131,7 @@ export interface CommandContext {
 
 export type StageChange = StageChangeDto;
 
+// Alike the protocol's SpaceEventPayload, but stored: times are epoch ms here, ISO strings on the wire (presenter.ts).
 export type SpaceEventBody =
   | { type: 'space_created'; space: SpaceState }
   | {

@@ -52,6 +52,7 @@ export function spaceRoutes(
         ...write,
         schema: {
           tags,
+          // Alike in shape only: each route declares its own schema (its OpenAPI entry) and handler.
           summary: 'Open a space now, or schedule it (up to 14 days ahead)',
           body: CreateSpaceBody,
           response: { 201: SpaceDto },
@@ -307,6 +308,7 @@ export function spaceRoutes(
       },
     );
 
+    // Alike in shape only: each route declares its own schema (its OpenAPI entry) and handler.
     app.post(
       '/spaces/:id/share/post',
       {

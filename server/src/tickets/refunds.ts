@@ -124,6 +124,7 @@ export class Refunds {
     await post(
       trx,
       {
+        // Alike the purchase's posting (buying.ts) in shape: the entries and their signs differ.
         key: `refund:${ticket.checkout_id}`,
         kind: 'refund',
         currency: ticket.currency,

@@ -249,6 +249,7 @@ export function ticketRoutes(
         ...write,
         schema: {
           tags,
+          // Alike in shape only: each route declares its own schema (its OpenAPI entry) and handler.
           summary: "Grant selling, and set the host's Stripe connected account (admins)",
           params: IdParams,
           body: SellerGrantBody,

@@ -147,6 +147,7 @@ const ACTIONS: Record<string, Action> = {
   remove_reminder: { method: 'DELETE', path: at('/reminder'), on: 'scheduled' },
 };
 
+// The HTTP oracle: its own table (routes, suspended users), not derived from spaces/policy.test.ts's.
 // biome-ignore format: the table reads best as aligned columns
 const EXPECTED: Record<keyof typeof ACTIONS, Record<Role, string>> = row({
   //                  host     cohost   speaker  listener stranger guest    removed  blocked  suspended admin

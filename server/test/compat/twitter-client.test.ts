@@ -64,6 +64,7 @@ before(async () => {
 });
 after(() => t.close());
 
+// Written out, not imported from compat/twitter/fields.ts: the list is Twitter's documented fields, the oracle.
 const ALL_SPACE_FIELDS = [
   'created_at',
   'creator_id',

@@ -258,6 +258,7 @@ export function twitterRoutes(
       return out;
     });
 
+    // Alike in shape only: each Twitter endpoint reads its own parameters and answers its own shape.
     app.get<{ Params: { id: string } }>('/spaces/:id/tweets', hidden, async (request) => {
       const viewerId = viewerOf(request);
       const r = reader(request, [

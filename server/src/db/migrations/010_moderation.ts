@@ -13,6 +13,7 @@ export function moderation(_dialect: Dialect): Migration {
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema
+        // Migrations are frozen history: these review columns repeat 003_spaces.ts's reports on purpose.
         .createTable('appeals')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('report_id', 'text', (c) =>

@@ -160,6 +160,7 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
     offerSdp: string,
     muted: boolean,
   ): Promise<string> {
+    // The mix's publish (plane.ts) takes the same arguments; this one publishes to the feed VideoRoom, that one to the AudioBridge.
     const mid = singleAudioMid(offerSdp);
     // The feed room lives and dies with the space's media: open that first.
     await this.o.host.open(spaceId);

@@ -95,6 +95,7 @@ test('Streaming requests and statuses are spelled as the plugin expects', () => 
   assert.equal(StreamingStatus.starting, 'starting');
 });
 
+// The literal tables here are the oracle (the plugin's C sources), so they repeat protocol.ts on purpose.
 test('VideoRoom requests, participant types and replies are spelled as the plugin expects', () => {
   assert.deepEqual(
     { ...VideoRoomRequest },

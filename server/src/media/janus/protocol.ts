@@ -22,6 +22,7 @@ export const JanusVerb = {
 } as const;
 export type JanusVerb = (typeof JanusVerb)[keyof typeof JanusVerb];
 
+// The tables below are alike in shape only: each spells one set of Janus's own names.
 /** Replies to a transaction (the `janus` field Janus sends back). */
 export const JanusReply = {
   success: 'success',

@@ -8,6 +8,7 @@ import { Client } from '../support/client.js';
 import { liveSpace } from '../support/factories.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { hasTurnserver, Turnserver } from './support/coturn.js';
+import { DeployedJanus } from './support/janus.js';
 import { mappedAddress, relayedAddress, StunClient } from './support/stun.js';
 import {
   freePort,
@@ -239,5 +240,32 @@ test('coturn from deploy/ answers STUN and relays with the credentials Salon han
     assert.match(relayedAddress(reply) ?? '', /^127\.0\.0\.1:\d+$/);
   } finally {
     stun.close();
+  }
+});
+
+test('the two Janus configs of deploy/ load the modules Salon uses and require the shared api_secret', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'salon-deploy-janus-'));
+  const nodes: DeployedJanus[] = [];
+  try {
+    for (const node of [1, 2] as const) {
+      const janus = DeployedJanus.start(node, path.join(dir, String(node)), await freePort());
+      nodes.push(janus);
+      const info = await janus.ask({ janus: 'info' });
+      assert.equal(info['janus'], 'server_info');
+      assert.equal(info['server-name'], `salon-janus-${node}`);
+      assert.deepEqual(Object.keys(info['plugins'] as object).sort(), [
+        'janus.plugin.audiobridge',
+        'janus.plugin.streaming',
+        'janus.plugin.videoroom',
+      ]);
+      assert.deepEqual(Object.keys(info['transports'] as object), ['janus.transport.websockets']);
+      const refused = await janus.ask({ janus: 'create', apisecret: 'wrong' });
+      assert.equal(refused['janus'], 'error');
+      const created = await janus.ask({ janus: 'create', apisecret: 'CHANGE_ME_JANUS_API_SECRET' });
+      assert.equal(created['janus'], 'success', JSON.stringify(created));
+    }
+  } finally {
+    for (const janus of nodes) await janus.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

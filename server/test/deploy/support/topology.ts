@@ -42,7 +42,7 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startTopology(
-  o: { env?: Record<string, string>; nginxWorkers?: number; logLevel?: string } = {},
+  o: { env?: Record<string, string>; nginxWorkers?: number } = {},
 ): Promise<Topology> {
   const schema = await createTestSchema();
   const redis = await redisUrl();
@@ -79,7 +79,8 @@ export async function startTopology(
             TRUST_PROXY: 'true',
             MEDIA: 'off',
             HOST_MIN_FOLLOWERS: '0',
-            LOG_LEVEL: o.logLevel ?? 'info',
+            // The entrypoint's "listening" line (info) is how startEntrypoint learns the URL.
+            LOG_LEVEL: 'info',
             ...o.env,
           },
           children,

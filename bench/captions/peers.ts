@@ -23,6 +23,7 @@ import { type AudioCheck, Ear } from '../media/audio.js';
 import { type Received, received } from '../media/peers.js';
 import { parentRpc } from '../support/child.js';
 import { speak } from './speech.js';
+import { type StallCount, Stalls } from './stalls.js';
 
 const rpc = parentRpc(`bench/captions peers (${process.env['BENCH_PEERS_ROLE'] ?? '?'})`);
 
@@ -32,6 +33,7 @@ const speech = new Map<string, Int16Array>();
 const checks = new Map<string, Received>();
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
+const stalls = new Stalls();
 
 function listener(id: string): { pc: PeerConnection; ear: Promise<Ear> } {
   const l = listeners.get(id);
@@ -44,6 +46,8 @@ export interface Said {
   startedAt: number;
   /** Date.now() when the last frame of it was handed to libwebrtc, on every publisher told. */
   endedAt: number;
+  /** How long the speech is (its samples), whatever the wall clock did meanwhile. */
+  speechMs: number;
 }
 
 export interface CheckResult {
@@ -54,6 +58,8 @@ export interface CheckResult {
   /** This process's event-loop delay over the check (a starved peer process shows here). */
   loopDelayMaxMs: number;
   loopDelayP99Ms: number;
+  /** This process's event-loop stalls of 100 ms or more over the check. */
+  stalls: StallCount;
 }
 
 rpc.handle('clock', () => Date.now());
@@ -107,7 +113,7 @@ rpc.handle('say', async ({ ids, sentence }: { ids: string[]; sentence: string })
   });
   const startedAt = Date.now();
   const ends = await Promise.all(mics.map((p) => p.say(pcm)));
-  return { startedAt, endedAt: Math.max(...ends) };
+  return { startedAt, endedAt: Math.max(...ends), speechMs: (pcm.length / 48_000) * 1000 };
 });
 
 rpc.handle('startCheck', async ({ id, frequency }: { id: string; frequency: number }) => {
@@ -115,6 +121,7 @@ rpc.handle('startCheck', async ({ id, frequency }: { id: string; frequency: numb
   const ear = await l.ear;
   checks.set(id, await received(l.pc));
   loop.reset();
+  stalls.take();
   ear.startCheck(frequency);
   return true;
 });
@@ -122,6 +129,7 @@ rpc.handle('startCheck', async ({ id, frequency }: { id: string; frequency: numb
 rpc.handle('endCheck', async ({ id }: { id: string }): Promise<CheckResult> => {
   const l = listener(id);
   const check = (await l.ear).endCheck();
+  const stalled = stalls.take();
   const loopDelayMaxMs = loop.max / 1e6;
   const loopDelayP99Ms = loop.percentile(99) / 1e6;
   const after = await received(l.pc);
@@ -134,6 +142,7 @@ rpc.handle('endCheck', async ({ id }: { id: string }): Promise<CheckResult> => {
     packetsLost: after.packetsLost - (before?.packetsLost ?? 0),
     loopDelayMaxMs,
     loopDelayP99Ms,
+    stalls: stalled,
   };
 });
 

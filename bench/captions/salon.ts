@@ -33,6 +33,7 @@ import { Child, clockOffset } from '../support/child.js';
 import { nodeCpu, processCpu, spent, total } from './cpu.js';
 import type { CheckResult, Said } from './peers.js';
 import { contentRecall, sentences, wordErrorRate } from './speech.js';
+import { type StallCount, Stalls } from './stalls.js';
 
 export const SPEAKERS = 11;
 const TONE = 440;
@@ -69,8 +70,9 @@ export interface PhaseResult {
   peersCpu: { speakers: number; tone: number };
   /** Both cores' busy share over the phase, other work on the machine included. */
   machineBusy: number;
-  /** This process's (the node's) largest event-loop delay in the phase, ms. */
+  /** This process's (the node's) largest event-loop delay in the phase, ms, and its stalls ≥ 100 ms. */
   nodeLoopMaxMs: number;
+  nodeStalls: StallCount;
   loadBefore: number;
   loadAfter: number;
 }
@@ -229,6 +231,7 @@ export async function benchSalon(options: { rounds: number }): Promise<SalonResu
     const peerPids = children.map((c) => c.pid);
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
+    const stalls = new Stalls();
     const phase = async (captions: boolean, rounds: number): Promise<PhaseResult> => {
       const loadBefore = loadavg()[0] ?? 0;
       const cpuBefore = nodeCpu(peerPids);
@@ -236,6 +239,7 @@ export async function benchSalon(options: { rounds: number }): Promise<SalonResu
       const machineBefore = coreTicks();
       await tonePeers.rpc.request('startCheck', { id: 'ear', frequency: TONE });
       loop.reset();
+      stalls.take();
       const wallBefore = performance.now();
       const turns: Turn[] = [];
       for (let round = 0; round < rounds; round++)
@@ -253,6 +257,7 @@ export async function benchSalon(options: { rounds: number }): Promise<SalonResu
       const tone = await tonePeers.rpc.request<CheckResult>('endCheck', { id: 'ear' });
       const wallSeconds = (performance.now() - wallBefore) / 1000;
       const nodeLoopMaxMs = loop.max / 1e6;
+      const nodeStalls = stalls.take();
       const cpu = spent(cpuBefore, nodeCpu(peerPids));
       const peersAfter = peerPids.map(processCpu);
       const use = coreUse(machineBefore, coreTicks());
@@ -269,6 +274,7 @@ export async function benchSalon(options: { rounds: number }): Promise<SalonResu
         },
         machineBusy: use.reduce((a, u) => a + u.busy, 0) / Math.max(1, use.length) / 100,
         nodeLoopMaxMs,
+        nodeStalls,
         loadBefore,
         loadAfter: loadavg()[0] ?? 0,
       };
@@ -301,6 +307,7 @@ export async function benchSalon(options: { rounds: number }): Promise<SalonResu
     );
     const after = await phase(false, 1);
     loop.disable();
+    stalls.stop();
 
     // Each turn's lines: the speaker's captions that arrived after it began and before their next turn.
     const perTurn: TurnResult[] = captioned.turns.map((turn, k) => {
@@ -358,7 +365,8 @@ function tone(p: PhaseResult): string {
     `${p.clean ? 'clean' : `NOT CLEAN, ${p.glitches} glitches (${((p.glitches / c.wallMs) * 60_000).toFixed(0)} a minute)`}: ${c.toneBlocks}/${c.blocks} blocks at ${TONE} Hz ` +
     `(min share ${c.minShare.toFixed(2)}), ${Math.round((c.deliveredMs / c.wallMs) * 100)} % of ${(c.wallMs / 1000).toFixed(0)} s delivered, ` +
     `concealed ${(p.tone.concealedShare * 100).toFixed(2)} %, ${p.tone.packetsLost} lost; ` +
-    `event-loop delay max: tone peers ${Math.round(p.tone.loopDelayMaxMs)} ms, node ${Math.round(p.nodeLoopMaxMs)} ms; ` +
+    `event loop: tone peers ${p.tone.stalls.stalls} stalls ≥ 100 ms (${(p.tone.stalls.stalledMs / 1000).toFixed(1)} s, max ${Math.round(p.tone.loopDelayMaxMs)} ms), ` +
+    `node ${p.nodeStalls.stalls} (${(p.nodeStalls.stalledMs / 1000).toFixed(1)} s, max ${Math.round(p.nodeLoopMaxMs)} ms); ` +
     `load ${p.loadBefore.toFixed(1)} → ${p.loadAfter.toFixed(1)}`
   );
 }
@@ -375,8 +383,10 @@ export function renderSalon(r: SalonResult): string {
   const a = r.after;
   // What captions add to the node: its CPU per second with captions on, less the baseline's.
   const added = Math.max(0, rate(c) - offRate(r));
+  // Janus forwards the captioned feeds, but its share swings with the load more than that: without it too.
+  const addedWithoutJanus = Math.max(0, added - (rate(c, 'janus') - offRate(r, 'janus')));
   const perSpeaker = added / r.speakers;
-  const speechSeconds = c.turns.reduce((sum, t) => sum + (t.endedAt - t.startedAt) / 1000, 0);
+  const speechSeconds = c.turns.reduce((sum, t) => sum + t.speechMs / 1000, 0);
   const perSpeechSecond = (added * c.wallSeconds) / speechSeconds;
   const names = [...new Set([...c.cpu.keys(), ...b.cpu.keys()])].sort();
   const breakdown = names
@@ -400,7 +410,7 @@ export function renderSalon(r: SalonResult): string {
     `  tone check, captions off after (baseline, ${r.after.turns.length} utterances):      ${tone(r.after)}`,
     `  CPU of the node, % of a core, captions on (off: mean of the two baselines): ${breakdown}`,
     `  peers (other processes): speakers ${((c.peersCpu.speakers / c.wallSeconds) * 100).toFixed(0)} % (off ${((b.peersCpu.speakers / b.wallSeconds) * 100).toFixed(0)} % and ${((a.peersCpu.speakers / a.wallSeconds) * 100).toFixed(0)} %), tone ${((c.peersCpu.tone / c.wallSeconds) * 100).toFixed(0)} % (off ${((b.peersCpu.tone / b.wallSeconds) * 100).toFixed(0)} % and ${((a.peersCpu.tone / a.wallSeconds) * 100).toFixed(0)} %)`,
-    `  => captions add ${(added * 100).toFixed(1)} % of a core: ${(perSpeaker * 100).toFixed(1)} % per concurrently captioned speaker (${r.speakers} captioned, talking in turn); ${perSpeechSecond.toFixed(2)} CPU-s per second of speech, so one core keeps about ${perSpeechSecond > 0 ? (1 / perSpeechSecond).toFixed(1) : '∞'} speakers talking at once (by CPU alone)`,
+    `  => captions add ${(added * 100).toFixed(1)} % of a core (${(addedWithoutJanus * 100).toFixed(1)} % leaving Janus out): ${(perSpeaker * 100).toFixed(1)} % per concurrently captioned speaker (${r.speakers} captioned, talking in turn); ${perSpeechSecond.toFixed(2)} CPU-s per second of speech, so one core keeps about ${perSpeechSecond > 0 ? (1 / perSpeechSecond).toFixed(1) : '∞'} speakers talking at once (by CPU alone)`,
     `  machine busy ${(c.machineBusy * 100).toFixed(0)} % (captions on) vs ${(b.machineBusy * 100).toFixed(0)} % and ${(a.machineBusy * 100).toFixed(0)} % (off), both cores, other work on the machine included`,
   ].join('\n');
 }

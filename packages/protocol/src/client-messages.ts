@@ -5,7 +5,7 @@
  * theirs. The envelope (`type`, `request_id`) is read before; fields not
  * named here are ignored, so older servers accept newer clients.
  */
-import { type TObject, Type } from '@sinclair/typebox';
+import { type Static, type TObject, Type } from '@sinclair/typebox';
 import { Id } from './id-schema.js';
 import type { FEED_CLIENT_MESSAGE_TYPES, MEDIA_CLIENT_MESSAGE_TYPES } from './media.js';
 import type { CLIENT_MESSAGE_TYPES } from './spaces.js';
@@ -18,13 +18,18 @@ export const MAX_EMOJI = 16;
 const SpaceOnly = Type.Object({ space_id: Id });
 const WithSdp = Type.Object({ space_id: Id, sdp: Type.String({ maxLength: MAX_SDP }) });
 
-type ClientMessageType =
+/** Every client message type: the gateway's own, media's and feeds'. */
+export type AnyClientMessageType =
   | (typeof CLIENT_MESSAGE_TYPES)[number]
   | (typeof MEDIA_CLIENT_MESSAGE_TYPES)[number]
   | (typeof FEED_CLIENT_MESSAGE_TYPES)[number];
 
-/** The fields of every client message type the protocol defines. */
-export const CLIENT_MESSAGE_FIELDS: Record<ClientMessageType, TObject> = {
+/**
+ * The fields of every client message type the protocol defines; the
+ * `ClientMessage` union is derived from this table, so the type a handler
+ * reads and the schema a message is checked with cannot disagree.
+ */
+export const CLIENT_MESSAGE_FIELDS = {
   ping: Type.Object({}),
   subscribe: Type.Object({ space_id: Id, incognito: Type.Optional(Type.Boolean()) }),
   unsubscribe: SpaceOnly,
@@ -43,7 +48,27 @@ export const CLIENT_MESSAGE_FIELDS: Record<ClientMessageType, TObject> = {
   feeds_watch: SpaceOnly,
   feeds_answer: WithSdp,
   feeds_stop: SpaceOnly,
-};
+} satisfies Record<AnyClientMessageType, TObject>;
+
+type ClientMessageFields = typeof CLIENT_MESSAGE_FIELDS;
+
+/**
+ * One client message of type `T`: its fields as the schema checks them,
+ * and the envelope. `request_id`, when given, is echoed on the answer
+ * (`snapshot`, `pong`, a media answer, `error`, or `ack` for a request that
+ * has no other answer) so a client can match them; it is a string of 1 to
+ * 64 characters.
+ */
+export type ClientMessageOf<T extends AnyClientMessageType> = Flat<
+  { type: T; request_id?: string } & Static<ClientMessageFields[T]>
+>;
+
+/** Client → server: every message type the protocol defines, as its schema checks it. */
+export type ClientMessage = {
+  [T in AnyClientMessageType]: ClientMessageOf<T>;
+}[AnyClientMessageType];
+
+type Flat<T> = { [K in keyof T]: T[K] };
 
 /** A message of a type outside the table (another extension's) needs at least a space id. */
 export const EXTENSION_MESSAGE_FIELDS = SpaceOnly;

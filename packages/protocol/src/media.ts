@@ -1,3 +1,5 @@
+import type { ClientMessage } from './client-messages.js';
+
 /**
  * Media signaling on the realtime WebSocket. The browser never talks to the
  * media server: it sends its SDP to Salon, which checks who may publish and
@@ -11,13 +13,12 @@
  * restarted, or the space moved); `media_stopped` says the server stopped a
  * publication (demoted, removed, space ended).
  */
-export type MediaClientMessage =
-  | { type: 'media_publish'; space_id: string; sdp: string; request_id?: string }
-  | { type: 'media_unpublish'; space_id: string; request_id?: string }
-  | { type: 'media_listen'; space_id: string; request_id?: string }
-  | { type: 'media_listen_answer'; space_id: string; sdp: string; request_id?: string }
-  | { type: 'media_stop_listening'; space_id: string; request_id?: string }
-  | FeedClientMessage;
+export type MediaClientMessage = Extract<
+  ClientMessage,
+  {
+    type: (typeof MEDIA_CLIENT_MESSAGE_TYPES)[number] | (typeof FEED_CLIENT_MESSAGE_TYPES)[number];
+  }
+>;
 
 /**
  * Per-speaker feeds, for per-speaker volume. The mix (above) is one stream
@@ -73,13 +74,10 @@ export type MediaClientMessage =
  * published while not wanted is still accepted (older clients always
  * publish); a client that never sends `feed_standby` should publish always.
  */
-export type FeedClientMessage =
-  | { type: 'feed_publish'; space_id: string; sdp: string; request_id?: string }
-  | { type: 'feed_unpublish'; space_id: string; request_id?: string }
-  | { type: 'feed_standby'; space_id: string; request_id?: string }
-  | { type: 'feeds_watch'; space_id: string; request_id?: string }
-  | { type: 'feeds_answer'; space_id: string; sdp: string; request_id?: string }
-  | { type: 'feeds_stop'; space_id: string; request_id?: string };
+export type FeedClientMessage = Extract<
+  ClientMessage,
+  { type: (typeof FEED_CLIENT_MESSAGE_TYPES)[number] }
+>;
 
 /** Which stage member's voice a receiving transceiver (`mid`) carries. */
 export interface FeedDto {

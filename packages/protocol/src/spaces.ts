@@ -10,7 +10,7 @@
 
 import type { CaptionsServerMessage, CaptionsSnapshotDto } from './captions.js';
 import type { ErrorCode } from './errors.js';
-import type { MediaClientMessage, MediaServerMessage } from './media.js';
+import type { MediaServerMessage } from './media.js';
 import type {
   InvitationDto,
   ListenerCountsDto,
@@ -230,26 +230,19 @@ export const CLIENT_MESSAGE_TYPES = ['subscribe', 'unsubscribe', 'react', 'ping'
 export type ClientMessageType = (typeof CLIENT_MESSAGE_TYPES)[number];
 
 /**
- * Client → server. `request_id`, when given, is echoed on the answer
+ * Client → server, derived from the schemas the server checks messages with
+ * (client-messages.ts, CLIENT_MESSAGE_FIELDS; types only, so this entry stays
+ * free of TypeBox). `request_id`, when given, is echoed on the answer
  * (`snapshot`, `pong`, a media answer, `error`, or `ack` for a request that
  * has no other answer: `unsubscribe`, `react`, the `*_unpublish` and stop
  * messages) so a client can match them. Every message carrying a
  * `request_id` gets exactly one answer with it. `request_id` is a string of
  * 1 to 64 characters; a field of the wrong type is `invalid_message`.
+ * `subscribe`'s `incognito` listens without being listed (signed-in users
+ * only); `react`'s emoji is one of REACTION_EMOJI (with or without U+FE0F),
+ * aggregated with everyone's per window.
  */
-export type ClientMessage =
-  | {
-      type: 'subscribe';
-      space_id: string;
-      /** Listen without being listed (signed-in users only). */
-      incognito?: boolean;
-      request_id?: string;
-    }
-  | { type: 'unsubscribe'; space_id: string; request_id?: string }
-  /** Aggregated with everyone's per window; emoji from REACTION_EMOJI (with or without U+FE0F). */
-  | { type: 'react'; space_id: string; emoji: string; request_id?: string }
-  | { type: 'ping'; request_id?: string }
-  | MediaClientMessage;
+export type { ClientMessage, ClientMessageOf } from './client-messages.js';
 
 export const SERVER_MESSAGE_TYPES = [
   'snapshot',

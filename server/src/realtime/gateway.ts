@@ -31,11 +31,11 @@ import {
   Rooms,
   type SpaceEventsListener,
 } from './rooms.js';
-import { type GatewayExtension, MessageRouter } from './router.js';
+import { extensionTypes, type GatewayExtension, MessageRouter } from './router.js';
 import { type Connection, Handshake, identityOf, newConnection, sendTo } from './socket.js';
 
 export type { PresenceListener, SpaceEventsListener } from './rooms.js';
-export type { GatewayExtension } from './router.js';
+export type { ExtensionHandler, ExtensionHandlers, GatewayExtension } from './router.js';
 export { REALTIME_PATH, type RealtimeConnection } from './socket.js';
 
 export interface GatewayOptions {
@@ -189,7 +189,7 @@ export class RealtimeGateway {
   }
 
   extend(extension: GatewayExtension): void {
-    for (const type of extension.messageTypes) this.extensions.set(type, extension);
+    for (const type of extensionTypes(extension)) this.extensions.set(type, extension);
   }
 
   attach(server: Server): void {

@@ -1,4 +1,9 @@
-import { CLIENT_MESSAGE_TYPES, type ClientMessage } from '@salon/protocol';
+import {
+  CLIENT_MESSAGE_TYPES,
+  type ClientMessage,
+  type ClientMessageOf,
+  type ClientMessageType,
+} from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError, isAppError } from '../errors.js';
 import type { SpaceState } from '../spaces/model.js';
@@ -10,14 +15,34 @@ import { type Connection, type RealtimeConnection, sendTo } from './socket.js';
 /** The message types the gateway itself answers; extensions answer the rest. */
 const CORE_TYPES: ReadonlySet<string> = new Set(CLIENT_MESSAGE_TYPES);
 
+/** A client message type another plane answers (media's, feeds'), not the gateway. */
+export type ExtensionMessageType = Exclude<ClientMessage['type'], ClientMessageType>;
+
+/** The handler of one extension message type: it reads the message as its schema checked it. */
+export type ExtensionHandler<T extends ExtensionMessageType> = (
+  conn: RealtimeConnection,
+  message: ClientMessageOf<T>,
+  requestId: string | undefined,
+) => Promise<void>;
+
+/** An extension's typed handlers, keyed by the message types it answers. */
+export type ExtensionHandlers = { readonly [T in ExtensionMessageType]?: ExtensionHandler<T> };
+
 /**
- * Other planes (media signaling) answer their own client messages on the
- * same WebSocket without the gateway knowing them: each extension names the
- * message types it handles and hears about disconnections.
+ * Other planes (media signaling, feeds) answer their own client messages on
+ * the same WebSocket without the gateway knowing them: each extension
+ * registers a typed handler per message type (`handlers`) and hears about
+ * disconnections.
  */
 export interface GatewayExtension {
-  readonly messageTypes: readonly string[];
-  handle(
+  readonly handlers?: ExtensionHandlers;
+  /**
+   * The older, untyped way, for the types `handle` answers: kept until
+   * media/signaling.ts and media/feeds/signaling.ts register `handlers`.
+   * A type with a handler in `handlers` is answered there.
+   */
+  readonly messageTypes?: readonly string[];
+  handle?(
     conn: RealtimeConnection,
     message: { type: string; space_id: string } & Record<string, unknown>,
     requestId: string | undefined,
@@ -27,6 +52,33 @@ export interface GatewayExtension {
   revoked?(conn: RealtimeConnection, spaceId: string): void;
   /** What to tell the client of a failure that is not an `AppError` (a media server's), if anything. */
   explain?(error: unknown): AppError | null;
+}
+
+/** The message types an extension answers, typed handlers and `handle` alike. */
+export function extensionTypes(extension: GatewayExtension): string[] {
+  return [
+    ...new Set([...Object.keys(extension.handlers ?? {}), ...(extension.messageTypes ?? [])]),
+  ];
+}
+
+/**
+ * Hands a checked message to the extension's handler of its type. The one
+ * cast of the dispatch: TypeScript cannot tie the handler looked up by
+ * `type` to the message of that type, which the schema check has made so.
+ */
+function runExtension(
+  extension: GatewayExtension,
+  conn: RealtimeConnection,
+  message: { type: string; space_id: string } & Record<string, unknown>,
+  requestId: string | undefined,
+): Promise<void> {
+  const handlers = extension.handlers as
+    | Record<string, ExtensionHandler<ExtensionMessageType> | undefined>
+    | undefined;
+  const handler = handlers?.[message.type];
+  if (handler) return handler(conn, message as unknown as ClientMessageOf<never>, requestId);
+  if (extension.handle) return extension.handle(conn, message, requestId);
+  throw AppError.invalid('unknown_message', `Unknown message type "${message.type.slice(0, 40)}".`);
 }
 
 /** What the router dispatches to: the core message types' handlers, and the extensions. */
@@ -130,7 +182,8 @@ export class MessageRouter {
               conn.send(out);
             },
           };
-          await extension.handle(
+          await runExtension(
+            extension,
             view,
             message as { type: string; space_id: string } & Record<string, unknown>,
             requestId,

@@ -55,7 +55,7 @@ export function nodeCpu(exclude: number[]): NodeCpu {
   const self = stat('self');
   const byPid = new Map<number, { name: string; cpu: number }>();
   if (!self) return { byPid, reaped: 0, at: performance.now() };
-  byPid.set(self.pid, { name: 'salon node (Node)', cpu: self.cpu });
+  byPid.set(self.pid, { name: SELF, cpu: self.cpu });
   const skip = new Set(exclude);
   let frontier = [self.pid];
   while (frontier.length > 0) {
@@ -86,6 +86,32 @@ export function total(spentByName: Map<string, number>): number {
   let sum = 0;
   for (const s of spentByName.values()) sum += s;
   return sum;
+}
+
+const SELF = 'salon node (Node)';
+/** Not the captions': Janus, and tsx's esbuild service. */
+const OTHERS = new Set([SELF, 'janus', 'esbuild']);
+
+/**
+ * Of what spent() found: the ffmpeg decoders, and the engine (every other
+ * child: pocketsphinx runs, reaped or live, or an engine's worker process).
+ */
+export function captionsCpu(spentByName: Map<string, number>): {
+  decoders: number;
+  engine: number;
+} {
+  let decoders = 0;
+  let engine = 0;
+  for (const [name, s] of spentByName) {
+    if (name === 'ffmpeg') decoders += s;
+    else if (!OTHERS.has(name)) engine += s;
+  }
+  return { decoders, engine };
+}
+
+/** CPU seconds of the captions' processes so far (captionsCpu of everything spent since the start). */
+export function captionsCpuSoFar(exclude: number[] = []): { decoders: number; engine: number } {
+  return captionsCpu(spent({ byPid: new Map(), reaped: 0, at: 0 }, nodeCpu(exclude)));
 }
 
 /** CPU seconds of one live process (0 once it is gone). */

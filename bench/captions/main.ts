@@ -13,15 +13,22 @@ import { VideoRoom } from '../../server/src/media/janus/videoroom.js';
 import { SpeechPublisher } from '../../server/test/media/support/speech-peer.js';
 import { startJanus } from '../../server/test/media/support/stage.js';
 import { waitFor } from '../../server/test/media/support/wait.js';
+import { captionsCpuSoFar } from './cpu.js';
 import { benchSalon, renderSalon } from './salon.js';
 import { contentRecall, sentences, speak, wordErrorRate } from './speech.js';
 
-/** CPU seconds (user + system) of this process's children so far, from /proc. */
+/**
+ * CPU seconds of the captions' processes so far: the ffmpeg decoders and the
+ * engine's (runs, reaped or live, or a worker), from /proc (cpu.ts), whatever
+ * shape the engine has; not this process, not Janus.
+ */
 function childrenCpuSeconds(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // cutime and cstime are fields 16 and 17 (1-based), 14 and 15 after the comm.
-  return (Number(fields[13]) + Number(fields[14])) / 100;
+  const c = captionsCpuSoFar();
+  return c.decoders + c.engine;
+}
+/** The engine's part of childrenCpuSeconds(). */
+function engineCpuSeconds(): number {
+  return captionsCpuSoFar().engine;
 }
 
 const logger = pino({ level: 'silent' });
@@ -67,6 +74,8 @@ async function benchEngine(engine: CaptionEngine) {
   );
   await speaker.start();
   const set = sentences();
+  // espeak-ng and ffmpeg before the CPU is counted, which takes every child of this process.
+  const speech = set.map((s) => speak(s, 48_000));
   const finalDelays: number[] = [];
   const partialDelays: number[] = [];
   let wer = 0;
@@ -75,7 +84,7 @@ async function benchEngine(engine: CaptionEngine) {
   const cpuBefore = childrenCpuSeconds();
   const wallBefore = performance.now();
   for (const [i, sentence] of set.entries()) {
-    const pcm = speak(sentence, 48_000);
+    const pcm = speech[i] ?? new Int16Array(0);
     speechSeconds += pcm.length / 48_000;
     const startedAt = Date.now();
     const endedAt = await publisher.say(pcm);
@@ -203,7 +212,7 @@ async function benchConcurrency(): Promise<Level[]> {
       await waitFor('decoders up', () => speakers.every((s) => s.decoderPid !== undefined));
       const pids = speakers.map((s) => s.decoderPid ?? 0);
       const decodersBefore = pids.map(cpuSecondsOf);
-      const engineBefore = childrenCpuSeconds();
+      const engineBefore = engineCpuSeconds();
       const wallBefore = performance.now();
       // Each speaker talks on, sentence after sentence: [start, end] of each, epoch ms.
       const said = await Promise.all(
@@ -246,7 +255,7 @@ async function benchConcurrency(): Promise<Level[]> {
             ).reduce((a, b) => a + b, 0),
           0,
         ) / 48_000;
-      const engineCpu = childrenCpuSeconds() - engineBefore;
+      const engineCpu = engineCpuSeconds() - engineBefore;
       const missing = n * SLOTS - all.length;
       const level: Level = {
         speakers: n,

@@ -97,10 +97,12 @@ export class NginxEdge {
     port: number;
     upstreams: string[];
     workers?: number;
+    /** A change to the rendered config (benches compare a variant); none in tests. */
+    transform?: (conf: string) => string;
   }): Promise<NginxEdge> {
     for (const sub of ['cache']) mkdirSync(path.join(o.dir, sub), { recursive: true });
     const conf = path.join(o.dir, 'nginx.conf');
-    writeFileSync(conf, renderNginxConf(o));
+    writeFileSync(conf, (o.transform ?? ((c: string) => c))(renderNginxConf(o)));
     const child = spawn('nginx', ['-p', o.dir, '-c', conf, '-g', 'daemon off;'], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });

@@ -13,7 +13,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { NginxEdge } from '../../server/test/deploy/support/nginx.js';
 import {
+  freePort,
+  LIVE_SEGMENT_SECONDS,
   LiveStream,
   originRequests,
   startTopology,
@@ -30,12 +33,13 @@ if (counts.some((n) => !Number.isInteger(n) || n < 1 || n > 20_000))
 const seconds = Number(process.env['BENCH_CDN_SECONDS'] ?? (quick ? 5 : 12));
 if (!Number.isFinite(seconds) || seconds < 2 || seconds > 120)
   throw new Error('BENCH_CDN_SECONDS must be from 2 to 120');
-const TARGET_MS = 1000;
+// hls.js reloads a live playlist about once per segment it adds.
+const TARGET_MS = Math.round(LIVE_SEGMENT_SECONDS * 1000);
 const root = path.resolve(import.meta.dirname, '../..');
 const loadAtStart = loadavg()[0]!;
 
 // Never longer than this, whatever happens.
-const budgetMs = (counts.length * 2 * (seconds + 20) + 180) * 1000;
+const budgetMs = (counts.length * 3 * (seconds + 20) + 180) * 1000;
 const watchdog = setTimeout(() => {
   console.error(`bench cdn: over its ${budgetMs / 1000} s budget, stopping`);
   void topology?.close().finally(() => process.exit(1));
@@ -46,9 +50,52 @@ topology = await startTopology({ nginxWorkers: 1 });
 const t = topology;
 let stream: LiveStream | undefined;
 
+/**
+ * What-if, measured beside the deploy config but not shipped: the edge keeps
+ * a space's live playlist for 1 s, one copy for every viewer, so their
+ * tokens are no longer checked by the origin at each fetch (a removal or a
+ * suspension would then stop nobody's playlist). It shows what the per-viewer
+ * check costs the origins.
+ */
+const WHAT_IF = `    # What-if (bench only): live playlists cached 1 s per space, viewers unchecked.
+    location ~ "^/hls/([0-9a-z]{20})/live/[^/]+/index\\.m3u8$" {
+      proxy_pass http://salon;
+      proxy_cache salon_hls;
+      proxy_cache_key "live-playlist:$1";
+      proxy_ignore_headers Cache-Control Expires;
+      proxy_cache_valid 200 1s;
+      proxy_cache_lock on;
+      proxy_cache_lock_timeout 10s;
+      # An expired copy is refreshed by one request while the others get the old one.
+      proxy_cache_use_stale updating;
+      proxy_cache_background_update on;
+      proxy_set_header Host $http_host;
+      proxy_set_header Connection "";
+      proxy_set_header Cookie "";
+    }
+
+    location /hls/ {`;
+const whatIf = await NginxEdge.start({
+  dir: path.join(t.dataDir, '..', 'nginx-what-if'),
+  port: await freePort(),
+  upstreams: t.nodes.map((n) => new URL(n.url).host),
+  workers: 1,
+  transform: (conf) => {
+    if (!conf.includes('    location /hls/ {')) throw new Error('no /hls/ location');
+    return conf.replace('    location /hls/ {', WHAT_IF);
+  },
+});
+
+const PATHS = [
+  'edge cache',
+  'origins (no cache)',
+  'what-if: edge caches live playlists 1 s',
+] as const;
+type Via = (typeof PATHS)[number];
+
 interface Row {
   players: number;
-  path: 'edge cache' | 'origins (no cache)';
+  path: Via;
   stats: PlayerStats;
   seconds: number;
   originPlaylists: number;
@@ -80,49 +127,46 @@ try {
     (await Promise.all(t.nodes.map((n) => originRequests(n.url)))).reduce((a, b) => a + b);
 
   for (const players of counts) {
-    for (const via of ['edge cache', 'origins (no cache)'] as const) {
+    for (const via of PATHS) {
       await sleep(1500); // the previous phase's stragglers drain
-      const logBefore = t.edge.lines().length;
+      const edge = via === 'edge cache' ? t.edge : via === 'origins (no cache)' ? null : whatIf;
+      const logBefore = edge?.lines().length ?? 0;
       const before = await originTotal();
       const started = Date.now();
       const stats = await runPlayers({
         count: players,
         seconds,
         targetDurationMs: TARGET_MS,
-        playlistUrl: (i) =>
-          via === 'edge cache'
-            ? `${t.edge.url}${playlistPath(i)}`
-            : `${t.nodes[i % 2]!.url}${playlistPath(i)}`,
+        playlistUrl: (i) => `${edge ? edge.url : t.nodes[i % 2]!.url}${playlistPath(i)}`,
       });
       const elapsed = (Date.now() - started) / 1000;
       const total = (await originTotal()) - before;
-      const lines = t.edge.lines().slice(logBefore);
+      const lines = edge ? edge.lines().slice(logBefore) : [];
       const fromEdge = (ext: string, ok = false) =>
         lines.filter(
           (l) => l.path.endsWith(ext) && l.upstream !== null && (!ok || l.status === 200),
         ).length;
-      const row: Row =
-        via === 'edge cache'
-          ? {
-              players,
-              path: via,
-              stats,
-              seconds: elapsed,
-              originPlaylists: fromEdge('.m3u8'),
-              originSegments: fromEdge('.ts'),
-              originSegmentsOk: fromEdge('.ts', true),
-              originTotal: total,
-            }
-          : {
-              players,
-              path: via,
-              stats,
-              seconds: elapsed,
-              originPlaylists: stats.playlists,
-              originSegments: stats.segments,
-              originSegmentsOk: stats.segments,
-              originTotal: total,
-            };
+      const row: Row = edge
+        ? {
+            players,
+            path: via,
+            stats,
+            seconds: elapsed,
+            originPlaylists: fromEdge('.m3u8'),
+            originSegments: fromEdge('.ts'),
+            originSegmentsOk: fromEdge('.ts', true),
+            originTotal: total,
+          }
+        : {
+            players,
+            path: via,
+            stats,
+            seconds: elapsed,
+            originPlaylists: stats.playlists,
+            originSegments: stats.segments,
+            originSegmentsOk: stats.segments,
+            originTotal: total,
+          };
       rows.push(row);
       console.log(
         `${players} players, ${via}: ${stats.playlists} playlists + ${stats.segments} segments served, ` +
@@ -133,6 +177,7 @@ try {
   }
 } finally {
   await stream?.stop();
+  await whatIf.stop();
   await t.close();
   closePlayers();
   clearTimeout(watchdog);
@@ -151,7 +196,7 @@ const table = [
 const machine = ` (${cpus().length} cores shared with the rest of the machine, 1-minute load ${loadAtStart.toFixed(1)} at the start)`;
 const report = `# bench cdn, ${new Date().toISOString()}
 
-${seconds} s per phase, players reload the live playlist every ${TARGET_MS} ms (1 s segments), one nginx worker, two Salon origins, all on this machine${machine}.
+${seconds} s per phase, players reload the live playlist every ${TARGET_MS} ms (${LIVE_SEGMENT_SECONDS} s segments), one nginx worker, two Salon origins, all on this machine${machine}.
 
 ${table}
 `;

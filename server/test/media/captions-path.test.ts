@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
 import pino from 'pino';
-import { contentRecall, sentences, speak } from '../../../bench/captions/speech.js';
+import { sentences, speak } from '../../../bench/captions/speech.js';
 import { PocketsphinxEngine } from '../../src/captions/engines/pocketsphinx.js';
 import { ForwardedSpeaker } from '../../src/captions/pipeline/forward.js';
 import { SpeakerPipeline } from '../../src/captions/pipeline/speaker.js';
 import type { CaptionLine } from '../../src/captions/pipeline/types.js';
 import { JanusSession } from '../../src/media/janus/session.js';
 import { VideoRoom } from '../../src/media/janus/videoroom.js';
+import { pooledRecall } from '../captions/recall.js';
 import { cleanups } from './support/cleanup.js';
 import { Publisher } from './support/publisher.js';
 import { startJanus } from './support/stage.js';
@@ -84,7 +85,7 @@ test(
     const got = finals(lines);
     assert.equal(got.length, set.length);
     for (const line of got) assert.equal(line.speakerId, 'alice');
-    const recall = got.reduce((n, l, i) => n + contentRecall(set[i] ?? '', l.text), 0) / set.length;
+    const recall = pooledRecall(set.map((r, i) => [r, got[i]?.text ?? ''] as const));
     console.log(
       `recall through WebRTC: ${recall.toFixed(2)}; end of speech → final (ms): ${delays.join(', ')}`,
     );

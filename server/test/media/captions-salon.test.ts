@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { ServerMessage } from '@salon/protocol';
-import { contentRecall, sentences, speak } from '../../../bench/captions/speech.js';
+import { sentences, speak } from '../../../bench/captions/speech.js';
+import { pooledRecall } from '../captions/recall.js';
 import { fetchPlaylist } from '../hls/support/player.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -110,15 +111,18 @@ test('a captioned host is captioned at a WebRTC and an HLS listener under their 
     "the host's feed to be transcribed",
     15_000,
   );
+  // The engine has loaded its model (on a loaded machine that can take seconds the first time).
+  await pipeline.engine?.warm?.();
   await eventually(
     async () => (await fetchPlaylist(tier.body.hls_url)).segments.length > 0,
     'the HLS playlist to have segments',
     15_000,
   );
 
-  // The set's line pocketsphinx hears best through Opus (content-word recall 1.00 in two runs of
-  // all ten; 0.00 for the first line), so the floor tests the path rather than the engine.
-  const sentence = sentences().find((s) => s.includes('project')) ?? '';
+  // Two of the set's lines pocketsphinx hears well through Opus ("project" had recall 1.00 in two
+  // runs of all ten, "brother" 1.00 without Opus), judged together: one misheard under load
+  // cannot fail the path alone, while a broken path still hears next to nothing of either.
+  const said = ['project', 'brother'].map((w) => sentences().find((s) => s.includes(w)) ?? '');
   const speakingIs = (rt: RealtimeClient, speaking: boolean, from: number) =>
     eventually(
       () =>
@@ -135,35 +139,58 @@ test('a captioned host is captioned at a WebRTC and an HLS listener under their 
       15_000,
     );
 
-  // When each listener's first final arrives, to report the delay after the end of speech.
-  const finalAt = new Map<string, number>();
+  // When each listener's finals arrive, to report the delay after the end of speech.
+  const arrivals = new Map<string, number[]>();
   for (const who of [webrtc, hls])
     who.rt.ws.on('message', (data) => {
       const m = JSON.parse(String(data)) as ServerMessage;
-      if (m.type === 'caption' && m.kind === 'final' && !finalAt.has(who.handle))
-        finalAt.set(who.handle, Date.now());
+      if (m.type === 'caption' && m.kind === 'final' && m.space_id === space.id)
+        arrivals.set(who.handle, [...(arrivals.get(who.handle) ?? []), Date.now()]);
     });
-  const spokenAt = await mic.say(speak(sentence, 48_000));
-  for (const who of [webrtc, hls])
-    await eventually(
-      () => captionsOf(who.rt, space.id).some((c) => c.kind === 'final'),
-      `${who.handle} to get a final line`,
-      30_000,
-    );
+  const finalsOf = (rt: RealtimeClient) =>
+    captionsOf(rt, space.id).filter((c) => c.kind === 'final');
+  /** Epoch ms at which each sentence began to be said, and by which it had been. */
+  const spans: Array<{ from: number; spokenAt: number }> = [];
+  for (const sentence of said) {
+    const before = [webrtc, hls].map((who) => finalsOf(who.rt).length);
+    const from = Date.now();
+    const spokenAt = await mic.say(speak(sentence, 48_000));
+    spans.push({ from, spokenAt });
+    for (const [i, who] of [webrtc, hls].entries())
+      await eventually(
+        () => finalsOf(who.rt).length > (before[i] ?? 0),
+        `${who.handle} to get a final line for "${sentence}"`,
+        30_000,
+      );
+  }
   for (const [name, who] of [
     ['WebRTC', webrtc],
     ['HLS', hls],
   ] as const) {
     const got = captionsOf(who.rt, space.id);
     const finals = got.filter((c) => c.kind === 'final');
-    // An utterance the VAD cut in two has two finals: their words together.
-    const recall = contentRecall(sentence, finals.map((f) => f.text).join(' '));
+    // A final is the last sentence begun before its start (with the VAD's pre-roll); an
+    // utterance the VAD cut in two has two finals: their words together.
+    const heard = said.map((_, i) =>
+      finals
+        .filter((f) => spans.filter((span) => span.from <= f.start_ms + 1_000).length - 1 === i)
+        .map((f) => f.text)
+        .join(' '),
+    );
+    const recall = pooledRecall(said.map((sentence, i) => [sentence, heard[i] ?? ''] as const));
+    const times = arrivals.get(who.handle) ?? [];
+    const delays = spans.map(
+      ({ spokenAt }) => (times.find((at) => at >= spokenAt) ?? NaN) - spokenAt,
+    );
     // Reported, not asserted: a wall time depends on the machine's load.
     console.log(
-      `${name} listener: ${got.length} lines (${finals.length} final, ${(finalAt.get(who.handle) ?? 0) - spokenAt} ms after the speech), recall ${recall.toFixed(2)}: "${sentence}" => ${finals.map((f) => `"${f.text}"`).join(' ')}`,
+      `${name} listener: ${got.length} lines (${finals.length} final, ${got.length - finals.length} partial); end of speech → final (ms): ${delays.join(', ')}; pooled recall ${recall.toFixed(2)}: ${said.map((s, i) => `"${s}" => "${heard[i]}"`).join('; ')}; finals ${finals.map((f) => `"${f.text}" ${f.start_ms - (spans[0]?.from ?? 0)}–${f.end_ms - (spans[0]?.from ?? 0)} ms`).join(', ')}; said ${spans.map((x) => `${x.from - (spans[0]?.from ?? 0)}–${x.spokenAt - (spans[0]?.from ?? 0)} ms`).join(', ')}`,
     );
     for (const c of got) assert.equal(c.speaker_id, host.id, `${name}: the host's line`);
-    assert.ok(recall >= 0.3, `${name}: content-word recall ${recall}`);
+    assert.ok(
+      recall >= 0.3,
+      `${name}: content-word recall ${recall} over ${said.length} sentences`,
+    );
   }
 
   // Off: the pipeline lets the feed go, and the host's next sentence is never captioned.

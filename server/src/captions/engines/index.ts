@@ -20,12 +20,40 @@ export interface CaptionEngine {
    * the speaker's captions are then `paused`, not wrong.
    */
   transcribe(pcm: Int16Array, options: TranscribeOptions): Promise<string>;
+  /**
+   * A streaming engine decodes an utterance as its audio arrives: the
+   * pipeline opens a stream at the utterance's start, pushes each frame,
+   * asks for partials (the hypothesis so far) and ends it at the VAD's end.
+   * Engines without it get the whole utterance through `transcribe`.
+   */
+  stream?(options: StreamOptions): CaptionStream;
+  /** Gets ready before the first utterance (pocketsphinx starts its child and loads its model). */
+  warm?(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface StreamOptions {
+  language: string;
+  /** Who speaks (an engine may keep per-speaker state, as pocketsphinx's normalisation). */
+  key: string;
+  /** Aborted: the utterance is dropped (the speaker stopped). */
+  signal?: AbortSignal | undefined;
+}
+
+/** One utterance being decoded (see `CaptionEngine.stream`). */
+export interface CaptionStream {
+  push(pcm: Int16Array): void;
+  /** The text so far ('' when there is none yet, or the engine cannot say now). */
+  partial(): Promise<string>;
+  /** The final text; `EngineDownError` when the engine cannot answer. Ends the stream. */
+  end(): Promise<string>;
+  /** Drops the utterance. */
+  abort(): void;
 }
 
 export interface TranscribeOptions {
   language: string;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * A partial: decoded only if a decoder is free now (else '' at once), so
    * partials never delay anyone's final, which goes ahead of the queue.
@@ -54,7 +82,7 @@ export function primaryLanguage(tag: string): string {
 
 /**
  * Picks the engine this node runs: the Whisper-compatible server when one
- * is configured, else pocketsphinx when Debian's binary and model are there,
+ * is configured, else pocketsphinx when Debian's library and model are there,
  * else none (the status route then says no engine is configured).
  */
 export async function createCaptionEngine(

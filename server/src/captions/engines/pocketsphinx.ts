@@ -1,174 +1,244 @@
-import { randomUUID } from 'node:crypto';
-import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
-import path from 'node:path';
+import { access } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { FastifyBaseLogger } from 'fastify';
-import { spawnTied } from '../../util/child.js';
 import {
   type CaptionEngine,
+  type CaptionStream,
   EngineDownError,
   primaryLanguage,
+  type StreamOptions,
   type TranscribeOptions,
 } from './index.js';
-import { Limit } from './limit.js';
+import { PocketsphinxWorker } from './pocketsphinx-child.js';
+import { POCKETSPHINX_MODEL_DIR } from './sphinx.js';
 
-const BINARY = 'pocketsphinx_continuous';
-/** Debian's pocketsphinx-en-us: the default model the binary loads. */
-export const POCKETSPHINX_MODEL = '/usr/share/pocketsphinx/model/en-us/en-us.lm.bin';
-
-/** Skips the second (flat-lexicon) and third (lattice best-path) passes. */
-const PARTIAL_FLAGS = ['-fwdflat', 'no', '-bestpath', 'no'];
+/** Debian's pocketsphinx-en-us language model (its presence means the model is installed). */
+export const POCKETSPHINX_MODEL = `${POCKETSPHINX_MODEL_DIR}/en-us.lm.bin`;
 
 export interface PocketsphinxOptions {
   logger: FastifyBaseLogger;
-  /** Decoders at once; one per core by default (each is single-threaded). */
+  /** Decoders in the child (utterances decoded at once; more wait with their audio kept). Default 4. */
+  decoders?: number;
+  /** The old name of `decoders`. */
   concurrency?: number;
-  /** A decode running longer than this is killed (a wedged child). */
+  /** An utterance's final taking longer than this kills the child (wedged). */
   timeoutMs?: number;
-  binary?: string;
+  /** A model folder laid out as Debian's en-us one (en-us/, en-us.lm.bin, cmudict-en-us.dict). */
+  modelDir?: string;
 }
 
 /**
- * Debian's pocketsphinx 0.8 (`pocketsphinx_continuous`), one supervised run
- * per utterance: the utterance's raw PCM is written to a file in a private
- * temporary folder (0.8 seeks in its input to look for a WAV header, which
- * Node's stdin socket cannot do), the hypothesis comes back on stdout. A long-lived child would save the ~0.3 s of CPU it takes
- * to load the model, but 0.8's binary has its own VAD and prints when *it*
- * thinks an utterance ended, so ours and its would disagree; per-utterance
- * runs are exact and cannot leak state between speakers. A run that dies
- * (signal, non-zero exit) is run once more; a second failure is
- * `EngineDownError` (the speaker is `paused` until a run succeeds again).
+ * Debian's libpocketsphinx3, streaming: a supervised child
+ * (`pocketsphinx-worker.ts`, through koffi) holds a few long-lived decoders;
+ * each utterance is fed to one as its audio arrives, so a partial is the
+ * hypothesis so far (no re-decode) and the final is ready ~0.2 s after the
+ * utterance's last sample. Each stream keeps its audio until its final, so
+ * when the child dies (it is then started again) the utterance is replayed
+ * into the new one; a second death in the same utterance is
+ * `EngineDownError` (the speaker is `paused` until a final succeeds again).
  * Only English is installed (pocketsphinx-en-us).
  */
 export class PocketsphinxEngine implements CaptionEngine {
   readonly name = 'pocketsphinx' as const;
   readonly languages = ['en'] as const;
   readonly partials = true;
-  private readonly limit: Limit;
-  private readonly children = new Set<ReturnType<typeof spawnTied>>();
-  private closed = false;
+  private readonly decoders: number;
+  private worker: PocketsphinxWorker | null = null;
+  /** Children that died before loading their model, in a row: spaces out the next start. */
+  private failedStarts = 0;
+  private lastStart = 0;
+  private nextId = 1;
+  private open = 0;
+  closed = false;
 
-  static async available(binary = BINARY): Promise<boolean> {
-    const found = (process.env['PATH'] ?? '')
-      .split(':')
-      .filter(Boolean)
-      .map((dir) => `${dir}/${binary}`);
-    for (const candidate of binary.includes('/') ? [binary] : found) {
-      try {
-        await access(candidate);
-        await access(POCKETSPHINX_MODEL);
-        return true;
-      } catch {}
+  static async available(modelDir = POCKETSPHINX_MODEL_DIR): Promise<boolean> {
+    try {
+      await access(`${modelDir}/en-us.lm.bin`);
+      await access(`${modelDir}/en-us`);
+      const { sphinx } = await import('./sphinx.js');
+      sphinx();
+      return true;
+    } catch {
+      return false;
     }
-    return false;
   }
 
   constructor(private readonly o: PocketsphinxOptions) {
-    this.limit = new Limit(o.concurrency ?? availableParallelism());
+    this.decoders = Math.max(1, o.decoders ?? o.concurrency ?? 4);
   }
 
   supports(language: string): boolean {
     return (this.languages as readonly string[]).includes(primaryLanguage(language));
   }
 
-  /** Decoders running and waiting, for the bench. */
+  /** Utterances decoding and waiting for a decoder, for the bench. */
   get load() {
-    return { running: this.limit.busy, queued: this.limit.queued };
+    return {
+      running: Math.min(this.open, this.decoders),
+      queued: Math.max(0, this.open - this.decoders),
+    };
+  }
+
+  /** The child's pid (tests kill it). */
+  get workerPid(): number | undefined {
+    return this.worker?.pid;
+  }
+
+  /** Starts the child now, resolved once it has loaded its model (before the first utterance needs it). */
+  async warm(): Promise<void> {
+    await (await this.current()).ready;
+  }
+
+  /** The live child, started when there is none (after a pause if the last ones died at start). */
+  async current(): Promise<PocketsphinxWorker> {
+    if (this.closed) throw new EngineDownError('engine closed');
+    if (this.worker && !this.worker.dead) return this.worker;
+    const wait = this.failedStarts === 0 ? 0 : Math.min(5_000, 250 * 2 ** this.failedStarts);
+    const since = Date.now() - this.lastStart;
+    if (since < wait) await new Promise((r) => setTimeout(r, wait - since));
+    if (this.closed) throw new EngineDownError('engine closed');
+    if (this.worker && !this.worker.dead) return this.worker;
+    return this.spawn();
+  }
+
+  /** The live child if there is one, without starting any. */
+  get live(): PocketsphinxWorker | null {
+    return this.worker && !this.worker.dead ? this.worker : null;
+  }
+
+  private spawn(): PocketsphinxWorker {
+    this.lastStart = Date.now();
+    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+    const script = fileURLToPath(new URL(`./pocketsphinx-worker${ext}`, import.meta.url));
+    const worker = new PocketsphinxWorker(script, {
+      decoders: this.decoders,
+      ...(this.o.modelDir ? { modelDir: this.o.modelDir } : {}),
+    });
+    this.worker = worker;
+    worker.ready.then(
+      () => {
+        this.failedStarts = 0;
+      },
+      () => undefined,
+    );
+    worker.exited.then(({ code, signal, ready, stderr }) => {
+      if (!ready) this.failedStarts++;
+      if (this.closed) return;
+      this.o.logger.warn({ code, signal, stderr }, 'pocketsphinx child died; starting another');
+      // One that had loaded its model is replaced at once (its utterances replay into it).
+      if (ready && this.worker === worker) this.spawn();
+    });
+    return worker;
+  }
+
+  stream(options: StreamOptions): CaptionStream {
+    if (!this.supports(options.language))
+      throw new Error(`pocketsphinx has no model for ${options.language}`);
+    return new PocketsphinxStream(
+      this,
+      this.nextId++,
+      options,
+      this.o.timeoutMs ?? 30_000,
+      this.o.logger,
+    );
+  }
+
+  /** @internal streams count themselves (for `load` and the partial rule). */
+  opened(delta: number): void {
+    this.open += delta;
   }
 
   async transcribe(pcm: Int16Array, options: TranscribeOptions): Promise<string> {
     if (!this.supports(options.language))
       throw new Error(`pocketsphinx has no model for ${options.language}`);
-    if (options.partial && !this.limit.free) return '';
-    return this.limit.run(async () => {
-      // Dropped while it waited for a decoder (the speaker stopped): nothing to run.
-      if (options.signal?.aborted) throw new Error('caption dropped: the speaker stopped');
-      try {
-        return await this.decode(pcm, options.signal, options.partial);
-      } catch (error) {
-        if (this.closed || options.signal?.aborted) throw error;
-        this.o.logger.warn({ err: error }, 'pocketsphinx run failed; running it again');
-        try {
-          return await this.decode(pcm, options.signal, options.partial);
-        } catch (again) {
-          throw new EngineDownError(`pocketsphinx failed twice: ${String(again)}`);
-        }
-      }
-    }, !options.partial);
-  }
-
-  private folder: Promise<string> | null = null;
-
-  private async decode(
-    pcm: Int16Array,
-    signal: AbortSignal | undefined,
-    partial = false,
-  ): Promise<string> {
-    if (this.closed) throw new EngineDownError('engine closed');
-    this.folder ??= mkdtemp(path.join(tmpdir(), 'salon-captions-'));
-    const file = path.join(await this.folder, `${randomUUID()}.raw`);
-    await writeFile(file, Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
-    try {
-      return await this.run(file, signal, partial);
-    } finally {
-      await rm(file, { force: true });
-    }
-  }
-
-  private run(file: string, signal: AbortSignal | undefined, partial: boolean): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const child = spawnTied(
-        this.o.binary ?? BINARY,
-        [
-          '-infile',
-          file,
-          '-samprate',
-          '16000',
-          '-logfn',
-          '/dev/null',
-          // A partial is replaced by the final: the first pass alone is ~20 % cheaper.
-          ...(partial ? PARTIAL_FLAGS : []),
-        ],
-        { stdio: ['ignore', 'pipe', 'ignore'], deathSignal: 'SIGKILL' },
-      );
-      this.children.add(child);
-      let out = '';
-      const timer = setTimeout(() => child.kill('SIGKILL'), this.o.timeoutMs ?? 30_000);
-      const abort = () => child.kill('SIGKILL');
-      signal?.addEventListener('abort', abort, { once: true });
-      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-        out += chunk;
-      });
-      child.on('error', (error) => {
-        clearTimeout(timer);
-        this.children.delete(child);
-        reject(error);
-      });
-      child.on('close', (code, sig) => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', abort);
-        this.children.delete(child);
-        if (code === 0) resolve(normalise(out));
-        else reject(new Error(`pocketsphinx exited with ${sig ?? code}`));
-      });
-    });
+    if (options.partial && this.open >= this.decoders) return '';
+    const s = this.stream({ language: options.language, key: '', signal: options.signal });
+    s.push(pcm);
+    return s.end();
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const child of this.children) child.kill('SIGKILL');
-    const folder = await this.folder?.catch(() => null);
-    if (folder) await rm(folder, { recursive: true, force: true });
+    await this.worker?.kill();
   }
 }
 
-/** One line per utterance it found (its own VAD may split ours); joined, without fillers. */
-function normalise(out: string): string {
-  return out
-    .split('\n')
-    .map((line) => line.replace(/<[^>]*>|\[[^\]]*\]|\(\d+\)/g, '').trim())
-    .filter(Boolean)
-    .join(' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+/** One utterance fed to the child as it comes (see `PocketsphinxEngine`). */
+class PocketsphinxStream implements CaptionStream {
+  private readonly chunks: Int16Array[] = [];
+  private worker: PocketsphinxWorker | null = null;
+  private done = false;
+
+  constructor(
+    private readonly engine: PocketsphinxEngine,
+    private readonly id: number,
+    private readonly options: StreamOptions,
+    private readonly timeoutMs: number,
+    private readonly logger: FastifyBaseLogger,
+  ) {
+    engine.opened(1);
+    options.signal?.addEventListener('abort', () => this.abort(), { once: true });
+  }
+
+  /** Opens the utterance in `worker` with all its audio so far. */
+  private attach(worker: PocketsphinxWorker): void {
+    this.worker = worker;
+    worker.send({ op: 'open', id: this.id, key: this.options.key });
+    for (const pcm of this.chunks) worker.send({ op: 'push', id: this.id, pcm });
+  }
+
+  push(pcm: Int16Array): void {
+    if (this.done || pcm.length === 0) return;
+    this.chunks.push(pcm);
+    const live = this.engine.live;
+    if (live && live === this.worker) live.send({ op: 'push', id: this.id, pcm });
+    else if (live) this.attach(live);
+    else if (!this.engine.closed) this.engine.current().catch(() => undefined);
+  }
+
+  async partial(): Promise<string> {
+    const live = this.engine.live;
+    if (this.done || !live) return '';
+    if (live !== this.worker) this.attach(live);
+    try {
+      return await live.request({ op: 'hyp', id: this.id }, 5_000);
+    } catch {
+      return '';
+    }
+  }
+
+  async end(): Promise<string> {
+    if (this.done) throw new Error('caption dropped: the speaker stopped');
+    try {
+      let last: unknown;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const worker = await this.engine.current();
+        if (this.done) throw new Error('caption dropped: the speaker stopped');
+        if (worker !== this.worker) this.attach(worker);
+        try {
+          return await worker.request({ op: 'end', id: this.id }, this.timeoutMs);
+        } catch (error) {
+          if (this.engine.closed || this.done) throw error;
+          last = error;
+          this.logger.warn({ err: error }, 'pocketsphinx child lost an utterance; replaying it');
+        }
+      }
+      throw new EngineDownError(`pocketsphinx failed twice: ${String(last)}`);
+    } finally {
+      this.finish();
+    }
+  }
+
+  abort(): void {
+    if (this.done) return;
+    this.engine.live?.send({ op: 'abort', id: this.id });
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    this.chunks.length = 0;
+    this.engine.opened(-1);
+  }
 }

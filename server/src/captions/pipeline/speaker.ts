@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import { type CaptionEngine, EngineDownError } from '../engines/index.js';
+import { type CaptionEngine, type CaptionStream, EngineDownError } from '../engines/index.js';
 import { CAPTION_SAMPLE_RATE } from '../engines/wav.js';
 import type { CaptionSink, SpeakerCaptionState } from './types.js';
 import { EnergyVad, type VadEvent, type VadOptions } from './vad.js';
 
 const PARTIAL_EVERY_MS = 700;
 const FIRST_PARTIAL_MS = 300;
+/** A streaming engine's partials: emitted at most this often (the fan-out bound). */
+const STREAM_PARTIAL_EVERY_MS = 500;
+/** …and its hypothesis is asked for this often (cheap), so a new word shows soon. */
+const STREAM_POLL_MS = 150;
 
 export interface SpeakerPipelineOptions {
   spaceId: string;
@@ -16,7 +20,11 @@ export interface SpeakerPipelineOptions {
   sink: CaptionSink;
   logger: FastifyBaseLogger;
   vad?: VadOptions;
-  /** Re-decode the growing utterance at most this often for partial lines (engines that allow it). */
+  /**
+   * Partial lines at most this often: a streaming engine's hypothesis so far
+   * (default 500 ms), else a re-decode of the growing utterance (engines that
+   * allow it, default 700 ms).
+   */
   partialEveryMs?: number;
   /**
    * The first partial of an utterance comes after this much of it (less than
@@ -31,10 +39,14 @@ export interface SpeakerPipelineOptions {
 
 /**
  * One speaker's words: PCM in (16 kHz mono s16, any chunking), caption
- * lines out. The VAD cuts utterances; each utterance's final text is one
- * engine call, and while it grows a partial is decoded `firstPartialMs`
- * into it, then at most every `partialEveryMs` (never two at once, never
- * after its final). Times are
+ * lines out. The VAD cuts utterances. With a streaming engine
+ * (`engine.stream`) each utterance is a stream fed frame by frame as it
+ * comes; its hypothesis is polled every 150 ms and a changed one is a
+ * partial, at most every `partialEveryMs`; the VAD's end ends the stream
+ * for the final. Otherwise each utterance's final text is one engine call,
+ * and while it grows a partial is decoded `firstPartialMs` into it, then at
+ * most every `partialEveryMs` (never two at once, never after its final).
+ * Times are
  * the wall clock of the PCM's arrival: the decoder runs in real time, so a
  * sample's time is when its chunk came minus what followed it in the chunk.
  *
@@ -53,6 +65,9 @@ export class SpeakerPipeline {
     lastPartialAt: number;
     partialInFlight: boolean;
     done: boolean;
+    stream: CaptionStream | null;
+    lastPollAt: number;
+    lastText: string;
   } | null = null;
   private state: SpeakerCaptionState | null = null;
   private readonly quietTimer: NodeJS.Timeout;
@@ -67,6 +82,12 @@ export class SpeakerPipeline {
     this.now = o.now ?? Date.now;
     this.quietTimer = setInterval(() => this.checkQuiet(), 100);
     this.quietTimer.unref();
+    o.engine.warm?.().catch(() => undefined);
+  }
+
+  /** Whether an utterance is open. */
+  get speaking(): boolean {
+    return this.vad.speaking;
   }
 
   /** Feeds decoded PCM. */
@@ -97,26 +118,37 @@ export class SpeakerPipeline {
         this.stats.utterances++;
         const every = this.o.partialEveryMs ?? PARTIAL_EVERY_MS;
         const first = Math.min(every, this.o.firstPartialMs ?? FIRST_PARTIAL_MS);
+        const stream = this.open();
+        stream?.push(event.pcm);
         this.utterance = {
           id: randomUUID(),
           startSample: event.startSample,
           // As if a partial had been decoded `every - first` before: the first one is due `first` in.
-          lastPartialAt: this.now() - (every - first),
+          lastPartialAt: stream ? 0 : this.now() - (every - first),
           partialInFlight: false,
           done: false,
+          stream,
+          lastPollAt: this.now(),
+          lastText: '',
         };
         return;
       }
       case 'audio': {
         const u = this.utterance;
+        if (u?.stream) {
+          u.stream.push(event.frame);
+          this.poll(u, event.startSample);
+          return;
+        }
         const every = this.o.partialEveryMs ?? PARTIAL_EVERY_MS;
         if (!u || !this.o.engine.partials || every <= 0 || u.partialInFlight) return;
         if (this.now() - u.lastPartialAt < every) return;
         u.lastPartialAt = this.now();
         u.partialInFlight = true;
-        const endSample = event.startSample + event.pcm.length;
+        const pcm = event.utterance();
+        const endSample = event.startSample + pcm.length;
         this.track(
-          this.decode(event.pcm, true).then((text) => {
+          this.decode(pcm, true).then((text) => {
             u.partialInFlight = false;
             if (u.done || !text || this.stopped) return;
             this.stats.partials++;
@@ -129,8 +161,9 @@ export class SpeakerPipeline {
         const u = this.utterance;
         this.utterance = null;
         if (!u) return;
+        const stream = u.stream;
         this.track(
-          this.decode(event.pcm).then((text) => {
+          (stream ? this.run(() => stream.end()) : this.decode(event.pcm)).then((text) => {
             u.done = true;
             if (!text || this.stopped) return;
             this.stats.finals++;
@@ -142,15 +175,58 @@ export class SpeakerPipeline {
     }
   }
 
-  /** The engine's text, or '' when it failed (the speaker's state says why). */
-  private async decode(pcm: Int16Array, partial = false): Promise<string> {
-    const started = performance.now();
+  /** A stream for a new utterance, when the engine streams (null if it cannot open one). */
+  private open(): CaptionStream | null {
+    if (!this.o.engine.stream) return null;
     try {
-      const text = await this.o.engine.transcribe(pcm, {
+      return this.o.engine.stream({
+        language: this.o.language,
+        key: this.o.speakerId,
+        signal: this.aborts.signal,
+      });
+    } catch (error) {
+      this.o.logger.warn({ err: error, speaker: this.o.speakerId }, 'caption stream not opened');
+      return null;
+    }
+  }
+
+  /** Asks a stream for its hypothesis (every STREAM_POLL_MS, one at a time); a new one is a partial. */
+  private poll(u: NonNullable<SpeakerPipeline['utterance']>, startSample: number): void {
+    const stream = u.stream;
+    const every = this.o.partialEveryMs ?? STREAM_PARTIAL_EVERY_MS;
+    if (!stream || every <= 0 || u.partialInFlight || u.done) return;
+    if (this.now() - u.lastPollAt < STREAM_POLL_MS) return;
+    if (this.now() - u.lastPartialAt < every) return;
+    u.lastPollAt = this.now();
+    u.partialInFlight = true;
+    const endSample = this.vad.samples;
+    this.track(
+      stream.partial().then((text) => {
+        u.partialInFlight = false;
+        if (u.done || !text || text === u.lastText || this.stopped) return;
+        u.lastText = text;
+        u.lastPartialAt = this.now();
+        this.stats.partials++;
+        return this.emit(u.id, 'partial', text, startSample, endSample);
+      }),
+    );
+  }
+
+  /** The engine's text, or '' when it failed (the speaker's state says why). */
+  private decode(pcm: Int16Array, partial = false): Promise<string> {
+    return this.run(() =>
+      this.o.engine.transcribe(pcm, {
         language: this.o.language,
         signal: this.aborts.signal,
         partial,
-      });
+      }),
+    );
+  }
+
+  private async run(call: () => Promise<string>): Promise<string> {
+    const started = performance.now();
+    try {
+      const text = await call();
       this.stats.engineMs += performance.now() - started;
       await this.setState('running');
       return text.trim();

@@ -26,9 +26,14 @@ export interface VadOptions {
 }
 
 export type VadEvent =
-  | { type: 'start'; startSample: number }
-  /** The utterance so far (for partials), each time it grew by a frame. */
-  | { type: 'audio'; startSample: number; pcm: Int16Array }
+  /** `pcm`: the utterance's first frames (the pre-roll and the voiced run that started it). */
+  | { type: 'start'; startSample: number; pcm: Int16Array }
+  /**
+   * Each time the utterance grew by a frame: that `frame` (for a streaming
+   * engine), and `utterance()`, the utterance so far, joined when called
+   * (for an engine that re-decodes it for a partial).
+   */
+  | { type: 'audio'; startSample: number; frame: Int16Array; utterance: () => Int16Array }
   | { type: 'end'; startSample: number; endSample: number; pcm: Int16Array; cut: boolean };
 
 export class EnergyVad {
@@ -115,7 +120,7 @@ export class EnergyVad {
           lastVoiced: start + VAD_FRAME,
         };
         this.silentMs = 0;
-        events.push({ type: 'start', startSample: this.utterance.startSample });
+        events.push({ type: 'start', startSample: this.utterance.startSample, pcm: join(frames) });
       }
       return;
     }
@@ -127,7 +132,16 @@ export class EnergyVad {
     } else this.silentMs += frameMs;
     if (this.silentMs >= this.o.hangoverMs) this.finish(events, false);
     else if ((u.samples / this.o.sampleRate) * 1000 >= this.o.maxMs) this.finish(events, true);
-    else events.push({ type: 'audio', startSample: u.startSample, pcm: join(u.frames) });
+    else {
+      const { frames } = u;
+      const count = frames.length;
+      events.push({
+        type: 'audio',
+        startSample: u.startSample,
+        frame,
+        utterance: () => join(frames.slice(0, count)),
+      });
+    }
   }
 
   private finish(events: VadEvent[], cut: boolean): void {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { type CaptionSettings, readCaptionSettings } from './captions/engines/settings.js';
+import type { DatabaseSettings } from './db/database.js';
 import { type MediaSettings, readMediaSettings } from './media/settings.js';
 import { readTicketSettings, type TicketSettings } from './tickets/settings.js';
 import { type Env, envReader } from './util/env.js';
@@ -15,7 +16,7 @@ export interface Config {
   port: number;
   publicUrl: string;
   dataDir: string;
-  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  database: DatabaseSettings;
   redisUrl: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   trustProxy: boolean;

@@ -125,13 +125,15 @@ function cycles(edges: Map<string, string[]>): string[][] {
 /**
  * A parent and its children: one file of the cycle has every other one in
  * its folder or below it (a model and its parts, a migrator and its
- * migrations, a session and the handles it owns).
+ * migrations, a session and the handles it owns). A file at the top of
+ * server/src (services.ts, config.ts) is nobody's parent: the whole tree is
+ * below it.
  */
 function isParentAndChildren(component: string[]): boolean {
   return component.some((parent) => {
     const folder = path.dirname(parent);
-    return component.every(
-      (file) => folder === '.' || file === parent || file.startsWith(`${folder}/`),
+    return (
+      folder !== '.' && component.every((file) => file === parent || file.startsWith(`${folder}/`))
     );
   });
 }
@@ -160,6 +162,67 @@ test('no import cycle joins files other than a parent and its children', () => {
   // The rule is not vacuous: a cycle across folders would be caught.
   assert.equal(isParentAndChildren(['spaces/service.ts', 'social/service.ts']), false);
   assert.equal(isParentAndChildren(['db/database.ts', 'db/migrations/index.ts']), true);
+  assert.equal(isParentAndChildren(['services.ts', 'clips/posts.ts']), false);
+});
+
+/**
+ * The composition root and the HTTP adapter: they may import the hubs
+ * (services.ts, config.ts), as they are imported by nothing in a domain.
+ */
+function isAdapter(file: string): boolean {
+  return (
+    file === 'server.ts' ||
+    file === 'main.ts' ||
+    file.startsWith('http/') ||
+    isRouteFile(file) ||
+    path.basename(file) === 'schemas.ts'
+  );
+}
+
+/** A file's node in the folder graph: its top folder, or the file itself at the top of server/src. */
+const nodeOf = (file: string) => file.split('/')[0] ?? file;
+
+/**
+ * Imports into a hub from a domain folder that still make a folder cycle,
+ * each waiting for its fix. The list may only shrink.
+ * media/index.ts takes the whole Config (startMedia), while config.ts reads
+ * media's settings: it should take what it reads as its own type.
+ */
+const KNOWN_HUB_EDGES = new Set(['media/index.ts -> config.ts']);
+
+const HUBS = ['services.ts', 'config.ts'];
+
+test('services.ts and config.ts are in no folder-level import cycle (the adapter aside)', () => {
+  const folders = new Map<string, Set<string>>();
+  const used = new Set<string>();
+  for (const [file, targets] of graph) {
+    if (isAdapter(file) || file.endsWith('.test.ts')) continue;
+    const from = nodeOf(file);
+    const edges = folders.get(from) ?? new Set<string>();
+    folders.set(from, edges);
+    for (const target of targets) {
+      if (KNOWN_HUB_EDGES.has(`${file} -> ${target}`)) {
+        used.add(`${file} -> ${target}`);
+        continue;
+      }
+      if (nodeOf(target) !== from) edges.add(nodeOf(target));
+    }
+  }
+  const edges = new Map([...folders].map(([node, to]) => [node, [...to]]));
+  assert.deepEqual(
+    cycles(edges).filter((component) => HUBS.some((hub) => component.includes(hub))),
+    [],
+  );
+  assert.deepEqual(
+    [...KNOWN_HUB_EDGES].filter((edge) => !used.has(edge)),
+    [],
+    'a known hub import is gone: take it off KNOWN_HUB_EDGES',
+  );
+  // The rule is not vacuous: both hubs are in the graph, and a domain importing one is a cycle.
+  for (const hub of HUBS) assert.ok(edges.has(hub), hub);
+  const withBack = new Map(edges);
+  withBack.set('tickets', [...(edges.get('tickets') ?? []), 'config.ts']);
+  assert.ok(cycles(withBack).some((component) => component.includes('config.ts')));
 });
 
 test('media/ and hls/ do not import each other (what both need is in streams/)', () => {

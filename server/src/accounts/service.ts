@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import type { Config } from '../config.js';
 import type { Storage } from '../db/database.js';
 import type { MediaBlobsTable, UsersTable } from '../db/schema.js';
 import { AppError } from '../errors.js';
@@ -21,7 +20,8 @@ export class AccountService {
   constructor(
     private readonly storage: Storage,
     private readonly clock: Clock,
-    private readonly config: Pick<Config, 'sessionTtlDays' | 'avatarMaxBytes'>,
+    /** Config's SESSION_TTL_DAYS and AVATAR_MAX_BYTES. */
+    private readonly config: { sessionTtlDays: number; avatarMaxBytes: number },
     readonly guests: GuestTokens,
   ) {
     this.throttle = new LoginThrottle(storage.db);

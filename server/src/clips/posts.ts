@@ -1,8 +1,9 @@
 import type { Viewer } from '../accounts/viewer.js';
+import type { Storage } from '../db/database.js';
 import type { PostsTable } from '../db/schema.js';
 import { AppError } from '../errors.js';
-import type { Services } from '../services.js';
 import { type ClipDto, presentClips } from './presenter.js';
+import type { ClipService } from './service.js';
 
 /**
  * Posts that carry a clip (a clip card that plays inline). The post keeps the
@@ -12,7 +13,7 @@ import { type ClipDto, presentClips } from './presenter.js';
 
 /** The clip a poster may attach: one that exists, has not failed, and that they may hear. */
 export async function clipForPost(
-  services: Pick<Services, 'clips'>,
+  services: { clips: Pick<ClipService, 'require' | 'mayHear'> },
   viewer: Viewer,
   clipId: string,
   device: string | null,
@@ -27,7 +28,7 @@ export async function clipForPost(
 
 /** The cards of the clips a page of posts names, by clip id (gone ones are absent). */
 export async function clipsOfPosts(
-  services: Pick<Services, 'storage' | 'config'>,
+  services: { storage: Storage; config: { publicUrl: string } },
   posts: readonly Pick<PostsTable, 'clip_id'>[],
 ): Promise<Map<string, ClipDto>> {
   const ids = [...new Set(posts.flatMap((p) => (p.clip_id ? [p.clip_id] : [])))];

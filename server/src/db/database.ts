@@ -3,7 +3,6 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
-import type { Config } from '../config.js';
 import { migrateToLatest } from './migrator.js';
 import type { Database } from './schema.js';
 
@@ -23,8 +22,11 @@ export interface StorageOptions {
   poolSize?: number;
 }
 
+/** Where the data lives: an SQLite file (the embedded setup) or a PostgreSQL URL (DATABASE_URL). */
+export type DatabaseSettings = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
 export async function openStorage(
-  database: Config['database'],
+  database: DatabaseSettings,
   options: StorageOptions = {},
 ): Promise<Storage> {
   const storage =

@@ -1,5 +1,4 @@
 import type { Viewer } from '../accounts/viewer.js';
-import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import type { ModerationService } from '../moderation/service.js';
 import { authorize } from '../spaces/policy.js';
@@ -32,7 +31,15 @@ export interface WebrtcSeats {
 export class HlsService {
   constructor(
     private readonly o: {
-      config: Config;
+      /** What the tier reads of the configuration (config.ts; media's settings, media/settings.ts). */
+      config: {
+        publicUrl: string;
+        media: {
+          webrtcListenersPerSpace: number;
+          webrtcListenersPerNode: number;
+          hls: { baseUrl: string | null; urlTtlSeconds: number; playlistTtlSeconds: number };
+        };
+      };
       clock: Clock;
       spaces: SpaceService;
       moderation: ModerationService;

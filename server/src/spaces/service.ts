@@ -8,7 +8,6 @@ import {
 import { type Kysely, sql } from 'kysely';
 import type { Viewer } from '../accounts/viewer.js';
 import type { Bus } from '../bus/bus.js';
-import type { Config } from '../config.js';
 import type { Storage } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { AppError } from '../errors.js';
@@ -76,10 +75,13 @@ export class SpaceService {
   constructor(
     private readonly storage: Storage,
     private readonly clock: Clock,
-    private readonly config: Pick<
-      Config,
-      'maxStage' | 'hostMinFollowers' | 'publicUrl' | 'maxLiveSpacesPerHost'
-    >,
+    /** What the service reads of the configuration (config.ts). */
+    private readonly config: {
+      maxStage: number;
+      hostMinFollowers: number;
+      publicUrl: string;
+      maxLiveSpacesPerHost: number;
+    },
     private readonly social: SocialService,
     private readonly bus: Bus,
   ) {

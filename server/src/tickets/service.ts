@@ -1,7 +1,6 @@
 import type { SpaceDto, UserSummaryDto } from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Viewer } from '../accounts/viewer.js';
-import type { Config } from '../config.js';
 import type { Storage } from '../db/database.js';
 import type { UsersTable } from '../db/schema.js';
 import { AppError } from '../errors.js';
@@ -23,13 +22,14 @@ import { Refunds } from './refunds.js';
 import type { OfferInput } from './rules.js';
 import { SalesReports } from './sales.js';
 import { Selling } from './selling.js';
+import type { TicketSettings } from './settings.js';
 import { type Payout, Settlement } from './settlement.js';
 import { StripeWebhooks } from './webhooks.js';
 
 export interface TicketDeps {
   storage: Storage;
   clock: Clock;
-  config: Pick<Config, 'tickets' | 'publicUrl'>;
+  config: { tickets: TicketSettings; publicUrl: string };
   social: SocialService;
   spaces: SpaceService;
   scheduler: JobScheduler;

@@ -35,7 +35,9 @@ test('the packager reads without buffering, never gives up on silence, and tees 
   assert.equal(after('-c:a'), 'aac');
   assert.equal(after('-f'), 'tee');
   const [live, archive] = (args.at(-1) ?? '').split('|');
-  assert.match(live ?? '', /hls_list_size=6/);
+  assert.match(live ?? '', /hls_list_size=12/);
+  assert.match(live ?? '', /hls_time=0\.512:/, 'live: 24 AAC frames a segment');
+  assert.match(archive ?? '', /hls_time=1:/, 'archive: 1 s segments, for clips and replays');
   assert.match(live ?? '', /delete_segments/);
   assert.doesNotMatch(live ?? '', /append_list/, 'no playlist yet: no append (no spurious seam)');
   assert.match(archive ?? '', /hls_list_size=0/);

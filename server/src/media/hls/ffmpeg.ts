@@ -9,10 +9,18 @@ export const SDP_FILE = 'mix.sdp';
 export const PID_FILE = 'packager.pid';
 /** Janus's rtp_forward payload type for the Opus mix; must match the SDP. */
 export const MIX_PAYLOAD_TYPE = 111;
-/** The target segment length, seconds. */
-export const SEGMENT_SECONDS = 1;
-/** Segments in the live playlist; players start about three from the end. */
-export const LIVE_LIST_SIZE = 6;
+/**
+ * The live playlist's segment length, seconds: 24 AAC frames of 1024 samples
+ * at 48 kHz, so every segment is cut on a frame boundary and is exactly this
+ * long. Half-second segments let a player sit about 1 s behind the live edge
+ * (web/src/audio/engine/hls.ts) and still have a segment in hand; with 1 s
+ * segments listeners heard the stage ~3 s late (bench/hls-player).
+ */
+export const LIVE_SEGMENT_SECONDS = 0.512;
+/** The archive's segment length: clips and replays are cut on whole 1 s segments. */
+export const ARCHIVE_SEGMENT_SECONDS = 1;
+/** Segments in the live playlist: about 6 s, as many seconds as with 1 s segments. */
+export const LIVE_LIST_SIZE = 12;
 
 /** Where Janus forwards the mix unless HLS_FORWARD_HOST says otherwise. */
 export const DEFAULT_BIND_HOST = '127.0.0.1';
@@ -61,18 +69,18 @@ export interface PackagerArgsInput {
  * One process, one AAC encode, two HLS outputs through `tee`: the live
  * playlist (short, old segments deleted) and the archive (every segment, an
  * EVENT playlist). `append_list` continues both after a restart; wall-clock
- * timestamps and `aresample=async=1` keep 1 s segments across a restarted
+ * timestamps and `aresample=async=1` keep the segments' length across a restarted
  * forwarder (which begins again at sequence 1) by filling gaps with silence.
  */
 export function packagerArgs(input: PackagerArgsInput): string[] {
-  const hls = (extra: string[], append: boolean) =>
+  const hls = (seconds: number, extra: string[], append: boolean) =>
     [
       'f=hls',
-      `hls_time=${SEGMENT_SECONDS}`,
+      `hls_time=${seconds}`,
       `hls_flags=${['program_date_time', 'temp_file', ...(append ? ['append_list'] : []), ...extra].join('+')}`,
     ].join(':');
-  const live = `[${hls(['delete_segments'], input.appendLive)}:hls_list_size=${LIVE_LIST_SIZE}:hls_segment_filename=live/l%06d.ts]live/index.m3u8`;
-  const archive = `[${hls([], input.appendArchive)}:hls_list_size=0:hls_playlist_type=event:hls_segment_filename=archive/a%06d.ts]archive/index.m3u8`;
+  const live = `[${hls(LIVE_SEGMENT_SECONDS, ['delete_segments'], input.appendLive)}:hls_list_size=${LIVE_LIST_SIZE}:hls_segment_filename=live/l%06d.ts]live/index.m3u8`;
+  const archive = `[${hls(ARCHIVE_SEGMENT_SECONDS, [], input.appendArchive)}:hls_list_size=0:hls_playlist_type=event:hls_segment_filename=archive/a%06d.ts]archive/index.m3u8`;
   return [
     '-hide_banner',
     '-loglevel',

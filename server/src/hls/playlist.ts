@@ -164,3 +164,23 @@ export function pointSegments(text: string, prefix: string): string {
     })
     .join('\n');
 }
+
+/** The media sequence number of a playlist's newest segment (-1: none yet). */
+export function lastSequence(text: string): number {
+  const playlist = parsePlaylist(text);
+  return playlist.mediaSequence + playlist.segments.length - 1;
+}
+
+/**
+ * Tells players that this live playlist can be asked for "once segment N is
+ * in it" (`?_HLS_msn=N`, LL-HLS blocking playlist reload; see
+ * playlist-wait.ts): hls.js then asks for the next segment's playlist as
+ * soon as it has one, instead of polling every half target duration.
+ */
+export function allowBlockingReload(text: string): string {
+  if (text.includes('#EXT-X-SERVER-CONTROL')) return text;
+  return text.replace(
+    /^(#EXT-X-TARGETDURATION:[^\n]*\n)/m,
+    '$1#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES\n',
+  );
+}

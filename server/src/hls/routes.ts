@@ -9,7 +9,8 @@ import { ReplayDetailsDto } from '../replays/schemas.js';
 import type { Services } from '../services.js';
 import { SpaceParams } from '../spaces/schemas.js';
 import { isMediaFile, isScope, isSpaceId, type Scope } from '../streams/layout.js';
-import { pointSegments } from './playlist.js';
+import { allowBlockingReload, pointSegments } from './playlist.js';
+import { LivePlaylistWaits } from './playlist-wait.js';
 import { HlsUrlSigner } from './signing.js';
 
 const YEAR_S = 365 * 24 * 3600;
@@ -49,6 +50,12 @@ const SignedUrl = Type.Object({
 export function hlsOriginRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { hls, clock } = services;
   return async (app) => {
+    const waits = new LivePlaylistWaits(async (key) => {
+      const [space = '', file = ''] = key.split('/');
+      const found = await hls.origin.read(space, 'live', file);
+      return found ? found.body.toString('utf8') : null;
+    });
+    app.addHook('onClose', async () => waits.close());
     app.get(
       '/hls/:space/:scope/:token/:file',
       {
@@ -75,7 +82,9 @@ export function hlsOriginRoutes(services: Services): FastifyPluginAsyncTypebox {
         }
         const now = clock.now();
         if (scope === 'live' && file.endsWith('.m3u8')) {
-          return livePlaylist(reply, space, token, file, now);
+          const msn = (request.query as Record<string, unknown> | undefined)?.['_HLS_msn'];
+          const wanted = typeof msn === 'string' && /^\d{1,10}$/.test(msn) ? Number(msn) : null;
+          return livePlaylist(reply, space, token, file, now, wanted);
         }
         if (scope !== 'archive' && (await hls.ticketed(space))) {
           return viewerFile(reply, space, scope, token, file, now);
@@ -118,6 +127,8 @@ export function hlsOriginRoutes(services: Services): FastifyPluginAsyncTypebox {
       token: string,
       file: string,
       now: number,
+      /** `_HLS_msn`: answer once this segment is listed (LL-HLS blocking reload). */
+      msn: number | null,
     ) => {
       reply.header('cache-control', 'no-store');
       const checked = hls.signer.verifyPlaylist(space, token, now);
@@ -127,6 +138,7 @@ export function hlsOriginRoutes(services: Services): FastifyPluginAsyncTypebox {
           : AppError.forbidden('invalid_signature', 'This audio link is not valid.');
       }
       await hls.playlists.check(space, checked.viewer);
+      if (msn !== null) await waits.until(`${space}/${file}`, msn);
       const found = await hls.origin.read(space, 'live', file);
       if (!found) throw AppError.notFound('file');
       // A ticketed space's segments stay under this viewer's token, checked at each fetch.
@@ -134,9 +146,11 @@ export function hlsOriginRoutes(services: Services): FastifyPluginAsyncTypebox {
       return reply
         .header('content-type', found.contentType)
         .send(
-          (await hls.ticketed(space))
-            ? body
-            : pointSegments(body, `../${hls.segmentToken(space)}/`),
+          allowBlockingReload(
+            (await hls.ticketed(space))
+              ? body
+              : pointSegments(body, `../${hls.segmentToken(space)}/`),
+          ),
         );
     };
 

@@ -115,6 +115,57 @@ test('signed URLs serve playlists and segments with their content types and cach
   assert.equal(traversal.status, 404);
 });
 
+/** A live playlist as ffmpeg writes it: `count` 0.512 s segments from sequence `first`. */
+function livePlaylist(first: number, count: number): string {
+  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-TARGETDURATION:1'];
+  lines.push(`#EXT-X-MEDIA-SEQUENCE:${first}`);
+  for (let i = first; i < first + count; i++)
+    lines.push('#EXTINF:0.512000,', `l${String(i).padStart(6, '0')}.ts`);
+  return `${lines.join('\n')}\n`;
+}
+
+test('a live playlist allows blocking reloads: ?_HLS_msn=N is answered once segment N is listed', async () => {
+  const { host, space } = await hostedSpace('Blocking reload', false);
+  const dir = scopeDir(t.config.dataDir, space.id, 'live');
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, 'index.m3u8'), livePlaylist(10, 3)); // segments 10-12
+  const { path: playlist } = t.server.services.hls.signer.issuePlaylist(
+    space.id,
+    `u${host.id}`,
+    clock.now(),
+    60,
+  );
+  const plain = await (await fetch(t.url + playlist)).text();
+  assert.match(plain, /^#EXT-X-TARGETDURATION:1\n#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES$/m);
+
+  // Listed already: at once.
+  const listed = await fetch(`${t.url}${playlist}?_HLS_msn=12`);
+  assert.equal(listed.status, 200);
+  assert.match(await listed.text(), /l000012\.ts$/m);
+
+  // The next one: held until ffmpeg lists it.
+  let answered = false;
+  const next = fetch(`${t.url}${playlist}?_HLS_msn=13`).then(async (r) => {
+    answered = true;
+    return { status: r.status, text: await r.text() };
+  });
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(answered, false, 'no answer before segment 13 is listed');
+  await writeFile(path.join(dir, 'index.m3u8'), livePlaylist(11, 3)); // segments 11-13
+  const got = await next;
+  assert.equal(got.status, 200);
+  assert.match(got.text, /l000013\.ts$/m, 'the playlist that lists it');
+  assert.doesNotMatch(got.text, /l000010\.ts/);
+
+  // Far ahead of the stream (more than two segments): answered at once, as it is.
+  const far = await fetch(`${t.url}${playlist}?_HLS_msn=40`);
+  assert.equal(far.status, 200);
+  assert.match(await far.text(), /l000013\.ts$/m);
+  // Still checked first: a bad signature is refused without waiting.
+  const bad = await fetch(`${t.url}${playlist.replace(/\.[^./]+\/index/, '.x/index')}?_HLS_msn=14`);
+  assert.equal(bad.status, 403);
+});
+
 test('a tampered or expired signature gets 403 with an error body', async () => {
   const { host, space } = await hostedSpace('Guarded', false);
   const dir = scopeDir(t.config.dataDir, space.id, 'live');

@@ -94,9 +94,23 @@ test('a tone spoken on the stage is in the live HLS output: AAC, and the tone de
   const audio = probe.streams.find((s) => s.codec_type === 'audio');
   assert.equal(audio?.codec_name, 'aac');
   const live = await fetchPlaylist(url);
-  assert.equal(live.targetDuration, 1, '1 s segments');
+  assert.equal(live.targetDuration, 1, '0.512 s segments, rounded up');
+  const lengths = live.segments.slice(1).map((s) => s.duration); // the first may be cut short
+  assert.ok(
+    lengths.length > 0 && lengths.every((d) => Math.abs(d - 0.512) < 0.001),
+    `segments of 24 AAC frames (${lengths.join(', ')})`,
+  );
   assert.equal(live.ended, false);
-  assert.ok(live.segments.length <= 6, 'the live playlist slides');
+  assert.ok(live.segments.length <= 12, 'the live playlist slides');
+  // Blocking reload: the playlist that lists the next segment, once ffmpeg has written it.
+  assert.match(live.text, /^#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES$/m);
+  const next = live.mediaSequence + live.segments.length;
+  const reloaded = await fetchPlaylist(`${url}?_HLS_msn=${next}`);
+  assert.equal(reloaded.status, 200);
+  assert.ok(
+    reloaded.mediaSequence + reloaded.segments.length - 1 >= next,
+    'it lists the segment asked for',
+  );
   await voice.close();
   await host.client.post(`/api/v1/spaces/${space.id}/end`);
   await eventually(

@@ -7,6 +7,7 @@ import { vi } from 'vitest';
 import type { FeedPublicationOptions, FeedWatchOptions, RoutedFeed } from '../audio/engine/feeds';
 import type { AudioMedia } from '../audio/engine/media';
 import type { Mixer } from '../audio/engine/mixer';
+import type { AudioState } from '../audio/engine/state';
 
 /** An RTCPeerConnection as far as the controller looks at it. */
 export class FakePeer extends EventTarget {
@@ -157,3 +158,20 @@ export function fakeMedia() {
 }
 
 export type FakeMedia = ReturnType<typeof fakeMedia>;
+
+/** A space's audio state, playing over WebRTC with the mic off, and `patch` on top (the panel's tests). */
+export function audioState(patch: Partial<AudioState> = {}): AudioState {
+  return {
+    spaceId: 's1',
+    phase: 'playing',
+    route: 'webrtc',
+    hlsReason: null,
+    mic: { status: 'off', problem: null },
+    volume: 1,
+    speakerVolumes: {},
+    perSpeaker: 'mix',
+    speaking: new Set(),
+    error: null,
+    ...patch,
+  };
+}

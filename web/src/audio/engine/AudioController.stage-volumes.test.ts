@@ -1,4 +1,5 @@
 // A stage member's own feed, published on demand, and the others' feeds on the stage.
+// Its imports and fakes' reset mirror AudioController.volumes.test.ts: each test file sets up its own.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeFeedPublication, FakeFeedWatch, tick } from '../../test/audio';
 import {

@@ -10,12 +10,24 @@ import {
   setup,
   webrtcWorks,
 } from '../../test/audioController';
+import type { AudioController } from './AudioController';
 import { MediaRequestError } from './signaling';
 
 beforeEach(resetAudioFakes);
 afterEach(() => {
   vi.useRealTimers();
 });
+
+/** On fake timers: Ada's slider to `level`, and the feeds (Ada's, Bob's) come and play. */
+async function feedsPlaying(controller: AudioController, level: number) {
+  vi.useFakeTimers();
+  controller.setSpeakerVolume('ada', level);
+  const watch = FakeFeedWatch.made[0]!;
+  watch.o.onFeeds(feedsOf('ada', 'bob'));
+  watch.o.onPlaying();
+  await vi.advanceTimersByTimeAsync(0);
+  return watch;
+}
 
 describe('per-speaker volume', () => {
   it('keeps the mix while every speaker is at the default', async () => {
@@ -63,12 +75,7 @@ describe('per-speaker volume', () => {
 
   it('everyone back at the default takes the mix again (after a moment), and drops the feeds once it is connected', async () => {
     const { controller, types, mixer, probe } = await listening();
-    vi.useFakeTimers();
-    controller.setSpeakerVolume('ada', 0.5);
-    const watch = FakeFeedWatch.made[0]!;
-    watch.o.onFeeds(feedsOf('ada', 'bob'));
-    watch.o.onPlaying();
-    await vi.advanceTimersByTimeAsync(0);
+    const watch = await feedsPlaying(controller, 0.5);
 
     // Passing 100 % on the way from 50 % to 150 % is no reason to switch.
     controller.setSpeakerVolume('ada', 1);
@@ -125,12 +132,7 @@ describe('per-speaker volume', () => {
 
   it('feeds that fail after the mix stopped bring the mix back', async () => {
     const { controller, types } = await listening();
-    vi.useFakeTimers();
-    controller.setSpeakerVolume('ada', 0);
-    const watch = FakeFeedWatch.made[0]!;
-    watch.o.onFeeds(feedsOf('ada', 'bob'));
-    watch.o.onPlaying();
-    await vi.advanceTimersByTimeAsync(0);
+    const watch = await feedsPlaying(controller, 0);
     expect(types()).toContain('media_stop_listening');
 
     const back = webrtcWorks();
@@ -146,12 +148,7 @@ describe('per-speaker volume', () => {
   it('someone speaking in the mix with no feed of their own sends the listener back to the mix', async () => {
     const { controller } = await listening();
     controller.setTarget({ ...listener, stage: ['ada', 'bob', 'carol'] });
-    vi.useFakeTimers();
-    controller.setSpeakerVolume('ada', 0.5);
-    const watch = FakeFeedWatch.made[0]!;
-    watch.o.onFeeds(feedsOf('ada', 'bob'));
-    watch.o.onPlaying();
-    await vi.advanceTimersByTimeAsync(0);
+    const watch = await feedsPlaying(controller, 0.5);
     const speaking = (user_id: string, on: boolean) =>
       controller.handleMessage({ type: 'speaking', space_id: 's1', user_id, speaking: on });
 

@@ -1,6 +1,7 @@
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { i18n } from '../../i18n';
+import { audioState } from '../../test/audio';
 import { dan, snapshot } from '../../test/factories';
 import type { AudioController } from '../engine/AudioController';
 import { micProblem } from '../engine/microphone';
@@ -8,21 +9,8 @@ import type { AudioState } from '../engine/state';
 import { AudioPanel } from './AudioPanel';
 import { SpaceAudioProvider } from './context';
 
-const BASE: AudioState = {
-  spaceId: 's1',
-  phase: 'playing',
-  route: 'webrtc',
-  hlsReason: null,
-  mic: { status: 'off', problem: null },
-  volume: 1,
-  speakerVolumes: {},
-  perSpeaker: 'mix',
-  speaking: new Set(),
-  error: null,
-};
-
 function renderPanel(patch: Partial<AudioState>) {
-  const state = { ...BASE, ...patch };
+  const state = audioState(patch);
   const controller = {
     getState: () => state,
     subscribe: () => () => undefined,

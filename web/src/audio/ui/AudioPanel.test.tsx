@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { PersonMenu } from '../../screens/space/PersonMenu';
 import { meIn } from '../../screens/space/roles';
 import { Stage } from '../../screens/space/Stage';
+import { audioState } from '../../test/audio';
 import { ada, bob, carol, dan, fakeActions, snapshot } from '../../test/factories';
 import type { AudioController } from '../engine/AudioController';
 import { micProblem } from '../engine/microphone';
@@ -12,21 +13,8 @@ import type { AudioState } from '../engine/state';
 import { AudioPanel } from './AudioPanel';
 import { SpaceAudioProvider } from './context';
 
-const BASE: AudioState = {
-  spaceId: 's1',
-  phase: 'playing',
-  route: 'webrtc',
-  hlsReason: null,
-  mic: { status: 'off', problem: null },
-  volume: 1,
-  speakerVolumes: {},
-  perSpeaker: 'mix',
-  speaking: new Set(),
-  error: null,
-};
-
 function fakeController(patch: Partial<AudioState>) {
-  const state = { ...BASE, ...patch };
+  const state = audioState(patch);
   return {
     getState: () => state,
     subscribe: () => () => undefined,

@@ -1,23 +1,11 @@
-import { render, screen } from '@testing-library/react';
+import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, api } from '../../api';
 import { snapshot } from '../../test/factories';
 import { adminApi, type Eligibility } from '../admin/adminApi';
 import { captionsApi } from '../space/captions/captionsApi';
-import { CreateSpace } from './CreateSpace';
-
-function renderForm() {
-  return render(
-    <MemoryRouter initialEntries={['/create']}>
-      <Routes>
-        <Route path="/create" element={<CreateSpace />} />
-        <Route path="/spaces/:id" element={<p>space page</p>} />
-      </Routes>
-    </MemoryRouter>,
-  );
-}
+import { renderCreate } from './renderCreate';
 
 const eligible: Eligibility = {
   may_host: true,
@@ -36,7 +24,7 @@ describe('CreateSpace', () => {
 
   it('shows what is wrong next to each field and sends nothing', async () => {
     const create = vi.spyOn(api, 'createSpace');
-    renderForm();
+    renderCreate();
     await userEvent.type(await screen.findByLabelText('Topics'), 'a, b, c, d');
     await userEvent.click(screen.getByRole('button', { name: 'Start now' }));
     expect(screen.getByText('Give your space a title.')).toBeTruthy();
@@ -47,7 +35,7 @@ describe('CreateSpace', () => {
 
   it('starts the space and opens it', async () => {
     const create = vi.spyOn(api, 'createSpace').mockResolvedValue(snapshot().space);
-    renderForm();
+    renderCreate();
     await userEvent.type(await screen.findByLabelText('Title'), 'Engines and poetry');
     await userEvent.type(screen.getByLabelText('Topics'), 'Science');
     await userEvent.click(screen.getByLabelText(/Record this space/));
@@ -68,7 +56,7 @@ describe('CreateSpace', () => {
       languages: ['en'],
     });
     const create = vi.spyOn(api, 'createSpace').mockResolvedValue(snapshot().space);
-    renderForm();
+    renderCreate();
     await userEvent.type(await screen.findByLabelText('Title'), 'Said and written');
     const box = screen.getByRole('checkbox', { name: 'Captions for this space' });
     await vi.waitFor(() => expect(box).toHaveProperty('disabled', false));
@@ -81,7 +69,7 @@ describe('CreateSpace', () => {
     vi.spyOn(api, 'createSpace').mockRejectedValue(
       new ApiError(403, 'hosting_not_allowed', 'You need 600 followers to host a space.'),
     );
-    renderForm();
+    renderCreate();
     await userEvent.type(await screen.findByLabelText('Title'), 'Hello');
     await userEvent.click(screen.getByRole('button', { name: 'Start now' }));
     expect((await screen.findByRole('alert')).textContent).toBe(
@@ -100,7 +88,7 @@ describe('CreateSpace', () => {
       decided_at: null,
       decision_note: '',
     });
-    renderForm();
+    renderCreate();
     await screen.findByRole('heading', { name: 'You cannot host a space yet' });
     expect(screen.getByText(/needs 600 followers\. You have 12\./)).toBeTruthy();
     expect(screen.queryByLabelText('Title')).toBeNull();
@@ -129,7 +117,7 @@ describe('CreateSpace', () => {
         decision_note: 'Grow your audience first',
       },
     });
-    renderForm();
+    renderCreate();
     expect(await screen.findByText(/Grow your audience first/)).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Ask an admin to let me host' })).toBeTruthy();
   });

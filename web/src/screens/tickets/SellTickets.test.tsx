@@ -1,25 +1,13 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, api } from '../../api';
 import { snapshot } from '../../test/factories';
 import { adminApi } from '../admin/adminApi';
-import { CreateSpace } from '../create/CreateSpace';
+import { renderCreate } from '../create/renderCreate';
 import { eligible, offer, ticketedSpace } from './fixtures';
 import { TicketingPanel } from './TicketingEditor';
 import { ticketsApi } from './ticketsApi';
-
-function renderCreate() {
-  return render(
-    <MemoryRouter initialEntries={['/create']}>
-      <Routes>
-        <Route path="/create" element={<CreateSpace />} />
-        <Route path="/spaces/:id" element={<p>space page</p>} />
-      </Routes>
-    </MemoryRouter>,
-  );
-}
 
 describe('selling tickets from the create form', () => {
   afterEach(() => vi.restoreAllMocks());

@@ -51,6 +51,21 @@ export function App() {
   );
 }
 
+type Missing = 'space' | 'clip' | 'profile';
+/** A page behind a route parameter that must look like an id or a handle (NotFound otherwise). */
+const byId = (missing: Missing, element: ReactNode) => (
+  <ValidId param="id" valid={isId} missing={missing}>
+    {element}
+  </ValidId>
+);
+const byHandle = (missing: Missing, element: ReactNode) => (
+  <ValidId param="handle" valid={isHandle} missing={missing}>
+    {element}
+  </ValidId>
+);
+/** A page for signed-in people only. */
+const signedIn = (element: ReactNode) => <SignedIn>{element}</SignedIn>;
+
 export function AppRoutes() {
   return (
     <Routes>
@@ -58,127 +73,22 @@ export function AppRoutes() {
       <Route path="/signin" element={<SignIn />} />
       <Route path="/signup" element={<SignUp />} />
       <Route path="/spaces" element={<SpacesTab />} />
-      <Route
-        path="/spaces/:id"
-        element={
-          <ValidId param="id" valid={isId} missing="space">
-            <SpacePage />
-          </ValidId>
-        }
-      />
-      <Route
-        path="/spaces/:id/replay"
-        element={
-          <ValidId param="id" valid={isId} missing="space">
-            <ReplayPage />
-          </ValidId>
-        }
-      />
-      <Route
-        path="/clips/:id"
-        element={
-          <ValidId param="id" valid={isId} missing="clip">
-            <ClipPage />
-          </ValidId>
-        }
-      />
-      <Route
-        path="/u/:handle"
-        element={
-          <ValidId param="handle" valid={isHandle} missing="profile">
-            <Profile />
-          </ValidId>
-        }
-      />
+      <Route path="/spaces/:id" element={byId('space', <SpacePage />)} />
+      <Route path="/spaces/:id/replay" element={byId('space', <ReplayPage />)} />
+      <Route path="/clips/:id" element={byId('clip', <ClipPage />)} />
+      <Route path="/u/:handle" element={byHandle('profile', <Profile />)} />
       <Route path="/people" element={<PeopleSearch />} />
-      <Route
-        path="/u/:handle/followers"
-        element={
-          <ValidId param="handle" valid={isHandle} missing="profile">
-            <Followers />
-          </ValidId>
-        }
-      />
-      <Route
-        path="/u/:handle/following"
-        element={
-          <ValidId param="handle" valid={isHandle} missing="profile">
-            <Following />
-          </ValidId>
-        }
-      />
-      <Route
-        path="/create"
-        element={
-          <SignedIn>
-            <CreateSpace />
-          </SignedIn>
-        }
-      />
-      <Route
-        path="/messages"
-        element={
-          <SignedIn>
-            <Conversations />
-          </SignedIn>
-        }
-      />
-      <Route
-        path="/messages/:userId"
-        element={
-          <SignedIn>
-            <Conversation />
-          </SignedIn>
-        }
-      />
-      <Route
-        path="/notifications"
-        element={
-          <SignedIn>
-            <Notifications />
-          </SignedIn>
-        }
-      />
-      <Route
-        path="/settings"
-        element={
-          <SignedIn>
-            <Settings />
-          </SignedIn>
-        }
-      />
-      <Route
-        path="/settings/tickets"
-        element={
-          <SignedIn>
-            <MyTickets />
-          </SignedIn>
-        }
-      />
-      <Route
-        path="/settings/sales"
-        element={
-          <SignedIn>
-            <SalesPage />
-          </SignedIn>
-        }
-      />
-      <Route
-        path="/admin/*"
-        element={
-          <SignedIn>
-            <AdminConsole />
-          </SignedIn>
-        }
-      />
-      <Route
-        path="/standing"
-        element={
-          <SignedIn>
-            <Standing />
-          </SignedIn>
-        }
-      />
+      <Route path="/u/:handle/followers" element={byHandle('profile', <Followers />)} />
+      <Route path="/u/:handle/following" element={byHandle('profile', <Following />)} />
+      <Route path="/create" element={signedIn(<CreateSpace />)} />
+      <Route path="/messages" element={signedIn(<Conversations />)} />
+      <Route path="/messages/:userId" element={signedIn(<Conversation />)} />
+      <Route path="/notifications" element={signedIn(<Notifications />)} />
+      <Route path="/settings" element={signedIn(<Settings />)} />
+      <Route path="/settings/tickets" element={signedIn(<MyTickets />)} />
+      <Route path="/settings/sales" element={signedIn(<SalesPage />)} />
+      <Route path="/admin/*" element={signedIn(<AdminConsole />)} />
+      <Route path="/standing" element={signedIn(<Standing />)} />
       <Route path="*" element={<NotFound />} />
     </Routes>
   );
@@ -219,7 +129,7 @@ function ValidId({
 }: {
   param: string;
   valid: (value: string) => boolean;
-  missing: 'space' | 'profile' | 'clip';
+  missing: Missing;
   children: ReactNode;
 }) {
   const value = useParams()[param] ?? '';

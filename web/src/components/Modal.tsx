@@ -50,6 +50,7 @@ export function Modal({
   );
   return (
     <div className="modal-backdrop">
+      {/* Two literal roles, not role={role}: the a11y lint checks aria-modal only against a static role. */}
       {role === 'alertdialog' ? (
         <div
           className="modal"

@@ -15,6 +15,7 @@ export function SpaceCard({ space }: { space: SpaceDto }) {
         {space.recording && space.state === 'live' ? <RecBadge /> : null}
         <TicketBadge space={space} />
       </div>
+      {/* The card's title and description; a replay's item (spaces/SpaceItems.tsx) links to the replay instead. */}
       <h3>
         <Link to={`/spaces/${space.id}`} className="stretched" dir="auto">
           {space.title}
@@ -32,16 +33,22 @@ export function SpaceCard({ space }: { space: SpaceDto }) {
           <span className="muted">@{space.host.handle}</span>
         </span>
       </div>
-      {space.topics.length ? (
-        <ul className="topics" aria-label={t('space.topics')}>
-          {space.topics.map((t) => (
-            <li key={t} className="topic">
-              {t}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <Topics topics={space.topics} label={t('space.topics')} />
     </article>
+  );
+}
+
+/** A space's topics as tags (nothing without topics). */
+export function Topics({ topics, label }: { topics: readonly string[]; label: string }) {
+  if (!topics.length) return null;
+  return (
+    <ul className="topics" aria-label={label}>
+      {topics.map((topic) => (
+        <li key={topic} className="topic">
+          {topic}
+        </li>
+      ))}
+    </ul>
   );
 }
 

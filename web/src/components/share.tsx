@@ -1,6 +1,7 @@
 import type { ProfileDto } from '@salon/protocol';
 import { type FormEvent, useState } from 'react';
 import { api, errorMessage } from '../api';
+import { QuietInput } from './QuietField';
 
 /**
  * What every share surface (a space's share sheet, a clip's page) has in
@@ -54,10 +55,9 @@ export function SendToHandle({
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
-    const h = handle.trim().replace(/^@/, '');
-    if (!h) return;
+    if (!typedHandle(handle)) return;
     void run(async () => {
-      const user = await api.userByHandle(h);
+      const user = await api.userByHandle(typedHandle(handle));
       const status = await send(user);
       setHandle('');
       return status;
@@ -75,5 +75,56 @@ export function SendToHandle({
       />
       <button type="submit">{submit}</button>
     </form>
+  );
+}
+
+/** A handle as people type it (" @ada"): trimmed, without its @; empty when nothing was typed. */
+export const typedHandle = (text: string) => text.trim().replace(/^@/, '');
+
+/**
+ * A form's submit that looks the typed @handle up and gives the person to
+ * `use`; a failure (nobody by that handle) goes to `fail`. Nothing typed,
+ * nothing done.
+ */
+export function submitHandle(
+  handle: string,
+  use: (user: ProfileDto) => unknown,
+  fail: (message: string) => void,
+) {
+  return async (event: FormEvent) => {
+    event.preventDefault();
+    const h = typedHandle(handle);
+    if (!h) return;
+    try {
+      await use(await api.userByHandle(h));
+    } catch (err) {
+      fail(errorMessage(err));
+    }
+  };
+}
+
+/** A link in a read-only field (selected on focus, for copying by hand) and its Copy button. */
+export function CopyLink({
+  id,
+  label,
+  url,
+  copyLabel,
+  primary = false,
+  onCopy,
+}: {
+  id: string;
+  label: string;
+  url: string;
+  copyLabel: string;
+  primary?: boolean;
+  onCopy: () => void;
+}) {
+  return (
+    <div className="row">
+      <QuietInput id={id} label={label} readOnly value={url} onFocus={(e) => e.target.select()} />
+      <button type="button" className={primary ? 'primary' : undefined} onClick={onCopy}>
+        {copyLabel}
+      </button>
+    </div>
   );
 }

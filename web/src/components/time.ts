@@ -26,9 +26,9 @@ function unit(value: number, name: 'second' | 'minute' | 'hour' | 'day'): string
   }).format(value);
 }
 
-/** "Tue, Dec 1, 08:30 PM" / "mar. 1 déc., 20:30": a scheduled or past moment. */
-export function when(iso: string): string {
-  return new Intl.DateTimeFormat(language(), {
+/** "Tue, Dec 1, 08:30 PM" / "mar. 1 déc., 20:30": a scheduled or past moment (in `lang`, the app's by default). */
+export function when(iso: string, lang: string = language()): string {
+  return new Intl.DateTimeFormat(lang, {
     weekday: 'short',
     month: 'short',
     day: 'numeric',

@@ -46,3 +46,26 @@ export function useAsync<T>(load: () => Promise<T>, deps: DependencyList): Async
   const reload = useCallback(() => setRound((r) => r + 1), []);
   return { data, error, failure, loading, reload, setData };
 }
+
+/**
+ * One action at a time: `busy` while it runs, its failure's sentence as
+ * `error` (cleared when the next one starts); `run` says whether it worked.
+ */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function run(action: () => Promise<unknown>): Promise<boolean> {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      return true;
+    } catch (err) {
+      setError(errorMessage(err));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { busy, error, run };
+}

@@ -20,12 +20,7 @@ export function DecisionForm<A extends string>({
   hint: string;
   required?: boolean;
 }) {
-  const { t } = useTranslation('admin');
-  const id = useId();
-  const [note, setNote] = useState('');
-  const [missing, setMissing] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { id, note, setNote, missing, setMissing, error, setError, busy, setBusy } = useReason();
 
   async function decide(event: FormEvent, action: A) {
     event.preventDefault();
@@ -45,30 +40,18 @@ export function DecisionForm<A extends string>({
 
   return (
     <form className="decision stack" onSubmit={(e) => e.preventDefault()} noValidate>
-      <div className="field">
-        <label htmlFor={id}>{label}</label>
-        <textarea
-          id={id}
-          rows={2}
-          maxLength={2000}
-          value={note}
-          dir="auto"
-          aria-invalid={missing ? true : undefined}
-          aria-describedby={`${id}-hint${missing ? ` ${id}-error` : ''}`}
-          onChange={(e) => {
-            setNote(e.target.value);
-            if (e.target.value.trim()) setMissing(false);
-          }}
-        />
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-        {missing ? (
-          <p className="field-error" id={`${id}-error`}>
-            {t('decision.reasonMissing')}
-          </p>
-        ) : null}
-      </div>
+      <ReasonNote
+        id={id}
+        label={label}
+        hint={hint}
+        rows={2}
+        value={note}
+        missing={missing}
+        onValue={(value) => {
+          setNote(value);
+          if (value.trim()) setMissing(false);
+        }}
+      />
       <div className="row">
         {choices.map((c) => (
           <button
@@ -84,5 +67,64 @@ export function DecisionForm<A extends string>({
       </div>
       <ErrorText error={error} />
     </form>
+  );
+}
+
+/** A reasoned action's state: the note, whether a required one was left empty, the error, busy. */
+export function useReason() {
+  const id = useId();
+  const [note, setNote] = useState('');
+  const [missing, setMissing] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  return { id, note, setNote, missing, setMissing, error, setError, busy, setBusy };
+}
+
+/** A reason's text area, with its hint and the "reason missing" error tied to it. */
+export function ReasonNote({
+  id,
+  label,
+  hint,
+  rows,
+  value,
+  missing,
+  onValue,
+}: {
+  id: string;
+  label: string;
+  hint?: string;
+  rows: number;
+  value: string;
+  missing: boolean;
+  onValue: (value: string) => void;
+}) {
+  const { t } = useTranslation('admin');
+  const described = [hint ? `${id}-hint` : '', missing ? `${id}-error` : '']
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea
+        id={id}
+        rows={rows}
+        maxLength={2000}
+        value={value}
+        dir="auto"
+        aria-invalid={missing ? true : undefined}
+        aria-describedby={described || undefined}
+        onChange={(e) => onValue(e.target.value)}
+      />
+      {hint ? (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {missing ? (
+        <p className="field-error" id={`${id}-error`}>
+          {t('decision.reasonMissing')}
+        </p>
+      ) : null}
+    </div>
   );
 }

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
+import { QuietInput } from '../../components/QuietField';
 import { Loading } from '../../components/Spinner';
 import { count } from '../../components/time';
 import { useAsync } from '../../components/useAsync';
@@ -44,15 +45,13 @@ export function People({ admin }: { admin: boolean }) {
     <section aria-labelledby="people-title">
       <h2 id="people-title">{t('people.title')}</h2>
       <form className="row" onSubmit={search}>
-        <label htmlFor="admin-people-q" className="visually-hidden">
-          {t('people.search')}
-        </label>
-        <input
+        <QuietInput
           id="admin-people-q"
+          label={t('people.search')}
           type="search"
           value={typed}
           placeholder={t('people.placeholder')}
-          onChange={(e) => setTyped(e.target.value)}
+          onValue={setTyped}
         />
         <button type="submit">{t('people.search')}</button>
       </form>

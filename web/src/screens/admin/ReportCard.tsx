@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { errorMessage } from '../../api';
@@ -6,7 +6,7 @@ import { ErrorText } from '../../components/ErrorText';
 import { Modal } from '../../components/Modal';
 import { ArchivePlayer } from './ArchivePlayer';
 import { adminApi, type Report } from './adminApi';
-import { DecisionForm } from './Decision';
+import { DecisionForm, ReasonNote, useReason } from './Decision';
 import { Moment, PersonLine, SuspensionButton } from './parts';
 import { ReportTranscript } from './ReportTranscript';
 
@@ -139,12 +139,8 @@ function EndSpaceButton({
   onDone: () => void;
 }) {
   const { t } = useTranslation('admin');
-  const id = useId();
   const [open, setOpen] = useState(false);
-  const [note, setNote] = useState('');
-  const [missing, setMissing] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { id, note, setNote, missing, setMissing, error, setError, busy, setBusy } = useReason();
   const end = () => {
     if (!note.trim()) {
       setMissing(true);
@@ -171,24 +167,14 @@ function EndSpaceButton({
         <Modal title={t('endSpace.title')} onClose={() => setOpen(false)} role="alertdialog">
           <div className="stack">
             <p>{t('endSpace.explain', { title })}</p>
-            <div className="field">
-              <label htmlFor={id}>{t('endSpace.reason')}</label>
-              <textarea
-                id={id}
-                rows={2}
-                maxLength={2000}
-                dir="auto"
-                value={note}
-                aria-invalid={missing ? true : undefined}
-                aria-describedby={missing ? `${id}-error` : undefined}
-                onChange={(e) => setNote(e.target.value)}
-              />
-              {missing ? (
-                <p className="field-error" id={`${id}-error`}>
-                  {t('decision.reasonMissing')}
-                </p>
-              ) : null}
-            </div>
+            <ReasonNote
+              id={id}
+              label={t('endSpace.reason')}
+              rows={2}
+              value={note}
+              missing={missing}
+              onValue={setNote}
+            />
             <ErrorText error={error} />
             <div className="row">
               <button type="button" className="danger" onClick={end} disabled={busy}>

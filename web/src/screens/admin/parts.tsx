@@ -1,4 +1,4 @@
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { errorMessage } from '../../api';
@@ -7,6 +7,7 @@ import { ErrorText } from '../../components/ErrorText';
 import { Modal } from '../../components/Modal';
 import { relative, when } from '../../components/time';
 import { adminApi, type Person } from './adminApi';
+import { ReasonNote, useReason } from './Decision';
 
 /** A person as the console names them: picture, name, handle (to their profile), standing. */
 export function PersonLine({ person }: { person: Person | null }) {
@@ -46,11 +47,7 @@ export function SuspendDialog({
   onDone: () => void;
 }) {
   const { t } = useTranslation('admin');
-  const id = useId();
-  const [note, setNote] = useState('');
-  const [missing, setMissing] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { id, note, setNote, missing, setMissing, error, setError, busy, setBusy } = useReason();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -72,24 +69,14 @@ export function SuspendDialog({
     <Modal title={t('suspend.title', { name: person.display_name })} onClose={onClose}>
       <form className="stack" onSubmit={submit} noValidate>
         <p>{t('suspend.explain')}</p>
-        <div className="field">
-          <label htmlFor={id}>{t('suspend.reason')}</label>
-          <textarea
-            id={id}
-            rows={3}
-            value={note}
-            dir="auto"
-            maxLength={2000}
-            aria-invalid={missing ? true : undefined}
-            aria-describedby={missing ? `${id}-error` : undefined}
-            onChange={(e) => setNote(e.target.value)}
-          />
-          {missing ? (
-            <p className="field-error" id={`${id}-error`}>
-              {t('decision.reasonMissing')}
-            </p>
-          ) : null}
-        </div>
+        <ReasonNote
+          id={id}
+          label={t('suspend.reason')}
+          rows={3}
+          value={note}
+          missing={missing}
+          onValue={setNote}
+        />
         <ErrorText error={error} />
         <div className="row">
           <button type="submit" className="danger" disabled={busy}>

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { api } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
-import { SendToHandle, useShareStatus } from '../../components/share';
+import { CopyLink, SendToHandle, useShareStatus } from '../../components/share';
 
 /**
  * Sharing a clip: its link to copy, a message to someone (the link, which
@@ -18,15 +18,13 @@ export function ClipShare({ clip, signedIn }: { clip: ClipDto; signedIn: boolean
   return (
     <section className="stack clip-share" aria-labelledby="clip-share-title">
       <h2 id="clip-share-title">{t('share')}</h2>
-      <div className="row">
-        <label htmlFor="clip-link" className="visually-hidden">
-          {t('link')}
-        </label>
-        <input id="clip-link" readOnly value={clip.url} onFocus={(e) => e.target.select()} />
-        <button type="button" onClick={() => void copy(clip.url, t('copied'), t('selectIt'))}>
-          {t('copy')}
-        </button>
-      </div>
+      <CopyLink
+        id="clip-link"
+        label={t('link')}
+        url={clip.url}
+        copyLabel={t('copy')}
+        onCopy={() => void copy(clip.url, t('copied'), t('selectIt'))}
+      />
       {signedIn ? (
         <>
           <p>

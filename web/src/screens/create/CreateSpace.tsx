@@ -114,6 +114,7 @@ function SpaceFormView() {
         hint={t('fields.titleHint', { max: L.title_max })}
       />
       <div className="field">
+        {/* Description, language: labelled controls Field (text inputs only) does not draw, each with its own attributes. */}
         <label htmlFor="space-description">{t('fields.description')}</label>
         <textarea
           id="space-description"

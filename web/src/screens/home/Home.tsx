@@ -5,6 +5,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { api, errorMessage } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
 import { PostCard } from '../../components/PostCard';
+import { QuietTextArea } from '../../components/QuietField';
 import { SpaceCard } from '../../components/SpaceCard';
 import { Loading } from '../../components/Spinner';
 import { useAsync } from '../../components/useAsync';
@@ -50,6 +51,7 @@ function Feed({ me }: { me: UserDto }) {
             <p className="strong">{t('empty_title')}</p>
             <p className="muted">{t('empty_body')}</p>
             <p className="row">
+              {/* Links to go on with (here: find people, browse); the welcome's own pair below says other things. */}
               <Link className="button primary" to="/people">
                 {t('find_people')}
               </Link>
@@ -156,15 +158,13 @@ function Composer({
 
   return (
     <form className="composer" onSubmit={submit}>
-      <label htmlFor="composer-text" className="visually-hidden">
-        {t('composer_label')}
-      </label>
-      <textarea
+      <QuietTextArea
         id="composer-text"
+        label={t('composer_label')}
         placeholder={t('composer_placeholder')}
         rows={2}
         value={text}
-        onChange={(e) => setText(e.target.value)}
+        onValue={setText}
       />
       {clip ? (
         <section aria-label={tc('attached')}>

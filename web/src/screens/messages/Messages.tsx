@@ -7,7 +7,9 @@ import { Avatar } from '../../components/Avatar';
 import { ErrorText } from '../../components/ErrorText';
 import { Linkified } from '../../components/linkify';
 import { SpaceEmbed } from '../../components/PostCard';
+import { QuietInput } from '../../components/QuietField';
 import { Loading } from '../../components/Spinner';
+import { submitHandle } from '../../components/share';
 import { ago } from '../../components/time';
 import { useAsync } from '../../components/useAsync';
 import { useLive } from '../../live';
@@ -28,31 +30,19 @@ export function Conversations() {
   // A message arriving moves its conversation to the top with its count.
   useEffect(() => onNotification((n) => n.kind === 'dm' && reload()), [onNotification, reload]);
 
-  async function start(event: FormEvent) {
-    event.preventDefault();
-    const h = handle.trim().replace(/^@/, '');
-    if (!h) return;
-    try {
-      const user = await api.userByHandle(h);
-      navigate(`/messages/${user.id}`);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }
+  const start = submitHandle(handle, (user) => navigate(`/messages/${user.id}`), setError);
 
   const number = new Intl.NumberFormat(i18n.language);
   return (
     <main className="page">
       <h1>{t('title')}</h1>
       <form onSubmit={start} className="row">
-        <label htmlFor="dm-to" className="visually-hidden">
-          {t('new_to')}
-        </label>
-        <input
+        <QuietInput
           id="dm-to"
+          label={t('new_to')}
           placeholder={t('new_placeholder')}
           value={handle}
-          onChange={(e) => setHandle(e.target.value)}
+          onValue={setHandle}
         />
         <button type="submit">{t('start')}</button>
       </form>
@@ -210,15 +200,13 @@ export function Conversation() {
         </ol>
       </div>
       <form onSubmit={send} className="row composer-row">
-        <label htmlFor="dm-text" className="visually-hidden">
-          {t('message')}
-        </label>
-        <input
+        <QuietInput
           id="dm-text"
+          label={t('message')}
           placeholder={t('placeholder')}
           maxLength={1000}
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onValue={setText}
         />
         <button type="submit" className="primary" disabled={!text.trim()}>
           {t('send')}

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import { api } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
+import { QuietInput } from '../../components/QuietField';
 import { Loading } from '../../components/Spinner';
 import { usePages } from '../../components/usePages';
 import { useSession } from '../../session';
@@ -31,16 +32,14 @@ export function PeopleSearch() {
     <main className="page">
       <h1>{t('title')}</h1>
       <form className="search" onSubmit={submit}>
-        <label htmlFor="people-search" className="visually-hidden">
-          {t('search_label')}
-        </label>
-        <input
+        <QuietInput
           id="people-search"
+          label={t('search_label')}
           type="search"
           placeholder={t('search_placeholder')}
           value={draft}
           maxLength={100}
-          onChange={(e) => setDraft(e.target.value)}
+          onValue={setDraft}
         />
         <button type="submit" className="primary">
           {t('search_button')}

@@ -2,9 +2,10 @@ import type { PersonDto } from '@salon/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { api, errorMessage } from '../../api';
+import { api } from '../../api';
 import { Avatar } from '../../components/Avatar';
 import { ErrorText } from '../../components/ErrorText';
+import { useAction } from '../../components/useAsync';
 import './people.css';
 
 /** One person in a list: picture, name, handle, bio, and Follow / Following when signed in. */
@@ -59,22 +60,14 @@ export function FollowButton({
 }) {
   const { t } = useTranslation('people');
   const [following, setFollowing] = useState(initial);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
 
-  async function toggle() {
-    setBusy(true);
-    setError(null);
-    try {
+  const toggle = () =>
+    run(async () => {
       await (following ? api.unfollow(userId) : api.follow(userId));
       setFollowing(!following);
       onChange?.(!following);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   return (
     <div className="person-action">

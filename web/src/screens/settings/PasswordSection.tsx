@@ -47,6 +47,7 @@ export function PasswordSection() {
   return (
     <SettingsSection title={t('password.title')} id="password">
       <form onSubmit={submit} className="stack settings-form" noValidate>
+        {/* Three password Fields: alike in shape, each with its own autocomplete, hint and limits. */}
         <Field
           label={t('password.current')}
           type="password"

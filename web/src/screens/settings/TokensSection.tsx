@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorText } from '../../components/ErrorText';
 import { Field } from '../../components/Field';
 import { Modal } from '../../components/Modal';
+import { QuietInput } from '../../components/QuietField';
 import { useAsync } from '../../components/useAsync';
 import { explain, settingsApi, type TokenDto } from './api';
 import { dateTime } from './format';
@@ -75,11 +76,9 @@ export function TokensSection() {
         <div className="token-created" role="status">
           <p className="strong">{t('tokens.created', { name: created.name })}</p>
           <div className="row">
-            <label htmlFor="new-token" className="visually-hidden">
-              {t('tokens.value')}
-            </label>
-            <input
+            <QuietInput
               id="new-token"
+              label={t('tokens.value')}
               readOnly
               value={created.token}
               onFocus={(e) => e.currentTarget.select()}

@@ -42,6 +42,7 @@ export function EditSpace({
           onChange={(e) => setTitle(e.target.value)}
         />
         <div className="field">
+          {/* A labelled control Field (text inputs only) does not draw; alike other forms' in shape only. */}
           <label htmlFor="edit-description">{t('editDialog.description')}</label>
           <textarea
             id="edit-description"

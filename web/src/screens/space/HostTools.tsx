@@ -60,6 +60,7 @@ export function HostTools({
       ) : null}
       {may(me, 'set_guests') ? (
         <div className="host-setting">
+          {/* Each setting is a checkbox with its help (as CaptionsSetting's): written out, as each calls its own action. */}
           <label className="check">
             <input
               type="checkbox"

@@ -1,10 +1,11 @@
 import type { InvitationRole, SpaceSnapshot } from '@salon/protocol';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, errorMessage } from '../../api';
 import { Avatar } from '../../components/Avatar';
 import { ErrorText } from '../../components/ErrorText';
 import { Modal } from '../../components/Modal';
+import { QuietInput } from '../../components/QuietField';
+import { submitHandle } from '../../components/share';
 import type { SpaceActions } from './actions';
 import { audience } from './roles';
 
@@ -33,18 +34,14 @@ export function InviteDialog({
     else setError(t('inviteDialog.failed', { name }));
   }
 
-  async function byHandle(event: FormEvent) {
-    event.preventDefault();
-    const h = handle.trim().replace(/^@/, '');
-    if (!h) return;
-    try {
-      const user = await api.userByHandle(h);
+  const byHandle = submitHandle(
+    handle,
+    async (user) => {
       await invite(user.id, user.display_name);
       setHandle('');
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }
+    },
+    setError,
+  );
 
   return (
     <Modal title={t('inviteDialog.title')} onClose={onClose}>
@@ -62,14 +59,12 @@ export function InviteDialog({
         </fieldset>
       ) : null}
       <form onSubmit={byHandle} className="row">
-        <label htmlFor="invite-handle" className="visually-hidden">
-          {t('inviteDialog.handle')}
-        </label>
-        <input
+        <QuietInput
           id="invite-handle"
+          label={t('inviteDialog.handle')}
           placeholder="@handle"
           value={handle}
-          onChange={(e) => setHandle(e.target.value)}
+          onValue={setHandle}
         />
         <button type="submit" className="primary">
           {t('inviteDialog.invite')}
@@ -79,6 +74,7 @@ export function InviteDialog({
       <ul className="menu">
         {listed.map((l) => (
           <li key={l.user_id} className="request">
+            {/* The requests list's row look (Requests.tsx), with an invite button. */}
             <Avatar user={l.user} size="sm" />
             <span className="grow" dir="auto">
               {l.user.display_name}

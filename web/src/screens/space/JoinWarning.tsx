@@ -19,6 +19,7 @@ export function JoinWarning({
       <h2 id="warning-title">{t('warning.title')}</h2>
       <p dir="auto">{t('warning.body', { count: blocked.length, names })}</p>
       <div className="row">
+        {/* Two buttons, as every dialog's choice is: what they say and do is this warning's. */}
         <button type="button" className="primary" onClick={onJoin}>
           {t('warning.join')}
         </button>

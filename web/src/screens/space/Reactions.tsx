@@ -42,6 +42,7 @@ export function ReactionBar({
   );
 }
 
+// Alike in shape only to the mixer's Channel and constants (audio/engine/mixer.ts): unrelated things.
 interface Floater {
   id: number;
   emoji: ReactionEmoji;

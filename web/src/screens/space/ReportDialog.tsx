@@ -78,6 +78,7 @@ export function ReportDialog({
           </select>
         </div>
         <div className="field">
+          {/* A labelled textarea like other forms' (ClipRangePanel, ShareSheet) in shape only. */}
           <label htmlFor="report-details">{t('reportDialog.details')}</label>
           <textarea
             id="report-details"

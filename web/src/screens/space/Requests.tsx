@@ -22,6 +22,7 @@ export function Requests({
       <ul>
         {requests.map((r) => (
           <li key={r.user_id} className="request">
+            {/* A row like the invite dialog's people: the same look, other buttons (approve, decline). */}
             <Avatar user={r.user} size="sm" />
             <span className="grow" dir="auto">
               {r.user.display_name}

@@ -1,10 +1,10 @@
 import type { SpaceDto } from '@salon/protocol';
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, errorMessage } from '../../api';
+import { api } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
 import { Modal } from '../../components/Modal';
-import { useAsync } from '../../components/useAsync';
+import { useAction, useAsync } from '../../components/useAsync';
 import { formatWhen, toLocalInput } from '../spaces/format';
 import { ReminderButton } from '../spaces/ReminderButton';
 import { TicketingPanel } from '../tickets/TicketingEditor';
@@ -37,23 +37,8 @@ export function ScheduledPanel({
   const tools = { start: may(me, 'start'), edit: may(me, 'edit'), cancel: may(me, 'cancel') };
   const { t, i18n } = useTranslation('schedule');
   const [dialog, setDialog] = useState<'edit' | 'reschedule' | 'cancel' | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const reminder = useAsync(() => api.reminder(space.id), [space.id, meId]);
-
-  async function run(action: () => Promise<unknown>): Promise<boolean> {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      return true;
-    } catch (err) {
-      setError(errorMessage(err));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  }
 
   return (
     <section className="notice-box scheduled-panel" aria-labelledby="scheduled-title">

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
 import { Modal } from '../../components/Modal';
-import { SendToHandle, useShareStatus } from '../../components/share';
+import { CopyLink, SendToHandle, useShareStatus } from '../../components/share';
 import { embedSnippet } from '../../embed/snippet';
 
 /** Share a space: copy its link, post it, or send it to someone. */
@@ -36,20 +36,16 @@ export function ShareSheet({
   return (
     <Modal title={t('shareSheet.title')} onClose={onClose}>
       <div className="stack">
-        <div className="row">
-          <label htmlFor="share-link" className="visually-hidden">
-            {t('shareSheet.link')}
-          </label>
-          <input id="share-link" readOnly value={space.url} onFocus={(e) => e.target.select()} />
-          <button
-            type="button"
-            className="primary"
-            onClick={() => void copy(space.url, t('shareSheet.copied'), selectIt)}
-          >
-            {t('shareSheet.copy')}
-          </button>
-        </div>
+        <CopyLink
+          id="share-link"
+          label={t('shareSheet.link')}
+          url={space.url}
+          copyLabel={t('shareSheet.copy')}
+          primary
+          onCopy={() => void copy(space.url, t('shareSheet.copied'), selectIt)}
+        />
         <div className="stack">
+          {/* The embed snippet: a labelled, read-only textarea with its help, unlike the link row (CopyLink). */}
           <label htmlFor="share-embed">{t('shareSheet.embed')}</label>
           <textarea
             id="share-embed"

@@ -1,7 +1,7 @@
 import type { SpaceSnapshot, UserSummaryDto } from '@salon/protocol';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { RecBadge, StateBadge } from '../../components/SpaceCard';
+import { RecBadge, StateBadge, Topics } from '../../components/SpaceCard';
 import type { ConnectionState } from '../../realtime';
 import type { ReactionBatch } from '../../spaceStore';
 import { LiveClipButton } from '../clips/ClipButton';
@@ -106,15 +106,7 @@ export function SpaceRoom({
             {space.description}
           </p>
         ) : null}
-        {space.topics.length ? (
-          <ul className="topics" aria-label={t('topics')}>
-            {space.topics.map((t) => (
-              <li key={t} className="topic">
-                {t}
-              </li>
-            ))}
-          </ul>
-        ) : null}
+        <Topics topics={space.topics} label={t('topics')} />
         {space.state === 'live' ? <Counts snapshot={snapshot} /> : null}
         <div className="row space-toolbar">
           <button type="button" onClick={() => setDialog('share')}>

@@ -1,8 +1,9 @@
 import type { ReminderDto } from '@salon/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, errorMessage } from '../../api';
+import { api } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
+import { useAction } from '../../components/useAsync';
 import './spaces.css';
 
 /**
@@ -23,20 +24,9 @@ export function ReminderButton({
 }) {
   const { t } = useTranslation('spaces');
   const [state, setState] = useState(initial);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
 
-  async function toggle() {
-    setBusy(true);
-    setError(null);
-    try {
-      setState(await api.setReminder(spaceId, !state.reminded));
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const toggle = () => run(async () => setState(await api.setReminder(spaceId, !state.reminded)));
 
   const count = (
     <span className="muted reminder-count" data-testid="reminder-count">

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
+import { QuietInput } from '../../components/QuietField';
 import { SpaceCard } from '../../components/SpaceCard';
 import { Loading } from '../../components/Spinner';
 import { useAsync } from '../../components/useAsync';
@@ -67,15 +68,13 @@ export function SpacesTab() {
         ) : null}
       </div>
       <div className="search">
-        <label htmlFor="space-search" className="visually-hidden">
-          {t('search_label')}
-        </label>
-        <input
+        <QuietInput
           id="space-search"
+          label={t('search_label')}
           type="search"
           placeholder={t('search_placeholder')}
           value={query}
-          onChange={(e) => setQuery(e.target.value)}
+          onValue={setQuery}
         />
       </div>
       {topics.length ? (

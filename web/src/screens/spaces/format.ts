@@ -1,12 +1,8 @@
+import { when } from '../../components/time';
+
 /** Dates of spaces in the person's language (Intl), as lists and the space page show them. */
 export function formatWhen(iso: string, language: string): string {
-  return new Intl.DateTimeFormat(language, {
-    weekday: 'short',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(new Date(iso));
+  return when(iso, language);
 }
 
 export function formatDay(iso: string, language: string): string {

@@ -25,6 +25,7 @@ export function CaptionsCheckbox({
   const why = status.data ? captionsUnavailable(status.data, language) : null;
   return (
     <div className="host-setting captions-setting">
+      {/* A host-setting checkbox like HostTools' own: each says and does its own thing. */}
       <label className="check">
         <input
           type="checkbox"

@@ -60,6 +60,7 @@ export function ClipRangePanel({
 
   return (
     <form className="clip-range stack" onSubmit={submit} aria-labelledby="clip-range-title">
+      {/* Labelled controls of their own kinds (two ranges, a name), like other forms' fields in shape only. */}
       <h2 id="clip-range-title">{t('clip.title')}</h2>
       <p className="strong" aria-live="polite">
         {t('clip.range', { from: clock(range.from_ms), to: clock(range.to_ms) })}

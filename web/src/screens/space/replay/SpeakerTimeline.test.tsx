@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ada, bob } from '../../../test/factories';
 import { SpeakerTimeline } from './SpeakerTimeline';
 
+// Each test file states its own timeline: the spans are what that file's assertions read.
 const timeline: ReplayTimelineDto = {
   duration_ms: 100_000,
   speakers: [

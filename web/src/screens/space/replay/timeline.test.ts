@@ -15,6 +15,7 @@ import {
 } from './timeline';
 
 /** Ada opens (0–10 s, a pause, 12–20 s), Bob answers (20–35 s), Carol cuts in (30–32 s), Ada closes (50–60 s). */
+// Its own timeline, as SpeakerTimeline.test.tsx has: the spans are this file's oracle.
 const timeline: ReplayTimelineDto = {
   duration_ms: 60_000,
   speakers: [

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import pino from 'pino';
-import { loadConfig } from '../../src/config.js';
-import { createServer, type SalonServer } from '../../src/server.js';
 import { Client } from '../support/client.js';
+import { startTestCluster, type TestCluster } from '../support/cluster.js';
 import { liveSpace, onStage } from '../support/factories.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
-import { redisUrl } from '../support/redis.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -15,7 +12,7 @@ import { startTestServer, type TestServer } from '../support/server.js';
  */
 const GRACE_S = 2;
 
-async function hostedSpace(node: TestServer, handle: string) {
+async function hostedSpace(node: Pick<TestServer, 'user'>, handle: string) {
   const host = await node.user(handle);
   const space = await liveSpace(host, { title: 'Waiting for the host' });
   return { host, space };
@@ -141,39 +138,28 @@ describe('one node', () => {
 });
 
 describe('two nodes', () => {
-  let nodeA: TestServer;
-  let nodeB: SalonServer;
+  let cluster: TestCluster;
   before(async () => {
-    const redis = await redisUrl();
-    const env = {
-      REDIS_URL: redis,
-      HOST_MIN_FOLLOWERS: '0',
-      HOST_GRACE_SECONDS: String(GRACE_S),
-    };
-    nodeA = await startTestServer({ backend: 'postgres', env });
-    nodeB = await createServer(
-      loadConfig({
-        ...env,
-        PORT: '0',
-        DATA_DIR: nodeA.config.dataDir,
-        LOG_LEVEL: 'silent',
-        MEDIA: 'off',
-        DATABASE_URL: nodeA.config.database.kind === 'postgres' ? nodeA.config.database.url : '',
-        RATE_LIMIT_AUTH_PER_MINUTE: '100000',
-        RATE_LIMIT_WRITES_PER_MINUTE: '100000',
-      }),
-      {
-        logger: pino({ level: 'silent' }),
-        processMetrics: false,
-        storage: { pgSchema: nodeA.pgSchema!, poolSize: 5 },
-      },
-    );
-    await nodeB.start();
+    cluster = await startTestCluster({
+      nodes: 2,
+      redis: true,
+      sharedDataDir: true,
+      env: { MEDIA: 'off', HOST_MIN_FOLLOWERS: '0', HOST_GRACE_SECONDS: String(GRACE_S) },
+    });
   });
-  after(async () => {
-    await nodeB.stop();
-    await nodeA.close();
-  });
+  after(() => cluster.close());
+
+  const nodeA = {
+    get url() {
+      return cluster.url(0);
+    },
+    user: (handle: string) => cluster.user(0, handle),
+  };
+  const nodeB = {
+    get url() {
+      return cluster.url(1);
+    },
+  };
 
   const onB = (client: Client) => {
     const copy = new Client(nodeB.url);

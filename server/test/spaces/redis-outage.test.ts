@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { ServerMessage } from '@salon/protocol';
-import pino from 'pino';
-import { loadConfig } from '../../src/config.js';
-import { createServer, type SalonServer } from '../../src/server.js';
 import { Client } from '../support/client.js';
+import { startTestCluster, type TestCluster } from '../support/cluster.js';
 import { liveSpace } from '../support/factories.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { ThrowawayRedis } from '../support/redis.js';
-import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
  * Fault injection: two Salon nodes on one PostgreSQL database and a Redis of
@@ -18,37 +15,31 @@ import { startTestServer, type TestServer } from '../support/server.js';
  * missed (with no further event to reveal the gap) and readiness returns.
  */
 let redis: ThrowawayRedis;
-let nodeA: TestServer;
-let nodeB: SalonServer;
+let cluster: TestCluster;
 before(async () => {
   redis = await ThrowawayRedis.start();
-  nodeA = await startTestServer({
-    backend: 'postgres',
-    env: { REDIS_URL: redis.url, HOST_MIN_FOLLOWERS: '0' },
+  cluster = await startTestCluster({
+    nodes: 2,
+    sharedDataDir: true,
+    env: { MEDIA: 'off', REDIS_URL: redis.url, HOST_MIN_FOLLOWERS: '0' },
   });
-  const config = loadConfig({
-    PORT: '0',
-    DATA_DIR: nodeA.config.dataDir,
-    LOG_LEVEL: 'silent',
-    MEDIA: 'off',
-    DATABASE_URL: nodeA.config.database.kind === 'postgres' ? nodeA.config.database.url : '',
-    REDIS_URL: redis.url,
-    HOST_MIN_FOLLOWERS: '0',
-    RATE_LIMIT_AUTH_PER_MINUTE: '100000',
-    RATE_LIMIT_WRITES_PER_MINUTE: '100000',
-  });
-  nodeB = await createServer(config, {
-    logger: pino({ level: 'silent' }),
-    processMetrics: false,
-    storage: { pgSchema: nodeA.pgSchema!, poolSize: 5 },
-  });
-  await nodeB.start();
 });
 after(async () => {
-  await nodeB?.stop();
-  await nodeA?.close();
+  await cluster?.close();
   await redis?.close();
 });
+
+const nodeA = {
+  get url() {
+    return cluster.url(0);
+  },
+  user: (handle: string) => cluster.user(0, handle),
+};
+const nodeB = {
+  get url() {
+    return cluster.url(1);
+  },
+};
 
 async function readiness(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const reply = await fetch(`${url}/readyz`);

@@ -26,10 +26,36 @@ export interface HlsPlaybackOptions {
   live: boolean;
   /** A fatal error: the playback is over; the caller may start a new one. */
   onFatal: (error: { status: number | null; details: string }) => void;
+  /** Live only: other hls.js live settings than LIVE_TUNING (bench/hls-player compares). */
+  tuning?: LiveTuning;
 }
 
-/** Seconds behind the live edge hls.js aims for: two 1 s segments. */
-export const LIVE_SYNC_SECONDS = 2;
+/**
+ * Seconds behind the live edge hls.js aims for: two of the live playlist's
+ * 0.512 s segments and a margin, so the next segment (announced at once
+ * through blocking playlist reloads) is in hand before the buffer runs out.
+ * Listeners heard the stage ~1.7 s late with it, against ~2.5-3 s with 1 s
+ * segments and 2 s (bench/hls-player).
+ */
+export const LIVE_SYNC_SECONDS = 1.2;
+
+/** The hls.js settings that set how far behind the stage a live listener is. */
+export interface LiveTuning {
+  liveSyncDuration: number;
+  /** Further behind than this (after a long stall), hls.js jumps back to the target. */
+  liveMaxLatencyDuration: number;
+  /** Catching up by playing faster, at most this much (only with over 1 s buffered). */
+  maxLiveSyncPlaybackRate: number;
+  /** Each stall moves the target this much further back (at most one target duration). */
+  liveSyncOnStallIncrease?: number;
+}
+
+export const LIVE_TUNING: LiveTuning = {
+  liveSyncDuration: LIVE_SYNC_SECONDS,
+  liveMaxLatencyDuration: LIVE_SYNC_SECONDS + 3,
+  maxLiveSyncPlaybackRate: 1.1,
+  liveSyncOnStallIncrease: 0.25,
+};
 
 export async function playHls(
   element: HTMLAudioElement,
@@ -53,16 +79,20 @@ function withHlsJs(
 ): HlsPlayback {
   let current = url;
   // Playlist requests go to the newest URL; segments are relative to it, under a shared token.
+  // The query stays: `_HLS_msn` asks the origin to answer once the next segment is listed.
   const xhrSetup = (xhr: XMLHttpRequest, requested: string) => {
-    if (requested.split('?')[0]?.endsWith('.m3u8') && current !== url)
-      xhr.open('GET', current, true);
+    const [path, query] = requested.split('?');
+    if (path?.endsWith('.m3u8') && current !== url)
+      xhr.open(
+        'GET',
+        query ? `${current}${current.includes('?') ? '&' : '?'}${query}` : current,
+        true,
+      );
   };
   const hls = new HlsClass(
     options.live
       ? {
-          liveSyncDuration: LIVE_SYNC_SECONDS,
-          liveMaxLatencyDuration: LIVE_SYNC_SECONDS + 4,
-          maxLiveSyncPlaybackRate: 1.1,
+          ...(options.tuning ?? LIVE_TUNING),
           backBufferLength: 10,
           maxBufferLength: 10,
           xhrSetup,

@@ -78,6 +78,7 @@ export function SuspendDialog({
           onValue={setNote}
         />
         <ErrorText error={error} />
+        {/* Confirm and cancel, as every dialog's choice (JoinWarning's too): the words are this one's. */}
         <div className="row">
           <button type="submit" className="danger" disabled={busy}>
             {t('suspend.confirm')}

@@ -36,6 +36,7 @@ export function ClipShare({ clip, signedIn }: { clip: ClipDto; signedIn: boolean
               {t('shareInPost')}
             </button>
           </p>
+          {/* The shared SendToHandle, with this page's own texts and message (as ShareSheet's). */}
           <SendToHandle
             id="clip-dm"
             label={t('sendTo')}

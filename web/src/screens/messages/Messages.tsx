@@ -200,6 +200,7 @@ export function Conversation() {
         </ol>
       </div>
       <form onSubmit={send} className="row composer-row">
+        {/* The shared quiet field (as the composer's, the searches'), with this form's own props. */}
         <QuietInput
           id="dm-text"
           label={t('message')}

@@ -32,6 +32,7 @@ export function PeopleSearch() {
     <main className="page">
       <h1>{t('title')}</h1>
       <form className="search" onSubmit={submit}>
+        {/* The shared quiet field (as SpacesTab's search), with this search's own props. */}
         <QuietInput
           id="people-search"
           label={t('search_label')}

@@ -49,6 +49,7 @@ let topology: Awaited<ReturnType<typeof startTopology>> | undefined;
 topology = await startTopology({ nginxWorkers: 1 });
 const t = topology;
 let stream: LiveStream | undefined;
+let whatIf: NginxEdge | undefined;
 
 /**
  * What-if, measured beside the deploy config but not shipped: the edge keeps
@@ -66,25 +67,15 @@ const WHAT_IF = `    # What-if (bench only): live playlists cached 1 s per space
       proxy_cache_valid 200 1s;
       proxy_cache_lock on;
       proxy_cache_lock_timeout 10s;
-      # An expired copy is refreshed by one request while the others get the old one.
+      # An expired copy is refreshed by one request while the others get the old
+      # one (a second old at most while players poll; a fresh edge per phase).
       proxy_cache_use_stale updating;
-      proxy_cache_background_update on;
       proxy_set_header Host $http_host;
       proxy_set_header Connection "";
       proxy_set_header Cookie "";
     }
 
     location /hls/ {`;
-const whatIf = await NginxEdge.start({
-  dir: path.join(t.dataDir, '..', 'nginx-what-if'),
-  port: await freePort(),
-  upstreams: t.nodes.map((n) => new URL(n.url).host),
-  workers: 1,
-  transform: (conf) => {
-    if (!conf.includes('    location /hls/ {')) throw new Error('no /hls/ location');
-    return conf.replace('    location /hls/ {', WHAT_IF);
-  },
-});
 
 const PATHS = [
   'edge cache',
@@ -105,6 +96,17 @@ interface Row {
   originTotal: number;
 }
 const rows: Row[] = [];
+const startWhatIf = async (players: number) =>
+  NginxEdge.start({
+    dir: path.join(t.dataDir, '..', `nginx-what-if-${players}`),
+    port: await freePort(),
+    upstreams: t.nodes.map((n) => new URL(n.url).host),
+    workers: 1,
+    transform: (conf) => {
+      if (!conf.includes('    location /hls/ {')) throw new Error('no /hls/ location');
+      return conf.replace('    location /hls/ {', WHAT_IF);
+    },
+  });
 
 try {
   const host = new Client(t.edge.url);
@@ -129,7 +131,8 @@ try {
   for (const players of counts) {
     for (const via of PATHS) {
       await sleep(1500); // the previous phase's stragglers drain
-      const edge = via === 'edge cache' ? t.edge : via === 'origins (no cache)' ? null : whatIf;
+      if (via === PATHS[2]) whatIf = await startWhatIf(players);
+      const edge = via === PATHS[0] ? t.edge : via === PATHS[1] ? null : whatIf!;
       const logBefore = edge?.lines().length ?? 0;
       const before = await originTotal();
       const started = Date.now();
@@ -168,6 +171,8 @@ try {
             originTotal: total,
           };
       rows.push(row);
+      await whatIf?.stop();
+      whatIf = undefined;
       console.log(
         `${players} players, ${via}: ${stats.playlists} playlists + ${stats.segments} segments served, ` +
           `${stats.errors} errors ${JSON.stringify(Object.fromEntries(stats.errorKinds))}; origins answered ${total} (${row.originPlaylists} playlists, ${row.originSegments} segments; ` +
@@ -177,7 +182,7 @@ try {
   }
 } finally {
   await stream?.stop();
-  await whatIf.stop();
+  await whatIf?.stop();
   await t.close();
   closePlayers();
   clearTimeout(watchdog);

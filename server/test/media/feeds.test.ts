@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, type TestContext, test } from 'node:test';
 import { type ServerMessage, WEBRTC_FULL_CODE } from '@salon/protocol';
+import { VideoRoom } from '../../src/media/janus/videoroom.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { cleanups } from './support/cleanup.js';
@@ -135,7 +136,9 @@ test('a feeds watcher hears each speaker on their own track, and mutes and demot
   const feeds = t.server.services.media!.feeds!;
   const room = feeds.describe(space.id)?.room;
   assert.ok(room);
-  const control = await feeds.controlOf(space.id);
+  // A VideoRoom handle of the test's own, on the session the plane carries the space in.
+  const media = t.server.services.media!;
+  const control = await VideoRoom.attach(await media.plane.session(space.id));
   assert.ok((await control.listRooms()).includes(room));
   const watchEnded = feedsStopped(listenerRt, 'watch');
   const feedEnded = feedsStopped(host.rt, 'publish');
@@ -148,6 +151,7 @@ test('a feeds watcher hears each speaker on their own track, and mutes and demot
     10_000,
   );
   assert.equal(feeds.describe(space.id), null);
+  await control.close();
 });
 
 test('stage members are told whether their feed is wanted: only while someone else watches the feeds', async (tc) => {
@@ -308,7 +312,11 @@ test('when Janus restarts, feed publishers and watchers are told (media_restart)
   await heard(watcher.voiceOf(host.id), { present: [440] });
   const roomAfter = feeds.describe(space.id)?.room;
   assert.ok(roomAfter);
-  assert.ok((await (await feeds.controlOf(space.id)).listRooms()).includes(roomAfter));
+  const controlAfter = await VideoRoom.attach(
+    await t.server.services.media!.plane.session(space.id),
+  );
+  assert.ok((await controlAfter.listRooms()).includes(roomAfter));
+  await controlAfter.close();
 });
 
 test('watching feeds takes a WebRTC seat like listening to the mix, and is refused with webrtc_full_use_hls past the cap', async (tc) => {

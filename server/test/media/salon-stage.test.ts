@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { VideoRoom } from '../../src/media/janus/videoroom.js';
 import { MediaPlane } from '../../src/media/plane.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -122,7 +123,8 @@ test('ending a space tears its media down: no room, mountpoint, forwarder or fee
   const media = t.server.services.media!;
   const feedRoom = media.feeds!.describe(space.id)?.room;
   assert.ok(feedRoom);
-  const videoRoom = await media.feeds!.controlOf(space.id);
+  // A VideoRoom handle of the test's own, on the session the plane carries the space in.
+  const videoRoom = await VideoRoom.attach(await media.plane.session(space.id));
   assert.ok((await videoRoom.listRooms()).includes(feedRoom));
   const held = media.plane.describe(space.id);
   assert.ok(held);
@@ -144,6 +146,7 @@ test('ending a space tears its media down: no room, mountpoint, forwarder or fee
     10_000,
   );
   assert.equal(media.feeds!.describe(space.id), null);
+  await videoRoom.close();
   await feed.close();
   await voice.close();
   await host.rt.close();

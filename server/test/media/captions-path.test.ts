@@ -35,6 +35,8 @@ async function setup(t: TestContext) {
   defer(() => control.destroyRoom(room, SECRET).catch(() => undefined));
   const engine = new PocketsphinxEngine({ logger });
   defer(() => engine.close());
+  // Its model loaded before the first sentence, as the pipeline has it once captions are on.
+  await engine.warm();
   const lines: CaptionLine[] = [];
   const sink = { publish: (l: CaptionLine) => lines.push(l), speakerState: () => undefined };
   const speakers: Array<{ stop(): Promise<void> }> = [];

@@ -94,7 +94,11 @@ export class CaptionsPipeline {
     for (const userId of before)
       if (!next.has(userId)) this.o.feeds.setCaptioned(state.id, userId, false);
     if (next.size === 0) this.wanted.delete(state.id);
-    else this.wanted.set(state.id, next);
+    else {
+      this.wanted.set(state.id, next);
+      // Someone will be captioned soon: the engine loads its model before their first words.
+      this.o.engine.warm?.().catch(() => undefined);
+    }
     for (const userId of next) this.o.feeds.setCaptioned(state.id, userId, true);
     this.reconcile(state.id);
   }
@@ -121,8 +125,7 @@ export class CaptionsPipeline {
     for (const [key, entry] of [...this.running]) {
       const [sid, userId = ''] = key.split('\u0000');
       if (sid !== spaceId) continue;
-      const here = this.o.feeds.feedLocation(spaceId, userId);
-      if (wanted.has(userId) && here?.feed === entry.feed) continue;
+      if (wanted.has(userId) && this.o.feeds.liveFeed(spaceId, userId) === entry.feed) continue;
       this.running.delete(key);
       this.o.metrics?.captionsStreams.set(this.running.size);
       await entry.speaker.stop({ abort: !wanted.has(userId) });
@@ -134,8 +137,8 @@ export class CaptionsPipeline {
     for (const userId of wanted) {
       const key = `${spaceId}\u0000${userId}`;
       if (this.running.has(key)) continue;
-      const here = this.o.feeds.feedLocation(spaceId, userId);
-      if (!here) continue; // not published yet, or on another node
+      const feed = this.o.feeds.liveFeed(spaceId, userId);
+      if (feed === null) continue; // not published yet, or on another node
       if (!engine.supports(language) || this.running.size >= this.o.maxStreams) {
         if (!this.refused.has(key)) {
           this.refused.add(key);
@@ -153,8 +156,13 @@ export class CaptionsPipeline {
         sink: this.o.sink,
         logger: this.o.logger,
       });
-      const speaker = new ForwardedSpeaker(here, pipeline, this.o.logger);
-      this.running.set(key, { speaker, feed: here.feed });
+      const source = {
+        feed,
+        forward: (target: { host: string; port: number; pt: number }) =>
+          this.o.feeds.forwardFeed(spaceId, userId, target),
+      };
+      const speaker = new ForwardedSpeaker(source, pipeline, this.o.logger);
+      this.running.set(key, { speaker, feed });
       this.o.metrics?.captionsStreams.set(this.running.size);
       try {
         await speaker.start();

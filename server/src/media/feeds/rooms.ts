@@ -4,7 +4,7 @@ import type { FeedDto } from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../../errors.js';
 import type { JanusSession } from '../janus/session.js';
-import { VideoRoom } from '../janus/videoroom.js';
+import { type FeedId, VideoRoom } from '../janus/videoroom.js';
 import type { SeatSource } from '../seats.js';
 import { Publications, singleAudioMid } from './publications.js';
 import type { FeedHost, FeedRoomsEvents, FeedStopReason, SpaceFeeds, ViewerKey } from './space.js';
@@ -31,6 +31,12 @@ export interface FeedRoomsOptions {
   logger: FastifyBaseLogger;
   /** Publishers per room: the stage's size. */
   maxPublishers: number;
+}
+
+/** A feed forwarded to a UDP target (forwardFeed): which publication, and how to end it. */
+export interface FeedForward {
+  feed: FeedId;
+  stop(): Promise<void>;
 }
 
 export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSource {
@@ -273,6 +279,38 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
     };
   }
 
+  /** A stage member's live feed on this node (its publisher id), or null if not here or not live. */
+  liveFeed(spaceId: string, userId: string): FeedId | null {
+    const space = this.spaces.get(spaceId);
+    const p = space?.publishers.get(userId);
+    if (!space || space.session.closed || !p?.live) return null;
+    return p.id;
+  }
+
+  /**
+   * Forwards a stage member's live feed on this node to a UDP target (the
+   * captions' decoder), as forwardMix does the mix: the caller holds the
+   * forward, never a Janus handle. Null when the feed is not live here.
+   * The forward ends with `stop()`, or with the feed or its room.
+   */
+  async forwardFeed(
+    spaceId: string,
+    userId: string,
+    target: { host: string; port: number; pt: number },
+  ): Promise<FeedForward | null> {
+    const space = this.spaces.get(spaceId);
+    const p = space?.publishers.get(userId);
+    if (!space || space.session.closed || !p?.live) return null;
+    const { control, room, secret } = space;
+    const feed = p.id;
+    const forwarder = await control.rtpForward(room, feed, { ...target, mid: p.mid }, secret);
+    return {
+      feed,
+      // The feed (or the room) may be gone already, taking its forwarders with it.
+      stop: () => control.stopRtpForward(room, feed, forwarder, secret).catch(() => undefined),
+    };
+  }
+
   holders(spaceId: string): Iterable<number> {
     return this.spaces.get(spaceId)?.watchers.keys() ?? [];
   }
@@ -298,11 +336,6 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
         .sort(),
       watchers: space.watchers.size,
     };
-  }
-
-  /** The VideoRoom control handle on the Janus carrying a space, for leak checks in tests. */
-  async controlOf(spaceId: string): Promise<VideoRoom> {
-    return this.controlHandle(await this.o.host.session(spaceId));
   }
 
   /** Before the plane shuts down: every room destroyed while Janus is still there. Idempotent. */

@@ -13,6 +13,31 @@ export interface FeedLocation {
 }
 
 /**
+ * How a speaker's feed reaches the decoder: media's forwardFeed (FeedRooms)
+ * on the node that carries the feed, so captions hold a forward, never a
+ * Janus handle. Null: the feed is not live here (any more).
+ */
+export interface FeedSource {
+  feed: FeedId;
+  forward(target: { host: string; port: number; pt: number }): Promise<{
+    stop(): Promise<void>;
+  } | null>;
+}
+
+/** A source over a VideoRoom handle of one's own (a bare Janus, as in the captions path test). */
+export function sourceAt(where: FeedLocation): FeedSource {
+  const { control, room, secret, feed, mid } = where;
+  return {
+    feed,
+    async forward(target) {
+      const id = await control.rtpForward(room, feed, { ...target, mid }, secret);
+      // The feed (or the room) may be gone already, taking its forwarders with it.
+      return { stop: () => control.stopRtpForward(room, feed, id, secret).catch(() => undefined) };
+    },
+  };
+}
+
+/**
  * One captioned speaker's audio on the node that carries their feed: Janus
  * `rtp_forward`s the feed's Opus to a local UDP port, where an ffmpeg
  * (`RtpDecoder`) decodes it to 16 kHz PCM for the speaker's pipeline.
@@ -22,18 +47,21 @@ export interface FeedLocation {
  */
 export class ForwardedSpeaker {
   private decoder: RtpDecoder | null = null;
-  private streamId: number | null = null;
+  private readonly source: FeedSource;
+  private forwarded: { stop(): Promise<void> } | null = null;
   private stopped = false;
   private restarts = 0;
   /** Restarts, for tests. */
   restarted = 0;
 
   constructor(
-    private readonly where: FeedLocation,
+    where: FeedSource | FeedLocation,
     readonly pipeline: SpeakerPipeline,
     private readonly logger: FastifyBaseLogger,
     private readonly maxRestarts = 5,
-  ) {}
+  ) {
+    this.source = 'forward' in where ? where : sourceAt(where);
+  }
 
   get decoderPid(): number | undefined {
     return this.decoder?.pid;
@@ -55,13 +83,8 @@ export class ForwardedSpeaker {
       );
     });
     decoder.start();
-    const { control, room, secret, feed, mid } = this.where;
-    this.streamId = await control.rtpForward(
-      room,
-      feed,
-      { host: '127.0.0.1', mid, port, pt: FORWARD_PT },
-      secret,
-    );
+    this.forwarded = await this.source.forward({ host: '127.0.0.1', port, pt: FORWARD_PT });
+    if (!this.forwarded) throw new Error(`feed ${this.source.feed} is not live on this node`);
     if (this.stopped) await this.unforward();
   }
 
@@ -77,12 +100,9 @@ export class ForwardedSpeaker {
   }
 
   private async unforward(): Promise<void> {
-    const id = this.streamId;
-    this.streamId = null;
-    if (id === null) return;
-    const { control, room, secret, feed } = this.where;
-    // The feed (or the room) may be gone already, taking its forwarders with it.
-    await control.stopRtpForward(room, feed, id, secret).catch(() => undefined);
+    const forwarded = this.forwarded;
+    this.forwarded = null;
+    await forwarded?.stop();
   }
 
   /** Idempotent. `abort` drops the lines under way (the space ended, captions off). */

@@ -265,20 +265,6 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
     this.emit('watchers', spaceId);
   }
 
-  /** Where a stage member's live feed is on this node, for an rtp_forward; null if not here or not live. */
-  feedLocation(spaceId: string, userId: string) {
-    const space = this.spaces.get(spaceId);
-    const p = space?.publishers.get(userId);
-    if (!space || space.session.closed || !p?.live) return null;
-    return {
-      control: space.control,
-      room: space.room,
-      secret: space.secret,
-      feed: p.id,
-      mid: p.mid,
-    };
-  }
-
   /** A stage member's live feed on this node (its publisher id), or null if not here or not live. */
   liveFeed(spaceId: string, userId: string): FeedId | null {
     const space = this.spaces.get(spaceId);

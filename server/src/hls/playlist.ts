@@ -153,14 +153,28 @@ export function totalDuration(segments: readonly Segment[]): number {
 /**
  * A playlist with every segment URI prefixed (`../<token>/`): a live
  * playlist fetched under a viewer's own token points its segments at the
- * shared one. Tags and absolute URIs are left as they are.
+ * shared one. Tags and absolute URIs are left as they are. A function
+ * chooses each segment's prefix from its #EXT-X-PROGRAM-DATE-TIME (null
+ * without one), so that a segment keeps one URI for as long as it is listed
+ * (hls.js stops on a listed segment whose URI changed).
  */
-export function pointSegments(text: string, prefix: string): string {
+export function pointSegments(
+  text: string,
+  prefix: string | ((startsAt: number | null) => string),
+): string {
+  let startsAt: number | null = null;
   return text
     .split('\n')
     .map((line) => {
       const uri = line.trim();
-      return uri === '' || uri.startsWith('#') || /^[a-z]+:|^\//i.test(uri) ? line : prefix + uri;
+      if (uri.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) {
+        const at = Date.parse(uri.slice('#EXT-X-PROGRAM-DATE-TIME:'.length));
+        startsAt = Number.isFinite(at) ? at : null;
+      }
+      if (uri === '' || uri.startsWith('#') || /^[a-z]+:|^\//i.test(uri)) return line;
+      const chosen = typeof prefix === 'string' ? prefix : prefix(startsAt);
+      startsAt = null;
+      return chosen + uri;
     })
     .join('\n');
 }

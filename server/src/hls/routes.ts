@@ -149,7 +149,7 @@ export function hlsOriginRoutes(services: Services): FastifyPluginAsyncTypebox {
           allowBlockingReload(
             (await hls.ticketed(space))
               ? body
-              : pointSegments(body, `../${hls.segmentToken(space)}/`),
+              : pointSegments(body, (at) => `../${hls.segmentToken(space, at)}/`),
           ),
         );
     };

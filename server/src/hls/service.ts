@@ -117,10 +117,14 @@ export class HlsService {
   }
 
   /** The shared token of live segments now (one CDN copy per segment for everyone). */
-  segmentToken(spaceId: string): string {
+  segmentToken(spaceId: string, segmentStartsAt: number | null = null): string {
     const now = this.o.clock.now();
     const ttl = this.o.config.media.hls.urlTtlSeconds;
-    return this.o.signer.token(spaceId, 'live', expiryFor(now, ttl)).value;
+    // From the segment's own time when known (a live one is seconds old): its URI then
+    // stays the same in every playlist that lists it, across a bucket's turn.
+    const at =
+      segmentStartsAt === null ? now : Math.min(now, Math.max(now - 60_000, segmentStartsAt));
+    return this.o.signer.token(spaceId, 'live', expiryFor(at, ttl)).value;
   }
 
   /**

@@ -166,6 +166,47 @@ test('a live playlist allows blocking reloads: ?_HLS_msn=N is answered once segm
   assert.equal(bad.status, 403);
 });
 
+test("a listed segment keeps its URI when the shared token's bucket turns (hls.js stops on a changed one)", async () => {
+  const { host, space } = await hostedSpace('Bucket turn', false);
+  const dir = scopeDir(t.config.dataDir, space.id, 'live');
+  await mkdir(dir, { recursive: true });
+  // The shared token's expiry is now + 2 h rounded up to 5 minutes: it turns when now does.
+  const turn = (Math.ceil(clock.now() / 300_000) + 1) * 300_000;
+  const written = (first: number) =>
+    [
+      '#EXTM3U',
+      '#EXT-X-TARGETDURATION:1',
+      `#EXT-X-MEDIA-SEQUENCE:${first}`,
+      ...[0, 1, 2].flatMap((i) => [
+        '#EXTINF:0.512000,',
+        `#EXT-X-PROGRAM-DATE-TIME:${new Date(turn - 3000 + (first + i) * 512).toISOString()}`,
+        `l${String(first + i).padStart(6, '0')}.ts`,
+      ]),
+      '',
+    ].join('\n');
+  await writeFile(path.join(dir, 'index.m3u8'), written(0));
+  await writeFile(path.join(dir, 'l000002.ts'), SEGMENT);
+  const uris = async () => {
+    const { path: playlist } = t.server.services.hls.signer.issuePlaylist(
+      space.id,
+      `u${host.id}`,
+      clock.now(),
+      60,
+    );
+    const text = await (await fetch(t.url + playlist)).text();
+    return { playlist, listed: text.split('\n').filter((l) => l.endsWith('.ts')) };
+  };
+  clock.set(turn - 1000);
+  const before = await uris();
+  clock.set(turn + 1500);
+  await writeFile(path.join(dir, 'index.m3u8'), written(1));
+  await new Promise((r) => setTimeout(r, 100)); // past the origin's playlist cache
+  const after = await uris();
+  assert.deepEqual(after.listed.slice(0, 2), before.listed.slice(1), 'the same URIs');
+  const segment = await fetch(new URL(after.listed[1] ?? '', t.url + after.playlist));
+  assert.equal(segment.status, 200, 'and they are valid');
+});
+
 test('a tampered or expired signature gets 403 with an error body', async () => {
   const { host, space } = await hostedSpace('Guarded', false);
   const dir = scopeDir(t.config.dataDir, space.id, 'live');

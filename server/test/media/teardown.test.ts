@@ -21,7 +21,7 @@ test('tearing down a live stage leaves no forwarder, mountpoint or room in Janus
   const speaker = await stage.speaker(1, 440);
   await heard(listener, { present: [440] });
   let listenerHungUp = false;
-  listener.streaming.handle.on('hangup', () => {
+  listener.handle.handle.on('hangup', () => {
     listenerHungUp = true;
   });
   let speakerToldRoomGone = false;

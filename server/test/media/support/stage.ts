@@ -78,7 +78,7 @@ export class Stage {
     return speaker;
   }
 
-  async listener(): Promise<Listener> {
+  async listener(): Promise<Listener<Streaming>> {
     const listener = await Listener.watch({
       session: this.session,
       mountpoint: this.mountpoint.id,

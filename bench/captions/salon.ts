@@ -99,6 +99,8 @@ export interface SalonResult {
   missingFinals: number;
   wer: number;
   recall: number;
+  /** Engine worker processes seen (an engine with a long-lived worker: `workerPid`); more than one is a restart. */
+  engineWorkers: number;
   /** The children's Date.now() minus ours, ± half the best round trip. */
   clocks: Array<{ child: string; offsetMs: number; uncertaintyMs: number }>;
 }
@@ -226,6 +228,14 @@ export async function benchSalon(options: { rounds: number }): Promise<SalonResu
       15_000,
     );
 
+    // An engine with a long-lived worker process says its pid: every pid seen is one started.
+    const workers = new Set<number>();
+    const engine = pipeline.engine as { workerPid?: number } | null;
+    const watch = setInterval(() => {
+      if (engine?.workerPid !== undefined) workers.add(engine.workerPid);
+    }, 100);
+    closers.push(() => clearInterval(watch));
+
     const set = sentences();
     await speakersPeers.rpc.request('prepare', { sentences: set }, 120_000);
     const peerPids = children.map((c) => c.pid);
@@ -345,6 +355,7 @@ export async function benchSalon(options: { rounds: number }): Promise<SalonResu
       missingFinals: perTurn.filter((r) => r.finalDelay === undefined).length,
       wer: perTurn.reduce((sum, r) => sum + wordErrorRate(r.turn.sentence, r.text), 0) / n,
       recall: perTurn.reduce((sum, r) => sum + contentRecall(r.turn.sentence, r.text), 0) / n,
+      engineWorkers: workers.size,
       clocks,
     };
   } finally {
@@ -402,6 +413,7 @@ export function renderSalon(r: SalonResult): string {
       (t) =>
         `    ${t.finalDelay === undefined ? 'no final' : `final +${t.finalDelay} ms`}, ${t.partialDelay === undefined ? 'no partial' : `first partial ${t.partialDelay} ms`} (${t.partials}): ${t.turn.sentence} => ${t.text}`,
     ),
+    `  engine worker processes started: ${r.engineWorkers}${r.engineWorkers > 1 ? ` (${r.engineWorkers - 1} restarts)` : ''}`,
     `  WER ${(r.wer * 100).toFixed(1)} %, content-word recall ${(r.recall * 100).toFixed(1)} %, ${r.missingFinals} utterances without a final (${r.lateFinals} finals came after the ${SETTLE_MS / 1000} s settling time)`,
     `  final delay (end of utterance at the speaker → final line at the listener) p50 ${ms(r.finalDelays, 50)}, p95 ${ms(r.finalDelays, 95)}, max ${ms(r.finalDelays, 100)}`,
     `  partial delay (start of speech → first partial at the listener) p50 ${ms(r.partialDelays, 50)}, p95 ${ms(r.partialDelays, 95)} (${r.partialDelays.length} of ${c.turns.length} utterances had one)`,

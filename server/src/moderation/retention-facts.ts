@@ -13,6 +13,7 @@ export async function retentionFacts(
   spaceId: string,
   endedAt: number,
 ): Promise<RetentionFacts> {
+  // Alike other one-table reads by space (tickets/holders.ts) in shape only.
   const upheld = await db
     .selectFrom('reports')
     .select('decided_at')

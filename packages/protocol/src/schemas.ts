@@ -254,6 +254,19 @@ export const UserDto = Type.Object({
 });
 export type UserDto = Static<typeof UserDto>;
 
+/** An in-app notification, as listed over HTTP and pushed over the realtime WebSocket. */
+export const NotificationDto = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  actor: Type.Union([UserDto, Type.Null()]),
+  post_id: Type.Union([Type.String(), Type.Null()]),
+  space_id: Type.Union([Type.String(), Type.Null()]),
+  message_id: Type.Union([Type.String(), Type.Null()]),
+  created_at: Iso,
+  read: Type.Boolean(),
+});
+export type NotificationDto = Static<typeof NotificationDto>;
+
 export const Relationship = Type.Object({
   following: Type.Boolean(),
   followed_by: Type.Boolean(),

@@ -1,4 +1,4 @@
-import type { UserSummaryDto } from './spaces.js';
+import type { NotificationDto } from './schemas.js';
 
 /**
  * The social substrate's DTOs and request bodies: TypeBox schemas in
@@ -17,6 +17,7 @@ export type {
   HostingBody,
   LoginBody,
   MessageDto,
+  NotificationDto,
   PersonDto,
   PostDto,
   ProfileDto,
@@ -36,18 +37,6 @@ export type {
 export interface Page<T> {
   data: T[];
   next_cursor: string | null;
-}
-
-/** An in-app notification, as listed over HTTP and pushed over the realtime WebSocket. */
-export interface NotificationDto {
-  id: string;
-  kind: string;
-  actor: (UserSummaryDto & { bio?: string }) | null;
-  post_id: string | null;
-  space_id: string | null;
-  message_id: string | null;
-  created_at: string;
-  read: boolean;
 }
 
 /** Personal messages, sent only to the connections of one signed-in user. */

@@ -1,6 +1,7 @@
 import {
   ConversationDto,
   MessageDto,
+  NotificationDto,
   PersonDto,
   PostDto,
   ProfileDto,
@@ -15,20 +16,11 @@ export {
   ConversationDto,
   CreatePostBody,
   MessageDto,
+  NotificationDto,
   PostDto,
   SendMessageBody,
 } from '@salon/protocol/schemas';
 
-export const NotificationDto = Type.Object({
-  id: Type.String(),
-  kind: Type.String(),
-  actor: Type.Union([UserDto, Type.Null()]),
-  post_id: Type.Union([Type.String(), Type.Null()]),
-  space_id: Type.Union([Type.String(), Type.Null()]),
-  message_id: Type.Union([Type.String(), Type.Null()]),
-  created_at: Type.String({ format: 'date-time' }),
-  read: Type.Boolean(),
-});
 export const MarkReadBody = Type.Union([
   Type.Object(
     { ids: Type.Array(Id, { minItems: 1, maxItems: 100 }) },

@@ -143,6 +143,7 @@ try {
         playlistUrl: (i) => `${edge ? edge.url : t.nodes[i % 2]!.url}${playlistPath(i)}`,
       });
       const elapsed = (Date.now() - started) / 1000;
+      await sleep(500); // nginx logs a request once it is over: let the last lines land
       const total = (await originTotal()) - before;
       const lines = edge ? edge.lines().slice(logBefore) : [];
       const fromEdge = (ext: string, ok = false) =>

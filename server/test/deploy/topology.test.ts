@@ -82,12 +82,12 @@ test('the HTTP API works through nginx, and one client’s requests are spread o
   const host = await register(t.edge.url, 'dephost');
   const me = await host.client.get('/api/v1/me');
   assert.equal(me.status, 200);
-  const before = t.edge.lines().length;
-  for (let i = 0; i < 20; i++) assert.equal((await host.client.get('/api/v1/me')).status, 200);
-  const answered = t.edge
-    .lines()
-    .slice(before)
-    .filter((l) => l.path === '/api/v1/me');
+  for (let i = 0; i < 20; i++)
+    assert.equal((await host.client.get(`/api/v1/me?spread=${i}`)).status, 200);
+  // nginx writes a line once the request is over, which may be after the client has its answer.
+  const answeredNow = () => t.edge.lines().filter((l) => l.path.startsWith('/api/v1/me?spread='));
+  await eventually(() => answeredNow().length >= 20, 'the access log to list the 20 requests');
+  const answered = answeredNow();
   assert.equal(answered.length, 20);
   const [a, b] = nodeHosts();
   const onA = answered.filter((l) => l.upstream === a).length;
@@ -175,9 +175,22 @@ test('HLS through the edge cache: many players, one origin fetch per segment; li
         return segments.map((s) => new URL(s).pathname);
       }),
     );
-    const lines = t.edge.lines().slice(logBefore);
-    const playlistLines = lines.filter((l) => l.path.endsWith('.m3u8'));
-    const segmentLines = lines.filter((l) => l.path.endsWith('.ts'));
+    const logged = () => {
+      const lines = t.edge.lines().slice(logBefore);
+      return {
+        playlistLines: lines.filter((l) => l.path.endsWith('.m3u8')),
+        segmentLines: lines.filter((l) => l.path.endsWith('.ts')),
+      };
+    };
+    await eventually(
+      () => {
+        const now = logged();
+        return now.playlistLines.length >= players && now.segmentLines.length >= players * 3;
+      },
+      'the access log to list every request',
+      20_000,
+    );
+    const { playlistLines, segmentLines } = logged();
     assert.equal(playlistLines.length, players);
     assert.ok(
       playlistLines.every((l) => l.upstream !== null && nodeHosts().includes(l.upstream)),
@@ -205,7 +218,9 @@ test('HLS through the edge cache: many players, one origin fetch per segment; li
     // A refused segment (bad token) is not cached: each try reaches an origin.
     const bad = `${t.edge.url}/hls/${space.id}/live/1.AAAA/${stream.segments()[0]}`;
     for (let i = 0; i < 2; i++) assert.equal((await fetch(bad)).status, 403);
-    const refusals = t.edge.lines().filter((l) => l.path === new URL(bad).pathname);
+    const refused = () => t.edge.lines().filter((l) => l.path === new URL(bad).pathname);
+    await eventually(() => refused().length >= 2, 'the access log to list both refusals');
+    const refusals = refused();
     assert.equal(refusals.length, 2);
     assert.ok(refusals.every((l) => l.upstream !== null));
   } finally {

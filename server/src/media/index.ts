@@ -128,6 +128,7 @@ export async function startMedia(
     const feedSignaling = new FeedSignaling({
       feeds,
       spaces: deps.spaces,
+      bus: deps.bus,
       logger: deps.logger,
       seats,
     });
@@ -164,6 +165,7 @@ export async function startMedia(
       close() {
         closing ??= (async () => {
           signaling.close();
+          feedSignaling.close();
           seats.close();
           await hls.close();
           await captions?.close();

@@ -3,12 +3,14 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AccountService } from '../accounts/service.js';
 import type { Viewer } from '../accounts/viewer.js';
 import type { Bus } from '../bus/bus.js';
+import { type CommitMessage, onCommits } from '../bus/commits.js';
 import { AppError } from '../errors.js';
 import type { GatewayExtension, RealtimeConnection } from '../realtime/gateway.js';
 import { leaveStage, type SpaceEvent, type SpaceState } from '../spaces/model.js';
 import { type SpaceService, spaceChannel } from '../spaces/service.js';
 import type { MediaApi } from './api.js';
 import { mediaClientError } from './client-errors.js';
+import { EffectOrder, effectsOf } from './effects.js';
 import type { ListenSeats } from './listen-seats.js';
 
 /** How long a stage member whose connection dropped keeps their seat. */
@@ -28,6 +30,9 @@ export class MediaSignaling implements GatewayExtension {
   private readonly connections = new Map<number, RealtimeConnection>();
   /** Publishers whose connection dropped: their seat is released if they do not come back. */
   private readonly graceTimers = new Map<string, NodeJS.Timeout>();
+  /** Commits of each space applied here, so one crossing another on the bus is not applied late. */
+  private readonly order = new EffectOrder();
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly o: {
@@ -52,8 +57,13 @@ export class MediaSignaling implements GatewayExtension {
         this.broadcast(spaceId, { type: 'media_restart', space_id: spaceId });
     });
     o.spaces.onCommitted((state, events) => {
-      this.follow(state, events).catch((error: unknown) =>
+      this.announce(state, events).catch((error: unknown) =>
         o.logger.error({ err: error, space: state.id }, 'media did not follow a space change'),
+      );
+    });
+    this.unsubscribe = onCommits(o.bus, (commit) => {
+      this.apply(commit).catch((error: unknown) =>
+        o.logger.error({ err: error, space: commit.space_id }, 'media did not apply a change'),
       );
     });
   }
@@ -136,58 +146,62 @@ export class MediaSignaling implements GatewayExtension {
       .catch((error: unknown) => this.o.logger.error({ err: error }, 'media cleanup failed'));
   }
 
-  /** Applies a committed change of a space to its media. */
-  private async follow(state: SpaceState, events: SpaceEvent[]): Promise<void> {
+  /**
+   * The node that committed a change: what only it does, once for the
+   * cluster. The room opens when the space goes live; everyone is told the
+   * media ended, or that someone who left the stage stopped speaking.
+   */
+  private async announce(state: SpaceState, events: SpaceEvent[]): Promise<void> {
+    for (const effect of effectsOf(state, events)) {
+      if (effect.kind === 'open') await this.o.plane.open(state.id);
+      if (effect.kind === 'end')
+        this.broadcast(state.id, {
+          type: 'media_stopped',
+          space_id: state.id,
+          reason: 'space_ended',
+        });
+      if (effect.kind === 'unpublish') this.silence(state.id, effect.user_id);
+    }
+  }
+
+  /**
+   * A committed change, from any node (this one included), applied to what
+   * this node holds of the space: whichever node carries a speaker's handle
+   * enforces their mute, demotion, removal or the end. Idempotent.
+   */
+  private async apply(commit: CommitMessage): Promise<void> {
+    if (!this.order.accept(commit.space_id, commit.version)) return;
     const plane = this.o.plane;
-    for (const event of events) {
-      switch (event.type) {
-        case 'space_created':
-        case 'state_changed':
-          if (state.state === 'live') await plane.open(state.id);
-          if (state.state === 'ended' || state.state === 'cancelled') {
-            this.broadcast(state.id, {
+    const spaceId = commit.space_id;
+    for (const effect of commit.effects) {
+      switch (effect.kind) {
+        case 'mute':
+          await plane.setMuted(spaceId, effect.user_id, effect.muted);
+          break;
+        case 'unpublish':
+          if (await plane.unpublish(spaceId, effect.user_id))
+            this.tellUser(effect.user_id, {
               type: 'media_stopped',
-              space_id: state.id,
-              reason: 'space_ended',
+              space_id: spaceId,
+              reason: effect.reason,
             });
-            await plane.close(state.id);
-          }
           break;
-        case 'mute_changed':
-          for (const userId of event.user_ids) await plane.setMuted(state.id, userId, event.muted);
-          break;
-        case 'stage_changed':
-          if (event.change.kind === 'left') this.silence(state.id, event.change.user_id);
+        case 'remove':
           if (
-            event.change.kind === 'left' &&
-            (await plane.unpublish(state.id, event.change.user_id))
-          ) {
-            const reason =
-              event.change.reason === 'removed_from_space' ? 'removed' : 'not_on_stage';
-            this.tellUser(event.change.user_id, {
+            effect.participant.kind === 'user' &&
+            (await plane.unpublish(spaceId, effect.participant.id))
+          )
+            this.tellUser(effect.participant.id, {
               type: 'media_stopped',
-              space_id: state.id,
-              reason,
-            });
-          }
-          if (event.change.kind === 'joined' || event.change.kind === 'role_changed') {
-            const member = state.stage.find((m) => m.user_id === event.change.user_id);
-            if (member) await plane.setMuted(state.id, member.user_id, member.muted);
-          }
-          break;
-        case 'participant_removed':
-          if (
-            event.participant.kind === 'user' &&
-            (await plane.unpublish(state.id, event.participant.id))
-          ) {
-            this.tellUser(event.participant.id, {
-              type: 'media_stopped',
-              space_id: state.id,
+              space_id: spaceId,
               reason: 'removed',
             });
-          }
           break;
-        default:
+        case 'end':
+          this.order.forget(spaceId);
+          await plane.close(spaceId);
+          break;
+        case 'open':
           break;
       }
     }
@@ -244,6 +258,7 @@ export class MediaSignaling implements GatewayExtension {
   }
 
   close(): void {
+    this.unsubscribe();
     for (const timer of this.graceTimers.values()) clearTimeout(timer);
     this.graceTimers.clear();
   }
@@ -288,7 +303,8 @@ export async function stageMember(spaces: SpaceService, viewer: Viewer, spaceId:
       'Only people on the stage can speak.',
     );
   }
-  const state = await spaces.get(spaceId);
+  // Read current, not from a cache another node's commit may not have reached yet.
+  const state = await spaces.get(spaceId, true);
   if (state.state !== 'live') throw AppError.conflict('space_not_live', 'This space is not live.');
   const member = state.stage.find((m) => m.user_id === viewer.user.id);
   if (!member)

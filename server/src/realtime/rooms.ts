@@ -5,6 +5,7 @@ import type {
   SpaceEventPayload,
 } from '@salon/protocol';
 import type { Bus } from '../bus/bus.js';
+import { onCommits, shareCommits } from '../bus/commits.js';
 import { AppError } from '../errors.js';
 import type { SpaceState } from '../spaces/model.js';
 import type { Participant } from '../spaces/policy.js';
@@ -60,7 +61,13 @@ export class Rooms {
   /** The spaces each connection asked to be in incognito (kept for a re-subscription). */
   private readonly incognito = new WeakMap<Connection, Set<string>>();
 
-  constructor(private readonly o: RoomsOptions) {}
+  constructor(private readonly o: RoomsOptions) {
+    // Every node hears of every commit, subscribers here or not: its copy of the
+    // space is forgotten if older (a stale "live" admits nobody), and its media
+    // applies the change wherever the handles are (media/signaling.ts).
+    shareCommits(o.spaces, o.bus);
+    onCommits(o.bus, (commit) => o.spaces.invalidate(commit.space_id, commit.version));
+  }
 
   async subscribe(
     conn: Connection,

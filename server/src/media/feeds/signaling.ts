@@ -1,11 +1,13 @@
 import { FEED_CLIENT_MESSAGE_TYPES, type FeedServerMessage } from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Viewer } from '../../accounts/viewer.js';
+import type { Bus } from '../../bus/bus.js';
+import { type CommitMessage, onCommits } from '../../bus/commits.js';
 import { AppError } from '../../errors.js';
 import type { GatewayExtension, RealtimeConnection } from '../../realtime/gateway.js';
-import type { SpaceEvent, SpaceState } from '../../spaces/model.js';
 import type { SpaceService } from '../../spaces/service.js';
 import { mediaClientError } from '../client-errors.js';
+import { EffectOrder } from '../effects.js';
 import type { ListenSeats } from '../listen-seats.js';
 import { sessionDescription, stageMember } from '../signaling.js';
 import type { FeedRooms } from './rooms.js';
@@ -33,11 +35,16 @@ export class FeedSignaling implements GatewayExtension {
   private readonly connections = new Map<number, RealtimeConnection>();
   /** Per space: the connections told whether their feed is wanted, with what they were last told. */
   private readonly standby = new Map<string, Map<number, Standby>>();
+  /** Commits of each space applied here, so one crossing another on the bus is not applied late. */
+  private readonly order = new EffectOrder();
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly o: {
       feeds: FeedRooms;
       spaces: SpaceService;
+      /** Every node's commits come through it (bus/commits.ts). */
+      bus: Bus;
       logger: FastifyBaseLogger;
       /** One listening seat per person per space, and the answer deadline (shared with the mix). */
       seats: ListenSeats;
@@ -60,9 +67,9 @@ export class FeedSignaling implements GatewayExtension {
         reason,
       } satisfies FeedServerMessage);
     });
-    o.spaces.onCommitted((state, events) => {
-      this.follow(state, events).catch((error: unknown) =>
-        o.logger.error({ err: error, space: state.id }, 'feeds did not follow a space change'),
+    this.unsubscribe = onCommits(o.bus, (commit) => {
+      this.apply(commit).catch((error: unknown) =>
+        o.logger.error({ err: error, space: commit.space_id }, 'feeds did not apply a change'),
       );
     });
   }
@@ -151,43 +158,45 @@ export class FeedSignaling implements GatewayExtension {
       .catch((error: unknown) => this.o.logger.error({ err: error }, 'feeds cleanup failed'));
   }
 
-  /** Applies a committed change of a space to its feeds (the end of the space closes the room with the media). */
-  private async follow(state: SpaceState, events: SpaceEvent[]): Promise<void> {
+  /**
+   * A committed change, from any node (this one included), applied to the
+   * feeds this node holds (the end closes the feed room with the mix's room,
+   * media/index.ts). Idempotent.
+   */
+  private async apply(commit: CommitMessage): Promise<void> {
+    if (!this.order.accept(commit.space_id, commit.version)) return;
     const feeds = this.o.feeds;
-    for (const event of events) {
-      switch (event.type) {
-        case 'mute_changed':
-          for (const userId of event.user_ids) await feeds.setMuted(state.id, userId, event.muted);
+    const spaceId = commit.space_id;
+    for (const effect of commit.effects) {
+      switch (effect.kind) {
+        case 'mute':
+          await feeds.setMuted(spaceId, effect.user_id, effect.muted);
           break;
-        case 'stage_changed': {
-          const change = event.change;
-          if (change.kind === 'left') {
-            this.leaveStandby(state.id, change.user_id);
-            const reason = change.reason === 'removed_from_space' ? 'removed' : 'not_on_stage';
-            await feeds.stopPublishing(state.id, change.user_id, reason);
-          }
-          if (change.kind === 'joined' || change.kind === 'role_changed') {
-            const member = state.stage.find((m) => m.user_id === change.user_id);
-            if (member) await feeds.setMuted(state.id, member.user_id, member.muted);
-          }
+        case 'unpublish':
+          this.leaveStandby(spaceId, effect.user_id);
+          await feeds.stopPublishing(spaceId, effect.user_id, effect.reason);
           break;
-        }
-        case 'participant_removed': {
-          const who = event.participant;
+        case 'remove': {
+          const who = effect.participant;
           if (who.kind === 'user') {
-            this.leaveStandby(state.id, who.id);
-            await feeds.stopPublishing(state.id, who.id, 'removed');
+            this.leaveStandby(spaceId, who.id);
+            await feeds.stopPublishing(spaceId, who.id, 'removed');
           }
-          await feeds.stopWatchingViewer(state.id, `${who.kind}:${who.id}`, 'removed');
+          await feeds.stopWatchingViewer(spaceId, `${who.kind}:${who.id}`, 'removed');
           break;
         }
-        case 'state_changed':
-          if (state.state === 'ended' || state.state === 'cancelled') this.standby.delete(state.id);
+        case 'end':
+          this.order.forget(spaceId);
+          this.standby.delete(spaceId);
           break;
-        default:
+        case 'open':
           break;
       }
     }
+  }
+
+  close(): void {
+    this.unsubscribe();
   }
 
   /** Tells each standing-by stage member of a space whose wanted state changed. */

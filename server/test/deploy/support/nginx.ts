@@ -111,7 +111,7 @@ export class NginxEdge {
       stderr += chunk.toString();
     });
     const edge = new NginxEdge(child, o.dir, o.port);
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 600; i++) {
       if (child.exitCode !== null) throw new Error(`nginx exited (${child.exitCode}): ${stderr}`);
       const up = await fetch(`${edge.url}/healthz`).then(
         (r) => r.status === 200,

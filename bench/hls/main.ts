@@ -188,7 +188,7 @@ try {
     `- Delay: ${delays.length} tone onsets at the speaker (a libwebrtc peer on the stage), ` +
       `random phase against segment boundaries; the player polls the live playlist every ` +
       `${config.pollMs} ms and fetches and decodes each new segment; delay = onset → the ` +
-      'fetch of the first segment holding the tone. 1 s AAC segments.',
+      'fetch of the first segment holding the tone. 0.512 s AAC segments (the live playlist).',
     `- Throughput: each poller loops "GET playlist, GET its newest segment" over keep-alive ` +
       `connections for ${config.windowSeconds} s after a 1 s warm-up; Salon serves signed URLs ` +
       '(HMAC checked per request), nginx (1 worker, sendfile) the same files ' +
@@ -211,9 +211,9 @@ try {
         `${(r.salon.rps / r.nginx.rps).toFixed(2)} | ≥ 0.5 |`,
     ),
     '',
-    'A player adds its own buffer on top of the delay above: hls.js starts about three ' +
-      'target durations from the live edge (`liveSyncDurationCount`), so about 3 s more with ' +
-      '1 s segments; X Spaces listeners are ~9–15 s behind.',
+    'A player adds its own buffer on top of the delay above: the web app keeps hls.js 1.2 s ' +
+      'behind the live edge; `npm run bench hls-player` measures the delay as a listener hears ' +
+      'it; X Spaces listeners are ~9–15 s behind.',
     '',
   ];
   const table = lines.join('\n');

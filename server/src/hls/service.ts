@@ -116,6 +116,8 @@ export class HlsService {
     return { url: `${base}${signed.path}`, expiresAt: signed.expiresAt };
   }
 
+  private readonly segmentTokens = new Map<string, { expiry: number; value: string }>();
+
   /** The shared token of live segments now (one CDN copy per segment for everyone). */
   segmentToken(spaceId: string, segmentStartsAt: number | null = null): string {
     const now = this.o.clock.now();
@@ -124,7 +126,14 @@ export class HlsService {
     // stays the same in every playlist that lists it, across a bucket's turn.
     const at =
       segmentStartsAt === null ? now : Math.min(now, Math.max(now - 60_000, segmentStartsAt));
-    return this.o.signer.token(spaceId, 'live', expiryFor(at, ttl)).value;
+    const expiry = expiryFor(at, ttl);
+    // A playlist's segments nearly all share one expiry: one HMAC per space and bucket.
+    const cached = this.segmentTokens.get(spaceId);
+    if (cached?.expiry === expiry) return cached.value;
+    const value = this.o.signer.token(spaceId, 'live', expiry).value;
+    if (this.segmentTokens.size > 10_000) this.segmentTokens.clear();
+    this.segmentTokens.set(spaceId, { expiry, value });
+    return value;
   }
 
   /**

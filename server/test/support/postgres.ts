@@ -119,6 +119,8 @@ async function startThrowawayServer(): Promise<string> {
     'fsync=off',
   ]);
   const child = spawn(start.cmd, start.args, { stdio: 'ignore' });
+  // Killed at exit (below): it must not keep the test process alive until then.
+  child.unref();
   const cleanup = () => {
     child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });

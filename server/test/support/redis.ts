@@ -111,6 +111,8 @@ export class ThrowawayRedis {
       ],
       { stdio: 'ignore' },
     );
+    // Killed at exit (above): it must not keep the test process alive until then.
+    child.unref();
     this.child = child;
     for (let i = 0; i < 100; i++) {
       if (await answers(this.url)) return;

@@ -112,7 +112,8 @@ try {
   );
   const salonOrigin = `http://127.0.0.1:${salonProxy.port}`;
   const probe = await fetch(`http://127.0.0.1:${baseProxy.port}/base/index.m3u8`);
-  console.log('baseline origin:', probe.status, (await probe.text()).slice(0, 200));
+  if (!probe.ok)
+    throw new Error(`the baseline origin does not serve its playlist (${probe.status})`);
   type Tuning = { replace: boolean; settings: Record<string, number> };
   const salonPlaylist = hlsUrl.replace(new URL(hlsUrl).origin, salonOrigin);
   const players: Array<{ name: string; url: string; tuning: Tuning }> = [
@@ -165,7 +166,9 @@ try {
   );
   await page.goto(`${salonOrigin}/__bench/player.html`);
   console.log('player page loaded');
-  page.on('console', (m) => console.log('page:', m.text()));
+  page.on('console', (m) => {
+    if (m.type() === 'error') console.log('page:', m.text());
+  });
   type PageApi = {
     benchStart(name: string, url: string, tuning: Tuning): Promise<void>;
     benchLogs: PlayerLog[];

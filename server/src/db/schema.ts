@@ -42,6 +42,10 @@ export interface Database {
   speaker_spans: { space_id: string; user_id: string; started_at: number; ended_at: number | null };
   /** A replay's audience and pins (replays/stats.ts). */
   replay_stats: ReplayStatsTable;
+  /** The Janus node of each space, agreed by every Salon node (media/homes.ts). */
+  media_homes: { space_id: string; node: string; epoch: number; placed_at: number };
+  /** The Salon node running each space's one HLS packager (media/hls/leases.ts). */
+  hls_leases: HlsLeasesTable;
   /** Final caption lines (captions/transcripts.ts); live time, epoch ms. */
   transcript_lines: TranscriptLinesTable;
   /** Notices a person has dismissed (the first admin's welcome). */
@@ -313,6 +317,19 @@ export interface SpaceRecordingsTable {
   created_at: number;
   finalized_at: number | null;
   deleted_at: number | null;
+  /** The Salon node that cut the replay when the space ended (once); null before. */
+  cut_by: string | null;
+}
+
+/** A packager lease: `owner` runs the space's ffmpeg until `expires_at` unless it renews. */
+export interface HlsLeasesTable {
+  space_id: string;
+  owner: string;
+  expires_at: number;
+  room: number | null;
+  forwarder: number | null;
+  /** Set when the space ended on another node: the holder flushes and cuts the replay. */
+  ending_at: number | null;
 }
 
 /** A space's audience as sampled while live, and its pins when it ended (server/src/replays). */

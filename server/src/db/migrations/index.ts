@@ -14,6 +14,7 @@ import { tickets } from './016_tickets.js';
 import { clips } from './017_clips.js';
 import { replayStats } from './018_replay_stats.js';
 import { captions } from './019_captions.js';
+import { mediaPlacement } from './020_media_placement.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit an applied one. */
 export const migrations: Record<string, (dialect: Dialect) => Migration> = {
@@ -31,4 +32,5 @@ export const migrations: Record<string, (dialect: Dialect) => Migration> = {
   '017_clips': clips,
   '018_replay_stats': replayStats,
   '019_captions': captions,
+  '020_media_placement': mediaPlacement,
 };

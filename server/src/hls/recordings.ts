@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
@@ -22,6 +23,14 @@ export type Replay =
 /** What the end of a space needs of the packagers (media/hls): ffmpeg flushes, then exits. */
 export interface LivePackaging {
   stop(spaceId: string): Promise<void>;
+  /**
+   * With one packager per cluster: `elsewhere` when another node runs the
+   * space's packager (it flushes, then its node cuts the replay), `here` once
+   * flushed here (or nowhere).
+   */
+  end?(spaceId: string): Promise<'here' | 'elsewhere'>;
+  /** Spaces that ended on another node while this one ran their packager, now flushed. */
+  onEnded?(listener: (spaceId: string) => void): void;
 }
 
 /**
@@ -57,7 +66,16 @@ export class Recordings {
     o.spaces.onCommitted((state, events) => {
       void this.serial(state.id, () => this.follow(state, events));
     });
+    o.packagers?.onEnded?.((spaceId) => {
+      void this.serial(spaceId, async () => {
+        const space = await this.o.spaces.get(spaceId);
+        await this.cut(spaceId, space.ended_at ?? this.now());
+      });
+    });
   }
+
+  /** Who claims a cut (space_recordings.cut_by): this instance. */
+  private readonly me = randomUUID();
 
   private get db() {
     return this.o.storage.db;
@@ -120,6 +138,7 @@ export class Recordings {
         created_at: at,
         finalized_at: null,
         deleted_at: null,
+        cut_by: null,
       })
       .onConflict((oc) => oc.column('space_id').doNothing())
       .execute();
@@ -154,7 +173,26 @@ export class Recordings {
 
   private async ended(spaceId: string, endedAt: number): Promise<void> {
     await this.closeSpan(spaceId, endedAt);
-    await this.o.packagers?.stop(spaceId);
+    const packagers = this.o.packagers;
+    if (packagers?.end) {
+      // The node running the packager flushes it, then cuts.
+      if ((await packagers.end(spaceId)) === 'elsewhere') return;
+    } else {
+      await packagers?.stop(spaceId);
+    }
+    await this.cut(spaceId, endedAt);
+  }
+
+  /** The replay is cut once in the cluster: by whichever node claims it first. */
+  private async cut(spaceId: string, endedAt: number): Promise<void> {
+    const claim = await this.db
+      .updateTable('space_recordings')
+      .set({ cut_by: this.me })
+      .where('space_id', '=', spaceId)
+      .where('state', '=', 'live')
+      .where('cut_by', 'is', null)
+      .executeTakeFirst();
+    if (Number(claim.numUpdatedRows) === 0) return;
     await this.finalize(spaceId, endedAt);
   }
 

@@ -33,7 +33,8 @@ export interface MixForwarding {
 export interface SpaceMediaDescription {
   room: RoomId;
   mountpoint: MountpointId;
-  forwarder: number;
+  /** The mix's forwarder into the mountpoint; null on a Salon node that joined another's room. */
+  forwarder: number | null;
   publishers: string[];
   listeners: number;
 }

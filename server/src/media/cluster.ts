@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../errors.js';
 import type { MediaApi, MediaHealth, MediaPlaneEvents, SpaceMediaDescription } from './api.js';
+import { type MediaHome, type MediaHomes, roomIdOf } from './homes.js';
 import type { ForwardTarget, RoomId } from './janus/audiobridge.js';
 import type { JanusSession } from './janus/session.js';
 import { MediaPlane, type MediaPlaneOptions } from './plane.js';
@@ -19,6 +20,11 @@ export interface MediaClusterOptions {
    * (rebuilt there; their clients get `media_restart`). Default 10 s.
    */
   failoverMs?: number;
+  /**
+   * Where every space lives, agreed by all Salon nodes (the database). Without
+   * it this process places spaces alone (one Salon node).
+   */
+  homes?: MediaHomes;
 }
 
 interface ClusterNode {
@@ -27,6 +33,8 @@ interface ClusterNode {
   logger: FastifyBaseLogger;
   /** Armed while the node is away: when it fires, the node's spaces move. */
   failover: NodeJS.Timeout | null;
+  /** Set once it stayed away past failoverMs: a space stored there moves on its next request. */
+  gone: boolean;
 }
 
 /**
@@ -47,12 +55,24 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
     options: MediaClusterOptions = {},
   ): Promise<MediaCluster> {
     if (nodes.length === 0) throw new Error('a media cluster needs at least one node');
-    const started = await Promise.allSettled(nodes.map((n) => MediaPlane.start(n.options)));
+    const { homes } = options;
+    // Bound once the cluster exists: the planes ask it for shared room ids and what to rebuild.
+    let cluster: MediaCluster | null = null;
+    const shared = (name: string): Partial<MediaPlaneOptions> =>
+      homes
+        ? {
+            roomFor: (spaceId) => roomIdOf(spaceId, cluster?.epochs.get(spaceId) ?? 1),
+            keep: (spaceId) => cluster?.keep(name, spaceId) ?? Promise.resolve(true),
+          }
+        : {};
+    const withHomes = nodes.map((n) => ({ ...n.options, ...shared(n.name) }));
+    const started = await Promise.allSettled(withHomes.map((o) => MediaPlane.start(o)));
     if (started.every((result) => result.status === 'rejected'))
       throw (started[0] as PromiseRejectedResult).reason;
     const members = started.map((result, i): ClusterNode => {
-      const { name, options: planeOptions } = nodes[i]!;
-      const member = { name, logger: planeOptions.logger, failover: null };
+      const { name } = nodes[i]!;
+      const planeOptions = withHomes[i]!;
+      const member = { name, logger: planeOptions.logger, failover: null, gone: false };
       if (result.status === 'fulfilled') return { ...member, plane: result.value };
       planeOptions.logger.error(
         { err: result.reason, node: name },
@@ -60,16 +80,22 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
       );
       return { ...member, plane: MediaPlane.connecting(planeOptions) };
     });
-    return new MediaCluster(members, options.failoverMs ?? 10_000);
+    cluster = new MediaCluster(members, options.failoverMs ?? 10_000, homes ?? null);
+    return cluster;
   }
 
   /** Which node carries each space. */
   private readonly placement = new Map<string, MediaPlane>();
+  /** The epoch of each space's stored home (with `homes`): its room id derives from it. */
+  private readonly epochs = new Map<string, number>();
+  /** Spaces whose home is being read or stored, so that one request places each. */
+  private readonly placing = new Map<string, Promise<MediaPlane>>();
   private closed = false;
 
   private constructor(
     private readonly nodes: ClusterNode[],
     private readonly failoverMs: number,
+    private readonly homes: MediaHomes | null,
   ) {
     super();
     for (const node of nodes) {
@@ -102,14 +128,34 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
       this.armFailover(node);
       return;
     }
+    node.gone = true;
     const moved = node.plane.release();
     if (moved.length === 0) return;
     // Placed at once, so that no request about them reaches the dead node meanwhile.
     const planned = new Map<MediaPlane, number>();
+    const from = new Map<string, number>();
     for (const spaceId of moved) {
       const target = this.leastLoaded(planned);
       planned.set(target, (planned.get(target) ?? 0) + 1);
       this.placement.set(spaceId, target);
+      const epoch = this.epochs.get(spaceId) ?? 1;
+      from.set(spaceId, epoch);
+      if (this.homes) this.epochs.set(spaceId, epoch + 1);
+    }
+    // Stored with one winner: where another Salon node moved a space first, it follows that.
+    if (this.homes) {
+      for (const spaceId of moved) {
+        const target = this.nameOf(this.placement.get(spaceId)!);
+        const epoch = from.get(spaceId)!;
+        const home = await this.homes
+          .move(spaceId, { node: node.name, epoch }, target)
+          .catch((error: unknown) => {
+            node.logger.error({ err: error, space: spaceId }, 'media home not stored');
+            return { node: target, epoch: epoch + 1 };
+          });
+        if (home) this.follow(spaceId, home);
+        else this.forgetLocally(spaceId);
+      }
     }
     node.logger.warn(
       { node: node.name, spaces: moved.length },
@@ -128,13 +174,84 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
     this.emit('reset', moved);
   }
 
-  /** The node a space is on, placing it on the least loaded node first. */
-  private planeFor(spaceId: string): MediaPlane {
+  /**
+   * The node a space is on: the stored home (with `homes`), placing it on the
+   * least loaded node first if it has none; a home whose node stayed away past
+   * failoverMs moves (one winner).
+   */
+  private planeFor(spaceId: string): Promise<MediaPlane> {
     const placed = this.placement.get(spaceId);
-    if (placed) return placed;
-    const plane = this.leastLoaded();
-    this.placement.set(spaceId, plane);
-    return plane;
+    if (placed) return Promise.resolve(placed);
+    if (!this.homes) {
+      const plane = this.leastLoaded();
+      this.placement.set(spaceId, plane);
+      return Promise.resolve(plane);
+    }
+    let placing = this.placing.get(spaceId);
+    if (!placing) {
+      placing = this.placeShared(this.homes, spaceId).finally(() => this.placing.delete(spaceId));
+      this.placing.set(spaceId, placing);
+    }
+    return placing;
+  }
+
+  private async placeShared(homes: MediaHomes, spaceId: string): Promise<MediaPlane> {
+    let home = await homes.place(spaceId, this.nameOf(this.leastLoaded()));
+    const stored = this.nodes.find((n) => n.name === home.node);
+    if (stored?.gone && !stored.plane.up) {
+      const target = this.nameOf(this.leastLoaded());
+      if (target !== home.node) home = (await homes.move(spaceId, home, target)) ?? home;
+    }
+    return this.follow(spaceId, home);
+  }
+
+  /** Routes a space to its stored home. */
+  private follow(spaceId: string, home: MediaHome): MediaPlane {
+    const node = this.nodes.find((n) => n.name === home.node);
+    if (!node) {
+      // Every Salon node must be given the same JANUS_URL list: names are the URLs.
+      throw new AppError(
+        'unavailable',
+        'media_unavailable',
+        `The space's media node (${home.node}) is not in this node's JANUS_URL.`,
+      );
+    }
+    this.placement.set(spaceId, node.plane);
+    this.epochs.set(spaceId, home.epoch);
+    return node.plane;
+  }
+
+  private forgetLocally(spaceId: string): void {
+    this.placement.delete(spaceId);
+    this.epochs.delete(spaceId);
+  }
+
+  /**
+   * A node came back before failoverMs and would rebuild a space: only if the
+   * stored home is still this node at the same epoch. Moved by another Salon
+   * node meanwhile, the space follows its stored home (its clients get
+   * `media_restart`); closed meanwhile, it is not rebuilt at all.
+   */
+  private async keep(name: string, spaceId: string): Promise<boolean> {
+    if (!this.homes) return true;
+    const home = await this.homes.read(spaceId);
+    if (home && home.node === name && home.epoch === (this.epochs.get(spaceId) ?? home.epoch))
+      return true;
+    if (!home) {
+      this.forgetLocally(spaceId);
+      return false;
+    }
+    const plane = this.follow(spaceId, home);
+    plane.open(spaceId).then(
+      () => this.emit('reset', [spaceId]),
+      (error: unknown) =>
+        this.nodes[0]!.logger.warn({ err: error, space: spaceId }, 'moved space not reopened'),
+    );
+    return false;
+  }
+
+  private nameOf(plane: MediaPlane): string {
+    return this.nodes.find((n) => n.plane === plane)!.name;
   }
 
   /** The least loaded node that is up (any node when none is), counting `planned` extra spaces. */
@@ -168,18 +285,19 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
   }
 
   async open(spaceId: string): Promise<void> {
-    await this.planeFor(spaceId).open(spaceId);
+    await (await this.planeFor(spaceId)).open(spaceId);
   }
 
   async close(spaceId: string): Promise<void> {
     const plane = this.placement.get(spaceId);
     if (!plane) return;
     await plane.close(spaceId);
-    this.placement.delete(spaceId);
+    this.forgetLocally(spaceId);
+    await this.homes?.forget(spaceId);
   }
 
-  publish(...args: Parameters<MediaPlane['publish']>): ReturnType<MediaPlane['publish']> {
-    return this.planeFor(args[0]).publish(...args);
+  async publish(...args: Parameters<MediaPlane['publish']>): ReturnType<MediaPlane['publish']> {
+    return (await this.planeFor(args[0])).publish(...args);
   }
 
   async unpublish(spaceId: string, userId: string): Promise<boolean> {
@@ -190,8 +308,8 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
     await this.placement.get(spaceId)?.setMuted(spaceId, userId, muted);
   }
 
-  listen(spaceId: string, owner: number): Promise<string> {
-    return this.planeFor(spaceId).listen(spaceId, owner);
+  async listen(spaceId: string, owner: number): Promise<string> {
+    return (await this.planeFor(spaceId)).listen(spaceId, owner);
   }
 
   async answerListen(spaceId: string, owner: number, answerSdp: string): Promise<void> {
@@ -218,21 +336,22 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
     return this.placement.get(spaceId)?.describe(spaceId) ?? null;
   }
 
-  forwardMix(spaceId: string, room: RoomId, target: ForwardTarget): Promise<number> {
-    return this.planeFor(spaceId).forwardMix(spaceId, room, target);
+  async forwardMix(spaceId: string, room: RoomId, target: ForwardTarget): Promise<number> {
+    return (await this.planeFor(spaceId)).forwardMix(spaceId, room, target);
   }
 
   async stopForwardingMix(spaceId: string, room: RoomId, forwarder: number): Promise<void> {
-    await this.planeFor(spaceId).stopForwardingMix(spaceId, room, forwarder);
+    await (await this.planeFor(spaceId)).stopForwardingMix(spaceId, room, forwarder);
   }
 
   /** The Janus session of the node carrying a space (the per-speaker feed room lives there too). */
-  session(spaceId: string): Promise<JanusSession> {
-    return this.planeFor(spaceId).session(spaceId);
+  async session(spaceId: string): Promise<JanusSession> {
+    return (await this.planeFor(spaceId)).session(spaceId);
   }
 
+  /** Counted on the node the space is on, or would be placed on (seat counts are per node). */
   claimSeat(spaceId: string, owner: number): void {
-    this.planeFor(spaceId).claimSeat(spaceId, owner);
+    (this.placement.get(spaceId) ?? this.leastLoaded()).claimSeat(spaceId, owner);
   }
 
   /** Another source's seats count against the caps of the node each of its spaces is on. */
@@ -255,5 +374,6 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
     }
     await Promise.all(this.nodes.map((n) => n.plane.shutdown()));
     this.placement.clear();
+    this.epochs.clear();
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AccountService } from '../accounts/service.js';
 import type { Bus } from '../bus/bus.js';
@@ -5,13 +6,16 @@ import { createCaptionEngine } from '../captions/engines/index.js';
 import { CaptionsPipeline } from '../captions/pipeline/index.js';
 import type { CaptionSink } from '../captions/pipeline/types.js';
 import type { Config } from '../config.js';
+import type { Storage } from '../db/database.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { SpaceService } from '../spaces/service.js';
 import type { MediaApi } from './api.js';
 import { MediaCluster } from './cluster.js';
 import { FeedRooms } from './feeds/rooms.js';
 import { FeedSignaling } from './feeds/signaling.js';
+import { PackagerLeases } from './hls/leases.js';
 import { HlsPackagers } from './hls/packagers.js';
+import { MediaHomes, roomIdOf } from './homes.js';
 import { JanusConnection } from './janus/connection.js';
 import { JanusProcess } from './janus-process.js';
 import { ListenSeats } from './listen-seats.js';
@@ -48,6 +52,13 @@ export async function startMedia(
     speaking?: (change: { spaceId: string; userId: string; speaking: boolean }) => void;
     /** Where caption lines go (CaptionsService); without it this node transcribes nobody. */
     captions?: CaptionSink;
+    /**
+     * The shared database and this Salon node's id: with them, the Janus
+     * nodes (MEDIA=external) are shared with the other Salon nodes: one home
+     * per space (media/homes.ts) and one HLS packager per space (hls/leases.ts).
+     */
+    storage?: Storage;
+    nodeId?: string;
   },
 ): Promise<Media> {
   const settings = config.media;
@@ -75,11 +86,14 @@ export async function startMedia(
   }
   janus?.on('exited', (info) => deps.logger.error(info, 'Janus exited; restarting it'));
   janus?.on('restarted', (info) => deps.logger.warn(info, 'Janus restarted'));
+  // An embedded Janus is this node's alone; external ones are shared by every Salon node.
+  const shared = settings.mode === 'external' && deps.storage ? deps.storage : null;
   const hls = new HlsPackagers({
     dataDir: config.dataDir,
     settings: settings.hls,
     logger: deps.logger,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    ...(shared ? { leases: new PackagerLeases(shared, deps.nodeId ?? randomUUID()) } : {}),
   });
   try {
     const planeOptions = (connect: MediaPlaneOptions['connect']): MediaPlaneOptions => ({
@@ -92,6 +106,9 @@ export async function startMedia(
       connect,
       logger: deps.logger,
     });
+    // One Janus node: the room of a space is the same id on every Salon node.
+    const oneShared = (options: MediaPlaneOptions): MediaPlaneOptions =>
+      shared ? { ...options, roomFor: (spaceId) => roomIdOf(spaceId, 1) } : options;
     const external = (url: string) => () =>
       JanusConnection.open({
         url,
@@ -100,10 +117,14 @@ export async function startMedia(
     const plane: MediaApi = janus
       ? await MediaPlane.start(planeOptions(() => janus.connect()))
       : settings.janusUrls.length === 1
-        ? await MediaPlane.start(planeOptions(external(settings.janusUrls[0]!)))
+        ? await MediaPlane.start(oneShared(planeOptions(external(settings.janusUrls[0]!))))
         : await MediaCluster.start(
+            // Named by URL: every Salon node is given the same JANUS_URL, so names agree.
             settings.janusUrls.map((url) => ({ name: url, options: planeOptions(external(url)) })),
-            { failoverMs: settings.failoverMs },
+            {
+              failoverMs: settings.failoverMs,
+              ...(shared ? { homes: new MediaHomes(shared) } : {}),
+            },
           );
     hls.attach(plane);
     // A feed room sits on the node of its space's mix (a cluster says which).

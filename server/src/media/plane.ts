@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
@@ -12,7 +13,8 @@ import {
 } from './janus/audiobridge.js';
 import type { JanusConnection } from './janus/connection.js';
 import { JanusSession } from './janus/session.js';
-import { type MountpointId, Streaming } from './janus/streaming.js';
+import { Streaming } from './janus/streaming.js';
+import { makeOrJoinRoom, type RoomSetup } from './room-setup.js';
 import { type SeatSource, Seats } from './seats.js';
 
 /**
@@ -37,6 +39,13 @@ export interface MediaPlaneOptions {
   onRoomClosing?: (spaceId: string) => Promise<void>;
   /** WebRTC listener seats; past them `listen` is refused and the client uses HLS. */
   listenerCaps?: TierCaps;
+  /**
+   * Rooms shared by Salon nodes (media/homes.ts): a space's room id, the same on every node; one
+   * that exists is joined (room-setup.ts); shutdown leaves rooms. Unset: each node makes its own.
+   */
+  roomFor?: (spaceId: string) => RoomId;
+  /** Before rebuilding a space after the node came back: whether it is still this node's. */
+  keep?: (spaceId: string) => Promise<boolean>;
 }
 
 interface Publisher {
@@ -48,8 +57,8 @@ interface Publisher {
 
 interface SpaceMedia {
   room: RoomId;
-  mountpoint: { id: MountpointId; port: number };
-  forwarder: number;
+  mountpoint: RoomSetup['mountpoint'];
+  forwarder: RoomSetup['forwarder'];
   publishers: Map<string, Publisher>;
   listeners: Map<number, Streaming>;
   /** Server-side mute state per user, applied to every (re)publication. */
@@ -88,7 +97,8 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
   /** Spaces whose rooms died with the link: rebuilt when it is back, unless released first. */
   private readonly orphans = new Set<string>();
   private readonly opening = new Map<string, Promise<SpaceMedia>>();
-  private nextParticipant = 1;
+  /** Random per process: Salon nodes sharing a room must not pick the same participant ids. */
+  private nextParticipant = randomInt(1, 2 ** 40);
   private closed = false;
   /** WebRTC seats: this plane's listeners of the mix and the sources it counts (the feeds). */
   private readonly seats: Seats;
@@ -172,8 +182,13 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
         this.lostAgain = true;
         continue;
       }
-      const carried = [...this.orphans];
-      this.orphans.clear();
+      const carried: string[] = [];
+      for (const id of [...this.orphans]) {
+        // Moved or closed by another node meanwhile: not this node's to rebuild.
+        const keep = this.o.keep ? await this.o.keep(id).catch(() => true) : true;
+        if (keep) carried.push(id);
+        this.orphans.delete(id);
+      }
       this.o.logger.warn({ spaces: carried.length }, 'media server reconnected; rebuilding rooms');
       await Promise.all(
         carried.map((id) =>
@@ -256,16 +271,13 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
 
   private async create(spaceId: string, given?: Link): Promise<SpaceMedia> {
     const link = given ?? (await this.ready());
-    const { control, streaming } = link;
+    const shared = this.o.roomFor?.(spaceId);
     nextRoom += 1;
-    const room = await control.createRoom({ room: nextRoom, description: `space ${spaceId}` });
-    const mountpoint = await streaming.createRtpMountpoint({
-      id: room,
-      description: `space ${spaceId}`,
-    });
-    const forwarder = await control.rtpForward(room, {
-      host: this.o.forwardHost ?? '127.0.0.1',
-      port: mountpoint.port,
+    const { room, mountpoint, forwarder } = await makeOrJoinRoom(link, {
+      spaceId,
+      room: shared ?? nextRoom,
+      shared: shared !== undefined,
+      forwardHost: this.o.forwardHost ?? '127.0.0.1',
     });
     if (link !== this.link || link.connection.closed) {
       // Built on a link that has since died: the recovery rebuilds it on the new one.
@@ -286,7 +298,7 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
   }
 
   /** Tears a space's media down: publishers, listeners, forwarder, mountpoint, room. Idempotent. */
-  async close(spaceId: string): Promise<void> {
+  async close(spaceId: string, destroy = true): Promise<void> {
     // Ended while the node was away: not rebuilt when it returns.
     this.orphans.delete(spaceId);
     const media =
@@ -300,7 +312,9 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
       [...media.publishers.values()].map((p) => p.bridge.close().catch(() => undefined)),
     );
     await Promise.all([...media.listeners.values()].map((l) => l.close().catch(() => undefined)));
-    await control.stopRtpForward(media.room, media.forwarder).catch(() => undefined);
+    if (!destroy) return;
+    if (media.forwarder !== null)
+      await control.stopRtpForward(media.room, media.forwarder).catch(() => undefined);
     await streaming.destroyMountpoint(media.mountpoint.id).catch(() => undefined);
     await control.destroyRoom(media.room).catch(() => undefined);
   }
@@ -412,18 +426,12 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
     return dropped;
   }
 
-  /**
-   * WebRTC seats of a space (people: listeners of the mix and watchers of the
-   * feeds), and what the seats of every space cost this node, in mix listeners.
-   */
+  /** WebRTC seats of a space (people), and what every space's seats cost this node (seats.ts). */
   listenerCounts(spaceId: string): { space: number; node: number } {
     return this.seats.counts(spaceId);
   }
 
-  /**
-   * Refuses a new WebRTC seat past the caps (`webrtc_full`: the client listens
-   * over HLS); a connection that holds one keeps it.
-   */
+  /** Refuses a new WebRTC seat past the caps (`webrtc_full`: HLS then); a holder keeps theirs. */
   claimSeat(spaceId: string, owner: number): void {
     this.seats.claim(spaceId, owner);
   }
@@ -451,15 +459,12 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
     return this.relinking === null && !this.closed;
   }
 
-  /** For readiness: a node that is reconnecting or rebuilding its rooms is down. */
+  /** For readiness: reconnecting or rebuilding its rooms is down. */
   health(): 'ok' | 'down' {
     return this.up ? 'ok' : 'down';
   }
 
-  /**
-   * What this node carries, for placement: rooms, publishers and WebRTC seats
-   * (listeners of the mix and watchers of the per-speaker feeds).
-   */
+  /** What this node carries, for placement: rooms, publishers and WebRTC seats (mix and feeds). */
   get load(): number {
     let load = this.opening.size + this.seats.load();
     for (const media of this.spaces.values()) load += 1 + media.publishers.size;
@@ -482,10 +487,11 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
 
   async shutdown(): Promise<void> {
     if (this.closed) return;
-    for (const id of [...this.spaces.keys()]) await this.close(id).catch(() => undefined);
+    // Shared rooms stay for the other Salon nodes (and for this one, back); only its handles go.
+    const destroy = this.o.roomFor === undefined;
+    for (const id of [...this.spaces.keys()]) await this.close(id, destroy).catch(() => undefined);
     this.closed = true;
     this.orphans.clear();
-    // Requests waiting for a link get `media_unavailable` now.
     this.announceLinked();
     if (!this.link) return; // never reached its node
     await this.link.session.destroy().catch(() => undefined);

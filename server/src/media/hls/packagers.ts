@@ -5,6 +5,7 @@ import type { MixForwarding } from '../api.js';
 import type { RoomId } from '../janus/audiobridge.js';
 import type { HlsSettings } from '../settings.js';
 import { MIX_PAYLOAD_TYPE } from './ffmpeg.js';
+import { LEASE_RENEW_MS, LeaseKeeper, type PackagerLeases, type PreviousTap } from './leases.js';
 import { Packager } from './packager.js';
 import { PortPool } from './ports.js';
 
@@ -54,9 +55,48 @@ export class HlsPackagers {
       settings: HlsSettings;
       logger: FastifyBaseLogger;
       metrics?: Pick<Metrics, 'hlsPackagersFailing' | 'hlsPackagerStartFailures'>;
+      /** One packager per space in the cluster (shared database); unset: every room gets one here. */
+      leases?: PackagerLeases;
+      renewMs?: number;
     },
   ) {
     this.ports = new PortPool(o.settings.rtpPorts);
+    this.lease = o.leases ? new LeaseKeeper(o.leases, this, o.renewMs ?? LEASE_RENEW_MS) : null;
+  }
+
+  get logger(): FastifyBaseLogger {
+    return this.o.logger;
+  }
+
+  /** @internal The lease keeper: a forwarder the previous holder left in the room. */
+  async dropForwarder(spaceId: string, tap: PreviousTap): Promise<void> {
+    await this.plane?.stopForwardingMix(spaceId, tap.room, tap.forwarder);
+  }
+
+  private readonly lease: LeaseKeeper | null;
+  private readonly endedListeners: Array<(spaceId: string) => void> = [];
+
+  /** The space ended on another node while this one held its packager: flushed here, cut here. */
+  onEnded(listener: (spaceId: string) => void): void {
+    this.endedListeners.push(listener);
+  }
+
+  /**
+   * The space ended on this node: `here` once its packager (if this node holds
+   * it) has flushed; `elsewhere` when another live node holds it, which then
+   * flushes and cuts the replay.
+   */
+  async end(spaceId: string): Promise<'here' | 'elsewhere'> {
+    await this.stop(spaceId);
+    return this.handedOff.delete(spaceId) ? 'elsewhere' : 'here';
+  }
+
+  /** Spaces whose end this node handed to the node holding their packager (until `end` asks). */
+  private readonly handedOff = new Set<string>();
+
+  /** @internal The lease keeper: the end was marked by another node. */
+  ended(spaceId: string): void {
+    for (const listener of this.endedListeners) listener(spaceId);
   }
 
   /** Spaces of this node with no packager running now because it could not start. */
@@ -77,6 +117,8 @@ export class HlsPackagers {
       let tap = this.taps.get(spaceId);
       if (!tap) {
         if (this.closed) return;
+        // Another node's packager: this one waits to take it over.
+        if (this.lease && !(await this.lease.take(spaceId, room))) return;
         try {
           tap = await this.open(spaceId);
         } catch (error) {
@@ -92,32 +134,56 @@ export class HlsPackagers {
     });
   }
 
+  /** @internal The lease keeper: another node took the lease over; this packager stops. */
+  lost(spaceId: string): Promise<void> {
+    return this.stop(spaceId, false);
+  }
+
   packager(spaceId: string): Packager | undefined {
     return this.taps.get(spaceId)?.packager;
   }
 
-  /** The space ended: ffmpeg flushes its last segment and ENDLIST, then exits. */
-  async stop(spaceId: string): Promise<void> {
+  /**
+   * The space ended (or, on shutdown, this node stops): ffmpeg flushes its
+   * last segment and ENDLIST, then exits, and the lease is given up.
+   */
+  async stop(spaceId: string, release = true): Promise<void> {
     this.clearRetry(spaceId);
     const step = this.run(spaceId, async () => {
       this.clearRetry(spaceId);
       this.restartFailing.delete(spaceId);
       this.updateGauge();
+      this.lease?.unwatch(spaceId);
       const tap = this.taps.get(spaceId);
-      if (!tap) return;
+      if (!tap) {
+        if (!release || !this.lease) return;
+        await this.releaseLease(spaceId);
+        // Ended here, packaged elsewhere: that node flushes (before the room goes) and cuts.
+        if (!this.closed && (await this.lease.handOff(spaceId))) this.handedOff.add(spaceId);
+        return;
+      }
       this.taps.delete(spaceId);
       // Stopped while the mix still flows, so ffmpeg sees the signal at once.
       await tap.packager.stop();
       await this.unforward(spaceId, tap);
       this.ports.release(tap.packager.port);
+      if (release) await this.releaseLease(spaceId);
     });
     await step;
     if (this.chains.get(spaceId) === step) this.chains.delete(spaceId);
   }
 
+  private async releaseLease(spaceId: string): Promise<void> {
+    if (!this.lease) return;
+    const { ending } = await this.lease.release(spaceId);
+    // Ended on another node meanwhile: flushed here, so cut here (not while shutting down).
+    if (ending && !this.closed) this.ended(spaceId);
+  }
+
   /** Shutdown: every packager flushes; live spaces resume appending at the next start. */
   async close(): Promise<void> {
     this.closed = true;
+    this.lease?.close();
     for (const id of [...this.retries.keys()]) this.clearRetry(id);
     await Promise.all([...this.taps.keys()].map((id) => this.stop(id)));
   }
@@ -218,6 +284,7 @@ export class HlsPackagers {
       port: tap.packager.port,
       ptype: MIX_PAYLOAD_TYPE,
     });
+    await this.lease?.record(spaceId, { room: tap.room, forwarder: tap.forwarder });
     this.o.logger.debug(
       { space: spaceId, room: tap.room, port: tap.packager.port },
       'mix forwarded to the HLS packager',

@@ -212,6 +212,9 @@ export async function createServer(
             speaking: (change) => void speakers.record(change),
             // The pipeline transcribes the captioned speakers whose feeds are on this node.
             captions,
+            // Shared Janus nodes: one home and one packager per space in the cluster.
+            storage,
+            nodeId,
           });
     captions.useEngine(media?.captions?.engine ?? null);
     const moderation = new ModerationService(storage, clock, spaces, bus, notifications);

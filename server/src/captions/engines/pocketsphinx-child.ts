@@ -128,13 +128,31 @@ export class PocketsphinxWorker {
     });
   }
 
-  /** Answers with the text; rejects when the child dies, or after `timeoutMs` (the child is then killed). */
-  request(message: Omit<Request, 'req'>, timeoutMs: number): Promise<string> {
+  /**
+   * Answers with the text; rejects when the child dies, or after `timeoutMs`.
+   * A final that times out means a wedged child, which is killed (and its
+   * utterances replayed into the next); a partial that times out only means
+   * the child is behind (it answers pushes and requests in order), so it is
+   * given up on and the child left alone: killing it there would reload the
+   * model, put it further behind, and cascade.
+   */
+  request(
+    message: Omit<Request, 'req'>,
+    timeoutMs: number,
+    onTimeout: 'kill' | 'give-up' = 'kill',
+  ): Promise<string> {
     if (this.dead) return Promise.reject(new Error('pocketsphinx child is gone'));
     const req = this.nextReq++;
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.child.kill('SIGKILL');
+        if (onTimeout === 'kill') {
+          this.child.kill('SIGKILL');
+          return;
+        }
+        // Its late answer finds no one waiting and is dropped.
+        this.pending.delete(req);
+        this.hold();
+        reject(new Error(`pocketsphinx child did not answer within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(req, {
         resolve: (text) => {

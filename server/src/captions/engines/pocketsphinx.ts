@@ -201,7 +201,7 @@ class PocketsphinxStream implements CaptionStream {
     if (this.done || !live) return '';
     if (live !== this.worker) this.attach(live);
     try {
-      return await live.request({ op: 'hyp', id: this.id }, 5_000);
+      return await live.request({ op: 'hyp', id: this.id }, 5_000, 'give-up');
     } catch {
       return '';
     }

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import pino from 'pino';
 import { sentences, speak } from '../../../bench/captions/speech.js';
 import { Limit } from '../../src/captions/engines/limit.js';
 import { POCKETSPHINX_MODEL, PocketsphinxEngine } from '../../src/captions/engines/pocketsphinx.js';
+import { CAPTIONS_NICENESS } from '../../src/captions/engines/pocketsphinx-child.js';
 import { encodeWav, parseWav } from '../../src/captions/engines/wav.js';
 import { SpeakerPipeline } from '../../src/captions/pipeline/speaker.js';
 import type { CaptionLine } from '../../src/captions/pipeline/types.js';
@@ -253,6 +254,19 @@ test('the pocketsphinx child killed in mid-utterance is started again and the ut
   );
   assert.ok(recall >= 0.15, `recall ${recall}`);
   assert.deepEqual(states, ['running'], 'never paused: one death is replayed');
+});
+
+test('the pocketsphinx child runs below the server: niceness 10 more, so audio goes first when CPU is short', async () => {
+  const engine = new PocketsphinxEngine({ logger });
+  try {
+    await engine.warm();
+    const pid = engine.workerPid;
+    assert.ok(pid, 'a child is running');
+    assert.equal(getPriority(pid), Math.min(19, getPriority() + CAPTIONS_NICENESS));
+    assert.ok(getPriority(pid) > getPriority(), 'nicer than the server');
+  } finally {
+    await engine.close();
+  }
 });
 
 test("the engines' limit runs at most its size at once, and a final goes ahead of those waiting", async () => {

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { getPriority, setPriority } from 'node:os';
 import { spawnTied } from '../../util/child.js';
 import type { WorkerConfig, WorkerReply, WorkerRequest } from './pocketsphinx-worker.js';
 
@@ -40,6 +41,9 @@ export interface WorkerExit {
 
 type Request = Extract<WorkerRequest, { req: number }>;
 
+/** How much nicer than the server the decoder child runs: below Janus, ffmpeg and the server. */
+export const CAPTIONS_NICENESS = 10;
+
 /**
  * One pocketsphinx child and its requests: `send` for what needs no answer,
  * `request` for `hyp` and `end`. When the child dies every request under way
@@ -65,6 +69,17 @@ export class PocketsphinxWorker {
       serialization: 'advanced',
       deathSignal: 'SIGKILL',
     });
+    // Captions are best effort, audio is not: the decoder yields the CPU to
+    // Janus, ffmpeg and the server (a niceness of 10 on Linux), so a node short
+    // of CPU delays captions instead of glitching everyone's audio.
+    // Niceness 10 more than the server's own (at most 19, the least).
+    if (this.child.pid !== undefined) {
+      try {
+        setPriority(this.child.pid, Math.min(19, getPriority() + CAPTIONS_NICENESS));
+      } catch {
+        // Not permitted here: the child runs at the server's priority.
+      }
+    }
     // An idle child keeps no process alive (one starting, or answering a request, does).
     this.child.unref();
     (this.child.stderr as { unref?: () => void } | null)?.unref?.();

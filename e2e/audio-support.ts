@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { encodeWav } from '../server/src/captions/engines/wav.ts';
 import { delay, launchBrowser, type RunningServer, startServer, watchCsp } from './support.ts';
 
 /** The veth address of the namespace: Janus gathers ICE candidates only there. */
@@ -24,28 +25,11 @@ export function toneWav(
   { seconds = 10, sampleRate = 48_000, amplitude = 0.5 } = {},
 ) {
   const samples = seconds * sampleRate;
-  const data = Buffer.alloc(samples * 2);
+  const pcm = new Int16Array(samples);
   for (let i = 0; i < samples; i++) {
-    const value = Math.round(
-      amplitude * 32767 * Math.sin((2 * Math.PI * frequency * i) / sampleRate),
-    );
-    data.writeInt16LE(value, i * 2);
+    pcm[i] = Math.round(amplitude * 32767 * Math.sin((2 * Math.PI * frequency * i) / sampleRate));
   }
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVE', 8, 'ascii');
-  header.write('fmt ', 12, 'ascii');
-  header.writeUInt32LE(16, 16); // fmt chunk size
-  header.writeUInt16LE(1, 20); // PCM
-  header.writeUInt16LE(1, 22); // mono
-  header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * 2, 28); // byte rate
-  header.writeUInt16LE(2, 32); // block align
-  header.writeUInt16LE(16, 34); // bits per sample
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
+  return encodeWav(pcm, sampleRate);
 }
 
 export function writeToneFile(frequency: number): string {

@@ -68,6 +68,8 @@ export class MediaSignaling implements GatewayExtension {
     });
   }
 
+  // The feeds extension (feeds/signaling.ts) is entered the same way: two extensions with
+  // their own messages; what they share (onCommits, stageMember, sessionDescription) is shared.
   async handle(
     conn: RealtimeConnection,
     message: { type: string; space_id: string } & Record<string, unknown>,

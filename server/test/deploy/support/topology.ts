@@ -152,6 +152,7 @@ export class LiveStream {
         '-hide_banner',
         '-loglevel',
         'error',
+        // ffmpeg's AAC flags, alike the packager's and clips' command lines in their values only.
         '-nostdin',
         '-re',
         '-f',

@@ -48,6 +48,9 @@ const slots: Slot[] = [];
 const utterances = new Map<number, Utterance>();
 const waiting: number[] = [];
 
+/** Decoders loaded before the child says it is ready. */
+const STARTUP_DECODERS = 2;
+
 function send(message: WorkerReply): void {
   process.send?.(message);
 }
@@ -70,26 +73,7 @@ function acquire(key: string): Slot | null {
   slot.busy = true;
   slot.lastKey = key;
   slot.decoder.start();
-  keepSpare();
   return slot;
-}
-
-/**
- * Loads one more decoder, once this turn's messages are handled, when none
- * is idle and the pool has room: the next speaker, who often starts before
- * the last one's final, then finds a decoder ready instead of waiting the
- * ~0.6 s of CPU a model load takes (the first turns of a space paid it).
- */
-function keepSpare(): void {
-  setImmediate(() => {
-    if (slots.some((s) => !s.busy) || slots.length >= Math.max(1, config.decoders)) return;
-    try {
-      load();
-    } catch (error) {
-      process.stderr.write(`pocketsphinx worker: ${String(error)}\n`);
-      process.exit(78);
-    }
-  });
 }
 
 function release(u: Utterance): void {
@@ -168,8 +152,11 @@ process.on('message', (m: WorkerRequest) => {
     process.exit(70);
   }
 });
+// Two decoders before `ready`: speakers in turn overlap by one (the next
+// starts before the last one's final), and a load during speech stalls every
+// stream of this child for ~0.6 s of CPU. More are loaded only when needed.
 try {
-  load();
+  for (let i = 0; i < Math.min(STARTUP_DECODERS, Math.max(1, config.decoders)); i++) load();
 } catch (error) {
   process.stderr.write(`pocketsphinx worker: ${String(error)}\n`);
   process.exit(78);

@@ -48,7 +48,7 @@ const slots: Slot[] = [];
 const utterances = new Map<number, Utterance>();
 const waiting: number[] = [];
 
-/** Decoders loaded before the child says it is ready. */
+/** Decoders loaded when the child starts (the first before it says it is ready). */
 const STARTUP_DECODERS = 2;
 
 function send(message: WorkerReply): void {
@@ -152,13 +152,21 @@ process.on('message', (m: WorkerRequest) => {
     process.exit(70);
   }
 });
-// Two decoders before `ready`: speakers in turn overlap by one (the next
-// starts before the last one's final), and a load during speech stalls every
-// stream of this child for ~0.6 s of CPU. More are loaded only when needed.
-try {
-  for (let i = 0; i < Math.min(STARTUP_DECODERS, Math.max(1, config.decoders)); i++) load();
-} catch (error) {
-  process.stderr.write(`pocketsphinx worker: ${String(error)}\n`);
-  process.exit(78);
-}
+// One decoder, then `ready`, then a second one at once: speakers in turn
+// overlap by one (the next starts before the last one's final), and a load
+// in mid-speech stalls every stream of this child for ~0.6 s of CPU; loading
+// both before `ready` made the first words wait for both. More are loaded
+// only when needed.
+const loadOrExit = () => {
+  try {
+    load();
+  } catch (error) {
+    process.stderr.write(`pocketsphinx worker: ${String(error)}\n`);
+    process.exit(78);
+  }
+};
+loadOrExit();
 send({ op: 'ready' });
+setImmediate(() => {
+  if (slots.length < Math.min(STARTUP_DECODERS, Math.max(1, config.decoders))) loadOrExit();
+});

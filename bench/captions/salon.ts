@@ -101,6 +101,8 @@ export interface SalonResult {
   recall: number;
   /** Engine worker processes seen (an engine with a long-lived worker: `workerPid`); more than one is a restart. */
   engineWorkers: number;
+  /** Captions turned on → the engine ready (its child started, a model loaded): words before then wait. */
+  engineStartMs: number | null;
   /** The children's Date.now() minus ours, ± half the best round trip. */
   clocks: Array<{ child: string; offsetMs: number; uncertaintyMs: number }>;
 }
@@ -292,8 +294,17 @@ export async function benchSalon(options: { rounds: number }): Promise<SalonResu
 
     // The baseline first: the same speakers and feeds, captions off (so nothing waits for them to stop).
     const baseline = await phase(false, 1);
+    const onAt = Date.now();
     const on = await host.client.put(`${url}/captions`, { enabled: true });
     if (on.status !== 200) throw new Error(`captions on: ${on.status}`);
+    // Steady state is what the delays below measure: the first words after captions are
+    // turned on wait for the engine to start, which is reported on its own line.
+    const warm = (pipeline.engine as { warm?: () => Promise<void> } | null)?.warm;
+    let engineStartMs: number | null = null;
+    if (warm) {
+      await warm.call(pipeline.engine);
+      engineStartMs = Date.now() - onAt;
+    }
     await eventually(
       () => speakers.every((s) => pipeline.speaker(space.id, s.id)?.decoderPid !== undefined),
       `all ${SPEAKERS} speakers' feeds to be transcribed`,
@@ -356,6 +367,7 @@ export async function benchSalon(options: { rounds: number }): Promise<SalonResu
       wer: perTurn.reduce((sum, r) => sum + wordErrorRate(r.turn.sentence, r.text), 0) / n,
       recall: perTurn.reduce((sum, r) => sum + contentRecall(r.turn.sentence, r.text), 0) / n,
       engineWorkers: workers.size,
+      engineStartMs,
       clocks,
     };
   } finally {
@@ -414,6 +426,11 @@ export function renderSalon(r: SalonResult): string {
         `    ${t.finalDelay === undefined ? 'no final' : `final +${t.finalDelay} ms`}, ${t.partialDelay === undefined ? 'no partial' : `first partial ${t.partialDelay} ms`} (${t.partials}): ${t.turn.sentence} => ${t.text}`,
     ),
     `  engine worker processes started: ${r.engineWorkers}${r.engineWorkers > 1 ? ` (${r.engineWorkers - 1} restarts)` : ''}`,
+    ...(r.engineStartMs !== null
+      ? [
+          `  engine ready ${r.engineStartMs} ms after captions were turned on (before that, words wait for it; the delays below are after it)`,
+        ]
+      : []),
     `  WER ${(r.wer * 100).toFixed(1)} %, content-word recall ${(r.recall * 100).toFixed(1)} %, ${r.missingFinals} utterances without a final (${r.lateFinals} finals came after the ${SETTLE_MS / 1000} s settling time)`,
     `  final delay (end of utterance at the speaker → final line at the listener) p50 ${ms(r.finalDelays, 50)}, p95 ${ms(r.finalDelays, 95)}, max ${ms(r.finalDelays, 100)}`,
     `  partial delay (start of speech → first partial at the listener) p50 ${ms(r.partialDelays, 50)}, p95 ${ms(r.partialDelays, 95)} (${r.partialDelays.length} of ${c.turns.length} utterances had one)`,

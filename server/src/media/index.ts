@@ -159,6 +159,7 @@ export async function startMedia(
         ? new CaptionsPipeline({
             feeds,
             spaces: deps.spaces,
+            bus: deps.bus,
             engine,
             sink: deps.captions,
             logger: deps.logger,

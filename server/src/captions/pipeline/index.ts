@@ -1,4 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { Bus } from '../../bus/bus.js';
+import { onCommits } from '../../bus/commits.js';
 import type { FeedRooms } from '../../media/feeds/rooms.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { SpaceState } from '../../spaces/model.js';
@@ -14,6 +16,11 @@ export interface CaptionsPipelineOptions {
     onCommitted(listener: (state: SpaceState) => void): void;
     get(id: string, current?: boolean): Promise<SpaceState>;
   };
+  /**
+   * Every node's commits (bus/commits.ts): a change committed on another node
+   * (captions turned on there, say) reaches the node holding the feeds.
+   */
+  bus?: Bus;
   engine: CaptionEngine | null;
   sink: CaptionSink;
   logger: FastifyBaseLogger;
@@ -50,9 +57,22 @@ export class CaptionsPipeline {
   private readonly refused = new Set<string>();
   private readonly queue = new Map<string, Promise<void>>();
   private closed = false;
+  private readonly unsubscribe: () => void;
 
   constructor(private readonly o: CaptionsPipelineOptions) {
     o.spaces.onCommitted((state) => this.follow(state));
+    // A commit of another node: followed where this node holds feeds of the
+    // space or captions it (its own commits come through onCommitted too;
+    // following twice changes nothing).
+    this.unsubscribe = o.bus
+      ? onCommits(o.bus, (commit) => {
+          const id = commit.space_id;
+          if (!this.wanted.has(id) && ![...o.feeds.spaceIds()].includes(id)) return;
+          this.followSpace(id).catch((error: unknown) =>
+            o.logger.warn({ err: error, space: id }, 'captions did not read the space'),
+          );
+        })
+      : () => undefined;
     o.feeds.on('feeds', (spaceId) => {
       if (this.wanted.has(spaceId)) this.reconcile(spaceId);
     });
@@ -178,6 +198,7 @@ export class CaptionsPipeline {
   /** Stops every speaker (before the media plane closes). */
   async close(): Promise<void> {
     this.closed = true;
+    this.unsubscribe();
     const spaces = new Set([...this.running.keys()].map((k) => k.split('\u0000')[0] ?? ''));
     for (const spaceId of spaces) this.reconcile(spaceId);
     await Promise.all([...this.queue.values()]);

@@ -169,9 +169,11 @@ test('DATA_DIR read-only while a space starts: the failure shows in /metrics and
   const recovered = await operations();
   assert.equal(recovered.failing, 0);
   assert.equal(recovered.ready['hls'], 'ok');
-  assert.ok(
-    existsSync(path.join(dir, 'hls', on.space.id, 'archive', 'index.m3u8')),
-    'the moderation copy is written too',
+  // The archive's 1 s segments come after the live playlist's first 0.512 s ones.
+  await eventually(
+    () => existsSync(path.join(dir, 'hls', on.space.id, 'archive', 'index.m3u8')),
+    'the moderation copy to be written too',
+    15_000,
   );
   t2.diagnostic(
     `${failed.startFailures - failuresBefore} failed starts while read-only; after the folder was writable again the tone was in the live playlist ${heardIn} ms later`,

@@ -93,7 +93,16 @@ test('a tone spoken on the stage is in the live HLS output: AAC, and the tone de
   const probe = await ffprobe(url);
   const audio = probe.streams.find((s) => s.codec_type === 'audio');
   assert.equal(audio?.codec_name, 'aac');
-  const live = await fetchPlaylist(url);
+  // The tone can be heard in the very first segment: wait for a few more to judge their lengths.
+  let live = await fetchPlaylist(url);
+  await eventually(
+    async () => {
+      live = await fetchPlaylist(url);
+      return live.segments.length >= 3;
+    },
+    'three live segments listed',
+    15_000,
+  );
   assert.equal(live.targetDuration, 1, '0.512 s segments, rounded up');
   const lengths = live.segments.slice(1).map((s) => s.duration); // the first may be cut short
   assert.ok(

@@ -70,9 +70,8 @@ export class PocketsphinxWorker {
       deathSignal: 'SIGKILL',
     });
     // Captions are best effort, audio is not: the decoder yields the CPU to
-    // Janus, ffmpeg and the server (a niceness of 10 on Linux), so a node short
-    // of CPU delays captions instead of glitching everyone's audio.
-    // Niceness 10 more than the server's own (at most 19, the least).
+    // Janus, ffmpeg and the server (a niceness 10 more than the server's, at
+    // most 19), so a node short of CPU delays captions instead of audio.
     if (this.child.pid !== undefined) {
       try {
         setPriority(this.child.pid, Math.min(19, getPriority() + CAPTIONS_NICENESS));

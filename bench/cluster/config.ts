@@ -2,6 +2,7 @@
  * bench/cluster's knobs, read once from the environment. BENCH_QUICK=1
  * shrinks everything for a smoke run of about a minute.
  */
+import { flag, int } from '../support/env.js';
 export interface ClusterBenchConfig {
   quick: boolean;
   /** Cluster sizes to compare; the first (1) is the baseline. */
@@ -25,18 +26,8 @@ export interface ClusterBenchConfig {
   redisUrl: string;
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new Error(`${name} must be a whole number ≥ ${min} (got "${raw}")`);
-  }
-  return value;
-}
-
 export function loadClusterConfig(env: NodeJS.ProcessEnv = process.env): ClusterBenchConfig {
-  const quick = ['1', 'true', 'yes', 'on'].includes(env['BENCH_QUICK']?.trim() ?? '');
+  const quick = flag(env, 'BENCH_QUICK', false);
   const nodeCounts = (env['BENCH_CLUSTER_NODES'] ?? '1,2,3').split(',').map((raw) => {
     const n = Number(raw.trim());
     if (!Number.isInteger(n) || n < 1 || n > 8)

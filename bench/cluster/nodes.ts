@@ -73,30 +73,3 @@ export async function startNodes(
     },
   };
 }
-
-/** The first account is an admin, and admins may host: one live space, and the host's cookie. */
-export async function liveSpace(url: string): Promise<{ spaceId: string; cookie: string }> {
-  const register = await fetch(`${url}/api/v1/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      handle: 'bench_host',
-      display_name: 'Bench host',
-      password: 'bench-password-cluster',
-    }),
-  });
-  if (register.status !== 201) throw new Error(`register: HTTP ${register.status}`);
-  const cookie = register.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0]!)
-    .join('; ');
-  const create = await fetch(`${url}/api/v1/spaces`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie },
-    body: JSON.stringify({ title: 'Cluster bench' }),
-  });
-  const space = (await create.json()) as { id?: string; state?: string };
-  if (create.status !== 201 || space.state !== 'live' || !space.id)
-    throw new Error(`create space: HTTP ${create.status} ${JSON.stringify(space)}`);
-  return { spaceId: space.id, cookie };
-}

@@ -16,10 +16,11 @@ import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { ROOT, Rpc, spawnTs, stop } from '../realtime/children.js';
 import { cpuSeconds, rssBytes } from '../realtime/proc.js';
+import { prepareSpace } from '../realtime/session.js';
 import type { Summary } from '../realtime/stats.js';
 import { loadClusterConfig } from './config.js';
 import type { ClusterCommand, ClusterEventsResult, ClusterJoinResult } from './messages.js';
-import { liveSpace, startNodes } from './nodes.js';
+import { startNodes } from './nodes.js';
 import { countSpaceMessages } from './redis-count.js';
 
 const config = loadClusterConfig();
@@ -51,7 +52,7 @@ async function withCluster<T>(
   const nodes = await startNodes(n, { ...config, name: `${stamp}_${name}` });
   const generator = spawnTs('../cluster/generator.ts', { core: null, ipc: true });
   try {
-    const { spaceId, cookie } = await liveSpace(nodes.urls[0]!);
+    const { spaceId, cookie } = await prepareSpace(nodes.urls[0]!);
     const rpc = new Rpc<ClusterCommand>(generator);
     return await body({ urls: nodes.urls, pids: nodes.pids, spaceId, cookie, rpc });
   } finally {

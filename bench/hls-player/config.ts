@@ -2,6 +2,7 @@
  * The knobs of bench/hls-player, read once from the environment (all
  * optional). BENCH_QUICK=1 shrinks the run to about a minute and a half.
  */
+import { int } from '../support/env.js';
 export interface HlsPlayerBenchConfig {
   quick: boolean;
   /** How long the onsets go on, after the players have started. */
@@ -16,15 +17,6 @@ export interface HlsPlayerBenchConfig {
   deadlineSeconds: number;
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min)
-    throw new Error(`${name} must be a whole number ≥ ${min} (got "${raw}")`);
-  return value;
-}
-
 export function loadHlsPlayerBenchConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): HlsPlayerBenchConfig {
@@ -33,8 +25,8 @@ export function loadHlsPlayerBenchConfig(
   const extra = JSON.parse(env['BENCH_HLS_PLAYER_EXTRA'] ?? '[]') as HlsPlayerBenchConfig['extra'];
   if (!Array.isArray(extra) || extra.some((e) => typeof e.name !== 'string'))
     throw new Error('BENCH_HLS_PLAYER_EXTRA must be a JSON list of {"name": …, …hls.js settings}');
-  const delayMs = int(env, 'BENCH_HLS_DELAY_MS', 30);
-  const jitterMs = int(env, 'BENCH_HLS_JITTER_MS', 20);
+  const delayMs = int(env, 'BENCH_HLS_DELAY_MS', 30, 0);
+  const jitterMs = int(env, 'BENCH_HLS_JITTER_MS', 20, 0);
   if (jitterMs > delayMs) throw new Error('BENCH_HLS_JITTER_MS must not exceed BENCH_HLS_DELAY_MS');
   return {
     quick,

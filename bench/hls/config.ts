@@ -2,6 +2,7 @@
  * The bench's knobs, read once from the environment (all optional).
  * BENCH_QUICK=1 shrinks everything for a smoke run of under a minute.
  */
+import { int } from '../support/env.js';
 export interface HlsBenchConfig {
   quick: boolean;
   /** Tone onsets measured for the delay. */
@@ -15,15 +16,6 @@ export interface HlsBenchConfig {
   /** Pin the servers to core 0 and the load generator to core 1 (when taskset exists). */
   pin: boolean;
   deadlineSeconds: number;
-}
-
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min)
-    throw new Error(`${name} must be a whole number ≥ ${min} (got "${raw}")`);
-  return value;
 }
 
 export function loadHlsBenchConfig(env: NodeJS.ProcessEnv = process.env): HlsBenchConfig {

@@ -2,6 +2,7 @@
  * The bench's knobs, read once from the environment (all optional).
  * BENCH_QUICK=1 shrinks everything for a smoke run of about a minute.
  */
+import { flag, int } from '../support/env.js';
 export interface MediaBenchConfig {
   quick: boolean;
   /** Tone onsets per latency path (all paths hear the same onsets). */
@@ -40,22 +41,6 @@ export interface MediaBenchConfig {
   prebuffer: number | undefined;
   /** Hard limit for the whole run inside the namespace. */
   deadlineSeconds: number;
-}
-
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new Error(`${name} must be a whole number ≥ ${min} (got "${raw}")`);
-  }
-  return value;
-}
-
-function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
-  return ['1', 'true', 'yes', 'on'].includes(raw);
 }
 
 function levels(env: NodeJS.ProcessEnv, name: string, fallback: number[]): number[] {

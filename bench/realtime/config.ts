@@ -3,6 +3,7 @@
  * issue's goals (10,000 joins; 5,000 listeners and 50 reactions/s for 10 s);
  * BENCH_QUICK=1 shrinks everything for a smoke run of a few seconds.
  */
+import { flag, int } from '../support/env.js';
 export interface BenchConfig {
   quick: boolean;
   /** Listeners that join in the timed join phase. */
@@ -34,22 +35,6 @@ export interface BenchConfig {
   saturationReactionsPerSecond: number;
   /** Before each phase, wait up to this long for other processes to leave the CPUs alone. */
   quietWaitSeconds: number;
-}
-
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new Error(`${name} must be a whole number ≥ ${min} (got "${raw}")`);
-  }
-  return value;
-}
-
-function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
-  return ['1', 'true', 'yes', 'on'].includes(raw);
 }
 
 export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {

@@ -126,7 +126,7 @@ async function quiet(config: BenchConfig, phase: string): Promise<void> {
 }
 
 /** The first account is an admin, and admins may host: enough for one live space. */
-async function prepareSpace(url: string): Promise<{ spaceId: string; cookie: string }> {
+export async function prepareSpace(url: string): Promise<{ spaceId: string; cookie: string }> {
   const register = await fetch(`${url}/api/v1/auth/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -67,7 +67,7 @@ export class CaptionsPipeline {
     this.unsubscribe = o.bus
       ? onCommits(o.bus, (commit) => {
           const id = commit.space_id;
-          if (!this.wanted.has(id) && ![...o.feeds.spaceIds()].includes(id)) return;
+          if (!this.wanted.has(id) && !o.feeds.holds(id)) return;
           this.followSpace(id).catch((error: unknown) =>
             o.logger.warn({ err: error, space: id }, 'captions did not read the space'),
           );

@@ -310,6 +310,11 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
     return this.spaces.keys();
   }
 
+  /** Whether this node holds feeds of the space. */
+  holds(spaceId: string): boolean {
+    return this.spaces.has(spaceId);
+  }
+
   /** For tests and metrics: what the feeds of a space hold. */
   describe(spaceId: string) {
     const space = this.spaces.get(spaceId);

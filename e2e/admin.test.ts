@@ -78,8 +78,14 @@ describe('admin console', () => {
     const olive = await signIn('olive');
     const notice = olive.getByRole('region', { name: "You are this instance's admin" });
     await notice.waitFor();
+    // The notice goes at once; the server is told alongside. Reload only once
+    // it has answered, or the reload can read the notices before the dismissal.
+    const told = olive.waitForResponse(
+      (r) => r.request().method() === 'DELETE' && r.url().includes('/me/notices/instance_admin'),
+    );
     await notice.getByRole('button', { name: 'Got it' }).click();
     await notice.waitFor({ state: 'detached' });
+    assert.ok((await told).ok(), 'the server took the dismissal');
     await olive.reload();
     await olive.getByRole('link', { name: 'Admin', exact: true }).waitFor();
     assert.equal(

@@ -393,6 +393,9 @@ describe('Salon on a phone', { timeout: 300_000 }, () => {
     await page.waitForURL(/\/signin\?next=/);
     await page.getByRole('link', { name: 'Create an account' }).click();
     await page.waitForURL(/\/signup\?next=/);
+    // The address changes before the new page is drawn, and the sign-in page
+    // has a Handle field too: fill in only once the sign-up page is there.
+    await page.getByRole('heading', { name: 'Create your account' }).waitFor();
     await page.getByLabel('Handle').fill('newcomer');
     await page.getByLabel('Name').fill('New Comer');
     await page.getByLabel('Password').fill('quiet-lantern-47-river');
@@ -412,11 +415,12 @@ describe('Salon on a phone', { timeout: 300_000 }, () => {
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Sign up' })
       .click();
+    await other.getByRole('heading', { name: 'Create your account' }).waitFor();
     await other.getByLabel('Handle').fill('second');
     await other.getByLabel('Name').fill('Second Comer');
     await other.getByLabel('Password').fill('amber-harbour-93-kite');
     await other.getByRole('button', { name: 'Sign up' }).click();
-    await other.waitForURL(`${server.url}/spaces/${spaceId}`);
+    await other.waitForURL(`${server.url}/spaces/${spaceId}`, { timeout: 30_000 });
     await other.getByRole('button', { name: 'Request to speak' }).waitFor();
     await other.context().close();
   });

@@ -40,11 +40,14 @@ test('lines reach both nodes, partials are bounded (latest wins), finals follow,
   await onA.subscribe(space.id);
   const start = Date.parse(space.started_at);
 
-  // Ten partials of one utterance at once (published on node A, as its pipeline would).
-  const outcomes = [];
+  // Ten partials of one utterance at once (published on node A, as its pipeline
+  // would). All ten are handed over before any is awaited: awaited one by one
+  // on a loaded machine, they can outlast the 500 ms window, and then a third
+  // partial is rightly sent.
+  const pending = [];
   for (let i = 1; i <= 10; i++)
-    outcomes.push(
-      await say(
+    pending.push(
+      say(
         cluster.nodes[0]!,
         space.id,
         host.id,
@@ -55,6 +58,7 @@ test('lines reach both nodes, partials are bounded (latest wins), finals follow,
         'utt-1',
       ),
     );
+  const outcomes = await Promise.all(pending);
   assert.equal(outcomes[0], 'sent');
   assert.ok(
     outcomes.slice(1).every((o) => o === 'coalesced'),

@@ -34,11 +34,18 @@ before(async () => {
     },
   });
 });
-after(() => t.close());
+// A test that failed midway left its peers and sockets open: close them, or the file hangs.
+const sockets: RealtimeClient[] = [];
+after(async () => {
+  await Publisher.closeAll();
+  await Promise.all(sockets.map((rt) => rt.close()));
+  await t.close();
+});
 
 async function person() {
   const u = await t.user();
   const rt = await RealtimeClient.connect(t.url, u.client);
+  sockets.push(rt);
   return { ...u, rt };
 }
 
@@ -186,9 +193,12 @@ test('a recorded space replays after it ends: VOD with ENDLIST, as long as the s
   const duration = Number(probe.format.duration);
   assert.ok(Math.abs(duration - length) <= 1, `replay ${duration} s, space ${length} s`);
   assert.ok(Math.abs(replay!.duration_ms / 1000 - length) <= 1);
-  const middle = list.segments.slice(2, 4).map((s) => new URL(s.uri, replay!.url).href);
+  // The speaker sends until after the end, but their first packets come only
+  // once they have negotiated: the stage is surely heard at the end, in the
+  // last segments before the (possibly short) final one.
+  const last = list.segments.slice(-4, -1).map((s) => new URL(s.uri, replay!.url).href);
   const pcm = await decodeSegments(
-    await Promise.all(middle.map(async (u) => Buffer.from(await (await fetch(u)).arrayBuffer()))),
+    await Promise.all(last.map(async (u) => Buffer.from(await (await fetch(u)).arrayBuffer()))),
   );
   assert.ok(hasTone(pcm, 660), 'the stage is in the replay');
   assert.equal((await anyone.post(`/api/v1/spaces/${space.id}/replay/plays`)).body.plays, 1);

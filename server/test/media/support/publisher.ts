@@ -54,6 +54,9 @@ interface SendingPeer extends PeerConnection {
   addTransceiver(track: MediaStreamTrack, init: { direction: 'sendonly' }): unknown;
 }
 
+/** Publishers not closed yet: `Publisher.closeAll()` ends them after a failed test. */
+const open = new Set<Publisher>();
+
 export class Publisher<Handle = unknown> {
   /** A stage member's voice in the mix, through Salon; fails with Salon's error code when not allowed. */
   static mix(rt: RealtimeClient, spaceId: string, frequency: number): Promise<Publisher<null>> {
@@ -154,6 +157,16 @@ export class Publisher<Handle = unknown> {
   ) {
     this.tone = new ToneGenerator(options.frequency ?? 0, options.amplitude);
     this.timer = setInterval(() => this.sendDueFrames(), 10);
+    open.add(this);
+  }
+
+  /**
+   * Closes every publisher still open, for a file's `after`: a test that
+   * failed before its own `close()` would otherwise keep the process running
+   * (the frame timer, the peer) until the runner's timeout.
+   */
+  static async closeAll(): Promise<void> {
+    await Promise.all([...open].map((p) => p.close().catch(() => undefined)));
   }
 
   /** (Re)negotiates on a fresh peer connection: after a media restart or `feeds_stopped`, as a browser. */
@@ -201,6 +214,7 @@ export class Publisher<Handle = unknown> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    open.delete(this);
     clearInterval(this.timer);
     this.track.stop();
     this.pc?.close();

@@ -25,7 +25,8 @@ have ip || missing+=(iproute2)               # network namespaces for media test
 have nginx || missing+=(nginx-light)         # the HLS benchmark's baseline
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)  # throwaway test databases
 have redis-server || missing+=(redis-server) # multi-node tests
-have pocketsphinx_continuous || missing+=(pocketsphinx)  # the embedded captions engine
+# The embedded captions engine loads libpocketsphinx.so.3 (through koffi), not the CLI.
+ldconfig -p 2>/dev/null | grep -q 'libpocketsphinx\.so\.3 ' || missing+=(libpocketsphinx3)
 [ -e /usr/share/pocketsphinx/model/en-us/en-us.lm.bin ] || missing+=(pocketsphinx-en-us)  # its English model
 have espeak-ng || missing+=(espeak-ng)       # speaks the captions tests' and bench's sentences
 have turnserver || missing+=(coturn)         # TURN relay of deploy/, started by server/test/deploy

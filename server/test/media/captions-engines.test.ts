@@ -3,11 +3,15 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { getPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { sentences, speak } from '../../../bench/captions/speech.js';
 import { Limit } from '../../src/captions/engines/limit.js';
 import { POCKETSPHINX_MODEL, PocketsphinxEngine } from '../../src/captions/engines/pocketsphinx.js';
-import { CAPTIONS_NICENESS } from '../../src/captions/engines/pocketsphinx-child.js';
+import {
+  CAPTIONS_NICENESS,
+  PocketsphinxWorker,
+} from '../../src/captions/engines/pocketsphinx-child.js';
 import { encodeWav, parseWav } from '../../src/captions/engines/wav.js';
 import { SpeakerPipeline } from '../../src/captions/pipeline/speaker.js';
 import type { CaptionLine } from '../../src/captions/pipeline/types.js';
@@ -266,6 +270,34 @@ test('the pocketsphinx child runs below the server: niceness 10 more, so audio g
     assert.ok(getPriority(pid) > getPriority(), 'nicer than the server');
   } finally {
     await engine.close();
+  }
+});
+
+test('a decoder loading does not hold the streams being decoded: a partial is answered before the load ends', async () => {
+  const script = fileURLToPath(
+    new URL('../../src/captions/engines/pocketsphinx-worker.ts', import.meta.url),
+  );
+  const worker = new PocketsphinxWorker(script, { decoders: 3 });
+  try {
+    await worker.ready;
+    worker.send({ op: 'open', id: 1, key: 'a' });
+    worker.send({ op: 'push', id: 1, pcm: speak(first, RATE) });
+    // 'a' holds the first decoder and 'b' the second (loaded after ready):
+    // 'c' needs a third, loaded now, and its final waits for it.
+    worker.send({ op: 'open', id: 2, key: 'b' });
+    worker.send({ op: 'open', id: 3, key: 'c' });
+    const order: string[] = [];
+    const c = worker.request({ op: 'end', id: 3 }, 60_000).then(() => order.push('c: final'));
+    const a = worker.request({ op: 'hyp', id: 1 }, 60_000).then((text) => {
+      order.push('a: partial');
+      return text;
+    });
+    const [partial] = await Promise.all([a, c]);
+    // A load on the decoding thread would answer c's final (asked first) before a's partial.
+    assert.deepEqual(order, ['a: partial', 'c: final']);
+    assert.notEqual(partial, '', "a's audio was decoded");
+  } finally {
+    await worker.kill();
   }
 });
 

@@ -9,7 +9,7 @@
  * is preferred so its cepstral normalisation stays tuned to that voice),
  * `push` (PCM), `hyp` and `end` (answered with `reply`), `abort`. When every
  * decoder is busy an utterance waits with its audio kept, and is decoded
- * once one frees. Out: `ready` once the first decoder is loaded, `reply`.
+ * once one frees or loads. Out: `ready` once the first decoder is loaded, `reply`.
  */
 import { SphinxDecoder } from './sphinx.js';
 
@@ -44,7 +44,10 @@ interface Utterance {
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as WorkerConfig;
+const poolSize = Math.max(1, config.decoders);
 const slots: Slot[] = [];
+/** Decoders being loaded (each on a thread of its own). */
+let loading = 0;
 const utterances = new Map<number, Utterance>();
 const waiting: number[] = [];
 
@@ -55,21 +58,43 @@ function send(message: WorkerReply): void {
   process.send?.(message);
 }
 
-function load(): Slot {
-  const slot = { decoder: new SphinxDecoder(config.modelDir), lastKey: null, busy: false };
-  slots.push(slot);
-  return slot;
+function fail(error: unknown, code: number): never {
+  process.stderr.write(`pocketsphinx worker: ${String(error)}\n`);
+  process.exit(code);
 }
 
-/** A free decoder: the speaker's last one, else any idle, else a new one while the pool has room. */
-function acquire(key: string): Slot | null {
+/**
+ * Loads one more decoder off this thread: the streams being decoded here
+ * go on while it loads (a load on this thread held them all for ~0.6 s of
+ * CPU, the first words of a space included). Utterances waiting for a
+ * decoder get it once it is in.
+ */
+async function load(): Promise<void> {
+  loading++;
+  try {
+    slots.push({ decoder: await SphinxDecoder.load(config.modelDir), lastKey: null, busy: false });
+  } catch (error) {
+    fail(error, 78);
+  } finally {
+    loading--;
+  }
+  drain();
+}
+
+/**
+ * A free decoder: the speaker's last one, else any idle. With none, for an
+ * utterance that opens (`opening`), one more is loaded while the pool has
+ * room and every load under way is already owed to an utterance waiting
+ * before it; it then waits.
+ */
+function acquire(key: string, opening = false): Slot | null {
   const idle = slots.filter((s) => !s.busy);
   const slot =
-    idle.find((s) => s.lastKey === key) ??
-    idle.find((s) => s.lastKey === null) ??
-    idle[0] ??
-    (slots.length < Math.max(1, config.decoders) ? load() : null);
-  if (!slot) return null;
+    idle.find((s) => s.lastKey === key) ?? idle.find((s) => s.lastKey === null) ?? idle[0];
+  if (!slot) {
+    if (opening && slots.length + loading < poolSize && waiting.length >= loading) void load();
+    return null;
+  }
   slot.busy = true;
   slot.lastKey = key;
   slot.decoder.start();
@@ -79,6 +104,11 @@ function acquire(key: string): Slot | null {
 function release(u: Utterance): void {
   if (u.slot) u.slot.busy = false;
   u.slot = null;
+  drain();
+}
+
+/** Hands free decoders to the utterances waiting, in order. */
+function drain(): void {
   while (waiting.length > 0) {
     const id = waiting[0] as number;
     const next = utterances.get(id);
@@ -106,7 +136,7 @@ function finish(id: number, u: Utterance, req: number): void {
 function handle(m: WorkerRequest): void {
   switch (m.op) {
     case 'open': {
-      const u: Utterance = { key: m.key, slot: acquire(m.key), backlog: [], endReq: null };
+      const u: Utterance = { key: m.key, slot: acquire(m.key, true), backlog: [], endReq: null };
       utterances.set(m.id, u);
       if (!u.slot) waiting.push(m.id);
       return;
@@ -152,21 +182,10 @@ process.on('message', (m: WorkerRequest) => {
     process.exit(70);
   }
 });
-// One decoder, then `ready`, then a second one at once: speakers in turn
-// overlap by one (the next starts before the last one's final), and a load
-// in mid-speech stalls every stream of this child for ~0.6 s of CPU; loading
-// both before `ready` made the first words wait for both. More are loaded
-// only when needed.
-const loadOrExit = () => {
-  try {
-    load();
-  } catch (error) {
-    process.stderr.write(`pocketsphinx worker: ${String(error)}\n`);
-    process.exit(78);
-  }
-};
-loadOrExit();
-send({ op: 'ready' });
-setImmediate(() => {
-  if (slots.length < Math.min(STARTUP_DECODERS, Math.max(1, config.decoders))) loadOrExit();
+// One decoder, then `ready`, then a second one at once (off this thread, as
+// every load): speakers in turn overlap by one (the next starts before the
+// last one's final). More are loaded only when needed.
+void load().then(() => {
+  send({ op: 'ready' });
+  if (slots.length + loading < Math.min(STARTUP_DECODERS, poolSize)) void load();
 });

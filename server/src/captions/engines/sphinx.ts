@@ -47,30 +47,32 @@ export function sphinx(): ReturnType<typeof bind> {
  * utterance and gives its final text.
  */
 export class SphinxDecoder {
-  private readonly config: unknown;
-  private readonly ps: unknown;
   private open = false;
 
-  constructor(modelDir = POCKETSPHINX_MODEL_DIR, sampleRate = 16_000) {
+  /**
+   * Loads a decoder on a thread of its own (koffi's asynchronous call), so
+   * the thread that decodes the other streams is not held for the load:
+   * pocketsphinx keeps no shared state between decoders.
+   */
+  static load(modelDir = POCKETSPHINX_MODEL_DIR, sampleRate = 16_000): Promise<SphinxDecoder> {
     const c = sphinx();
-    const argv = [
-      '-hmm',
-      `${modelDir}/en-us`,
-      '-lm',
-      `${modelDir}/en-us.lm.bin`,
-      '-dict',
-      `${modelDir}/cmudict-en-us.dict`,
-      '-samprate',
-      String(sampleRate),
-    ];
-    this.config = c.cmdLnParse(null, c.psArgs(), argv.length, argv, 1);
-    if (!this.config) throw new Error('pocketsphinx: bad configuration');
-    this.ps = c.psInit(this.config);
-    if (!this.ps) {
-      c.cmdLnFree(this.config);
-      throw new Error(`pocketsphinx: the model in ${modelDir} did not load`);
-    }
+    const argv = modelArgs(modelDir, sampleRate);
+    const config = c.cmdLnParse(null, c.psArgs(), argv.length, argv, 1);
+    if (!config) return Promise.reject(new Error('pocketsphinx: bad configuration'));
+    return new Promise((resolve, reject) => {
+      c.psInit.async(config, (error: unknown, ps: unknown) => {
+        if (error || !ps) {
+          c.cmdLnFree(config);
+          reject(new Error(`pocketsphinx: the model in ${modelDir} did not load`));
+        } else resolve(new SphinxDecoder(config, ps));
+      });
+    });
   }
+
+  private constructor(
+    private readonly config: unknown,
+    private readonly ps: unknown,
+  ) {}
 
   start(): void {
     if (this.open) sphinx().psEndUtt(this.ps);
@@ -100,6 +102,19 @@ export class SphinxDecoder {
     sphinx().psFree(this.ps);
     sphinx().cmdLnFree(this.config);
   }
+}
+
+function modelArgs(modelDir: string, sampleRate: number): string[] {
+  return [
+    '-hmm',
+    `${modelDir}/en-us`,
+    '-lm',
+    `${modelDir}/en-us.lm.bin`,
+    '-dict',
+    `${modelDir}/cmudict-en-us.dict`,
+    '-samprate',
+    String(sampleRate),
+  ];
 }
 
 /** The hypothesis without fillers (`<sil>`, `[noise]`) and alternate-pronunciation marks. */

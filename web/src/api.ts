@@ -8,7 +8,9 @@ import type {
   ConversationDto,
   CreateClipBody,
   CreatePostBody,
+  CreateSpaceBody,
   DiscoverItem,
+  EditSpaceBody,
   ErrorCode,
   GuestDto,
   IceServersDto,
@@ -129,17 +131,6 @@ const post = <T>(path: string, body?: unknown) => request<T>('POST', path, body 
 const del = <T>(path: string) => request<T>('DELETE', path);
 const e = encodeURIComponent;
 
-export interface CreateSpaceInput {
-  title: string;
-  description?: string;
-  topics?: string[];
-  language?: string;
-  scheduled_start?: string | null;
-  recording?: boolean;
-}
-
-export type SpaceEdit = Partial<Pick<SpaceDto, 'title' | 'description' | 'topics' | 'language'>>;
-
 export const api = {
   // Accounts
   me: () => get<{ user: UserDto }>('/me'),
@@ -197,8 +188,9 @@ export const api = {
     get<{ blocked_on_stage: { id: string; handle: string; display_name: string }[] }>(
       `/spaces/${e(id)}/warnings`,
     ),
-  createSpace: (input: CreateSpaceInput) => post<SpaceDto>('/spaces', input),
-  editSpace: (id: string, edit: SpaceEdit) => request<SpaceDto>('PATCH', `/spaces/${e(id)}`, edit),
+  createSpace: (input: CreateSpaceBody) => post<SpaceDto>('/spaces', input),
+  editSpace: (id: string, edit: EditSpaceBody) =>
+    request<SpaceDto>('PATCH', `/spaces/${e(id)}`, edit),
   startSpace: (id: string) => post<SpaceDto>(`/spaces/${e(id)}/start`),
   cancelSpace: (id: string) => post<SpaceDto>(`/spaces/${e(id)}/cancel`),
   reschedule: (id: string, scheduledStart: string) =>

@@ -38,3 +38,15 @@ export const ALL_NOTIFICATION_KINDS: readonly NotificationKind[] = [
   ...NOTIFICATION_KINDS,
   ...STAFF_NOTIFICATION_KINDS,
 ];
+
+/**
+ * Preferences and push subscriptions: TypeBox schemas in
+ * `@salon/protocol/schemas` (the server validates and documents with them),
+ * their `Static<>` types exported here.
+ */
+export type {
+  NotificationPreferenceDto,
+  NotificationPreferencesDto,
+  NotificationPreferencesPatch,
+  PushSubscriptionDto,
+} from './schemas.js';

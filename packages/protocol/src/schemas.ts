@@ -4,8 +4,9 @@
  * with `Static<>`. A subpath of its own, so the web app, which imports the
  * types and constants of `@salon/protocol`, carries no TypeBox.
  */
-import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { type Static, type TOptional, type TSchema, Type } from '@sinclair/typebox';
 import { Id } from './id-schema.js';
+import { NOTIFICATION_KINDS, type PreferenceKind } from './notifications.js';
 import {
   ENDED_REASONS,
   type InvitationRole,
@@ -473,3 +474,107 @@ export type ReplayDto = Static<typeof ReplayDto>;
 /** `GET /spaces/:id/replay`: the replay and the page beside the player (speakers, pins at the end, the audience). */
 export const ReplayDetailsDto = Type.Object({ ...ReplayDto.properties, ...ReplayExtrasDto });
 export type ReplayDetailsDto = Static<typeof ReplayDetailsDto>;
+
+// ---------------------------------------------------------------------------
+// A space's request bodies
+// ---------------------------------------------------------------------------
+
+const Title = Type.String({ minLength: 1, maxLength: 70 });
+const Description = Type.String({ maxLength: 280 });
+const Topics = Type.Array(Type.String({ minLength: 1, maxLength: 30 }), { maxItems: 3 });
+const Language = Type.String({ minLength: 2, maxLength: 35 });
+
+/** A ticket offer as the host sets it (the server's tickets/rules.ts checks the instance's limits). */
+export const TicketingBody = Type.Object(
+  {
+    price_minor: Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'Minor units' }),
+    count: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+  },
+  { additionalProperties: false },
+);
+export type TicketingBody = Static<typeof TicketingBody>;
+
+/** `POST /spaces`. */
+export const CreateSpaceBody = Type.Object(
+  {
+    title: Title,
+    description: Type.Optional(Description),
+    topics: Type.Optional(Topics),
+    language: Type.Optional(Language),
+    scheduled_start: Type.Optional(IsoOrNull),
+    recording: Type.Optional(Type.Boolean()),
+    captions: Type.Optional(Type.Boolean({ description: 'Live captions from the start' })),
+    ticketing: Type.Optional(TicketingBody),
+  },
+  { additionalProperties: false },
+);
+export type CreateSpaceBody = Static<typeof CreateSpaceBody>;
+
+/** `PATCH /spaces/:id`: the fields to change, at least one. */
+export const EditSpaceBody = Type.Object(
+  {
+    title: Type.Optional(Title),
+    description: Type.Optional(Description),
+    topics: Type.Optional(Topics),
+    language: Type.Optional(Language),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type EditSpaceBody = Static<typeof EditSpaceBody>;
+
+// ---------------------------------------------------------------------------
+// An account's sessions, notification preferences and push subscriptions
+// ---------------------------------------------------------------------------
+
+/** A signed-in browser (`GET /auth/sessions`). */
+export const SessionDto = Type.Object({
+  id: Type.String({ description: 'A short prefix of the session’s hash: enough to name it' }),
+  user_agent: Type.Union([Type.String(), Type.Null()]),
+  created_at: Iso,
+  last_used_at: Iso,
+  current: Type.Boolean({ description: 'The session this request was made with' }),
+});
+export type SessionDto = Static<typeof SessionDto>;
+
+/** A browser that receives the account's push alerts (`/push/subscriptions`). */
+export const PushSubscriptionDto = Type.Object({
+  id: Type.String(),
+  endpoint: Type.String(),
+  created_at: Iso,
+  last_success_at: IsoOrNull,
+});
+export type PushSubscriptionDto = Static<typeof PushSubscriptionDto>;
+
+/** Where one kind of notification arrives. */
+export const NotificationPreferenceDto = Type.Object({
+  in_app: Type.Boolean(),
+  push: Type.Boolean(),
+});
+export type NotificationPreferenceDto = Static<typeof NotificationPreferenceDto>;
+
+/** `GET /notifications/preferences`: every kind that has a preference. */
+export const NotificationPreferencesDto = Type.Object(
+  Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, NotificationPreferenceDto])) as Record<
+    PreferenceKind,
+    typeof NotificationPreferenceDto
+  >,
+);
+export type NotificationPreferencesDto = Static<typeof NotificationPreferencesDto>;
+
+const PreferenceChange = Type.Object(
+  { in_app: Type.Optional(Type.Boolean()), push: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false, minProperties: 1 },
+);
+/** `PATCH /notifications/preferences`: only the kinds and channels to change. */
+export const NotificationPreferencesPatch = Type.Object(
+  Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, Type.Optional(PreferenceChange)])) as Record<
+    PreferenceKind,
+    TOptional<typeof PreferenceChange>
+  >,
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    description: 'Only the kinds and channels to change.',
+  },
+);
+export type NotificationPreferencesPatch = Static<typeof NotificationPreferencesPatch>;

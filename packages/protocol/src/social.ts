@@ -28,6 +28,7 @@ export type {
   ReplayItemDto,
   ReplayTimelineDto,
   SendMessageBody,
+  SessionDto,
   SpanDto,
   TokenDto,
   UserDto,

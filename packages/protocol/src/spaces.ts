@@ -12,6 +12,8 @@ import type { CaptionsServerMessage, CaptionsSnapshotDto } from './captions.js';
 import type { ErrorCode } from './errors.js';
 import type { MediaServerMessage } from './media.js';
 import type {
+  CreateSpaceBody,
+  EditSpaceBody,
   InvitationDto,
   ListenerCountsDto,
   ListenerDto,
@@ -22,6 +24,7 @@ import type {
   SpaceTicketingDto,
   SpeakRequestDto,
   StageMemberDto,
+  TicketingBody,
   UserSummaryDto,
 } from './schemas.js';
 import type { PersonalMessage } from './social.js';
@@ -78,6 +81,8 @@ export type IsoDateTime = string;
  * exported here, so the web app imports types only and no TypeBox.
  */
 export type {
+  CreateSpaceBody,
+  EditSpaceBody,
   InvitationDto,
   ListenerCountsDto,
   ListenerDto,
@@ -88,6 +93,7 @@ export type {
   SpaceTicketingDto,
   SpeakRequestDto,
   StageMemberDto,
+  TicketingBody,
   UserSummaryDto,
 };
 

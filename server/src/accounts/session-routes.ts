@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { SessionDto } from '@salon/protocol/schemas';
 import { Type } from '@sinclair/typebox';
 import type { SessionsTable } from '../db/schema.js';
 import { clearSessionCookie } from '../http/cookies.js';
@@ -11,14 +12,6 @@ import { AccountSecurity } from './security.js';
 
 const tags = ['accounts'];
 const SignedOut = Type.Object({ signed_out: Type.Integer() });
-
-const SessionDto = Type.Object({
-  id: Type.String({ description: 'A short prefix of the session’s hash: enough to name it' }),
-  user_agent: Type.Union([Type.String(), Type.Null()]),
-  created_at: Type.String({ format: 'date-time' }),
-  last_used_at: Type.String({ format: 'date-time' }),
-  current: Type.Boolean({ description: 'The session this request was made with' }),
-});
 
 const ChangePasswordBody = Type.Object(
   {

@@ -1,4 +1,4 @@
-import { NOTIFICATION_KINDS } from '@salon/protocol';
+import { NOTIFICATION_KINDS, type NotificationPreferenceDto } from '@salon/protocol';
 import type { Kysely, Transaction } from 'kysely';
 import type { Storage } from '../db/database.js';
 import type { Database } from '../db/schema.js';
@@ -10,10 +10,8 @@ export { NOTIFICATION_KINDS };
 
 export type Channel = 'in_app' | 'push';
 
-export interface Preference {
-  in_app: boolean;
-  push: boolean;
-}
+/** Where one kind arrives: the protocol's, the schema the routes answer with. */
+export type Preference = NotificationPreferenceDto;
 
 /**
  * Follows and messages have their own places (follower lists, the inbox), so

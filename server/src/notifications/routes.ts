@@ -1,10 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  NotificationPreferencesDto as PreferencesDto,
+  NotificationPreferencesPatch as PreferencesPatch,
+  PushSubscriptionDto as SubscriptionDto,
+} from '@salon/protocol/schemas';
 import { Type } from '@sinclair/typebox';
 import type { PushSubscriptionsTable } from '../db/schema.js';
 import { rateLimits } from '../http/limits.js';
 import { requireUser } from '../http/viewer.js';
 import type { Services } from '../services.js';
-import { NOTIFICATION_KINDS } from './preferences.js';
 
 const Base64Url = (maxLength: number) =>
   Type.String({ minLength: 1, maxLength, pattern: '^[A-Za-z0-9_-]+={0,2}$' });
@@ -24,32 +28,6 @@ const SubscribeBody = Type.Object(
 const UnsubscribeBody = Type.Object(
   { endpoint: Type.String({ minLength: 1, maxLength: 2048 }) },
   { additionalProperties: false },
-);
-const SubscriptionDto = Type.Object({
-  id: Type.String(),
-  endpoint: Type.String(),
-  created_at: Type.String({ format: 'date-time' }),
-  last_success_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-});
-
-const Preference = Type.Object({ in_app: Type.Boolean(), push: Type.Boolean() });
-const PreferenceChange = Type.Object(
-  { in_app: Type.Optional(Type.Boolean()), push: Type.Optional(Type.Boolean()) },
-  { additionalProperties: false, minProperties: 1 },
-);
-const PreferencesDto = Type.Object(
-  Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, Preference])) as Record<
-    (typeof NOTIFICATION_KINDS)[number],
-    typeof Preference
-  >,
-);
-const PreferencesPatch = Type.Object(
-  Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, Type.Optional(PreferenceChange)])),
-  {
-    additionalProperties: false,
-    minProperties: 1,
-    description: 'Only the kinds and channels to change.',
-  },
 );
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -2,52 +2,18 @@ import { REACTION_EMOJI, REPORT_REASONS } from '@salon/protocol';
 import { Type } from '@sinclair/typebox';
 import { Id } from '../accounts/schemas.js';
 
-const Iso = Type.String({ format: 'date-time' });
-
 /** The response shapes live in the protocol, shared with the web app; routes import them from here. */
+/** The create and edit bodies too: the web app's requests are checked against their types. */
 export {
+  CreateSpaceBody,
+  EditSpaceBody,
   ListenerCountsDto as Counts,
   SnapshotDto,
   SpaceAnswerDto,
   SpaceDto,
+  TicketingBody,
 } from '@salon/protocol/schemas';
 
-const Title = Type.String({ minLength: 1, maxLength: 70 });
-const Description = Type.String({ maxLength: 280 });
-const Topics = Type.Array(Type.String({ minLength: 1, maxLength: 30 }), { maxItems: 3 });
-const Language = Type.String({ minLength: 2, maxLength: 35 });
-
-/** A ticket offer as the host sets it (tickets/rules.ts checks the instance's limits). */
-export const TicketingBody = Type.Object(
-  {
-    price_minor: Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'Minor units' }),
-    count: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
-  },
-  { additionalProperties: false },
-);
-
-export const CreateSpaceBody = Type.Object(
-  {
-    title: Title,
-    description: Type.Optional(Description),
-    topics: Type.Optional(Topics),
-    language: Type.Optional(Language),
-    scheduled_start: Type.Optional(Type.Union([Iso, Type.Null()])),
-    recording: Type.Optional(Type.Boolean()),
-    captions: Type.Optional(Type.Boolean({ description: 'Live captions from the start' })),
-    ticketing: Type.Optional(TicketingBody),
-  },
-  { additionalProperties: false },
-);
-export const EditSpaceBody = Type.Object(
-  {
-    title: Type.Optional(Title),
-    description: Type.Optional(Description),
-    topics: Type.Optional(Topics),
-    language: Type.Optional(Language),
-  },
-  { additionalProperties: false, minProperties: 1 },
-);
 export const SpaceParams = Type.Object({ id: Id }, { additionalProperties: false });
 export const SpaceUserParams = Type.Object(
   { id: Id, user_id: Id },

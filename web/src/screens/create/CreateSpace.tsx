@@ -1,8 +1,8 @@
-import { SPACE_CONTENT_LIMITS as L } from '@salon/protocol';
+import { type CreateSpaceBody, SPACE_CONTENT_LIMITS as L } from '@salon/protocol';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
-import { api, type CreateSpaceInput, errorMessage } from '../../api';
+import { api, errorMessage } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
 import { Field } from '../../components/Field';
 import { Loading } from '../../components/Spinner';
@@ -10,7 +10,7 @@ import { useAsync } from '../../components/useAsync';
 import { adminApi } from '../admin/adminApi';
 import { CaptionsCheckbox } from '../space/captions/CaptionsSetting';
 import { type SellState, SellTickets } from '../tickets/SellTickets';
-import { type TicketingInput, ticketsApi } from '../tickets/ticketsApi';
+import { ticketsApi } from '../tickets/ticketsApi';
 import { type TicketFormErrors, validateTicketing } from '../tickets/validate';
 import { HostingEligibility } from './HostingEligibility';
 import { type SpaceForm, type SpaceFormErrors, toCreateInput, validateSpace } from './validate';
@@ -89,8 +89,7 @@ function SpaceFormView() {
     setBusy(true);
     setError(null);
     try {
-      const input: CreateSpaceInput & { ticketing?: TicketingInput; captions?: boolean } =
-        toCreateInput(values);
+      const input: CreateSpaceBody = toCreateInput(values);
       if (captions) input.captions = true;
       if (offer?.value) input.ticketing = offer.value;
       const space = await api.createSpace(input);

@@ -1,5 +1,4 @@
-import { SPACE_CONTENT_LIMITS as L } from '@salon/protocol';
-import type { CreateSpaceInput } from '../../api';
+import { type CreateSpaceBody, SPACE_CONTENT_LIMITS as L } from '@salon/protocol';
 import { i18n } from '../../i18n';
 
 export interface SpaceForm {
@@ -54,7 +53,7 @@ export function validateSpace(form: SpaceForm, now: number = Date.now()): SpaceF
   return errors;
 }
 
-export function toCreateInput(form: SpaceForm): CreateSpaceInput {
+export function toCreateInput(form: SpaceForm): CreateSpaceBody {
   return {
     title: form.title.trim(),
     description: form.description.trim(),

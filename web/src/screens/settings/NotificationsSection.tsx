@@ -1,4 +1,4 @@
-import { NOTIFICATION_KINDS } from '@salon/protocol';
+import { NOTIFICATION_KINDS, type PreferenceKind } from '@salon/protocol';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorText } from '../../components/ErrorText';
@@ -18,7 +18,7 @@ export function NotificationsSection() {
   const prefs = useAsync(() => settingsApi.preferences(), []);
   const [error, setError] = useState<string | null>(null);
 
-  async function change(kind: string, channel: keyof Preference, value: boolean) {
+  async function change(kind: PreferenceKind, channel: keyof Preference, value: boolean) {
     setError(null);
     const before = prefs.data;
     if (before?.[kind]) prefs.setData({ ...before, [kind]: { ...before[kind], [channel]: value } });

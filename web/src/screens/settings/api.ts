@@ -4,34 +4,25 @@
  * preferences, Web Push subscriptions and blocked people.
  */
 
-import type { CreateTokenBody, Page, TokenDto, UserDto } from '@salon/protocol';
+import type {
+  CreateTokenBody,
+  NotificationPreferenceDto,
+  NotificationPreferencesDto,
+  NotificationPreferencesPatch,
+  Page,
+  PreferenceKind,
+  PushSubscriptionDto,
+  SessionDto,
+  TokenDto,
+  UserDto,
+} from '@salon/protocol';
 import { ApiError, request } from '../../api';
 import { errorText } from '../../i18n';
 
-export interface SessionDto {
-  id: string;
-  user_agent: string | null;
-  created_at: string;
-  last_used_at: string;
-  current: boolean;
-}
-
-/** The protocol's (the schema the server answers with). */
-export type { TokenDto };
-
-export interface Preference {
-  in_app: boolean;
-  push: boolean;
-}
-
-export type Preferences = Record<string, Preference>;
-
-export interface PushSubscriptionDto {
-  id: string;
-  endpoint: string;
-  created_at: string;
-  last_success_at: string | null;
-}
+/** The protocol's (the schemas the server answers with). */
+export type { PushSubscriptionDto, SessionDto, TokenDto };
+export type Preference = NotificationPreferenceDto;
+export type Preferences = NotificationPreferencesDto;
 
 const e = encodeURIComponent;
 
@@ -54,8 +45,10 @@ export const settingsApi = {
     } satisfies CreateTokenBody),
   revokeToken: (id: string) => request<{ ok: boolean }>('DELETE', `/auth/tokens/${e(id)}`),
   preferences: () => request<Preferences>('GET', '/notifications/preferences'),
-  setPreference: (kind: string, change: Partial<Preference>) =>
-    request<Preferences>('PATCH', '/notifications/preferences', { [kind]: change }),
+  setPreference: (kind: PreferenceKind, change: Partial<Preference>) =>
+    request<Preferences>('PATCH', '/notifications/preferences', {
+      [kind]: change,
+    } satisfies NotificationPreferencesPatch),
   vapidKey: () => request<{ public_key: string }>('GET', '/push/vapid_public_key'),
   pushSubscriptions: () => request<{ data: PushSubscriptionDto[] }>('GET', '/push/subscriptions'),
   subscribePush: (subscription: PushSubscriptionJSON) =>

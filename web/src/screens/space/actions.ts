@@ -1,5 +1,5 @@
-import type { InvitationRole, ReactionEmoji } from '@salon/protocol';
-import { api, errorMessage, type SpaceEdit } from '../../api';
+import type { EditSpaceBody, InvitationRole, ReactionEmoji } from '@salon/protocol';
+import { api, errorMessage } from '../../api';
 import { i18n } from '../../i18n';
 import type { RealtimeClient } from '../../realtime';
 import type { SpaceStore } from '../../spaceStore';
@@ -25,7 +25,7 @@ export interface SpaceActions {
   removeFromSpace(userId: string): Promise<boolean>;
   makeCohost(userId: string): Promise<boolean>;
   removeCohost(userId: string): Promise<boolean>;
-  edit(edit: SpaceEdit): Promise<boolean>;
+  edit(edit: EditSpaceBody): Promise<boolean>;
   start(): Promise<boolean>;
   end(): Promise<boolean>;
   handOver(userId: string): Promise<boolean>;
@@ -73,7 +73,7 @@ export function spaceActions(
     removeFromSpace: run((userId: string) => api.removeFromSpace(id, { kind: 'user', id: userId })),
     makeCohost: run((userId: string) => api.addCohost(id, userId)),
     removeCohost: run((userId: string) => api.removeCohost(id, userId)),
-    edit: run((edit: SpaceEdit) => api.editSpace(id, edit)),
+    edit: run((edit: EditSpaceBody) => api.editSpace(id, edit)),
     start: run(() => api.startSpace(id)),
     end: run(() => api.endSpace(id)),
     handOver: run((userId: string) => api.handOver(id, userId)),

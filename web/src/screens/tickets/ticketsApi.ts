@@ -4,6 +4,7 @@
  * sales, and the admin console's tickets section. Kept out of api.ts so only
  * the screens that sell or buy load it.
  */
+import type { TicketingBody } from '@salon/protocol';
 import { API_BASE, request } from '../../api';
 import type {
   AdminTicketsSummary,
@@ -16,17 +17,12 @@ import type {
 
 const e = encodeURIComponent;
 
-export interface TicketingInput {
-  price_minor: number;
-  count: number;
-}
-
 export const ticketsApi = {
   // Selling
   eligibility: () => request<SellerEligibility>('GET', '/tickets/eligibility'),
   confirmBirthDate: (birthDate: string) =>
     request<SellerEligibility>('PUT', '/tickets/seller', { birth_date: birthDate }),
-  setTicketing: (spaceId: string, input: TicketingInput) =>
+  setTicketing: (spaceId: string, input: TicketingBody) =>
     request<TicketedSpace>('PUT', `/spaces/${e(spaceId)}/ticketing`, input),
   removeTicketing: (spaceId: string) =>
     request<TicketedSpace>('DELETE', `/spaces/${e(spaceId)}/ticketing`),

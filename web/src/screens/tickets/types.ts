@@ -8,6 +8,7 @@ import type {
   SalesTotals,
   SpaceDto,
   SpaceSalesFigures,
+  SpaceTicketingDto,
   TicketDto,
   UserSummaryDto,
 } from '@salon/protocol';
@@ -15,15 +16,8 @@ import type {
 /** Declared once in the protocol, as the server sends them. */
 export type { SalesTotals, TicketDto };
 
-/** Amounts are integer minor units (cents) of the instance's one currency. */
-export interface TicketingDto {
-  price_minor: number;
-  currency: string;
-  count: number;
-  sold: number;
-  left: number;
-  sold_out: boolean;
-}
+/** A space's offer: the protocol's `SpaceTicketingDto` (integer minor units of the instance's one currency). */
+export type TicketingDto = SpaceTicketingDto;
 
 /** Whether the viewer may hear a space: `needs_ticket` for a non-holder (guests too) of a ticketed one. */
 export type Access = 'open' | 'holder' | 'stage' | 'host' | 'needs_ticket';

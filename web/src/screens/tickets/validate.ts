@@ -5,6 +5,7 @@
  * may only grow (and never below what was sold). A date of birth says the
  * seller is 18 or older.
  */
+import type { TicketingBody } from '@salon/protocol';
 import { i18n } from '../../i18n';
 import { formatMoney, parseMoney } from './money';
 import type { TicketingDto, TicketLimits } from './types';
@@ -24,7 +25,7 @@ const t = (key: string, options?: Record<string, unknown>) =>
 export interface Checked {
   errors: TicketFormErrors;
   /** Set when there are no errors. */
-  value: { price_minor: number; count: number } | null;
+  value: TicketingBody | null;
 }
 
 /** `current`: the offer as it stands (editing one), for the rules after the first sale. */

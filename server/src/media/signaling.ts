@@ -1,11 +1,21 @@
-import { MEDIA_CLIENT_MESSAGE_TYPES, type MediaServerMessage } from '@salon/protocol';
+import type {
+  FeedServerMessage,
+  MEDIA_CLIENT_MESSAGE_TYPES,
+  MediaServerMessage,
+} from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AccountService } from '../accounts/service.js';
 import type { Viewer } from '../accounts/viewer.js';
 import type { Bus } from '../bus/bus.js';
 import { type CommitMessage, onCommits } from '../bus/commits.js';
 import { AppError } from '../errors.js';
-import type { GatewayExtension, RealtimeConnection } from '../realtime/gateway.js';
+import type {
+  ExtensionHandler,
+  ExtensionMessageType,
+  GatewayExtension,
+  HandlersOf,
+  RealtimeConnection,
+} from '../realtime/gateway.js';
 import { leaveStage, type SpaceEvent, type SpaceState } from '../spaces/model.js';
 import { type SpaceService, spaceChannel } from '../spaces/service.js';
 import type { MediaApi } from './api.js';
@@ -24,15 +34,50 @@ const MAX_SDP = 64 * 1024;
  * at once, whatever a client keeps sending.
  */
 export class MediaSignaling implements GatewayExtension {
-  readonly messageTypes = MEDIA_CLIENT_MESSAGE_TYPES;
   /** Janus refusals and timeouts reach the client as codes (invalid_sdp, media_timeout, …). */
   readonly explain = mediaClientError;
+  // Before `handlers`, which reads it as it is built.
   private readonly connections = new Map<number, RealtimeConnection>();
   /** Publishers whose connection dropped: their seat is released if they do not come back. */
   private readonly graceTimers = new Map<string, NodeJS.Timeout>();
   /** Commits of each space applied here, so one crossing another on the bus is not applied late. */
   private readonly order = new EffectOrder();
   private readonly unsubscribe: () => void;
+
+  // The feeds' handlers (feeds/signaling.ts) are alike in shape only: another plane (the VideoRoom's feeds, not the AudioBridge's mix) and its own seat kind.
+  /** One handler per media message type, each reading its message as the schema checked it. */
+  readonly handlers: HandlersOf<(typeof MEDIA_CLIENT_MESSAGE_TYPES)[number]> = {
+    media_publish: noting(this.connections, async (conn, m, requestId) => {
+      const offer = sessionDescription(m.sdp);
+      const { userId, muted } = await stageMember(this.o.spaces, conn.viewer, m.space_id);
+      this.clearGrace(m.space_id, userId);
+      const answer = await this.o.plane.publish(m.space_id, userId, conn.id, offer, muted);
+      reply(conn, requestId, { type: 'media_answer', space_id: m.space_id, sdp: answer });
+    }),
+    media_unpublish: noting(this.connections, async (conn, m) => {
+      const userId = conn.viewer.kind === 'user' ? conn.viewer.user.id : null;
+      if (userId && (await this.o.plane.unpublish(m.space_id, userId)))
+        this.silence(m.space_id, userId);
+    }),
+    media_listen: noting(this.connections, async (conn, m, requestId) => {
+      const spaceId = m.space_id;
+      await admitListener(this.o.spaces, conn, spaceId);
+      const offer = await this.o.seats.claim(conn, spaceId, 'mix', () =>
+        this.o.plane.listen(spaceId, conn.id),
+      );
+      reply(conn, requestId, { type: 'media_offer', space_id: spaceId, sdp: offer });
+      this.o.seats.offered(conn, spaceId, 'mix');
+    }),
+    media_listen_answer: noting(this.connections, async (conn, m, requestId) => {
+      await this.o.plane.answerListen(m.space_id, conn.id, sessionDescription(m.sdp));
+      this.o.seats.answered(m.space_id, conn.id, 'mix');
+      reply(conn, requestId, { type: 'media_listening', space_id: m.space_id });
+    }),
+    media_stop_listening: noting(this.connections, (conn, m) => {
+      this.o.seats.released(m.space_id, conn.id, 'mix');
+      return this.o.plane.stopListening(m.space_id, conn.id);
+    }),
+  };
 
   constructor(
     private readonly o: {
@@ -61,58 +106,9 @@ export class MediaSignaling implements GatewayExtension {
         o.logger.error({ err: error, space: state.id }, 'media did not follow a space change'),
       );
     });
-    this.unsubscribe = onCommits(o.bus, (commit) => {
-      this.apply(commit).catch((error: unknown) =>
-        o.logger.error({ err: error, space: commit.space_id }, 'media did not apply a change'),
-      );
-    });
-  }
-
-  // The feeds extension (feeds/signaling.ts) is entered the same way: two extensions with
-  // their own messages; what they share (onCommits, stageMember, sessionDescription) is shared.
-  async handle(
-    conn: RealtimeConnection,
-    message: { type: string; space_id: string } & Record<string, unknown>,
-    requestId: string | undefined,
-  ): Promise<void> {
-    const spaceId = message.space_id;
-    const reply = (m: MediaServerMessage) =>
-      conn.send(requestId ? { ...m, request_id: requestId } : m);
-    const sdp = () => sessionDescription(message['sdp']);
-    this.connections.set(conn.id, conn);
-    switch (message.type) {
-      case 'media_publish': {
-        const offer = sdp();
-        const { userId, muted } = await stageMember(this.o.spaces, conn.viewer, spaceId);
-        this.clearGrace(spaceId, userId);
-        const answer = await this.o.plane.publish(spaceId, userId, conn.id, offer, muted);
-        return reply({ type: 'media_answer', space_id: spaceId, sdp: answer });
-      }
-      case 'media_unpublish': {
-        const userId = conn.viewer.kind === 'user' ? conn.viewer.user.id : null;
-        if (userId && (await this.o.plane.unpublish(spaceId, userId)))
-          this.silence(spaceId, userId);
-        return;
-      }
-      case 'media_listen': {
-        const { state } = await this.o.spaces.admit(spaceId, conn.viewer, conn.device, false);
-        if (state.state !== 'live')
-          throw AppError.conflict('space_not_live', 'This space is not live.');
-        const offer = await this.o.seats.claim(conn, spaceId, 'mix', () =>
-          this.o.plane.listen(spaceId, conn.id),
-        );
-        reply({ type: 'media_offer', space_id: spaceId, sdp: offer });
-        return this.o.seats.offered(conn, spaceId, 'mix');
-      }
-      case 'media_listen_answer': {
-        await this.o.plane.answerListen(spaceId, conn.id, sdp());
-        this.o.seats.answered(spaceId, conn.id, 'mix');
-        return reply({ type: 'media_listening', space_id: spaceId });
-      }
-      case 'media_stop_listening':
-        this.o.seats.released(spaceId, conn.id, 'mix');
-        return this.o.plane.stopListening(spaceId, conn.id);
-    }
+    this.unsubscribe = applyCommits(o, 'media did not apply a change', (commit) =>
+      this.apply(commit),
+    );
   }
 
   /**
@@ -293,6 +289,53 @@ export function sessionDescription(value: unknown): string {
 const UNSENDABLE =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * A handler that first notes its message's connection, as every message of
+ * the mix's and the feeds' does: their later events (a stop, an offer) reach
+ * it by id.
+ */
+export function noting<T extends ExtensionMessageType>(
+  connections: Map<number, RealtimeConnection>,
+  handler: ExtensionHandler<T>,
+): ExtensionHandler<T> {
+  return (conn, m, requestId) => {
+    connections.set(conn.id, conn);
+    return handler(conn, m, requestId);
+  };
+}
+
+/** Answers a request of the mix or the feeds, with its id when it had one (so the router sends no ack). */
+export function reply(
+  conn: RealtimeConnection,
+  requestId: string | undefined,
+  message: MediaServerMessage | FeedServerMessage,
+): void {
+  conn.send(requestId ? { ...message, request_id: requestId } : message);
+}
+
+/** Has every node's commits applied with `apply` (the mix's and the feeds' effects), a failure logged. */
+export function applyCommits(
+  o: { bus: Bus; logger: FastifyBaseLogger },
+  failure: string,
+  apply: (commit: CommitMessage) => Promise<void>,
+): () => void {
+  return onCommits(o.bus, (commit) => {
+    apply(commit).catch((error: unknown) =>
+      o.logger.error({ err: error, space: commit.space_id }, failure),
+    );
+  });
+}
+
+/** Whoever the space admits listens (to the mix, or to the feeds), once it is live. */
+export async function admitListener(
+  spaces: SpaceService,
+  conn: RealtimeConnection,
+  spaceId: string,
+): Promise<void> {
+  const { state } = await spaces.admit(spaceId, conn.viewer, conn.device, false);
+  if (state.state !== 'live') throw AppError.conflict('space_not_live', 'This space is not live.');
+}
 
 /**
  * Only current stage members of a live space publish (to the mix or as a

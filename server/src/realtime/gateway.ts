@@ -35,7 +35,13 @@ import { extensionTypes, type GatewayExtension, MessageRouter } from './router.j
 import { type Connection, Handshake, identityOf, newConnection, sendTo } from './socket.js';
 
 export type { PresenceListener, SpaceEventsListener } from './rooms.js';
-export type { ExtensionHandler, ExtensionHandlers, GatewayExtension } from './router.js';
+export type {
+  ExtensionHandler,
+  ExtensionHandlers,
+  ExtensionMessageType,
+  GatewayExtension,
+  HandlersOf,
+} from './router.js';
 export { REALTIME_PATH, type RealtimeConnection } from './socket.js';
 
 export interface GatewayOptions {

@@ -25,8 +25,11 @@ export type ExtensionHandler<T extends ExtensionMessageType> = (
   requestId: string | undefined,
 ) => Promise<void>;
 
+/** A handler for each of the types `T`: an extension that must answer all of them says so with it. */
+export type HandlersOf<T extends ExtensionMessageType> = { readonly [K in T]: ExtensionHandler<K> };
+
 /** An extension's typed handlers, keyed by the message types it answers. */
-export type ExtensionHandlers = { readonly [T in ExtensionMessageType]?: ExtensionHandler<T> };
+export type ExtensionHandlers = Partial<HandlersOf<ExtensionMessageType>>;
 
 /**
  * Other planes (media signaling, feeds) answer their own client messages on
@@ -37,9 +40,9 @@ export type ExtensionHandlers = { readonly [T in ExtensionMessageType]?: Extensi
 export interface GatewayExtension {
   readonly handlers?: ExtensionHandlers;
   /**
-   * The older, untyped way, for the types `handle` answers: kept until
-   * media/signaling.ts and media/feeds/signaling.ts register `handlers`.
-   * A type with a handler in `handlers` is answered there.
+   * The older, untyped way, for the types `handle` answers: no extension of
+   * server/src uses it any more. A type with a handler in `handlers` is
+   * answered there.
    */
   readonly messageTypes?: readonly string[];
   handle?(

@@ -1,15 +1,21 @@
-import { FEED_CLIENT_MESSAGE_TYPES, type FeedServerMessage } from '@salon/protocol';
+import type { FEED_CLIENT_MESSAGE_TYPES, FeedServerMessage } from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Viewer } from '../../accounts/viewer.js';
 import type { Bus } from '../../bus/bus.js';
-import { type CommitMessage, onCommits } from '../../bus/commits.js';
-import { AppError } from '../../errors.js';
-import type { GatewayExtension, RealtimeConnection } from '../../realtime/gateway.js';
+import type { CommitMessage } from '../../bus/commits.js';
+import type { GatewayExtension, HandlersOf, RealtimeConnection } from '../../realtime/gateway.js';
 import type { SpaceService } from '../../spaces/service.js';
 import { mediaClientError } from '../client-errors.js';
 import { EffectOrder } from '../effects.js';
 import type { ListenSeats } from '../listen-seats.js';
-import { sessionDescription, stageMember } from '../signaling.js';
+import {
+  admitListener,
+  applyCommits,
+  noting,
+  reply,
+  sessionDescription,
+  stageMember,
+} from '../signaling.js';
 import type { FeedRooms } from './rooms.js';
 import type { ViewerKey } from './space.js';
 
@@ -29,15 +35,68 @@ import type { ViewerKey } from './space.js';
  * of the watchers is sent in the turn it happens: nothing falls in between.
  */
 export class FeedSignaling implements GatewayExtension {
-  readonly messageTypes = FEED_CLIENT_MESSAGE_TYPES;
   /** Janus refusals and timeouts reach the client as codes (invalid_sdp, media_timeout, …). */
   readonly explain = mediaClientError;
+  // Before `handlers`, which reads it as it is built.
   private readonly connections = new Map<number, RealtimeConnection>();
   /** Per space: the connections told whether their feed is wanted, with what they were last told. */
   private readonly standby = new Map<string, Map<number, Standby>>();
   /** Commits of each space applied here, so one crossing another on the bus is not applied late. */
   private readonly order = new EffectOrder();
   private readonly unsubscribe: () => void;
+
+  /** One handler per feeds message type, each reading its message as the schema checked it. */
+  readonly handlers: HandlersOf<(typeof FEED_CLIENT_MESSAGE_TYPES)[number]> = {
+    feed_publish: noting(this.connections, async (conn, m, requestId) => {
+      const offer = sessionDescription(m.sdp);
+      const { userId, muted } = await stageMember(this.o.spaces, conn.viewer, m.space_id);
+      const answer = await this.o.feeds.publish(m.space_id, userId, conn.id, offer, muted);
+      reply(conn, requestId, { type: 'feed_answer', space_id: m.space_id, sdp: answer });
+    }),
+    feed_standby: noting(this.connections, async (conn, m, requestId) => {
+      const spaceId = m.space_id;
+      const { userId } = await stageMember(this.o.spaces, conn.viewer, spaceId);
+      // Gone meanwhile: nothing to tell it any more.
+      if (!this.connections.has(conn.id)) return;
+      const wanted = this.o.feeds.wantedBy(spaceId, userId);
+      let inSpace = this.standby.get(spaceId);
+      if (!inSpace) {
+        inSpace = new Map();
+        this.standby.set(spaceId, inSpace);
+      }
+      inSpace.set(conn.id, { conn, userId, wanted });
+      reply(conn, requestId, { type: 'feeds_wanted', space_id: spaceId, wanted });
+    }),
+    feed_unpublish: noting(this.connections, async (conn, m) => {
+      if (conn.viewer.kind === 'user')
+        await this.o.feeds.unpublish(m.space_id, conn.viewer.user.id);
+    }),
+    feeds_watch: noting(this.connections, async (conn, m, requestId) => {
+      const spaceId = m.space_id;
+      await admitListener(this.o.spaces, conn, spaceId);
+      const offer = await this.o.seats.claim(conn, spaceId, 'feeds', () =>
+        this.o.feeds.watch(spaceId, conn.id, {
+          viewer: viewerKey(conn.viewer),
+          userId: conn.viewer.kind === 'user' ? conn.viewer.user.id : null,
+        }),
+      );
+      // No feed is live yet: the client is watching, and the first offer follows.
+      if (!offer)
+        return reply(conn, requestId, { type: 'feeds_watching', space_id: spaceId, feeds: [] });
+      reply(conn, requestId, { type: 'feeds_offer', space_id: spaceId, ...offer });
+      this.o.seats.offered(conn, spaceId, 'feeds');
+    }),
+    feeds_answer: noting(this.connections, async (conn, m, requestId) => {
+      const sdp = sessionDescription(m.sdp);
+      const watching = await this.o.feeds.answer(m.space_id, conn.id, sdp);
+      this.o.seats.answered(m.space_id, conn.id, 'feeds');
+      reply(conn, requestId, { type: 'feeds_watching', space_id: m.space_id, feeds: watching });
+    }),
+    feeds_stop: noting(this.connections, (conn, m) => {
+      this.o.seats.released(m.space_id, conn.id, 'feeds');
+      return this.o.feeds.stopWatching(m.space_id, conn.id);
+    }),
+  };
 
   constructor(
     private readonly o: {
@@ -67,71 +126,9 @@ export class FeedSignaling implements GatewayExtension {
         reason,
       } satisfies FeedServerMessage);
     });
-    this.unsubscribe = onCommits(o.bus, (commit) => {
-      this.apply(commit).catch((error: unknown) =>
-        o.logger.error({ err: error, space: commit.space_id }, 'feeds did not apply a change'),
-      );
-    });
-  }
-
-  async handle(
-    conn: RealtimeConnection,
-    message: { type: string; space_id: string } & Record<string, unknown>,
-    requestId: string | undefined,
-  ): Promise<void> {
-    const spaceId = message.space_id;
-    const reply = (m: FeedServerMessage) =>
-      conn.send(requestId ? { ...m, request_id: requestId } : m);
-    const feeds = this.o.feeds;
-    this.connections.set(conn.id, conn);
-    switch (message.type) {
-      case 'feed_publish': {
-        const offer = sessionDescription(message['sdp']);
-        const { userId, muted } = await stageMember(this.o.spaces, conn.viewer, spaceId);
-        const answer = await feeds.publish(spaceId, userId, conn.id, offer, muted);
-        return reply({ type: 'feed_answer', space_id: spaceId, sdp: answer });
-      }
-      case 'feed_standby': {
-        const { userId } = await stageMember(this.o.spaces, conn.viewer, spaceId);
-        // Gone meanwhile: nothing to tell it any more.
-        if (!this.connections.has(conn.id)) return;
-        const wanted = feeds.wantedBy(spaceId, userId);
-        let inSpace = this.standby.get(spaceId);
-        if (!inSpace) {
-          inSpace = new Map();
-          this.standby.set(spaceId, inSpace);
-        }
-        inSpace.set(conn.id, { conn, userId, wanted });
-        return reply({ type: 'feeds_wanted', space_id: spaceId, wanted });
-      }
-      case 'feed_unpublish': {
-        if (conn.viewer.kind === 'user') await feeds.unpublish(spaceId, conn.viewer.user.id);
-        return;
-      }
-      case 'feeds_watch': {
-        const { state } = await this.o.spaces.admit(spaceId, conn.viewer, conn.device, false);
-        if (state.state !== 'live')
-          throw AppError.conflict('space_not_live', 'This space is not live.');
-        const offer = await this.o.seats.claim(conn, spaceId, 'feeds', () =>
-          feeds.watch(spaceId, conn.id, {
-            viewer: viewerKey(conn.viewer),
-            userId: conn.viewer.kind === 'user' ? conn.viewer.user.id : null,
-          }),
-        );
-        // No feed is live yet: the client is watching, and the first offer follows.
-        if (!offer) return reply({ type: 'feeds_watching', space_id: spaceId, feeds: [] });
-        reply({ type: 'feeds_offer', space_id: spaceId, ...offer });
-        return this.o.seats.offered(conn, spaceId, 'feeds');
-      }
-      case 'feeds_answer': {
-        const watching = await feeds.answer(spaceId, conn.id, sessionDescription(message['sdp']));
-        this.o.seats.answered(spaceId, conn.id, 'feeds');
-        return reply({ type: 'feeds_watching', space_id: spaceId, feeds: watching });
-      }
-      case 'feeds_stop':
-        this.o.seats.released(spaceId, conn.id, 'feeds');
-        return feeds.stopWatching(spaceId, conn.id);
-    }
+    this.unsubscribe = applyCommits(o, 'feeds did not apply a change', (commit) =>
+      this.apply(commit),
+    );
   }
 
   /** Its person was removed from the space (from the bus, on every node): their watches and feed there end. */

@@ -31,7 +31,7 @@ import {
   Rooms,
   type SpaceEventsListener,
 } from './rooms.js';
-import { extensionTypes, type GatewayExtension, MessageRouter } from './router.js';
+import { type GatewayExtension, MessageRouter } from './router.js';
 import { type Connection, Handshake, identityOf, newConnection, sendTo } from './socket.js';
 
 export type { PresenceListener, SpaceEventsListener } from './rooms.js';
@@ -195,7 +195,7 @@ export class RealtimeGateway {
   }
 
   extend(extension: GatewayExtension): void {
-    for (const type of extensionTypes(extension)) this.extensions.set(type, extension);
+    for (const type of Object.keys(extension.handlers)) this.extensions.set(type, extension);
   }
 
   attach(server: Server): void {

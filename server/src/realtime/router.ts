@@ -38,30 +38,12 @@ export type ExtensionHandlers = Partial<HandlersOf<ExtensionMessageType>>;
  * disconnections.
  */
 export interface GatewayExtension {
-  readonly handlers?: ExtensionHandlers;
-  /**
-   * The older, untyped way, for the types `handle` answers: no extension of
-   * server/src uses it any more. A type with a handler in `handlers` is
-   * answered there.
-   */
-  readonly messageTypes?: readonly string[];
-  handle?(
-    conn: RealtimeConnection,
-    message: { type: string; space_id: string } & Record<string, unknown>,
-    requestId: string | undefined,
-  ): Promise<void>;
+  readonly handlers: ExtensionHandlers;
   disconnected?(conn: RealtimeConnection): void;
   /** The connection lost a space (its person was removed): end what it holds there. */
   revoked?(conn: RealtimeConnection, spaceId: string): void;
   /** What to tell the client of a failure that is not an `AppError` (a media server's), if anything. */
   explain?(error: unknown): AppError | null;
-}
-
-/** The message types an extension answers, typed handlers and `handle` alike. */
-export function extensionTypes(extension: GatewayExtension): string[] {
-  return [
-    ...new Set([...Object.keys(extension.handlers ?? {}), ...(extension.messageTypes ?? [])]),
-  ];
 }
 
 /**
@@ -75,12 +57,12 @@ function runExtension(
   message: { type: string; space_id: string } & Record<string, unknown>,
   requestId: string | undefined,
 ): Promise<void> {
-  const handlers = extension.handlers as
-    | Record<string, ExtensionHandler<ExtensionMessageType> | undefined>
-    | undefined;
-  const handler = handlers?.[message.type];
+  const handlers = extension.handlers as Record<
+    string,
+    ExtensionHandler<ExtensionMessageType> | undefined
+  >;
+  const handler = handlers[message.type];
   if (handler) return handler(conn, message as unknown as ClientMessageOf<never>, requestId);
-  if (extension.handle) return extension.handle(conn, message, requestId);
   throw AppError.invalid('unknown_message', `Unknown message type "${message.type.slice(0, 40)}".`);
 }
 

@@ -8,15 +8,15 @@ import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
  * Extensions answer their message types through typed handlers keyed by
- * type (realtime/router.ts), after the schema check; the untyped `handle`
- * still answers the types it names. The test server runs without media, so
- * no other extension holds these types.
+ * type (realtime/router.ts), after the schema check; each extension answers
+ * the types it has handlers for. The test server runs without media, so no
+ * other extension holds these types.
  */
 let t: TestServer;
 let spaceId: string;
 let listener: RealtimeClient;
 const seen: Array<ClientMessageOf<'feeds_answer'> | ClientMessageOf<'feeds_watch'>> = [];
-const untyped: Array<Record<string, unknown>> = [];
+const stops: Array<ClientMessageOf<'feeds_stop'>> = [];
 
 before(async () => {
   t = await startTestServer();
@@ -37,14 +37,16 @@ before(async () => {
       },
     },
   };
-  const legacy: GatewayExtension = {
-    messageTypes: ['feeds_stop'],
-    handle: async (_conn, message) => {
-      untyped.push(message);
+  // A second extension, as media and feeds are two: each answers its own types.
+  const other: GatewayExtension = {
+    handlers: {
+      feeds_stop: async (_conn, message) => {
+        stops.push(message);
+      },
     },
   };
   t.server.services.realtime.extend(typed);
-  t.server.services.realtime.extend(legacy);
+  t.server.services.realtime.extend(other);
   const host = await t.user('extHost'); // the first account may host
   spaceId = (await liveSpace(host, { title: 'Extensions' })).id;
   const guest = (await t.client().post('/api/v1/auth/guest')).body.token as string;
@@ -87,10 +89,10 @@ test('a handler that sends nothing is acknowledged; a message failing its schema
   assert.equal((seen.at(-1) as ClientMessageOf<'feeds_answer'>).sdp, 'v=0');
 });
 
-test('the untyped handle still answers the types it names, and unhandled types are refused', async () => {
+test('another extension answers the types it has handlers for, and unhandled types are refused', async () => {
   const stopped = await ask({ type: 'feeds_stop', space_id: spaceId });
   assert.equal(stopped.type, 'ack');
-  assert.equal(untyped.at(-1)?.['type'], 'feeds_stop');
+  assert.equal(stops.at(-1)?.type, 'feeds_stop');
   const none = await ask({ type: 'media_listen', space_id: spaceId });
   assert.equal(none.type, 'error');
   assert.equal(none.type === 'error' && none.code, 'media_unavailable');

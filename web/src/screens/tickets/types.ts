@@ -5,22 +5,25 @@
  * tickets (no such fields) reads as free and open.
  */
 import type {
+  AdminTicketsSummaryDto,
+  CheckoutDto,
+  SalesDto,
   SalesTotals,
+  SellerEligibilityDto,
+  SpaceAccess,
   SpaceDto,
-  SpaceSalesFigures,
   SpaceTicketingDto,
   TicketDto,
-  UserSummaryDto,
 } from '@salon/protocol';
 
-/** Declared once in the protocol, as the server sends them. */
-export type { SalesTotals, TicketDto };
+/** Declared once in the protocol, as the server sends them (the names below are the screens'). */
+export type { SalesDto, SalesTotals, TicketDto };
 
 /** A space's offer: the protocol's `SpaceTicketingDto` (integer minor units of the instance's one currency). */
 export type TicketingDto = SpaceTicketingDto;
 
 /** Whether the viewer may hear a space: `needs_ticket` for a non-holder (guests too) of a ticketed one. */
-export type Access = 'open' | 'holder' | 'stage' | 'host' | 'needs_ticket';
+export type Access = SpaceAccess;
 
 /** A space as the tickets routes send it: the protocol's SpaceDto with its ticketing. */
 export type TicketedSpace = SpaceDto & { ticketing?: TicketingDto | null; access?: Access };
@@ -38,45 +41,8 @@ export function accessOf(...sources: unknown[]): Access {
   return 'open';
 }
 
-export interface TicketLimits {
-  min_price_minor: number;
-  max_price_minor: number;
-  min_count: number;
-  max_count: number;
-  currency: string;
-}
-
-export type Provider = 'test' | 'stripe';
-
-export interface SellerEligibility {
-  eligible: boolean;
-  reasons: { code: string; message: string }[];
-  needs_birth_date: boolean;
-  limits: TicketLimits;
-  provider: Provider;
-}
-
-export type Checkout = { provider: 'test'; id: string } | { provider: 'stripe'; url: string };
-
-export interface SpaceSales extends SpaceSalesFigures {
-  space: SpaceDto;
-}
-
-export interface SalesDto {
-  currency: string;
-  lifetime_gross_minor: number;
-  fee_rate_bps_now: number;
-  totals: SalesTotals;
-  spaces: SpaceSales[];
-}
-
-export interface AdminTicketsSummary {
-  currency: string;
-  gross_minor: number;
-  fees_minor: number;
-  refunded_minor: number;
-  escrow_minor: number;
-  payable_minor: number;
-  paid_out_minor: number;
-  hosts: { host: UserSummaryDto; payable_minor: number }[];
-}
+export type SellerEligibility = SellerEligibilityDto;
+export type TicketLimits = SellerEligibility['limits'];
+export type Provider = SellerEligibility['provider'];
+export type Checkout = CheckoutDto['checkout'];
+export type AdminTicketsSummary = AdminTicketsSummaryDto;

@@ -1,9 +1,13 @@
-import { NOTIFICATION_KINDS, type PreferenceKind } from '@salon/protocol';
+import {
+  NOTIFICATION_KINDS,
+  type NotificationPreferenceDto,
+  type PreferenceKind,
+} from '@salon/protocol';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorText } from '../../components/ErrorText';
 import { useAsync } from '../../components/useAsync';
-import { explain, type Preference, settingsApi } from './api';
+import { explain, settingsApi } from './api';
 import { disablePush, enablePush, type PushState, pushState } from './push';
 import { SettingsSection } from './SettingsSection';
 
@@ -18,7 +22,11 @@ export function NotificationsSection() {
   const prefs = useAsync(() => settingsApi.preferences(), []);
   const [error, setError] = useState<string | null>(null);
 
-  async function change(kind: PreferenceKind, channel: keyof Preference, value: boolean) {
+  async function change(
+    kind: PreferenceKind,
+    channel: keyof NotificationPreferenceDto,
+    value: boolean,
+  ) {
     setError(null);
     const before = prefs.data;
     if (before?.[kind]) prefs.setData({ ...before, [kind]: { ...before[kind], [channel]: value } });

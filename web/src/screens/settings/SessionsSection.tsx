@@ -1,3 +1,4 @@
+import type { SessionDto } from '@salon/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
@@ -6,7 +7,7 @@ import { Modal } from '../../components/Modal';
 import { Loading } from '../../components/Spinner';
 import { useAsync } from '../../components/useAsync';
 import { useSession } from '../../session';
-import { explain, type SessionDto, settingsApi } from './api';
+import { explain, settingsApi } from './api';
 import { dateTime, deviceOf } from './format';
 import { SettingsSection } from './SettingsSection';
 

@@ -1,3 +1,4 @@
+import type { TokenDto } from '@salon/protocol';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorText } from '../../components/ErrorText';
@@ -5,7 +6,7 @@ import { Field } from '../../components/Field';
 import { Modal } from '../../components/Modal';
 import { QuietInput } from '../../components/QuietField';
 import { useAsync } from '../../components/useAsync';
-import { explain, settingsApi, type TokenDto } from './api';
+import { explain, settingsApi } from './api';
 import { dateTime } from './format';
 import { SettingsSection } from './SettingsSection';
 

@@ -19,11 +19,7 @@ import type {
 import { ApiError, request } from '../../api';
 import { errorText } from '../../i18n';
 
-/** The protocol's (the schemas the server answers with). */
-export type { PushSubscriptionDto, SessionDto, TokenDto };
-export type Preference = NotificationPreferenceDto;
-export type Preferences = NotificationPreferencesDto;
-
+// The answers are the protocol's types (the schemas the server answers with): screens import them from there.
 const e = encodeURIComponent;
 
 export const settingsApi = {
@@ -44,9 +40,9 @@ export const settingsApi = {
       name,
     } satisfies CreateTokenBody),
   revokeToken: (id: string) => request<{ ok: boolean }>('DELETE', `/auth/tokens/${e(id)}`),
-  preferences: () => request<Preferences>('GET', '/notifications/preferences'),
-  setPreference: (kind: PreferenceKind, change: Partial<Preference>) =>
-    request<Preferences>('PATCH', '/notifications/preferences', {
+  preferences: () => request<NotificationPreferencesDto>('GET', '/notifications/preferences'),
+  setPreference: (kind: PreferenceKind, change: Partial<NotificationPreferenceDto>) =>
+    request<NotificationPreferencesDto>('PATCH', '/notifications/preferences', {
       [kind]: change,
     } satisfies NotificationPreferencesPatch),
   vapidKey: () => request<{ public_key: string }>('GET', '/push/vapid_public_key'),

@@ -246,7 +246,7 @@ const MAX_LINES = 500;
  * may only shrink: a file not on it may not pass the limit, and a file on it
  * that is back under the limit must leave it.
  */
-const KNOWN_LONG = new Set(['web/src/styles.css']);
+const KNOWN_LONG = new Set<string>();
 
 test(`no file in server/src or web/src is over ${MAX_LINES} lines, but for the known ones`, () => {
   const long: string[] = [];

@@ -3,7 +3,10 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { registerAtStart } from './shell/serviceWorker';
 import './i18n';
-import './styles.css';
+// The app-wide styles, in cascade order.
+import './styles/base.css';
+import './styles/pages.css';
+import './styles/space.css';
 import './shell.css';
 // The chosen colour theme, applied before the first render.
 import './screens/settings/theme';

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AccountService } from '../accounts/service.js';
 import type { Bus } from '../bus/bus.js';
-import { createCaptionEngine } from '../captions/engines/index.js';
+import { type CaptionEngineSettings, createCaptionEngine } from '../captions/engines/index.js';
 import { CaptionsPipeline } from '../captions/pipeline/index.js';
 import type { CaptionSink } from '../captions/pipeline/types.js';
-import type { Config } from '../config.js';
 import type { Storage } from '../db/database.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { SpaceService } from '../spaces/service.js';
@@ -20,7 +19,22 @@ import { JanusConnection } from './janus/connection.js';
 import { JanusProcess } from './janus-process.js';
 import { ListenSeats } from './listen-seats.js';
 import { MediaPlane, type MediaPlaneOptions } from './plane.js';
+import type { MediaSettings } from './settings.js';
 import { MediaSignaling } from './signaling.js';
+
+/**
+ * What startMedia reads of the configuration: a Config (config.ts) is one, so
+ * the composition root passes it as is and media/ imports nothing from config.ts.
+ */
+export interface StartMediaSettings {
+  /** HLS packagers write under it. */
+  dataDir: string;
+  /** The publisher cap of a space's feed room. */
+  maxStage: number;
+  media: MediaSettings;
+  /** The caption engine's choice, and the speakers one node transcribes at once. */
+  captions: CaptionEngineSettings & { maxStreams: number };
+}
 
 export interface Media {
   /** One Janus node's plane, or a cluster of them (several JANUS_URLs). */
@@ -41,7 +55,7 @@ export interface Media {
 
 /** Starts the media plane the configuration asks for: a Janus child, or an external node. */
 export async function startMedia(
-  config: Config,
+  config: StartMediaSettings,
   deps: {
     spaces: SpaceService;
     accounts: AccountService;

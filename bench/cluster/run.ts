@@ -8,10 +8,15 @@
  * memory per connection. Prints a markdown report and writes it to
  * bench/results/cluster-<date>.md.
  *
+ * Then the media part (media.ts, in a network namespace): mute to silence
+ * across nodes and node-loss recovery, each against its baseline.
+ *
  * Run with `npm run bench cluster` (which raises the descriptor limit);
- * BENCH_QUICK=1 is a smoke run. Knobs: config.ts and README.md.
+ * BENCH_QUICK=1 is a smoke run; BENCH_CLUSTER_ONLY=control or =media runs
+ * one part. Knobs: config.ts and README.md.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { ROOT, Rpc, spawnTs, stop } from '../realtime/children.js';
@@ -24,6 +29,25 @@ import { startNodes } from './nodes.js';
 import { countSpaceMessages } from './redis-count.js';
 
 const config = loadClusterConfig();
+const only = process.env['BENCH_CLUSTER_ONLY'];
+
+/** The media part, in its namespace; its markdown section, or null when it failed. */
+function mediaPart(): string | null {
+  const run = spawnSync(
+    process.execPath,
+    [...process.execArgv, path.join(ROOT, 'bench/cluster/media.ts')],
+    { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 16 * 60_000 },
+  );
+  process.stdout.write(run.stdout ?? '');
+  if (run.status !== 0) {
+    console.log(`bench/cluster: the media part failed (${run.status ?? run.signal})`);
+    return null;
+  }
+  const at = (run.stdout ?? '').indexOf('## Media across nodes');
+  return at < 0 ? null : run.stdout.slice(at);
+}
+
+if (only === 'media') process.exit(mediaPart() === null ? 1 : 0);
 const MINUTE = 60_000;
 const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').toLowerCase();
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '–');
@@ -213,4 +237,11 @@ const dir = path.join(ROOT, 'bench/results');
 mkdirSync(dir, { recursive: true });
 const file = path.join(dir, `cluster-${stamp.slice(0, 8)}${config.quick ? '-quick' : ''}.md`);
 writeFileSync(file, `${markdown}\n`);
+let mediaFailed = false;
+if (only !== 'control') {
+  const media = mediaPart();
+  if (media) appendFileSync(file, `\n${media}`);
+  else mediaFailed = true;
+}
 console.log(`\nwritten to ${path.relative(ROOT, file)}`);
+if (mediaFailed) process.exit(1);

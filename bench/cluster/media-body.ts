@@ -1,0 +1,214 @@
+/**
+ * bench/cluster's media part, run inside the namespace by media.ts. Two
+ * Salon processes (the real entrypoint) A and B on one PostgreSQL schema and
+ * Redis, MEDIA=external on one Janus. A speaker signals through B; a WebRTC
+ * listener signals through A. Two measurements, each with its baseline in
+ * the same run:
+ *
+ * 1. **Mute to silence**: the host's mute request sent → the first 100 ms at
+ *    the listener without the speaker's tone, the mute sent through A (across
+ *    nodes: B's handle is muted from the `commits` channel) against the mute
+ *    sent through B (the node holding the handle), alternating.
+ * 2. **Node loss**: kill -9 of B → the speaker heard again at the listener,
+ *    the speaker's client reconnecting to A from its node list and
+ *    publishing again; against the same client dropping its own socket to a
+ *    node that stays up and coming back to it. B is started again between
+ *    rounds.
+ *
+ * One clock: every time is this process's `performance.now()` (the requests,
+ * the kill and the listener's decoded frames all happen here).
+ */
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { heard } from '../../server/test/media/support/hearing.js';
+import type { Listener } from '../../server/test/media/support/listener.js';
+import { Publisher } from '../../server/test/media/support/publisher.js';
+import { SalonListener } from '../../server/test/media/support/salon-peers.js';
+import { startJanus } from '../../server/test/media/support/stage.js';
+import { meanPower, toneShare } from '../../server/test/media/support/tone.js';
+import { Client } from '../../server/test/support/client.js';
+import { startEntrypoint } from '../../server/test/support/entrypoint.js';
+import { liveSpace, onStage } from '../../server/test/support/factories.js';
+import { createTestSchema } from '../../server/test/support/postgres.js';
+import { RealtimeClient } from '../../server/test/support/realtime.js';
+import { redisUrl } from '../../server/test/support/redis.js';
+import { type Summary, summarize } from '../realtime/stats.js';
+import { flag, int } from '../support/env.js';
+
+const quick = flag(process.env, 'BENCH_QUICK', false);
+const MUTES = int(process.env, 'BENCH_CLUSTER_MUTES', quick ? 3 : 10);
+const KILLS = int(process.env, 'BENCH_CLUSTER_KILLS', quick ? 1 : 3);
+const TONE = 660;
+
+/** Below this mean power (about −60 dBFS) a block is silence. */
+const SILENCE_POWER = 1_000;
+/** 100 ms of 10 ms frames. */
+const BLOCK_FRAMES = 10;
+
+/** Milliseconds from `since` to the first 100 ms block at the listener without the tone. */
+function toneGoneAfter(ear: Listener<null>, since: number, frequency: number): number {
+  const frames = ear.framesSince(since);
+  for (let i = 0; i + BLOCK_FRAMES <= frames.length; i++) {
+    const block = frames.slice(i, i + BLOCK_FRAMES);
+    const samples = new Int16Array(block.reduce((n, f) => n + f.samples.length, 0));
+    let at = 0;
+    for (const f of block) {
+      samples.set(f.samples, at);
+      at += f.samples.length;
+    }
+    if (meanPower(samples) < SILENCE_POWER || toneShare(samples, ear.sampleRate, frequency) < 0.05)
+      return block[0]!.at - since;
+  }
+  return Number.NaN;
+}
+
+function on(client: Client, url: string): Client {
+  const other = new Client(url);
+  for (const [k, v] of client.cookies) other.cookies.set(k, v);
+  return other;
+}
+
+async function must(reply: Promise<{ status: number; body: unknown }>, what: string) {
+  const r = await reply;
+  if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
+}
+
+async function register(url: string) {
+  const client = new Client(url);
+  const handle = `b${randomBytes(5).toString('hex')}`;
+  const reply = await client.post('/api/v1/auth/register', {
+    handle,
+    display_name: handle,
+    password: 'correct horse battery',
+  });
+  if (reply.status !== 201) throw new Error(`register: ${reply.status}`);
+  return { client, id: reply.body.user.id as string, handle };
+}
+
+async function connectAny(urls: string[], client: Client): Promise<RealtimeClient> {
+  let last: unknown;
+  for (const url of urls) {
+    try {
+      return await RealtimeClient.connect(url, on(client, url));
+    } catch (error) {
+      last = error;
+    }
+  }
+  throw new Error(`no node answered: ${String(last)}`);
+}
+
+const started = new Set<ChildProcess>();
+const dataDir = mkdtempSync(path.join(tmpdir(), 'salon-bench-cluster-media-'));
+const secret = randomBytes(16).toString('hex');
+const janus = await startJanus({ apiSecret: secret });
+const schema = await createTestSchema();
+const env = {
+  DATABASE_URL: `${schema.url}?options=${encodeURIComponent(`-c search_path=${schema.schema}`)}`,
+  REDIS_URL: await redisUrl(),
+  DATA_DIR: dataDir,
+  MEDIA: 'external',
+  JANUS_URL: janus.url,
+  JANUS_API_SECRET: secret,
+  HOST_MIN_FOLLOWERS: '0',
+};
+
+async function stopAll(): Promise<void> {
+  await Publisher.closeAll();
+  for (const child of started) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  await janus.close();
+  await schema.drop().catch(() => undefined);
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+const ms = (s: Summary) => `${s.p50.toFixed(0)} / ${s.p99.toFixed(0)} / ${s.max.toFixed(0)}`;
+
+try {
+  const a = await startEntrypoint(env, started);
+  let b = await startEntrypoint(env, started);
+  const host = await register(a.url);
+  const space = await liveSpace(host);
+  const speaker = await register(a.url);
+  await onStage(host, space, speaker);
+  const listener = await register(a.url);
+  const listenerRt = await RealtimeClient.connect(a.url, listener.client);
+  await listenerRt.subscribe(space.id);
+  const ear = await SalonListener.listen(listenerRt, space.id);
+  const speakerOnB = () => on(speaker.client, b.url);
+  let speakerRt = await RealtimeClient.connect(b.url, speakerOnB());
+  await speakerRt.subscribe(space.id);
+  let voice = await Publisher.mix(speakerRt, space.id, TONE);
+  await must(speakerOnB().post(`${space.path}/stage/${speaker.id}/unmute`), 'unmute');
+  await heard(ear, { present: [TONE], timeoutMs: 30_000 });
+
+  // 1. Mute to silence, through A (across nodes) and through B (the handle's node), alternating.
+  const mute: Record<'across' | 'same', number[]> = { across: [], same: [] };
+  for (let i = 0; i < MUTES * 2; i++) {
+    const via = i % 2 === 0 ? 'across' : 'same';
+    const hostVia = on(host.client, via === 'across' ? a.url : b.url);
+    const sent = performance.now();
+    await must(hostVia.post(`${space.path}/stage/${speaker.id}/mute`), 'mute');
+    await heard(ear, { absent: [TONE], timeoutMs: 10_000 });
+    mute[via].push(toneGoneAfter(ear, sent, TONE));
+    await must(speakerOnB().post(`${space.path}/stage/${speaker.id}/unmute`), 'unmute');
+    await heard(ear, { present: [TONE], timeoutMs: 10_000 });
+  }
+
+  // 2. Node loss against a socket drop to a node that stays up, alternating.
+  const recovery: Record<'kill' | 'drop', number[]> = { kill: [], drop: [] };
+  for (let i = 0; i < KILLS * 2; i++) {
+    const kind = i % 2 === 0 ? 'drop' : 'kill';
+    const frequency = 700 + i * 40;
+    const closed = new Promise<void>((resolve) => speakerRt.ws.once('close', () => resolve()));
+    const from = performance.now();
+    if (kind === 'kill') b.child.kill('SIGKILL');
+    else await speakerRt.close();
+    await closed;
+    await voice.close();
+    // The node list: B first (where the client was), then A.
+    speakerRt = await connectAny(kind === 'kill' ? [b.url, a.url] : [b.url], speaker.client);
+    await speakerRt.subscribe(space.id);
+    voice = await Publisher.mix(speakerRt, space.id, frequency);
+    await heard(ear, { present: [frequency], windowMs: 300, timeoutMs: 30_000 });
+    recovery[kind].push(performance.now() - from);
+    if (kind === 'kill') {
+      // B again, and the speaker back on it, for the next round.
+      b = await startEntrypoint(env, started);
+      await speakerRt.close();
+      await voice.close();
+      speakerRt = await RealtimeClient.connect(b.url, speakerOnB());
+      await speakerRt.subscribe(space.id);
+      voice = await Publisher.mix(speakerRt, space.id, TONE);
+      await heard(ear, { present: [TONE], timeoutMs: 30_000 });
+    }
+  }
+  await voice.close();
+  await ear.close();
+  await Promise.all([speakerRt.close(), listenerRt.close()]);
+
+  const lines = [
+    '',
+    '## Media across nodes (2 Salon processes, 1 Janus, in a network namespace)',
+    '',
+    '| measurement | p50 / p99 / max ms | n |',
+    '| --- | --- | --- |',
+    `| mute → silence at a listener on A, mute sent through A (across nodes) | ${ms(summarize(mute.across))} | ${mute.across.length} |`,
+    `| baseline: mute sent through B (the speaker's node) | ${ms(summarize(mute.same))} | ${mute.same.length} |`,
+    `| kill -9 of the speaker's node → heard again through A | ${ms(summarize(recovery.kill))} | ${recovery.kill.length} |`,
+    `| baseline: the speaker's socket dropped, back on the same node | ${ms(summarize(recovery.drop))} | ${recovery.drop.length} |`,
+    '',
+    "Mute: the host's request sent → the first 100 ms at the listener without the tone (silence or a tone share under 5 %). Recovery: the kill (or the drop) → the speaker's new tone heard at the listener (a 300 ms window, polled every 100 ms), the client reconnecting at once from its node list, as the test does; the web app waits its first backoff (0.5 s with jitter) first.",
+  ];
+  console.log(lines.join('\n'));
+} finally {
+  await stopAll();
+}

@@ -1,12 +1,12 @@
 import { hostname } from 'node:os';
-import { userChannel } from '@salon/protocol';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { GuestTokens } from './accounts/guests.js';
 import { AccountService } from './accounts/service.js';
-import { AccountStanding, accountEvent } from './accounts/standing.js';
+import { AccountStanding } from './accounts/standing.js';
 import { AdminService } from './admin/service.js';
 import { type Bus, MemoryBus, RedisBus } from './bus/bus.js';
+import { publishToUser } from './bus/user-channel.js';
 import { purgeExpiredTranscripts } from './captions/retention.js';
 import { CaptionsService } from './captions/service.js';
 import { transcriptStore } from './captions/transcripts.js';
@@ -115,7 +115,7 @@ export async function createServer(
     const accounts = new AccountService(storage, clock, config, guests);
     // Open sockets of sessions signed out elsewhere close at their next message.
     accounts.sessionsEnded = (userId) =>
-      bus.publish(userChannel(userId), accountEvent(userId, false));
+      publishToUser(bus, userId, { kind: 'account_changed', user_id: userId, suspended: false });
     const social = new SocialService(storage, clock);
     pushNotificationsLive(social, bus, logger);
     const spaces = new SpaceService(storage, clock, config, social, bus);

@@ -9,8 +9,8 @@ import type { Viewer } from './viewer.js';
  * is read once, at the handshake; this is what every later message is checked
  * against.
  *
- * One small read per session, kept `ttlMs`; an account event on the bus (see
- * `accountEvent`) drops a user's entries at once on every node that holds
+ * One small read per session, kept `ttlMs`; an account event on the bus (an
+ * `account_changed` notice, bus/user-channel.ts) drops a user's entries at once on every node that holds
  * their connections, so a suspension is seen at the next message, not at the
  * end of the TTL. The TTL only bounds how long a lost bus message (a Redis
  * outage) could keep a suspended session going.
@@ -77,21 +77,4 @@ interface Entry {
   userId: string;
   at: number;
   verdict: Promise<AppError | null>;
-}
-
-/**
- * Account events travel on the user's channel (`userChannel`), beside their
- * notifications, so they reach every node that holds one of their
- * connections. The gateway applies them and never forwards them.
- */
-const ACCOUNT_EVENT = '{"type":"account_changed"';
-
-export function accountEvent(userId: string, suspended: boolean): string {
-  return `${ACCOUNT_EVENT},"user_id":${JSON.stringify(userId)},"suspended":${suspended}}`;
-}
-
-export function readAccountEvent(text: string): { userId: string; suspended: boolean } | null {
-  if (!text.startsWith(ACCOUNT_EVENT)) return null;
-  const parsed = JSON.parse(text) as { user_id: string; suspended: boolean };
-  return { userId: parsed.user_id, suspended: parsed.suspended === true };
 }

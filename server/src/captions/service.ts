@@ -7,9 +7,10 @@ import type {
 } from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Bus } from '../bus/bus.js';
+import { publishToSpace } from '../bus/space-channel.js';
 import type { SpaceState } from '../spaces/model.js';
 import { captionsOn } from '../spaces/model.lifecycle.js';
-import { type SpaceService, spaceChannel } from '../spaces/service.js';
+import type { SpaceService } from '../spaces/service.js';
 import type { Clock } from '../util/clock.js';
 import type { TranscriptLine, TranscriptStore } from './store.js';
 
@@ -268,12 +269,11 @@ export class CaptionsService {
   private async announce(spaceId: string): Promise<void> {
     const state = await this.o.spaces.get(spaceId).catch(() => null);
     if (!state) return;
-    const message: CaptionsServerMessage = {
+    publishToSpace(this.o.bus, {
       type: 'captions_state',
       space_id: spaceId,
       ...this.stateOf(state),
-    };
-    this.o.bus.publish(spaceChannel(spaceId), JSON.stringify(message));
+    });
   }
 
   private slot(spaceId: string, speakerId: string): SpeakerSlot {
@@ -332,8 +332,7 @@ export class CaptionsService {
       start_ms: line.startMs,
       end_ms: line.endMs,
     };
-    const message: CaptionsServerMessage = { type: 'caption', space_id: line.spaceId, ...dto };
-    this.o.bus.publish(spaceChannel(line.spaceId), JSON.stringify(message));
+    publishToSpace(this.o.bus, { type: 'caption', space_id: line.spaceId, ...dto });
   }
 }
 

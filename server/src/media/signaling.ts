@@ -8,6 +8,7 @@ import type { AccountService } from '../accounts/service.js';
 import type { Viewer } from '../accounts/viewer.js';
 import type { Bus } from '../bus/bus.js';
 import { type CommitMessage, onCommits } from '../bus/commits.js';
+import { publishToSpace, type SpaceMessage } from '../bus/space-channel.js';
 import { AppError } from '../errors.js';
 import type {
   ExtensionHandler,
@@ -17,7 +18,7 @@ import type {
   RealtimeConnection,
 } from '../realtime/gateway.js';
 import { leaveStage, type SpaceEvent, type SpaceState } from '../spaces/model.js';
-import { type SpaceService, spaceChannel } from '../spaces/service.js';
+import type { SpaceService } from '../spaces/service.js';
 import type { MediaApi } from './api.js';
 import { mediaClientError } from './client-errors.js';
 import { EffectOrder, effectsOf } from './effects.js';
@@ -245,8 +246,8 @@ export class MediaSignaling implements GatewayExtension {
     });
   }
 
-  private broadcast(spaceId: string, message: MediaServerMessage): void {
-    this.o.bus.publish(spaceChannel(spaceId), JSON.stringify(message));
+  private broadcast(_spaceId: string, message: SpaceMessage & MediaServerMessage): void {
+    publishToSpace(this.o.bus, message);
   }
 
   private tellUser(userId: string, message: MediaServerMessage): void {

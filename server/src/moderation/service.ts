@@ -1,9 +1,8 @@
 import { rm } from 'node:fs/promises';
-import { userChannel } from '@salon/protocol';
-import { accountEvent } from '../accounts/standing.js';
 import type { Viewer } from '../accounts/viewer.js';
 import { requireReason, suspensionRefusal } from '../admin/rules.js';
 import type { Bus } from '../bus/bus.js';
+import { publishToUser } from '../bus/user-channel.js';
 import type { Storage } from '../db/database.js';
 import type { AppealsTable, ModerationLogTable, ReportsTable, UsersTable } from '../db/schema.js';
 import { AppError, isAppError } from '../errors.js';
@@ -310,7 +309,12 @@ export class ModerationService {
       .where('id', '=', userId)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) throw AppError.notFound('user');
-    this.bus?.publish(userChannel(userId), accountEvent(userId, true));
+    if (this.bus)
+      publishToUser(this.bus, userId, {
+        kind: 'account_changed',
+        user_id: userId,
+        suspended: true,
+      });
     const live = await this.db
       .selectFrom('spaces')
       .select(['id', 'host_id', 'data'])
@@ -354,7 +358,12 @@ export class ModerationService {
       .where('id', '=', userId)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) throw AppError.notFound('user');
-    this.bus?.publish(userChannel(userId), accountEvent(userId, false));
+    if (this.bus)
+      publishToUser(this.bus, userId, {
+        kind: 'account_changed',
+        user_id: userId,
+        suspended: false,
+      });
     await this.log(
       {
         actor_id: moderator.id,

@@ -1,17 +1,13 @@
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import {
-  CLOSE_ACCOUNT_SUSPENDED,
-  CLOSE_SIGNED_OUT,
-  type ListenerDto,
-  userChannel,
-} from '@salon/protocol';
+import { CLOSE_ACCOUNT_SUSPENDED, CLOSE_SIGNED_OUT, type ListenerDto } from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { WebSocket } from 'ws';
 import type { AccountService } from '../accounts/service.js';
-import { type AccountStanding, readAccountEvent } from '../accounts/standing.js';
+import type { AccountStanding } from '../accounts/standing.js';
 import type { Viewer } from '../accounts/viewer.js';
 import type { Bus } from '../bus/bus.js';
+import { onUser } from '../bus/user-channel.js';
 import { AppError } from '../errors.js';
 import type { OriginPolicy } from '../http/origin.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -22,7 +18,6 @@ import type { Clock } from '../util/clock.js';
 import { MessageAuthority } from './authority.js';
 import type { PresenceDirectory } from './directory.js';
 import type { LocalSpace } from './local-space.js';
-import { readRemovedNotice } from './notices.js';
 import type { SpacePresence } from './presence.js';
 import { PresenceSync } from './presence-sync.js';
 import {
@@ -208,12 +203,12 @@ export class RealtimeGateway {
     // account events (a suspension) come the same way and are applied here, not forwarded.
     const personal =
       viewer.kind === 'user'
-        ? this.o.bus.subscribe(userChannel(viewer.user.id), (text) => {
-            const account = readAccountEvent(text);
-            if (account) return this.onAccountEvent(conn, account.userId, account.suspended);
-            const removed = readRemovedNotice(text);
-            if (removed) return this.rooms.onRemovedNotice(conn, removed.spaceId);
-            if (ws.readyState === WebSocket.OPEN) ws.send(text);
+        ? onUser(this.o.bus, viewer.user.id, {
+            account: (userId, suspended) => this.onAccountEvent(conn, userId, suspended),
+            removed: (spaceId) => this.rooms.onRemovedNotice(conn, spaceId),
+            personal: (json) => {
+              if (ws.readyState === WebSocket.OPEN) ws.send(json);
+            },
           })
         : null;
     // The browsers a person uses are remembered, so a removal keeps them all out (see isDeviceBanned).

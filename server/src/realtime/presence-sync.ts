@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { ListenerDto, ServerMessage } from '@salon/protocol';
 import type { Bus } from '../bus/bus.js';
-import { type SpaceService, spaceChannel } from '../spaces/service.js';
+import { publishToSpace } from '../bus/space-channel.js';
+import type { SpaceService } from '../spaces/service.js';
 import type { PresenceDirectory } from './directory.js';
 import type { LocalSpace } from './local-space.js';
 import { presenceIntervalMs, type SpacePresence } from './presence.js';
@@ -37,14 +38,13 @@ export class PresenceSync {
       this.recordNewListeners(spaceId, space);
       this.sendPresence(spaceId, space);
       if (!space.reactions.empty) {
-        const message: ServerMessage = {
+        // Through the bus: every node's listeners get every node's reactions.
+        publishToSpace(this.o.bus, {
           type: 'reactions',
           space_id: spaceId,
           window_ms: this.o.windowMs,
           counts: space.reactions.drain(),
-        };
-        // Through the bus: every node's listeners get every node's reactions.
-        this.o.bus.publish(spaceChannel(spaceId), JSON.stringify(message));
+        });
       }
       if (
         space.subscribers.size === 0 &&

@@ -6,11 +6,12 @@ import type {
 } from '@salon/protocol';
 import type { Bus } from '../bus/bus.js';
 import { onCommits, shareCommits } from '../bus/commits.js';
+import { onSpace, type SpaceEnvelope } from '../bus/space-channel.js';
 import { AppError } from '../errors.js';
 import type { SpaceState } from '../spaces/model.js';
 import type { Participant } from '../spaces/policy.js';
 import type { Reactions } from '../spaces/reactions.js';
-import { type SpaceService, spaceChannel } from '../spaces/service.js';
+import type { SpaceService } from '../spaces/service.js';
 import { hears, type SpaceAccess, type TicketAccess } from '../tickets/access.js';
 import type { Clock } from '../util/clock.js';
 import { LocalSpace } from './local-space.js';
@@ -187,9 +188,7 @@ export class Rooms {
   private local(spaceId: string): LocalSpace<Connection> {
     let space = this.o.spacesById.get(spaceId);
     if (!space) {
-      const unsubscribe = this.o.bus.subscribe(spaceChannel(spaceId), (message) =>
-        this.onBus(spaceId, message),
-      );
+      const unsubscribe = onSpace(this.o.bus, spaceId, (message) => this.onBus(spaceId, message));
       space = new LocalSpace<Connection>(unsubscribe, SLOW_CLIENT_BYTES);
       this.o.spacesById.set(spaceId, space);
       this.o.spaces.follow(spaceId);
@@ -223,41 +222,47 @@ export class Rooms {
   }
 
   /** Messages for one space from any node: forwarded as they are, after the side effects this node owns. */
-  private onBus(spaceId: string, text: string): void {
+  private onBus(spaceId: string, { kind, json }: SpaceEnvelope): void {
     const space = this.o.spacesById.get(spaceId);
     if (!space) return;
-    if (text.startsWith('{"type":"event"')) {
-      const message = JSON.parse(text) as Extract<ServerMessage, { type: 'event' }>;
-      this.o.spaces.invalidate(spaceId, message.version);
-      space.fanout.publish(text, true);
-      for (const event of message.events) {
-        space.speaking.follow(event);
-        if (event.type === 'participant_removed') this.expel(spaceId, space, event.participant);
-        // Joining or leaving the stage of a ticketed space gives or takes the right to hear it.
-        if (event.type === 'stage_changed') this.reassessLater(spaceId, event.change.user_id);
-        if (event.type === 'settings_changed' && !event.allow_guests)
-          this.expelGuests(spaceId, space);
+    switch (kind) {
+      case 'event': {
+        const message = JSON.parse(json) as Extract<ServerMessage, { type: 'event' }>;
+        this.o.spaces.invalidate(spaceId, message.version);
+        space.fanout.publish(json, true);
+        for (const event of message.events) {
+          space.speaking.follow(event);
+          if (event.type === 'participant_removed') this.expel(spaceId, space, event.participant);
+          // Joining or leaving the stage of a ticketed space gives or takes the right to hear it.
+          if (event.type === 'stage_changed') this.reassessLater(spaceId, event.change.user_id);
+          if (event.type === 'settings_changed' && !event.allow_guests)
+            this.expelGuests(spaceId, space);
+        }
+        for (const listener of this.eventListeners) listener(spaceId, message.events);
+        return;
       }
-      for (const listener of this.eventListeners) listener(spaceId, message.events);
-      return;
+      case 'speaking': {
+        const message = JSON.parse(json) as Extract<ServerMessage, { type: 'speaking' }>;
+        space.speaking.heard(message.user_id, message.speaking);
+        // Who is talking is read from the audio: only for those who hear it.
+        space.fanout.publish(json, false, true);
+        return;
+      }
+      // Captions are words from the audio: only for those who hear (finals are kept, partials may drop).
+      case 'caption': {
+        const line = JSON.parse(json) as Extract<ServerMessage, { type: 'caption' }>;
+        space.fanout.publish(json, line.kind === 'final', true);
+        return;
+      }
+      case 'captions_state':
+        space.fanout.publish(json, true, true);
+        return;
+      case 'reactions':
+      case 'media_restart':
+      case 'media_stopped':
+        space.fanout.publish(json, false);
+        return;
     }
-    if (text.startsWith('{"type":"speaking"')) {
-      const message = JSON.parse(text) as Extract<ServerMessage, { type: 'speaking' }>;
-      space.speaking.heard(message.user_id, message.speaking);
-      // Who is talking is read from the audio: only for those who hear it.
-      space.fanout.publish(text, false, true);
-      return;
-    }
-    // Captions are words from the audio: only for those who hear (finals are kept, partials may drop).
-    if (text.startsWith('{"type":"caption"')) {
-      space.fanout.publish(text, text.includes('"kind":"final"'), true);
-      return;
-    }
-    if (text.startsWith('{"type":"captions_state"')) {
-      space.fanout.publish(text, true, true);
-      return;
-    }
-    space.fanout.publish(text, false);
   }
 
   private reassessLater(spaceId: string, userId: string): void {

@@ -1,6 +1,7 @@
-import { type PersonalMessage, userChannel } from '@salon/protocol';
+import type { PersonalMessage } from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Bus } from '../bus/bus.js';
+import { publishToUser } from '../bus/user-channel.js';
 import { presentNotification } from './presenter.js';
 import type { SocialService } from './service.js';
 
@@ -21,7 +22,7 @@ export function pushNotificationsLive(
             row.actor_id ? actors.get(row.actor_id) : undefined,
           ),
         };
-        bus.publish(userChannel(row.user_id), JSON.stringify(message));
+        publishToUser(bus, row.user_id, { kind: 'personal', message });
       })
       .catch((error: unknown) => logger.error({ err: error }, 'live notification failed'));
   });

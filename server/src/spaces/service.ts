@@ -1,17 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import {
-  type ServerMessage,
-  type SpaceEventPayload,
-  type SpaceSnapshot,
-  userChannel,
-} from '@salon/protocol';
+import type { ServerMessage, SpaceEventPayload, SpaceSnapshot } from '@salon/protocol';
 import { type Kysely, sql } from 'kysely';
 import type { Viewer } from '../accounts/viewer.js';
 import type { Bus } from '../bus/bus.js';
+import { publishToSpace } from '../bus/space-channel.js';
+import { publishToUser } from '../bus/user-channel.js';
 import type { Storage } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { AppError } from '../errors.js';
-import { removedNotice } from '../realtime/notices.js';
 import type { SocialService } from '../social/service.js';
 import { offerOf, offersOf } from '../tickets/holders.js';
 import type { Clock } from '../util/clock.js';
@@ -42,8 +38,6 @@ import {
 import { insertSpace, loadSpace, updateSpace } from './repository.js';
 
 export type SnapshotBase = Omit<SpaceSnapshot, 'listeners' | 'counts'>;
-
-export const spaceChannel = (id: string) => `space:${id}`;
 
 /** Told of every committed change, after its events are published; must not throw. */
 export type CommitListener = (state: SpaceState, events: SpaceEvent[]) => void;
@@ -273,16 +267,15 @@ export class SpaceService {
       .map((e) => presentEvent(e, lookup))
       .filter((p): p is SpaceEventPayload => p !== null);
     if (payloads.length === 0) return;
-    const message: ServerMessage = {
+    publishToSpace(this.bus, {
       type: 'event',
       space_id: state.id,
       version: state.version,
       events: payloads,
-    };
-    this.bus.publish(spaceChannel(state.id), JSON.stringify(message));
+    });
     for (const e of events) {
       if (e.type === 'participant_removed' && e.participant.kind === 'user')
-        this.bus.publish(userChannel(e.participant.id), removedNotice(state.id));
+        publishToUser(this.bus, e.participant.id, { kind: 'removed_notice', space_id: state.id });
     }
   }
 

@@ -3,6 +3,7 @@ import type { SpaceAccess } from '@salon/protocol';
 import type { Kysely } from 'kysely';
 import type { Viewer } from '../accounts/viewer.js';
 import type { Bus } from '../bus/bus.js';
+import { open, seal } from '../bus/envelope.js';
 import type { Storage } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { AppError } from '../errors.js';
@@ -102,8 +103,11 @@ export async function mayHear(
 
 /** Every node listens here for ticket changes made on any node. */
 export const TICKETS_CHANNEL = 'tickets';
-const HOLDER_CHANGED = '{"type":"ticket_holder_changed"';
-const OFFER_CHANGED = '{"type":"ticket_offer_changed"';
+/** What the tickets channel carries, each in its envelope (bus/envelope.ts). */
+const TICKET_NOTICES: ReadonlySet<'holder_changed' | 'offer_changed'> = new Set([
+  'holder_changed',
+  'offer_changed',
+]);
 
 /**
  * How long a cached answer is trusted without a bus message. The bus
@@ -165,13 +169,13 @@ export class TicketAccess {
   holderChanged(spaceId: string, userId: string, holder: boolean): void {
     this.bus.publish(
       TICKETS_CHANNEL,
-      `${HOLDER_CHANGED},"space_id":${JSON.stringify(spaceId)},"user_id":${JSON.stringify(userId)},"holder":${holder}}`,
+      seal('holder_changed', JSON.stringify({ space_id: spaceId, user_id: userId, holder })),
     );
   }
 
   /** Call after a space's offer is set or removed. */
   offerChanged(spaceId: string): void {
-    this.bus.publish(TICKETS_CHANNEL, `${OFFER_CHANGED},"space_id":${JSON.stringify(spaceId)}}`);
+    this.bus.publish(TICKETS_CHANNEL, seal('offer_changed', JSON.stringify({ space_id: spaceId })));
   }
 
   /** The viewer's access to the space, from the cache when it can be trusted. */
@@ -241,15 +245,13 @@ export class TicketAccess {
   }
 
   private onBus(text: string): void {
-    if (text.startsWith(HOLDER_CHANGED)) {
-      const m = JSON.parse(text) as { space_id: string; user_id: string; holder: boolean };
+    const notice = open(text, TICKET_NOTICES);
+    if (notice?.kind === 'holder_changed') {
+      const m = JSON.parse(notice.json) as { space_id: string; user_id: string; holder: boolean };
       this.holders.delete(`${m.space_id} ${m.user_id}`);
       for (const listener of this.listeners) listener(m.space_id, m.user_id, m.holder);
-      return;
-    }
-    if (text.startsWith(OFFER_CHANGED)) {
-      const m = JSON.parse(text) as { space_id: string };
-      this.offers.delete(m.space_id);
+    } else if (notice?.kind === 'offer_changed') {
+      this.offers.delete((JSON.parse(notice.json) as { space_id: string }).space_id);
     }
   }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { publishToSpace } from '../../src/bus/space-channel.js';
 import { liveSpace, user } from '../support/factories.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -238,10 +239,12 @@ test('a late joiner is told who is speaking now, not only at the next change', a
   await early.subscribe(space.id);
   // What the media plane publishes when Janus says the host started talking.
   const speaking = (on: boolean) =>
-    t.server.services.bus.publish(
-      `space:${space.id}`,
-      JSON.stringify({ type: 'speaking', space_id: space.id, user_id: host.id, speaking: on }),
-    );
+    publishToSpace(t.server.services.bus, {
+      type: 'speaking',
+      space_id: space.id,
+      user_id: host.id,
+      speaking: on,
+    });
   speaking(true);
   await early.waitFor((m) => m.type === 'speaking' && m.speaking, 5000, true);
 

@@ -82,7 +82,7 @@ export class HostWatch {
 
   private async presenceChanged(spaceId: string, key: string, present: boolean): Promise<void> {
     const state = await this.o.spaces.get(spaceId).catch(() => null);
-    if (!state || state.state !== 'live' || key !== hostKey(state)) return;
+    if (state?.state !== 'live' || key !== hostKey(state)) return;
     if (present) {
       this.seenHost.add(spaceId);
       this.disarm(spaceId);
@@ -98,7 +98,7 @@ export class HostWatch {
   /** Some node says the host is away: not so if they are connected here. */
   private async awayAnnounced(spaceId: string): Promise<void> {
     const state = await this.o.spaces.get(spaceId, true).catch(() => null);
-    if (!state || state.state !== 'live') return;
+    if (state?.state !== 'live') return;
     if (await this.o.presence.isPresent(spaceId, hostKey(state))) {
       await this.run(spaceId, hostBack, {});
     }
@@ -110,7 +110,7 @@ export class HostWatch {
     const now = this.o.clock.now();
     for (const spaceId of this.o.presence.followedSpaceIds()) {
       const state = await this.o.spaces.get(spaceId).catch(() => null);
-      if (!state || state.state !== 'live') continue;
+      if (state?.state !== 'live') continue;
       const since = state.host_away_since ?? null;
       if (since !== null) {
         if (now - since >= this.o.graceMs && !this.timers.has(spaceId)) {

@@ -139,7 +139,10 @@ test('Salon node B is killed with -9: its speaker reconnects to A, keeps the sea
   // B is the node whose packager the space has: its death leaves a lease nobody releases.
   let holder: number | undefined;
   await eventually(
-    async () => (holder = await leaseHolder(space.id)) !== undefined,
+    async () => {
+      holder = await leaseHolder(space.id);
+      return holder !== undefined;
+    },
     'a node to take the packager lease',
     30_000,
   );

@@ -96,11 +96,10 @@ export class MediaSignaling implements GatewayExtension {
   ) {
     o.plane.on('speaking', ({ spaceId, userId, speaking }) => {
       o.speaking?.({ spaceId, userId, speaking });
-      this.broadcast(spaceId, { type: 'speaking', space_id: spaceId, user_id: userId, speaking });
+      this.broadcast({ type: 'speaking', space_id: spaceId, user_id: userId, speaking });
     });
     o.plane.on('reset', (spaceIds) => {
-      for (const spaceId of spaceIds)
-        this.broadcast(spaceId, { type: 'media_restart', space_id: spaceId });
+      for (const spaceId of spaceIds) this.broadcast({ type: 'media_restart', space_id: spaceId });
     });
     o.spaces.onCommitted((state, events) => {
       this.announce(state, events).catch((error: unknown) =>
@@ -154,7 +153,7 @@ export class MediaSignaling implements GatewayExtension {
     for (const effect of effectsOf(state, events)) {
       if (effect.kind === 'open') await this.o.plane.open(state.id);
       if (effect.kind === 'end')
-        this.broadcast(state.id, {
+        this.broadcast({
           type: 'media_stopped',
           space_id: state.id,
           reason: 'space_ended',
@@ -238,7 +237,7 @@ export class MediaSignaling implements GatewayExtension {
   /** Turns someone's speaking indicator off everywhere (the level events stop with their media). */
   private silence(spaceId: string, userId: string): void {
     this.o.speaking?.({ spaceId, userId, speaking: false });
-    this.broadcast(spaceId, {
+    this.broadcast({
       type: 'speaking',
       space_id: spaceId,
       user_id: userId,
@@ -246,7 +245,7 @@ export class MediaSignaling implements GatewayExtension {
     });
   }
 
-  private broadcast(_spaceId: string, message: SpaceMessage & MediaServerMessage): void {
+  private broadcast(message: SpaceMessage & MediaServerMessage): void {
     publishToSpace(this.o.bus, message);
   }
 

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { SalonPostgresDialect } from './introspector.js';
 import { migrateToLatest } from './migrator.js';
 import type { Database } from './schema.js';
 
@@ -61,10 +62,9 @@ function openPostgres(url: string, options: StorageOptions): Storage {
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: 5000,
     // A schema of its own (tests, one per suite, made and dropped while others run). Such
-    // a connection also plans without parallel workers: with dozens of test schemas in the
-    // catalog, Kysely's catalog reads at migration went parallel, and a parallel worker
-    // once failed "schema … does not exist" for the schema just created (seen in a full
-    // run, server/test/tickets/holders.test.ts). Salon's own queries are small and indexed.
+    // a connection also plans without parallel workers (Salon's own queries are small and
+    // indexed). Kysely's catalog reads at migration are kept to this schema
+    // (db/introspector.ts): reading every schema failed when another one was dropped.
     ...(options.pgSchema
       ? { options: `-c search_path=${options.pgSchema} -c max_parallel_workers_per_gather=0` }
       : {}),
@@ -78,7 +78,7 @@ function openPostgres(url: string, options: StorageOptions): Storage {
   });
   // An idle client that loses its server must not crash the process.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new SalonPostgresDialect({ pool }) });
   return wrap(db, 'postgres');
 }
 

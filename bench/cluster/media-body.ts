@@ -18,24 +18,19 @@
  * One clock: every time is this process's `performance.now()` (the requests,
  * the kill and the listener's decoded frames all happen here).
  */
-import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { heard } from '../../server/test/media/support/hearing.js';
 import type { Listener } from '../../server/test/media/support/listener.js';
 import { Publisher } from '../../server/test/media/support/publisher.js';
 import { SalonListener } from '../../server/test/media/support/salon-peers.js';
-import { startJanus } from '../../server/test/media/support/stage.js';
+import {
+  connectAny,
+  on,
+  register,
+  startSalonProcesses,
+} from '../../server/test/media/support/salon-processes.js';
 import { meanPower, toneShare } from '../../server/test/media/support/tone.js';
-import { Client } from '../../server/test/support/client.js';
-import { startEntrypoint } from '../../server/test/support/entrypoint.js';
 import { liveSpace, onStage } from '../../server/test/support/factories.js';
-import { createTestSchema } from '../../server/test/support/postgres.js';
-import { RealtimeClient } from '../../server/test/support/realtime.js';
-import { redisUrl } from '../../server/test/support/redis.js';
 import { type Summary, summarize } from '../realtime/stats.js';
 import { flag, int } from '../support/env.js';
 
@@ -66,85 +61,28 @@ function toneGoneAfter(ear: Listener<null>, since: number, frequency: number): n
   return Number.NaN;
 }
 
-function on(client: Client, url: string): Client {
-  const other = new Client(url);
-  for (const [k, v] of client.cookies) other.cookies.set(k, v);
-  return other;
-}
-
 async function must(reply: Promise<{ status: number; body: unknown }>, what: string) {
   const r = await reply;
   if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
 }
 
-async function register(url: string) {
-  const client = new Client(url);
-  const handle = `b${randomBytes(5).toString('hex')}`;
-  const reply = await client.post('/api/v1/auth/register', {
-    handle,
-    display_name: handle,
-    password: 'correct horse battery',
-  });
-  if (reply.status !== 201) throw new Error(`register: ${reply.status}`);
-  return { client, id: reply.body.user.id as string, handle };
-}
-
-async function connectAny(urls: string[], client: Client): Promise<RealtimeClient> {
-  let last: unknown;
-  for (const url of urls) {
-    try {
-      return await RealtimeClient.connect(url, on(client, url));
-    } catch (error) {
-      last = error;
-    }
-  }
-  throw new Error(`no node answered: ${String(last)}`);
-}
-
-const started = new Set<ChildProcess>();
-const dataDir = mkdtempSync(path.join(tmpdir(), 'salon-bench-cluster-media-'));
-const secret = randomBytes(16).toString('hex');
-const janus = await startJanus({ apiSecret: secret });
-const schema = await createTestSchema();
-const env = {
-  DATABASE_URL: `${schema.url}?options=${encodeURIComponent(`-c search_path=${schema.schema}`)}`,
-  REDIS_URL: await redisUrl(),
-  DATA_DIR: dataDir,
-  MEDIA: 'external',
-  JANUS_URL: janus.url,
-  JANUS_API_SECRET: secret,
-  HOST_MIN_FOLLOWERS: '0',
-};
-
-async function stopAll(): Promise<void> {
-  await Publisher.closeAll();
-  for (const child of started) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-  await janus.close();
-  await schema.drop().catch(() => undefined);
-  rmSync(dataDir, { recursive: true, force: true });
-}
+const salon = await startSalonProcesses(2);
 
 const ms = (s: Summary) => `${s.p50.toFixed(0)} / ${s.p99.toFixed(0)} / ${s.max.toFixed(0)}`;
 
 try {
-  const a = await startEntrypoint(env, started);
-  let b = await startEntrypoint(env, started);
+  const a = salon.nodes[0]!;
+  let b = salon.nodes[1]!;
   const host = await register(a.url);
   const space = await liveSpace(host);
   const speaker = await register(a.url);
   await onStage(host, space, speaker);
   const listener = await register(a.url);
-  const listenerRt = await RealtimeClient.connect(a.url, listener.client);
+  const listenerRt = await connectAny([a.url], listener.client);
   await listenerRt.subscribe(space.id);
   const ear = await SalonListener.listen(listenerRt, space.id);
   const speakerOnB = () => on(speaker.client, b.url);
-  let speakerRt = await RealtimeClient.connect(b.url, speakerOnB());
+  let speakerRt = await connectAny([b.url], speaker.client);
   await speakerRt.subscribe(space.id);
   let voice = await Publisher.mix(speakerRt, space.id, TONE);
   await must(speakerOnB().post(`${space.path}/stage/${speaker.id}/unmute`), 'unmute');
@@ -182,10 +120,10 @@ try {
     recovery[kind].push(performance.now() - from);
     if (kind === 'kill') {
       // B again, and the speaker back on it, for the next round.
-      b = await startEntrypoint(env, started);
+      b = await salon.start();
       await speakerRt.close();
       await voice.close();
-      speakerRt = await RealtimeClient.connect(b.url, speakerOnB());
+      speakerRt = await connectAny([b.url], speaker.client);
       await speakerRt.subscribe(space.id);
       voice = await Publisher.mix(speakerRt, space.id, TONE);
       await heard(ear, { present: [TONE], timeoutMs: 30_000 });
@@ -210,5 +148,5 @@ try {
   ];
   console.log(lines.join('\n'));
 } finally {
-  await stopAll();
+  await salon.close();
 }

@@ -1,24 +1,21 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
-import type { JanusProcess } from '../../src/media/janus-process.js';
 import { newestAudio, PCM_RATE } from '../hls/support/player.js';
-import { Client } from '../support/client.js';
-import { startEntrypoint } from '../support/entrypoint.js';
 import { liveSpace, onStage } from '../support/factories.js';
-import { createTestSchema } from '../support/postgres.js';
-import { eventually, RealtimeClient } from '../support/realtime.js';
-import { redisUrl } from '../support/redis.js';
+import { eventually } from '../support/realtime.js';
 import { heard } from './support/hearing.js';
 import { Publisher } from './support/publisher.js';
 import { SalonListener } from './support/salon-peers.js';
-import { startJanus } from './support/stage.js';
+import {
+  connectAny,
+  on,
+  register,
+  type SalonNode,
+  type SalonProcesses,
+  startSalonProcesses,
+} from './support/salon-processes.js';
 import { toneShare } from './support/tone.js';
 
 /**
@@ -37,70 +34,18 @@ const TONE = 660;
 /** What the speaker sends once reconnected: heard only through the new path. */
 const AFTER = 880;
 
-const started = new Set<ChildProcess>();
-const dataDir = mkdtempSync(path.join(tmpdir(), 'salon-node-loss-'));
-let janus: JanusProcess;
-let schema: Awaited<ReturnType<typeof createTestSchema>>;
-let nodes: Array<{ child: ChildProcess; url: string }> = [];
-let database = '';
-const sockets = new Set<RealtimeClient>();
+let salon: SalonProcesses;
+let nodes: SalonNode[] = [];
 
 before(async () => {
-  const secret = randomBytes(16).toString('hex');
-  janus = await startJanus({ apiSecret: secret });
-  schema = await createTestSchema();
-  database = `${schema.url}?options=${encodeURIComponent(`-c search_path=${schema.schema}`)}`;
-  const env = {
-    DATABASE_URL: database,
-    REDIS_URL: await redisUrl(),
-    DATA_DIR: dataDir,
-    MEDIA: 'external',
-    JANUS_URL: janus.url,
-    JANUS_API_SECRET: secret,
-    HOST_MIN_FOLLOWERS: '0',
-  };
-  // One after the other: the first migrates the schema, the second finds it ready.
-  nodes = [await startEntrypoint(env, started)];
-  nodes.push(await startEntrypoint(env, started));
+  salon = await startSalonProcesses(2);
+  nodes = salon.nodes;
 });
-
-after(async () => {
-  await Publisher.closeAll();
-  await Promise.allSettled([...sockets].map((s) => s.close()));
-  for (const child of started)
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
-  await janus?.close();
-  await schema?.drop().catch(() => undefined);
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function register(url: string) {
-  const client = new Client(url);
-  const handle = `n${randomBytes(5).toString('hex')}`;
-  const reply = await client.post('/api/v1/auth/register', {
-    handle,
-    display_name: handle,
-    password: 'correct horse battery',
-  });
-  assert.equal(reply.status, 201, JSON.stringify(reply.body));
-  return { client, id: reply.body.user.id as string, handle };
-}
-
-/** The same session as a client of another node (cookies are the cluster's). */
-function on(client: Client, url: string): Client {
-  const other = new Client(url);
-  for (const [k, v] of client.cookies) other.cookies.set(k, v);
-  return other;
-}
+after(() => salon?.close());
 
 /** The Salon process holding the space's packager lease (a node id ends with its pid), if any. */
 async function leaseHolder(spaceId: string): Promise<number | undefined> {
-  const db = new pg.Client({ connectionString: database });
+  const db = new pg.Client({ connectionString: salon.database });
   await db.connect();
   try {
     const row = await db.query<{ owner: string; expires_at: string }>(
@@ -113,21 +58,6 @@ async function leaseHolder(spaceId: string): Promise<number | undefined> {
   } finally {
     await db.end();
   }
-}
-
-/** A socket on the first node of `urls` that answers, as a client given the node list. */
-async function connectAny(urls: string[], client: Client): Promise<RealtimeClient> {
-  let last: unknown;
-  for (const url of urls) {
-    try {
-      const rt = await RealtimeClient.connect(url, on(client, url));
-      sockets.add(rt);
-      return rt;
-    } catch (error) {
-      last = error;
-    }
-  }
-  throw new Error(`no node answered: ${String(last)}`);
 }
 
 test('Salon node B is killed with -9: its speaker reconnects to A, keeps the seat and is heard again; A takes its packager over', {

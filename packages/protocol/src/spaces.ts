@@ -5,7 +5,7 @@
  * Conventions: field names are snake_case (as in the HTTP API); times are
  * ISO-8601 UTC strings; ids are the server's opaque strings. This module holds
  * types and constants only, so it costs the web bundle nothing at runtime; the
- * schemas the types derive from are in schemas.ts (`@salon/protocol/schemas`).
+ * schemas the types derive from are in schemas/spaces.ts (`@salon/protocol/schemas`).
  */
 
 import type { CaptionsServerMessage, CaptionsSnapshotDto } from './captions.js';

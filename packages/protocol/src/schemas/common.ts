@@ -1,0 +1,24 @@
+/**
+ * What the domain files of the schemas share: date-time strings, a page of a
+ * list, and the short form of a person that many answers carry.
+ */
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+
+export const Iso = Type.String({ format: 'date-time' });
+export const IsoOrNull = Type.Union([Iso, Type.Null()]);
+
+/** A page of a list: an opaque cursor for the next one, null at the end. */
+export function PageOf<T extends TSchema>(item: T) {
+  return Type.Object({
+    data: Type.Array(item),
+    next_cursor: Type.Union([Type.String(), Type.Null()]),
+  });
+}
+
+export const UserSummaryDto = Type.Object({
+  id: Type.String(),
+  handle: Type.String(),
+  display_name: Type.String(),
+  avatar_url: Type.Union([Type.String(), Type.Null()]),
+});
+export type UserSummaryDto = Static<typeof UserSummaryDto>;

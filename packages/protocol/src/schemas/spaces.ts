@@ -1,0 +1,205 @@
+/** A space, its stage and audience, what the viewer may hear, and the bodies that create and edit it. */
+import { type Static, Type } from '@sinclair/typebox';
+import { ENDED_REASONS, type InvitationRole, SPACE_STATES, type StageRole } from '../spaces.js';
+import { Iso, IsoOrNull, UserSummaryDto } from './common.js';
+
+/** A ticketed space's offer, in integer minor units of the instance currency. */
+export const SpaceTicketingDto = Type.Object({
+  price_minor: Type.Integer(),
+  currency: Type.String(),
+  count: Type.Integer(),
+  sold: Type.Integer(),
+  /** count − sold − seats held by checkouts in progress. */
+  left: Type.Integer(),
+  sold_out: Type.Boolean(),
+});
+export type SpaceTicketingDto = Static<typeof SpaceTicketingDto>;
+
+export const SpaceDto = Type.Object({
+  id: Type.String(),
+  host_id: Type.String(),
+  host: UserSummaryDto,
+  title: Type.String(),
+  description: Type.String(),
+  /** Lowercase, at most 3. */
+  topics: Type.Array(Type.String()),
+  /** A BCP-47 language tag such as "en" or "pt-BR". */
+  language: Type.String(),
+  state: Type.Union(SPACE_STATES.map((s) => Type.Literal(s))),
+  scheduled_start: IsoOrNull,
+  started_at: IsoOrNull,
+  ended_at: IsoOrNull,
+  ended_reason: Type.Union([...ENDED_REASONS.map((r) => Type.Literal(r)), Type.Null()]),
+  /** Shown to everyone as a REC indicator while live. */
+  recording: Type.Boolean(),
+  /** Whether people without an account (guests) may listen; the host turns it off during a raid. */
+  allow_guests: Type.Boolean(),
+  /** Whether people may clip the space, live and in its replay (default true); host or co-host. */
+  clipping: Type.Boolean(),
+  /** Whether the space is captioned (default false); host or co-host, while scheduled or live. */
+  captions: Type.Boolean(),
+  /** Stage members who turned their own captions off. */
+  captions_off: Type.Array(Type.String()),
+  /** Set while the host's connection is gone and the space waits for them (HOST_GRACE_SECONDS). */
+  host_away_since: IsoOrNull,
+  created_at: Iso,
+  /** The canonical link to share. */
+  url: Type.String(),
+  /** Null unless the space sells tickets (only holders and the stage hear it). */
+  ticketing: Type.Union([SpaceTicketingDto, Type.Null()]),
+});
+export type SpaceDto = Static<typeof SpaceDto>;
+
+export const StageMemberDto = Type.Object({
+  user_id: Type.String(),
+  user: UserSummaryDto,
+  role: Type.Unsafe<StageRole>(Type.String()),
+  /** Authoritative: the media plane does not forward a muted microphone. */
+  muted: Type.Boolean(),
+  joined_at: Iso,
+});
+export type StageMemberDto = Static<typeof StageMemberDto>;
+
+export const SpeakRequestDto = Type.Object({
+  user_id: Type.String(),
+  user: UserSummaryDto,
+  requested_at: Iso,
+});
+export type SpeakRequestDto = Static<typeof SpeakRequestDto>;
+
+export const InvitationDto = Type.Object({
+  user_id: Type.String(),
+  user: UserSummaryDto,
+  role: Type.Unsafe<InvitationRole>(Type.String()),
+  invited_by: Type.String(),
+  invited_at: Iso,
+});
+export type InvitationDto = Static<typeof InvitationDto>;
+
+/** A signed-in, non-incognito listener. Guests and incognito listeners are only counted. */
+export const ListenerDto = Type.Object({
+  user_id: Type.String(),
+  user: UserSummaryDto,
+  joined_at: Iso,
+});
+export type ListenerDto = Static<typeof ListenerDto>;
+
+/**
+ * Who is in the space. `now_total = now_listed + now_anonymous`, counting
+ * people (several tabs of one person count once), stage included.
+ * `now_anonymous` is guests plus incognito listeners, which is why the listed
+ * listeners can be fewer than `now_total`. `total_unique` counts everyone who
+ * has listened since the space started.
+ */
+export const ListenerCountsDto = Type.Object({
+  now_total: Type.Integer(),
+  now_listed: Type.Integer(),
+  now_anonymous: Type.Integer(),
+  total_unique: Type.Integer(),
+});
+export type ListenerCountsDto = Static<typeof ListenerCountsDto>;
+
+export const PinnedPostDto = Type.Object({
+  post_id: Type.String(),
+  pinned_by: Type.String(),
+  pinned_at: Iso,
+  /** Null when the post was deleted after it was pinned. */
+  post: Type.Union([
+    Type.Object({
+      id: Type.String(),
+      author: UserSummaryDto,
+      text: Type.String(),
+      created_at: Iso,
+    }),
+    Type.Null(),
+  ]),
+});
+export type PinnedPostDto = Static<typeof PinnedPostDto>;
+
+/**
+ * Whether the viewer may hear a space (ticketed spaces): `open` when it sells
+ * no tickets; `host`, `stage` (co-hosts, speakers, and admins and moderators)
+ * and `holder` hear; `needs_ticket` sees the card and a Buy button only.
+ */
+export const SpaceAccessDto = Type.Union(
+  [
+    Type.Literal('open'),
+    Type.Literal('host'),
+    Type.Literal('stage'),
+    Type.Literal('holder'),
+    Type.Literal('needs_ticket'),
+  ],
+  {
+    description:
+      'Whether you may hear the space: open (not ticketed), host, stage (co-hosts, speakers, staff), holder (a paid ticket), needs_ticket (the card and a Buy button only)',
+  },
+);
+export type SpaceAccess = Static<typeof SpaceAccessDto>;
+
+/** The per-viewer answer of `GET /spaces/:id`: the space, and whether you may hear it. */
+export const SpaceAnswerDto = Type.Composite([SpaceDto, Type.Object({ access: SpaceAccessDto })]);
+export type SpaceAnswerDto = Static<typeof SpaceAnswerDto>;
+
+/** A snapshot as HTTP answers it (`SpaceSnapshot` below is what the socket sends). */
+export const SnapshotDto = Type.Object({
+  space: SpaceDto,
+  access: SpaceAccessDto,
+  version: Type.Integer(),
+  stage: Type.Array(StageMemberDto),
+  requests: Type.Array(SpeakRequestDto),
+  invitations: Type.Array(InvitationDto),
+  listeners: Type.Object({
+    data: Type.Array(ListenerDto),
+    next_cursor: Type.Union([Type.String(), Type.Null()]),
+  }),
+  counts: ListenerCountsDto,
+  pins: Type.Array(PinnedPostDto),
+  recording: Type.Boolean(),
+});
+
+// ---------------------------------------------------------------------------
+// A space's request bodies
+// ---------------------------------------------------------------------------
+
+const Title = Type.String({ minLength: 1, maxLength: 70 });
+const Description = Type.String({ maxLength: 280 });
+const Topics = Type.Array(Type.String({ minLength: 1, maxLength: 30 }), { maxItems: 3 });
+const Language = Type.String({ minLength: 2, maxLength: 35 });
+
+/** A ticket offer as the host sets it (the server's tickets/rules.ts checks the instance's limits). */
+export const TicketingBody = Type.Object(
+  {
+    price_minor: Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'Minor units' }),
+    count: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+  },
+  { additionalProperties: false },
+);
+export type TicketingBody = Static<typeof TicketingBody>;
+
+/** `POST /spaces`. */
+export const CreateSpaceBody = Type.Object(
+  {
+    title: Title,
+    description: Type.Optional(Description),
+    topics: Type.Optional(Topics),
+    language: Type.Optional(Language),
+    scheduled_start: Type.Optional(IsoOrNull),
+    recording: Type.Optional(Type.Boolean()),
+    captions: Type.Optional(Type.Boolean({ description: 'Live captions from the start' })),
+    ticketing: Type.Optional(TicketingBody),
+  },
+  { additionalProperties: false },
+);
+export type CreateSpaceBody = Static<typeof CreateSpaceBody>;
+
+/** `PATCH /spaces/:id`: the fields to change, at least one. */
+export const EditSpaceBody = Type.Object(
+  {
+    title: Type.Optional(Title),
+    description: Type.Optional(Description),
+    topics: Type.Optional(Topics),
+    language: Type.Optional(Language),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type EditSpaceBody = Static<typeof EditSpaceBody>;

@@ -1,17 +1,24 @@
 import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../errors.js';
+import type { TierCaps } from '../streams/caps.js';
 import type { MediaApi, MediaHealth, MediaPlaneEvents, SpaceMediaDescription } from './api.js';
 import { type MediaHome, type MediaHomes, roomIdOf } from './homes.js';
 import type { ForwardTarget, RoomId } from './janus/audiobridge.js';
 import type { JanusSession } from './janus/session.js';
 import { MediaPlane, type MediaPlaneOptions } from './plane.js';
+import { MixRelays, type RelayNode } from './relays.js';
 import type { SeatSource } from './seats.js';
 
 /** One external Janus node: a name for logs and how to reach it. */
 export interface MediaNode {
   name: string;
   options: MediaPlaneOptions;
+  /**
+   * Where the other nodes' Janus send this node the mix of a space relayed to
+   * it (spill-over, relays.ts). Default: the host of `name` when it is a URL.
+   */
+  relayHost?: string;
 }
 
 export interface MediaClusterOptions {
@@ -80,7 +87,10 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
       );
       return { ...member, plane: MediaPlane.connecting(planeOptions) };
     });
-    cluster = new MediaCluster(members, options.failoverMs ?? 10_000, homes ?? null);
+    cluster = new MediaCluster(members, options.failoverMs ?? 10_000, homes ?? null, {
+      hosts: nodes.map((n) => n.relayHost ?? hostOf(n.name)),
+      caps: nodes[0]!.options.listenerCaps,
+    });
     return cluster;
   }
 
@@ -91,22 +101,57 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
   /** Spaces whose home is being read or stored, so that one request places each. */
   private readonly placing = new Map<string, Promise<MediaPlane>>();
   private closed = false;
+  /** WebRTC listeners spilled over to other nodes once a space's home is full. */
+  private readonly relays: MixRelays;
+  private readonly relayNodes: RelayNode[];
 
   private constructor(
     private readonly nodes: ClusterNode[],
     private readonly failoverMs: number,
     private readonly homes: MediaHomes | null,
+    spill: { hosts: string[]; caps: TierCaps | undefined },
   ) {
     super();
-    for (const node of nodes) {
+    this.relayNodes = nodes.map((n, i) => ({
+      name: n.name,
+      plane: n.plane,
+      host: spill.hosts[i]!,
+    }));
+    this.relays = new MixRelays({
+      nodes: this.relayNodes,
+      caps: spill.caps,
+      logger: nodes[0]!.logger,
+      reset: (spaceIds) => this.reset(spaceIds),
+    });
+    nodes.forEach((node, i) => {
       const { plane } = node;
       plane.on('speaking', (change) => this.emit('speaking', change));
-      plane.on('reset', (spaceIds) => this.emit('reset', spaceIds));
+      plane.on('reset', (spaceIds) => this.reset(spaceIds));
       plane.on('opened', (spaceId) => this.emit('opened', spaceId));
-      plane.on('closing', (spaceId) => this.emit('closing', spaceId));
-      plane.on('down', () => this.armFailover(node));
+      plane.on('closing', (spaceId) => {
+        this.emit('closing', spaceId);
+        this.dropRelays(spaceId);
+      });
+      plane.on('down', () => {
+        this.relays.nodeDown(this.relayNodes[i]!);
+        this.armFailover(node);
+      });
       if (!plane.up) this.armFailover(node);
-    }
+    });
+  }
+
+  /** Clients of these spaces negotiate again; their relays go first (they are seated anew). */
+  private reset(spaceIds: string[]): void {
+    for (const spaceId of spaceIds) this.dropRelays(spaceId);
+    this.emit('reset', spaceIds);
+  }
+
+  private dropRelays(spaceId: string): void {
+    this.relays
+      .dropSpace(spaceId)
+      .catch((error: unknown) =>
+        this.nodes[0]!.logger.warn({ err: error, space: spaceId }, 'relays not torn down'),
+      );
   }
 
   private armFailover(node: ClusterNode): void {
@@ -161,6 +206,7 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
       { node: node.name, spaces: moved.length },
       'media node still away; moving its spaces to the other nodes',
     );
+    for (const spaceId of moved) this.dropRelays(spaceId);
     await Promise.all(
       moved.map((spaceId) =>
         this.placement
@@ -308,28 +354,44 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
     await this.placement.get(spaceId)?.setMuted(spaceId, userId, muted);
   }
 
+  /** Seated on the space's home node, or spilled over to another node's relay (relays.ts). */
   async listen(spaceId: string, owner: number): Promise<string> {
-    return (await this.planeFor(spaceId)).listen(spaceId, owner);
+    const home = await this.planeFor(spaceId);
+    return this.relays.listen(spaceId, owner, this.relayNodes.find((n) => n.plane === home)!);
   }
 
   async answerListen(spaceId: string, owner: number, answerSdp: string): Promise<void> {
+    if (this.relays.holds(spaceId, owner)) return this.relays.answer(spaceId, owner, answerSdp);
     const plane = this.placement.get(spaceId);
     if (!plane) throw AppError.conflict('not_listening', 'Ask to listen first (media_listen).');
     await plane.answerListen(spaceId, owner, answerSdp);
   }
 
   async stopListening(spaceId: string, owner: number): Promise<void> {
+    await this.relays.stop(spaceId, owner);
     await this.placement.get(spaceId)?.stopListening(spaceId, owner);
   }
 
   async dropConnection(owner: number): Promise<Array<{ spaceId: string; userId: string }>> {
+    await this.relays.drop(owner);
     const dropped = await Promise.all(this.nodes.map((n) => n.plane.dropConnection(owner)));
     return dropped.flat();
   }
 
-  /** Seats of the space, and of the node it is on (or would be placed on). */
+  /**
+   * Seats of the space, and of the node it is on (or would be placed on), as
+   * this Salon node counts them; once the space has WebRTC listeners, also as
+   * Janus last counted them in the cluster: the node's are then the freest
+   * node's (a relay may seat the next listener there).
+   */
   listenerCounts(spaceId: string): { space: number; node: number } {
-    return (this.placement.get(spaceId) ?? this.leastLoaded()).listenerCounts(spaceId);
+    const local = (this.placement.get(spaceId) ?? this.leastLoaded()).listenerCounts(spaceId);
+    const counted = this.relays.counts(spaceId);
+    if (!counted) return local;
+    return {
+      space: Math.max(local.space, counted.space),
+      node: Math.min(local.node, counted.freest),
+    };
   }
 
   describe(spaceId: string): SpaceMediaDescription | null {
@@ -372,8 +434,19 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
       if (node.failover) clearTimeout(node.failover);
       node.failover = null;
     }
+    // Shared relays stay for the other Salon nodes, as shared rooms do.
+    await this.relays.shutdown(this.homes === null);
     await Promise.all(this.nodes.map((n) => n.plane.shutdown()));
     this.placement.clear();
     this.epochs.clear();
+  }
+}
+
+/** The host of a node's URL (ws://10.0.0.5:8188 → 10.0.0.5); 127.0.0.1 for a name that is none. */
+function hostOf(name: string): string {
+  try {
+    return new URL(name).hostname || '127.0.0.1';
+  } catch {
+    return '127.0.0.1';
   }
 }

@@ -81,10 +81,7 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
     return plane;
   }
 
-  /**
-   * A plane for a node that does not answer yet: it keeps trying, and is
-   * `up` (takes spaces) once it has connected.
-   */
+  /** A plane for a node that does not answer yet: it keeps trying, and is `up` once connected. */
   static connecting(options: MediaPlaneOptions): MediaPlane {
     const plane = new MediaPlane(options);
     plane.relink();
@@ -226,9 +223,8 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
   }
 
   /**
-   * While the node is away: gives up the spaces whose rooms died with it, so
-   * that they are not rebuilt here when it returns (a cluster has moved them
-   * to another node). Returns them; none once the node is back.
+   * While the node is away: gives up (returns) the spaces whose rooms died with it, so that they
+   * are not rebuilt here when it returns (a cluster moved them); none once the node is back.
    */
   release(): string[] {
     const released = [...this.orphans];
@@ -320,9 +316,8 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
   }
 
   /**
-   * A stage member publishes (or publishes again after a reconnect): their
-   * previous publication, if any, is replaced. Starts muted when the space
-   * says they are muted, so nothing leaks before the mute lands.
+   * A stage member publishes (or again after a reconnect), replacing their previous publication.
+   * Starts muted when the space says they are muted, so nothing leaks before the mute lands.
    */
   async publish(
     spaceId: string,
@@ -404,6 +399,11 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
     await streaming.start({ type: 'answer', sdp: answerSdp });
   }
 
+  /** Whether this connection listens to the space's mix here. */
+  listens(spaceId: string, owner: number): boolean {
+    return this.spaces.get(spaceId)?.listeners.has(owner) ?? false;
+  }
+
   async stopListening(spaceId: string, owner: number): Promise<void> {
     const media = this.spaces.get(spaceId);
     const streaming = media?.listeners.get(owner);
@@ -471,7 +471,7 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
     return load;
   }
 
-  /** Forwards a room's mix to a UDP target (an HLS packager); one node carries every space. */
+  /** Forwards a room's mix to a UDP target (an HLS packager, a relay). */
   forwardMix(_spaceId: string, room: RoomId, target: ForwardTarget): Promise<number> {
     return this.link.control.rtpForward(room, target);
   }
@@ -480,7 +480,7 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
     await this.link.control.stopRtpForward(room, forwarder);
   }
 
-  /** The raw control handles, for leak checks in tests. */
+  /** The control handles: relays of the mix (relays.ts) and leak checks in tests. */
   get control(): { audioBridge: AudioBridge; streaming: Streaming } {
     return { audioBridge: this.link.control, streaming: this.link.streaming };
   }

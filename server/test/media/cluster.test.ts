@@ -10,7 +10,9 @@ import pino from 'pino';
 import { MediaCluster } from '../../src/media/cluster.js';
 import { AudioBridge } from '../../src/media/janus/audiobridge.js';
 import { JanusSession } from '../../src/media/janus/session.js';
+import { Streaming } from '../../src/media/janus/streaming.js';
 import type { JanusProcess } from '../../src/media/janus-process.js';
+import { relayIdOf } from '../../src/media/relays.js';
 import { cleanups } from './support/cleanup.js';
 import { heard } from './support/hearing.js';
 import { Listener } from './support/peer.js';
@@ -51,6 +53,17 @@ async function roomsOn(janus: JanusProcess): Promise<number[]> {
 
 function forwardersOn(janus: JanusProcess, room: number): Promise<number[]> {
   return onNode(janus, (bridge) => bridge.listForwarders(room));
+}
+
+/** WebRTC viewers of a mountpoint as Janus counts them, asked on a handle of the test's own. */
+async function viewersOn(janus: JanusProcess, mountpoint: number): Promise<number> {
+  const connection = await janus.connect();
+  try {
+    const streaming = await Streaming.attach(await JanusSession.create(connection));
+    return await streaming.viewers(mountpoint);
+  } finally {
+    await connection.close();
+  }
 }
 
 /** Two Janus nodes, stopped when the test ends. */
@@ -205,6 +218,7 @@ test('seats cost a node what they receive: a dear seat counts against the node c
   await cluster.open('space-1');
   await cluster.open('space-2');
   assert.deepEqual([cluster.nodeOf('space-1'), cluster.nodeOf('space-2')], ['a', 'b']);
+  const room1 = cluster.describe('space-1')!.room;
 
   // A seat held elsewhere (a feeds watcher of a full stage) that costs four mix listeners.
   cluster.countSeats({
@@ -214,12 +228,21 @@ test('seats cost a node what they receive: a dear seat counts against the node c
   });
   assert.deepEqual(cluster.listenerCounts('space-1'), { space: 1, node: 4 });
   await cluster.listen('space-1', 1);
-  assert.deepEqual(cluster.listenerCounts('space-1'), { space: 2, node: 5 });
-  await assert.rejects(cluster.listen('space-1', 2), { code: WEBRTC_FULL_CODE });
+  // a is full (4 + 1): the next listener of space-1 spills over to b (relays.ts).
+  await cluster.listen('space-1', 2);
+  assert.deepEqual(
+    [cluster.describe('space-1')!.listeners, await viewersOn(janusB, relayIdOf(room1))],
+    [1, 1],
+    'listener 2 is seated on the relay on b, not on a',
+  );
   await cluster.listen('space-1', 7); // the holder takes the mix too: still one seat of 4
-  assert.deepEqual(cluster.listenerCounts('space-1'), { space: 2, node: 5 });
+  assert.equal(cluster.describe('space-1')!.listeners, 2, 'the holder is seated on a');
   await cluster.listen('space-2', 3);
   assert.deepEqual(cluster.listenerCounts('space-2'), { space: 1, node: 1 });
+  // b takes three more of space-1 on its relay (5 with space-2's); then both nodes are full.
+  for (const owner of [10, 11, 12]) await cluster.listen('space-1', owner);
+  assert.equal(await viewersOn(janusB, relayIdOf(room1)), 4);
+  await assert.rejects(cluster.listen('space-1', 13), { code: WEBRTC_FULL_CODE });
 
   // a carries a room and seats worth 5, b a room and one: b is the less loaded.
   await cluster.open('space-3');

@@ -76,6 +76,11 @@ test('rtp_forward forwards the mix as Opus with payload type 111, always on', ()
   });
 });
 
+test('rtp_forward of a relay is SRTP, suite 80, with the relay key', () => {
+  const body = audioBridgeBody.rtpForward(7, { host: '10.0.0.2', port: 5004, srtpCrypto: 'a2V5' });
+  assert.deepEqual([body.srtp_suite, body.srtp_crypto], [80, 'a2V5']);
+});
+
 test('stop_rtp_forward names the forwarder by stream_id', () => {
   assert.deepEqual(audioBridgeBody.stopRtpForward(7, 99), {
     request: 'stop_rtp_forward',

@@ -40,6 +40,15 @@ export interface ForwardTarget {
   /** Must match the receiver's payload type (the mountpoint's, or ffmpeg's SDP). */
   ptype?: number;
   ssrc?: number;
+  /** SRTP for the forwarded stream (a mix relayed to another node's mountpoint): suite 80, key and salt in base64. */
+  srtpCrypto?: string;
+}
+
+/** A forwarder of a room's mix, as Janus lists it. */
+export interface Forwarder {
+  id: number;
+  host: string;
+  port: number;
 }
 
 export interface Participant {
@@ -96,6 +105,7 @@ export const audioBridgeBody = {
     codec: 'opus',
     ptype: target.ptype ?? 111,
     ...(target.ssrc === undefined ? {} : { ssrc: target.ssrc }),
+    ...(target.srtpCrypto === undefined ? {} : { srtp_suite: 80, srtp_crypto: target.srtpCrypto }),
     // Without it an empty room sends nothing and downstream timelines lose time.
     always_on: true,
   }),
@@ -214,11 +224,17 @@ export class AudioBridge extends EventEmitter<AudioBridgeEvents> {
   }
 
   async listForwarders(room: RoomId): Promise<number[]> {
+    return (await this.forwarders(room)).map((f) => f.id);
+  }
+
+  /** The room's forwarders with where each sends. */
+  async forwarders(room: RoomId): Promise<Forwarder[]> {
     const data = await this.handle.request(audioBridgeBody.listForwarders(room));
     const list = data['rtp_forwarders'];
-    return Array.isArray(list)
-      ? (list as Array<{ stream_id: number }>).map((f) => f.stream_id)
-      : [];
+    if (!Array.isArray(list)) return [];
+    return (list as Array<{ stream_id: number; ip?: string; host?: string; port: number }>).map(
+      (f) => ({ id: f.stream_id, host: f.ip ?? f.host ?? '', port: f.port }),
+    );
   }
 
   /** Idempotent. */

@@ -23,6 +23,13 @@ test('create leaves the port to Janus and binds loopback unless told otherwise',
   assert.equal(media?.pt, 111);
 });
 
+test('a relay mountpoint takes SRTP (suite 80) and may bind every address', () => {
+  const body = streamingBody.createRtp({ id: 6, iface: null, srtpCrypto: 'a2V5' });
+  assert.equal(body.media[0] && 'iface' in body.media[0], false);
+  assert.deepEqual([body.srtpsuite, body.srtpcrypto], [80, 'a2V5']);
+  assert.equal('srtpsuite' in streamingBody.createRtp(), false, 'plain RTP unless asked');
+});
+
 test('watch, start and stop use their plugin names', () => {
   assert.deepEqual(streamingBody.watch(5), { request: 'watch', id: 5 });
   assert.deepEqual(streamingBody.start(), { request: 'start' });

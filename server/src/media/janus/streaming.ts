@@ -5,6 +5,7 @@ import {
   type Jsep,
   type PluginBody,
   STREAMING_TYPE_RTP,
+  StreamingError,
   StreamingReply,
   StreamingRequest,
   StreamingStatus,
@@ -18,8 +19,10 @@ export interface RtpMountpointOptions {
   description?: string;
   /** UDP port Janus listens on for the feed; 0 lets Janus pick from its range. */
   port?: number;
-  /** Address to bind; the feed comes from the AudioBridge on the same host. */
-  iface?: string;
+  /** Address to bind (default 127.0.0.1: the feed comes from the AudioBridge on the same host); null binds every address. */
+  iface?: string | null;
+  /** SRTP for the incoming feed (a relay from another node): suite 80, key and salt in base64. */
+  srtpCrypto?: string;
   /** Payload type of the incoming Opus (the forwarder's `ptype`). */
   pt?: number;
 }
@@ -47,9 +50,10 @@ export const streamingBody = {
         codec: 'opus',
         pt: options.pt ?? 111,
         port: options.port ?? 0,
-        iface: options.iface ?? '127.0.0.1',
+        ...(options.iface === null ? {} : { iface: options.iface ?? '127.0.0.1' }),
       },
     ],
+    ...(options.srtpCrypto === undefined ? {} : { srtpsuite: 80, srtpcrypto: options.srtpCrypto }),
   }),
   destroy: (id: MountpointId) => ({ request: StreamingRequest.destroy, id, permanent: false }),
   list: () => ({ request: StreamingRequest.list }),
@@ -98,6 +102,17 @@ export class Streaming {
   async info(id: MountpointId): Promise<PluginBody> {
     const data = await this.handle.request(streamingBody.info(id));
     return (data['info'] as PluginBody | undefined) ?? unexpected('info', data);
+  }
+
+  /** WebRTC viewers of a mountpoint, as Janus counts them; 0 for one that does not exist. */
+  async viewers(id: MountpointId): Promise<number> {
+    try {
+      const viewers = (await this.info(id))['viewers'];
+      return typeof viewers === 'number' ? viewers : 0;
+    } catch (error) {
+      if (error instanceof JanusError && error.code === StreamingError.noSuchMountpoint) return 0;
+      throw error;
+    }
   }
 
   /** Subscribes this handle to a mountpoint; resolves with Janus's SDP offer. */

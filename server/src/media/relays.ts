@@ -1,0 +1,395 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
+import { isIPv4 } from 'node:net';
+import { WEBRTC_FULL_CODE } from '@salon/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import { AppError } from '../errors.js';
+import type { TierCaps } from '../streams/caps.js';
+import type { RoomId } from './janus/audiobridge.js';
+import { isJanusError } from './janus/errors.js';
+import { StreamingError } from './janus/protocol.js';
+import { type MountpointId, Streaming } from './janus/streaming.js';
+import type { MediaPlane } from './plane.js';
+
+/** A Janus node of the cluster, as relays see it. */
+export interface RelayNode {
+  name: string;
+  plane: MediaPlane;
+  /** Where the other nodes' Janus reach this one's relay mountpoints (the host of its JANUS_URL). */
+  host: string;
+}
+
+/** A space's mix relayed to another node: its mountpoint there, and the listeners seated on it here. */
+interface Relay {
+  spaceId: string;
+  room: RoomId;
+  home: RelayNode;
+  node: RelayNode;
+  id: MountpointId;
+  port: number;
+  /** This Salon node's listeners on it (each a Streaming handle on `node`), by connection. */
+  listeners: Map<number, Streaming>;
+}
+
+/** WebRTC seats as Janus counts them: the space's (home mountpoint and relays), and each node's. */
+export interface SeatCensus {
+  space: number;
+  nodes: Map<string, number>;
+}
+
+/**
+ * The mountpoint id of a space's relay on another node: the same on every
+ * Salon node (so they share one relay per space and node), derived from the
+ * room, and apart from room ids.
+ */
+export function relayIdOf(room: RoomId): MountpointId {
+  const digest = createHash('sha256').update(`relay/${room}`).digest();
+  return digest.readUIntBE(0, 6) || 2;
+}
+
+function webrtcFullError(spaceId: string, full: 'space' | 'nodes'): AppError {
+  const what = full === 'space' ? 'this space' : 'every media server';
+  return AppError.conflict(
+    WEBRTC_FULL_CODE,
+    `The WebRTC seats of ${what} are taken; listen over HLS (GET /api/v1/spaces/${spaceId}/listen).`,
+  );
+}
+
+const isFull = (error: unknown) => error instanceof AppError && error.code === WEBRTC_FULL_CODE;
+
+/**
+ * Spill-over of WebRTC listeners across the media cluster. A space's mix is
+ * heard on its home node (the Streaming mountpoint its room forwards to).
+ * When the home node's seats are taken, the room's mix is also
+ * `rtp_forward`ed (SRTP, a key per relay) to a mountpoint on another node,
+ * and new listeners are seated there; only when every node is full, or the
+ * space's own cap is reached, does a listener go to HLS.
+ *
+ * Seats are counted by Janus, not by this process: the viewers of every
+ * mountpoint on every node (the home's and the relays), read before each new
+ * seat. Every Salon node routes a space to the same nodes and reads the same
+ * counts, so the caps are cluster-wide: WEBRTC_LISTENERS_PER_NODE per Janus
+ * node, all spaces and relays together, and WEBRTC_LISTENERS_PER_SPACE per
+ * space across the cluster. Two Salon nodes seating at the same instant may
+ * both read the last free seat (one over the cap, per node racing).
+ *
+ * A relay is one per space and node, shared by the Salon nodes (its id
+ * derives from the room). It is torn down (mountpoint and forwarder) when its
+ * last viewer leaves, as Janus counts them, when the space's media closes or
+ * is rebuilt, and its listeners are told to renegotiate (`reset`) when its
+ * node goes away.
+ */
+export class MixRelays {
+  /** The relays this Salon node knows, by space and node name. */
+  private readonly relays = new Map<string, Map<string, Relay>>();
+  private readonly making = new Map<string, Promise<Relay>>();
+  /** The room each space's relays were made from (to tear down those other nodes made). */
+  private readonly rooms = new Map<string, { room: RoomId; home: RelayNode }>();
+  private lastCensus = new Map<string, { space: number; freest: number }>();
+
+  constructor(
+    private readonly o: {
+      nodes: readonly RelayNode[];
+      caps: TierCaps | undefined;
+      logger: FastifyBaseLogger;
+      /** The clients of these spaces must negotiate again (a relay's node went away). */
+      reset: (spaceIds: string[]) => void;
+    },
+  ) {}
+
+  /** Janus's offer of the mix for a new (or renegotiating) listener: on the home node, or a relay. */
+  async listen(spaceId: string, owner: number, home: RelayNode): Promise<string> {
+    const held = this.heldBy(spaceId, owner);
+    if (held) return this.watch(held, owner);
+    const { caps } = this.o;
+    if (!caps || this.o.nodes.length < 2 || home.plane.listens(spaceId, owner))
+      return home.plane.listen(spaceId, owner);
+    await home.plane.open(spaceId);
+    const room = home.plane.describe(spaceId)?.room;
+    if (room === undefined) return home.plane.listen(spaceId, owner);
+    this.rooms.set(spaceId, { room, home });
+    const census = await this.census(room, home);
+    this.remember(spaceId, census);
+    if (census.space >= caps.perSpace) throw webrtcFullError(spaceId, 'space');
+    const seats = (node: RelayNode) => census.nodes.get(node.name) ?? caps.perNode;
+    if (seats(home) < caps.perNode) {
+      try {
+        return await home.plane.listen(spaceId, owner);
+      } catch (error) {
+        // Its own count (feed watchers on this Salon node) says the home is full: spill over.
+        if (!isFull(error)) throw error;
+      }
+    }
+    const others = this.o.nodes
+      .filter((n) => n !== home && n.plane.up && seats(n) < caps.perNode)
+      .sort((a, b) => seats(a) - seats(b));
+    for (const node of others) {
+      try {
+        return await this.seat(spaceId, room, home, node, owner);
+      } catch (error) {
+        this.o.logger.warn({ err: error, space: spaceId, node: node.name }, 'relay seat failed');
+      }
+    }
+    throw webrtcFullError(spaceId, 'nodes');
+  }
+
+  /** Whether this connection's listen of the space is on a relay (answer and stop go there). */
+  holds(spaceId: string, owner: number): boolean {
+    return this.heldBy(spaceId, owner) !== null;
+  }
+
+  async answer(spaceId: string, owner: number, answerSdp: string): Promise<void> {
+    const streaming = this.heldBy(spaceId, owner)?.listeners.get(owner);
+    if (!streaming) throw AppError.conflict('not_listening', 'Ask to listen first (media_listen).');
+    await streaming.start({ type: 'answer', sdp: answerSdp });
+  }
+
+  /** Ends a relay listen; the relay goes once Janus counts no viewer on it. */
+  async stop(spaceId: string, owner: number): Promise<void> {
+    const relay = this.heldBy(spaceId, owner);
+    const streaming = relay?.listeners.get(owner);
+    if (!relay || !streaming) return;
+    relay.listeners.delete(owner);
+    await streaming.close().catch(() => undefined);
+    if (relay.listeners.size > 0) return;
+    const viewers = await relay.node.plane.control.streaming.viewers(relay.id).catch(() => 1);
+    if (viewers === 0 && relay.listeners.size === 0) await this.tearDown(relay);
+  }
+
+  /** A realtime connection went away: its relay listens end. */
+  async drop(owner: number): Promise<void> {
+    const held = [...this.relays.values()].flatMap((byNode) =>
+      [...byNode.values()].filter((relay) => relay.listeners.has(owner)),
+    );
+    await Promise.all(held.map((relay) => this.stop(relay.spaceId, owner)));
+  }
+
+  /**
+   * The space's media closed or was rebuilt: its relays go (their mix came
+   * from the old room); listeners negotiate again and are seated anew.
+   */
+  async dropSpace(spaceId: string): Promise<void> {
+    const known = this.rooms.get(spaceId);
+    const mine = [...(this.relays.get(spaceId)?.values() ?? [])];
+    this.relays.delete(spaceId);
+    this.rooms.delete(spaceId);
+    this.lastCensus.delete(spaceId);
+    await Promise.all(mine.map((relay) => this.tearDown(relay)));
+    if (!known) return;
+    // Relays another Salon node made from the same room.
+    const id = relayIdOf(known.room);
+    await Promise.all(
+      this.o.nodes
+        .filter((n) => n !== known.home && n.plane.up && !mine.some((r) => r.node === n))
+        .map((n) => n.plane.control.streaming.destroyMountpoint(id).catch(() => undefined)),
+    );
+  }
+
+  /** A node went away: the listeners seated on its relays must negotiate again. */
+  nodeDown(node: RelayNode): void {
+    const spaces: string[] = [];
+    for (const [spaceId, byNode] of this.relays) {
+      const relay = byNode.get(node.name);
+      if (!relay) continue;
+      byNode.delete(node.name);
+      spaces.push(spaceId);
+      // Its handles died with the node; the forwarder from the home goes.
+      this.stopForwarder(relay).catch(() => undefined);
+    }
+    if (spaces.length > 0) this.o.reset(spaces);
+  }
+
+  /**
+   * The last census of a space (for the tier a listener is told to take):
+   * its WebRTC seats in the cluster, and the fewest seats taken on any node
+   * that is up. Null before its first WebRTC listener.
+   */
+  counts(spaceId: string): { space: number; freest: number } | null {
+    return this.lastCensus.get(spaceId) ?? null;
+  }
+
+  /** The seats Janus counts: every mountpoint's viewers on every node that is up. */
+  private async census(room: RoomId, home: RelayNode): Promise<SeatCensus> {
+    const relayId = relayIdOf(room);
+    const census: SeatCensus = { space: 0, nodes: new Map() };
+    await Promise.all(
+      this.o.nodes
+        .filter((n) => n.plane.up)
+        .map(async (node) => {
+          const { streaming } = node.plane.control;
+          const ids = await streaming.listMountpoints();
+          const counts = await Promise.all(
+            ids.map(async (id) => ({ id, viewers: await streaming.viewers(id) })),
+          );
+          let total = 0;
+          for (const { id, viewers } of counts) {
+            total += viewers;
+            if (id === (node === home ? room : relayId)) census.space += viewers;
+          }
+          census.nodes.set(node.name, total);
+        }),
+    );
+    return census;
+  }
+
+  private async seat(
+    spaceId: string,
+    room: RoomId,
+    home: RelayNode,
+    node: RelayNode,
+    owner: number,
+  ): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      const relay = await this.relayOn(spaceId, room, home, node);
+      try {
+        const offer = await this.watch(relay, owner);
+        this.noteCensus(spaceId);
+        return offer;
+      } catch (error) {
+        // Torn down by another Salon node as its last viewer left: made again, once.
+        if (attempt > 0 || !isJanusError(error, StreamingError.noSuchMountpoint)) throw error;
+        this.relays.get(spaceId)?.delete(node.name);
+      }
+    }
+  }
+
+  /** A Streaming handle on the relay's node watching it (a renegotiation replaces the old one). */
+  private async watch(relay: Relay, owner: number): Promise<string> {
+    const previous = relay.listeners.get(owner);
+    relay.listeners.delete(owner);
+    await previous?.close().catch(() => undefined);
+    const streaming = await Streaming.attach(await relay.node.plane.session(relay.spaceId));
+    relay.listeners.set(owner, streaming);
+    try {
+      const offer = await streaming.watch(relay.id);
+      return offer.sdp ?? '';
+    } catch (error) {
+      relay.listeners.delete(owner);
+      await streaming.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** The space's relay on `node`: made here (mountpoint, then the forwarder), or joined. */
+  private relayOn(spaceId: string, room: RoomId, home: RelayNode, node: RelayNode): Promise<Relay> {
+    const known = this.relays.get(spaceId)?.get(node.name);
+    if (known && known.room === room) return Promise.resolve(known);
+    const key = `${spaceId}/${node.name}`;
+    let making = this.making.get(key);
+    if (!making) {
+      making = this.make(spaceId, room, home, node).finally(() => this.making.delete(key));
+      this.making.set(key, making);
+    }
+    return making;
+  }
+
+  private async make(
+    spaceId: string,
+    room: RoomId,
+    home: RelayNode,
+    node: RelayNode,
+  ): Promise<Relay> {
+    const { streaming } = node.plane.control;
+    const id = relayIdOf(room);
+    const srtpCrypto = randomBytes(30).toString('base64');
+    let port: number;
+    try {
+      const made = await streaming.createRtpMountpoint({
+        id,
+        description: `relay of space ${spaceId}`,
+        // Bound where the home's Janus sends; SRTP keeps anyone else's packets out.
+        iface: isIPv4(node.host) ? node.host : null,
+        srtpCrypto,
+      });
+      port = made.port;
+      try {
+        await home.plane.forwardMix(spaceId, room, { host: node.host, port, srtpCrypto });
+      } catch (error) {
+        await streaming.destroyMountpoint(id).catch(() => undefined);
+        throw error;
+      }
+    } catch (error) {
+      // Another Salon node made it (and its forwarder): this one seats its listeners there too.
+      if (!isJanusError(error, StreamingError.cantCreate)) throw error;
+      const media = (await streaming.info(id))['media'] as Array<{ port?: unknown }> | undefined;
+      port = typeof media?.[0]?.port === 'number' ? media[0].port : 0;
+    }
+    const relay: Relay = { spaceId, room, home, node, id, port, listeners: new Map() };
+    let byNode = this.relays.get(spaceId);
+    if (!byNode) {
+      byNode = new Map();
+      this.relays.set(spaceId, byNode);
+    }
+    byNode.set(node.name, relay);
+    this.o.logger.info({ space: spaceId, node: node.name }, 'mix relayed to another media node');
+    return relay;
+  }
+
+  private async tearDown(relay: Relay): Promise<void> {
+    const byNode = this.relays.get(relay.spaceId);
+    if (byNode?.get(relay.node.name) === relay) byNode.delete(relay.node.name);
+    await Promise.all(
+      [...relay.listeners.values()].map((streaming) => streaming.close().catch(() => undefined)),
+    );
+    relay.listeners.clear();
+    await relay.node.plane.control.streaming.destroyMountpoint(relay.id).catch(() => undefined);
+    await this.stopForwarder(relay).catch(() => undefined);
+    this.noteCensus(relay.spaceId);
+  }
+
+  /** The home room's forwarders into the relay (made by whichever Salon node made the relay). */
+  private async stopForwarder(relay: Relay): Promise<void> {
+    const { home } = relay;
+    if (!home.plane.up) return;
+    const forwarders = await home.plane.control.audioBridge.forwarders(relay.room);
+    // Janus lists the address it resolved a host name to.
+    const { host } = relay.node;
+    const address = isIPv4(host) ? host : (await lookup(host, { family: 4 })).address;
+    await Promise.all(
+      forwarders
+        .filter((f) => f.host === address && f.port === relay.port)
+        .map((f) => home.plane.stopForwardingMix(relay.spaceId, relay.room, f.id)),
+    );
+  }
+
+  /** Refreshes the space's census in the background, for `counts`. */
+  private noteCensus(spaceId: string): void {
+    const known = this.rooms.get(spaceId);
+    if (!known || !this.o.caps) return;
+    this.census(known.room, known.home).then(
+      (census) => this.remember(spaceId, census),
+      () => undefined,
+    );
+  }
+
+  private remember(spaceId: string, census: SeatCensus): void {
+    const taken = [...census.nodes.values()];
+    const freest = taken.length > 0 ? Math.min(...taken) : (this.o.caps?.perNode ?? 0);
+    this.lastCensus.set(spaceId, { space: census.space, freest });
+  }
+
+  /**
+   * This Salon node stops: its relay listeners end. With `destroy` (no other
+   * Salon node shares these Janus nodes) its relays go too.
+   */
+  async shutdown(destroy: boolean): Promise<void> {
+    const all = [...this.relays.values()].flatMap((byNode) => [...byNode.values()]);
+    this.relays.clear();
+    await Promise.all(
+      all.map(async (relay) => {
+        if (destroy) return this.tearDown(relay);
+        await Promise.all(
+          [...relay.listeners.values()].map((streaming) =>
+            streaming.close().catch(() => undefined),
+          ),
+        );
+      }),
+    );
+  }
+
+  private heldBy(spaceId: string, owner: number): Relay | null {
+    for (const relay of this.relays.get(spaceId)?.values() ?? [])
+      if (relay.listeners.has(owner)) return relay;
+    return null;
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Issue 13: WebRTC listeners spill over across media nodes before HLS. Two
+ * Salon nodes (PostgreSQL + Redis) in front of two Janus nodes, each Janus
+ * node seating one WebRTC listener (WEBRTC_LISTENERS_PER_NODE=1). The first
+ * listener is seated on the space's home node; the second, signalled through
+ * the other Salon node, on a relay of the mix (`rtp_forward`, SRTP) on the
+ * other Janus node, and hears the stage; the third is sent to HLS. The relay
+ * is torn down when its listener leaves, and made again for the next one.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { WEBRTC_FULL_CODE } from '@salon/protocol';
+import type { MediaCluster } from '../../src/media/cluster.js';
+import { AudioBridge } from '../../src/media/janus/audiobridge.js';
+import { JanusSession } from '../../src/media/janus/session.js';
+import { Streaming } from '../../src/media/janus/streaming.js';
+import type { JanusProcess } from '../../src/media/janus-process.js';
+import { relayIdOf } from '../../src/media/relays.js';
+import { liveSpace } from '../support/factories.js';
+import { eventually } from '../support/realtime.js';
+import { heard } from './support/hearing.js';
+import { Listener } from './support/listener.js';
+import { Publisher } from './support/publisher.js';
+import { type SalonCluster, startSalonCluster } from './support/salon-cluster.js';
+
+let sc: SalonCluster;
+before(async () => {
+  sc = await startSalonCluster({
+    salonNodes: 2,
+    janusNodes: 2,
+    env: { WEBRTC_LISTENERS_PER_NODE: '1', WEBRTC_LISTENERS_PER_SPACE: '10' },
+  });
+});
+after(async () => {
+  await sc?.close();
+});
+
+/** Asks one Janus node something on a session of the test's own. */
+async function onJanus<T>(
+  janus: JanusProcess,
+  ask: (session: JanusSession) => Promise<T>,
+): Promise<T> {
+  const connection = await janus.connect();
+  try {
+    return await ask(await JanusSession.create(connection));
+  } finally {
+    await connection.close();
+  }
+}
+
+const viewersOn = (janus: JanusProcess, mountpoint: number) =>
+  onJanus(janus, async (s) => (await Streaming.attach(s)).viewers(mountpoint));
+const mountpointsOn = (janus: JanusProcess) =>
+  onJanus(janus, async (s) => (await Streaming.attach(s)).listMountpoints());
+const forwardersOn = (janus: JanusProcess, room: number) =>
+  onJanus(janus, async (s) => (await AudioBridge.attach(s)).forwarders(room));
+
+test('a listener is seated on the second Janus node once the first is full, and hears the stage; then HLS', {
+  timeout: 180_000,
+}, async () => {
+  const host = await sc.person(0);
+  const space = await liveSpace(host, { title: 'Spill-over' });
+  const hostRt = await sc.socket(host, 0);
+  await hostRt.subscribe(space.id);
+  const voice = await Publisher.mix(hostRt, space.id, 440);
+  await host.client.post(`${space.path}/stage/${host.id}/unmute`);
+
+  // The space's home, as node 0 routes it (node 1 routes it the same: one home per space).
+  const plane = sc.cluster.nodes[0]!.services.media!.plane as MediaCluster;
+  const ears = [await sc.person(0), await sc.person(1), await sc.person(0)];
+  const sockets = await Promise.all(ears.map((ear, i) => sc.socket(ear, i === 1 ? 1 : 0)));
+  for (const rt of sockets) await rt.subscribe(space.id);
+
+  const first = await Listener.mix(sockets[0]!, space.id);
+  await heard(first, { present: [440] });
+  const homeName = plane.nodeOf(space.id);
+  const home = sc.janus.find((j) => j.url === homeName)!;
+  const other = sc.janus.find((j) => j !== home)!;
+  const room = plane.describe(space.id)!.room;
+  const relay = relayIdOf(room);
+  assert.equal(await viewersOn(home, room), 1, 'the first listener is on the home node');
+  assert.ok(!(await mountpointsOn(other)).includes(relay), 'no relay before the home is full');
+  const homeForwarders = (await forwardersOn(home, room)).length;
+
+  // Signalled through the other Salon node, which reads the home's seats from Janus.
+  const second = await Listener.mix(sockets[1]!, space.id);
+  await heard(second, { present: [440] });
+  assert.deepEqual(
+    [await viewersOn(home, room), await viewersOn(other, relay)],
+    [1, 1],
+    'the second listener is seated on the relay on the other Janus node',
+  );
+  const relayPort = (await onJanus(other, async (s) => (await Streaming.attach(s)).info(relay)))[
+    'media'
+  ] as Array<{ port: number }>;
+  assert.equal(
+    (await forwardersOn(home, room)).filter((f) => f.port === relayPort[0]!.port).length,
+    1,
+    "one forwarder of the home room's mix into the relay",
+  );
+
+  // Both Janus nodes are full: the next listener is sent to HLS.
+  await assert.rejects(Listener.mix(sockets[2]!, space.id), { code: WEBRTC_FULL_CODE });
+  const tier = await ears[2]!.client.get(`${space.path}/listen`);
+  assert.equal(tier.status, 200);
+  assert.equal((tier.body as { tier: string }).tier, 'hls', 'the tier advice says HLS too');
+
+  // The relay's listener leaves: the relay goes (mountpoint and forwarder).
+  await second.close();
+  await sockets[1]!.close();
+  await eventually(
+    async () => !(await mountpointsOn(other)).includes(relay),
+    'the relay mountpoint torn down',
+    10_000,
+  );
+  await eventually(
+    async () => (await forwardersOn(home, room)).length === homeForwarders,
+    "the relay's forwarder stopped",
+    10_000,
+  );
+
+  // A seat is free again on the other node: the next listener gets a relay made anew.
+  const third = await Listener.mix(sockets[2]!, space.id);
+  await heard(third, { present: [440] });
+  assert.equal(await viewersOn(other, relay), 1);
+  await heard(first, { present: [440] });
+
+  // The end of the space takes the relay with it.
+  await host.client.post(`${space.path}/end`);
+  await eventually(
+    async () => !(await mountpointsOn(other)).includes(relay),
+    'the relay mountpoint torn down at the end',
+    10_000,
+  );
+  await Promise.all([voice.close(), first.close(), third.close()]);
+});

@@ -55,6 +55,9 @@ function webrtcFullError(spaceId: string, full: 'space' | 'nodes'): AppError {
   );
 }
 
+/** How long a node's viewer counts read from Janus are used before they are read again. */
+const CENSUS_MS = 500;
+
 const isFull = (error: unknown) => error instanceof AppError && error.code === WEBRTC_FULL_CODE;
 
 /**
@@ -67,11 +70,12 @@ const isFull = (error: unknown) => error instanceof AppError && error.code === W
  *
  * Seats are counted by Janus, not by this process: the viewers of every
  * mountpoint on every node (the home's and the relays), read before each new
- * seat. Every Salon node routes a space to the same nodes and reads the same
+ * seat (at most every CENSUS_MS, with this node's own seats since added).
+ * Every Salon node routes a space to the same nodes and reads the same
  * counts, so the caps are cluster-wide: WEBRTC_LISTENERS_PER_NODE per Janus
  * node, all spaces and relays together, and WEBRTC_LISTENERS_PER_SPACE per
- * space across the cluster. Two Salon nodes seating at the same instant may
- * both read the last free seat (one over the cap, per node racing).
+ * space across the cluster. What other Salon nodes seat within CENSUS_MS is
+ * seen at the next read, so a node may go over its cap by that much.
  *
  * A relay is one per space and node, shared by the Salon nodes (its id
  * derives from the room). It is torn down (mountpoint and forwarder) when its
@@ -86,6 +90,11 @@ export class MixRelays {
   /** The room each space's relays were made from (to tear down those other nodes made). */
   private readonly rooms = new Map<string, { room: RoomId; home: RelayNode }>();
   private lastCensus = new Map<string, { space: number; freest: number }>();
+  /** Each node's mountpoints and their viewers, as Janus last said (viewersOn). */
+  private readonly counted = new Map<
+    string,
+    { at: number; viewers: Promise<Map<MountpointId, number>> }
+  >();
 
   constructor(
     private readonly o: {
@@ -114,7 +123,9 @@ export class MixRelays {
     const seats = (node: RelayNode) => census.nodes.get(node.name) ?? caps.perNode;
     if (seats(home) < caps.perNode) {
       try {
-        return await home.plane.listen(spaceId, owner);
+        const offer = await home.plane.listen(spaceId, owner);
+        this.seated(home, room);
+        return offer;
       } catch (error) {
         // Its own count (feed watchers on this Salon node) says the home is full: spill over.
         if (!isFull(error)) throw error;
@@ -144,8 +155,12 @@ export class MixRelays {
     await streaming.start({ type: 'answer', sdp: answerSdp });
   }
 
-  /** Ends a relay listen; the relay goes once Janus counts no viewer on it. */
+  /**
+   * Ends a relay listen; the relay goes once Janus counts no viewer on it.
+   * Called for every listen that ends here (home or relay): the counts are read again.
+   */
   async stop(spaceId: string, owner: number): Promise<void> {
+    this.counted.clear();
     const relay = this.heldBy(spaceId, owner);
     const streaming = relay?.listeners.get(owner);
     if (!relay || !streaming) return;
@@ -158,6 +173,7 @@ export class MixRelays {
 
   /** A realtime connection went away: its relay listens end. */
   async drop(owner: number): Promise<void> {
+    this.counted.clear();
     const held = [...this.relays.values()].flatMap((byNode) =>
       [...byNode.values()].filter((relay) => relay.listeners.has(owner)),
     );
@@ -169,6 +185,7 @@ export class MixRelays {
    * from the old room); listeners negotiate again and are seated anew.
    */
   async dropSpace(spaceId: string): Promise<void> {
+    this.counted.clear();
     const known = this.rooms.get(spaceId);
     const mine = [...(this.relays.get(spaceId)?.values() ?? [])];
     this.relays.delete(spaceId);
@@ -216,13 +233,8 @@ export class MixRelays {
       this.o.nodes
         .filter((n) => n.plane.up)
         .map(async (node) => {
-          const { streaming } = node.plane.control;
-          const ids = await streaming.listMountpoints();
-          const counts = await Promise.all(
-            ids.map(async (id) => ({ id, viewers: await streaming.viewers(id) })),
-          );
           let total = 0;
-          for (const { id, viewers } of counts) {
+          for (const [id, viewers] of await this.viewersOn(node)) {
             total += viewers;
             if (id === (node === home ? room : relayId)) census.space += viewers;
           }
@@ -230,6 +242,35 @@ export class MixRelays {
         }),
     );
     return census;
+  }
+
+  /**
+   * A node's mountpoints and their viewers, read from Janus at most every
+   * CENSUS_MS (a join storm costs each node two reads a second, not one per
+   * listener and mountpoint); this node's own seats since are added to it.
+   */
+  private viewersOn(node: RelayNode): Promise<Map<MountpointId, number>> {
+    const known = this.counted.get(node.name);
+    if (known && Date.now() - known.at < CENSUS_MS) return known.viewers;
+    const { streaming } = node.plane.control;
+    const viewers = (async () => {
+      const ids = await streaming.listMountpoints();
+      const counts = await Promise.all(
+        ids.map(async (id) => [id, await streaming.viewers(id)] as const),
+      );
+      return new Map(counts);
+    })();
+    this.counted.set(node.name, { at: Date.now(), viewers });
+    viewers.catch(() => this.counted.delete(node.name));
+    return viewers;
+  }
+
+  /** A seat this node just took on `node`, counted until the next read from Janus. */
+  private seated(node: RelayNode, mountpoint: MountpointId): void {
+    this.counted
+      .get(node.name)
+      ?.viewers.then((viewers) => viewers.set(mountpoint, (viewers.get(mountpoint) ?? 0) + 1))
+      .catch(() => undefined);
   }
 
   private async seat(
@@ -243,6 +284,7 @@ export class MixRelays {
       const relay = await this.relayOn(spaceId, room, home, node);
       try {
         const offer = await this.watch(relay, owner);
+        this.seated(node, relay.id);
         this.noteCensus(spaceId);
         return offer;
       } catch (error) {
@@ -333,6 +375,7 @@ export class MixRelays {
     );
     relay.listeners.clear();
     await relay.node.plane.control.streaming.destroyMountpoint(relay.id).catch(() => undefined);
+    this.counted.delete(relay.node.name);
     await this.stopForwarder(relay).catch(() => undefined);
     this.noteCensus(relay.spaceId);
   }

@@ -14,7 +14,8 @@ import { Id } from './id-schema.js';
 
 export * from './client-messages.js';
 export * from './schemas/account.js';
-export { PageOf, UserSummaryDto } from './schemas/common.js';
+export { AccountRoleDto, PageOf, UserSummaryDto } from './schemas/common.js';
+export * from './schemas/moderation.js';
 export * from './schemas/social.js';
 export * from './schemas/spaces.js';
 export * from './schemas/tickets.js';

@@ -1,4 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  HostingDecisionBody,
+  HostingEligibilityDto,
+  HostingRequestBody,
+  HostingRequestDto,
+  HostingRequestStatusDto,
+  NoticeDto,
+  PageOf,
+  StaffPersonDto as PersonDto,
+  RoleBody,
+  StaffHostingRequestDto,
+} from '@salon/protocol/schemas';
 import { Type } from '@sinclair/typebox';
 import { Id, IdParams } from '../accounts/schemas.js';
 import { decodeIdCursor, encodeCursor } from '../db/cursor.js';
@@ -7,44 +19,13 @@ import { rateLimits } from '../http/limits.js';
 import { requireModerator, requireUser } from '../http/viewer.js';
 import type { Services } from '../services.js';
 import { mayHost } from '../spaces/policy.js';
-import { ROLES } from './rules.js';
-import { NOTICES, type PersonRow } from './service.js';
+import type { PersonRow } from './service.js';
 
 const tags = ['admin'];
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const IsoOrNull = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
-const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
-
-const PersonDto = Type.Object({
-  id: Type.String(),
-  handle: Type.String(),
-  display_name: Type.String(),
-  avatar_url: Type.Union([Type.String(), Type.Null()]),
-  role: RoleSchema,
-  /** Granted by an admin. */
-  can_host: Type.Boolean(),
-  /** May host now, for whatever reason (admin, granted, followers). */
-  may_host: Type.Boolean(),
-  followers_count: Type.Integer(),
-  suspended: Type.Boolean(),
-  /** The instance's first account. */
-  owner: Type.Boolean(),
-  created_at: Type.String({ format: 'date-time' }),
-});
-const HostingRequestDto = Type.Object({
-  id: Type.String(),
-  user_id: Type.String(),
-  message: Type.String(),
-  status: Type.Union([Type.Literal('open'), Type.Literal('granted'), Type.Literal('declined')]),
-  created_at: Type.String({ format: 'date-time' }),
-  decided_at: IsoOrNull,
-  decision_note: Type.String(),
-});
 const StatusQuery = Type.Object(
   {
-    status: Type.Optional(
-      Type.Union([Type.Literal('open'), Type.Literal('granted'), Type.Literal('declined')]),
-    ),
+    status: Type.Optional(HostingRequestStatusDto),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   },
   { additionalProperties: false },
@@ -98,12 +79,7 @@ export function adminRoutes(
             },
             { additionalProperties: false },
           ),
-          response: {
-            200: Type.Object({
-              data: Type.Array(PersonDto),
-              next_cursor: Type.Union([Type.String(), Type.Null()]),
-            }),
-          },
+          response: { 200: PageOf(PersonDto) },
         },
       },
       async (request) => {
@@ -147,7 +123,7 @@ export function adminRoutes(
           tags,
           summary: 'Make someone a moderator, an admin, or an ordinary user again (admins)',
           params: Type.Object({ id: Id }, { additionalProperties: false }),
-          body: Type.Object({ role: RoleSchema }, { additionalProperties: false }),
+          body: RoleBody,
           response: { 200: PersonDto },
         },
       },
@@ -164,13 +140,7 @@ export function adminRoutes(
           tags,
           summary: 'Requests to host: open ones oldest first, answered ones newest first (admins)',
           querystring: StatusQuery,
-          response: {
-            200: Type.Object({
-              data: Type.Array(
-                Type.Composite([HostingRequestDto, Type.Object({ person: PersonDto })]),
-              ),
-            }),
-          },
+          response: { 200: Type.Object({ data: Type.Array(StaffHostingRequestDto) }) },
         },
       },
       async (request) => {
@@ -193,13 +163,7 @@ export function adminRoutes(
           tags,
           summary: 'Grant or decline a request to host; the person is notified (admins)',
           params: IdParams,
-          body: Type.Object(
-            {
-              action: Type.Union([Type.Literal('grant'), Type.Literal('decline')]),
-              note: Type.Optional(Type.String({ maxLength: 2000 })),
-            },
-            { additionalProperties: false },
-          ),
+          body: HostingDecisionBody,
           response: { 200: HostingRequestDto },
         },
       },
@@ -220,20 +184,7 @@ export function adminRoutes(
         schema: {
           tags,
           summary: 'Whether you may host, why or why not, and your latest request to host',
-          response: {
-            200: Type.Object({
-              may_host: Type.Boolean(),
-              because: Type.Union([
-                Type.Literal('admin'),
-                Type.Literal('granted'),
-                Type.Literal('followers'),
-                Type.Null(),
-              ]),
-              followers_count: Type.Integer(),
-              min_followers: Type.Integer(),
-              request: Type.Union([HostingRequestDto, Type.Null()]),
-            }),
-          },
+          response: { 200: HostingEligibilityDto },
         },
       },
       async (request) => {
@@ -255,10 +206,7 @@ export function adminRoutes(
         schema: {
           tags,
           summary: 'Ask the admins to let you host (one open request at a time)',
-          body: Type.Object(
-            { message: Type.Optional(Type.String({ maxLength: 500 })) },
-            { additionalProperties: false },
-          ),
+          body: HostingRequestBody,
           response: { 201: HostingRequestDto },
         },
       },
@@ -274,11 +222,7 @@ export function adminRoutes(
         schema: {
           tags,
           summary: 'Notices to show you once (e.g. that you administer this instance)',
-          response: {
-            200: Type.Object({
-              data: Type.Array(Type.Union(NOTICES.map((n) => Type.Literal(n)))),
-            }),
-          },
+          response: { 200: Type.Object({ data: Type.Array(NoticeDto) }) },
         },
       },
       async (request) => ({ data: await admin.notices(requireUser(request)) }),
@@ -291,10 +235,7 @@ export function adminRoutes(
         schema: {
           tags,
           summary: 'Dismiss a notice for good',
-          params: Type.Object(
-            { notice: Type.Union(NOTICES.map((n) => Type.Literal(n))) },
-            { additionalProperties: false },
-          ),
+          params: Type.Object({ notice: NoticeDto }, { additionalProperties: false }),
         },
       },
       async (request, reply) => {

@@ -11,8 +11,6 @@ import { AppError } from '../errors.js';
  *   suspended, so an instance never loses its last way in;
  * - nobody changes their own role or suspends themself.
  */
-export const ROLES = ['user', 'moderator', 'admin'] as const satisfies readonly Role[];
-
 export interface Person {
   id: string;
   role: Role;

@@ -1,3 +1,4 @@
+import { NOTICES, type Notice } from '@salon/protocol';
 import { sql } from 'kysely';
 import type { Storage } from '../db/database.js';
 import type { HostingRequestsTable, Role, UsersTable } from '../db/schema.js';
@@ -15,10 +16,6 @@ import {
   type Person,
   roleChangeRefusal,
 } from './rules.js';
-
-/** A notice a person sees once, until they dismiss it. */
-export const NOTICES = ['instance_admin'] as const;
-export type Notice = (typeof NOTICES)[number];
 
 export interface PersonRow {
   user: UsersTable;

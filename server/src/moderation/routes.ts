@@ -1,4 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { APPEAL_STATUSES, REPORT_STATUSES } from '@salon/protocol';
+import {
+  AppealBody,
+  AppealDecisionBody,
+  AppealDto,
+  AppealViewDto as AppealView,
+  ModerationLogEntryDto,
+  ModerationNoteBody,
+  MyDecisionDto as MyDecision,
+  ReportDecisionBody,
+  ReportDto,
+} from '@salon/protocol/schemas';
 import { Type } from '@sinclair/typebox';
 import { Id } from '../accounts/schemas.js';
 import { requireModerator, requireUser } from '../http/viewer.js';
@@ -8,107 +20,11 @@ import { type LogView, ModerationViews, type ReportView } from './views.js';
 const tags = ['moderation'];
 const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
 const SpaceParams = Type.Object({ space_id: Id }, { additionalProperties: false });
-const Note = Type.Optional(Type.String({ maxLength: 2000 }));
 const Limit = Type.Object(
   { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) },
   { additionalProperties: false },
 );
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const IsoOrNull = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
-
-const Person = Type.Object({
-  id: Type.String(),
-  handle: Type.String(),
-  display_name: Type.String(),
-  avatar_url: Type.Union([Type.String(), Type.Null()]),
-  suspended: Type.Boolean(),
-});
-const PersonOrNull = Type.Union([Person, Type.Null()]);
-const ReportBase = Type.Object({
-  id: Type.String(),
-  reporter_id: Type.String(),
-  space_id: Type.Union([Type.String(), Type.Null()]),
-  target_user_id: Type.Union([Type.String(), Type.Null()]),
-  clip_id: Type.Union([Type.String(), Type.Null()]),
-  reason: Type.String(),
-  details: Type.String(),
-  status: Type.String(),
-  created_at: Type.String({ format: 'date-time' }),
-  decided_by: Type.Union([Type.String(), Type.Null()]),
-  decided_at: IsoOrNull,
-});
-const AppealDto = Type.Object({
-  id: Type.String(),
-  report_id: Type.String(),
-  user_id: Type.String(),
-  text: Type.String(),
-  status: Type.String(),
-  created_at: Type.String({ format: 'date-time' }),
-  decided_by: Type.Union([Type.String(), Type.Null()]),
-  decided_at: IsoOrNull,
-});
-const ReportDto = Type.Composite([
-  ReportBase,
-  Type.Object({
-    reporter: PersonOrNull,
-    subject: PersonOrNull,
-    space: Type.Union([
-      Type.Object({
-        id: Type.String(),
-        title: Type.String(),
-        state: Type.String(),
-        host: PersonOrNull,
-        ended_at: IsoOrNull,
-      }),
-      Type.Null(),
-    ]),
-    archive: Type.Union([
-      Type.Object({ created_at: Type.String({ format: 'date-time' }) }),
-      Type.Null(),
-    ]),
-    /** The clip reported: the moderator plays it at /api/v1/clips/:id/audio while it exists. */
-    clip: Type.Union([
-      Type.Object({
-        id: Type.String(),
-        title: Type.String(),
-        creator: PersonOrNull,
-        duration_ms: Type.Integer(),
-        state: Type.String(),
-        created_at: Type.String({ format: 'date-time' }),
-      }),
-      Type.Null(),
-    ]),
-    /** The space's captions transcript kept for review: its first lines (live time) and their count. */
-    transcript: Type.Union([
-      Type.Object({
-        line_count: Type.Integer(),
-        lines: Type.Array(
-          Type.Object({
-            speaker_id: Type.String(),
-            text: Type.String(),
-            start_ms: Type.Integer(),
-            end_ms: Type.Integer(),
-          }),
-        ),
-      }),
-      Type.Null(),
-    ]),
-    decision_note: Type.String(),
-    appeal: Type.Union([AppealDto, Type.Null()]),
-  }),
-]);
-const AppealView = Type.Composite([
-  AppealDto,
-  Type.Object({
-    person: PersonOrNull,
-    report: Type.Union([ReportDto, Type.Null()]),
-    decision_note: Type.String(),
-  }),
-]);
-const MyDecision = Type.Composite([
-  ReportDto,
-  Type.Object({ appeal_until: Type.String({ format: 'date-time' }) }),
-]);
 
 type Row = { created_at: number; decided_at: number | null };
 const present = <T extends Row>(row: T) => ({
@@ -141,13 +57,7 @@ export function moderationRoutes(
           summary: 'The report queue (moderators)',
           querystring: Type.Object(
             {
-              status: Type.Optional(
-                Type.Union([
-                  Type.Literal('open'),
-                  Type.Literal('upheld'),
-                  Type.Literal('dismissed'),
-                ]),
-              ),
+              status: Type.Optional(Type.Union(REPORT_STATUSES.map((s) => Type.Literal(s)))),
               limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
             },
             { additionalProperties: false },
@@ -172,10 +82,7 @@ export function moderationRoutes(
           summary:
             'Uphold or dismiss a report with a reason the person concerned reads (moderators); upholding keeps the audio 90 more days',
           params: IdParams,
-          body: Type.Object(
-            { action: Type.Union([Type.Literal('uphold'), Type.Literal('dismiss')]), note: Note },
-            { additionalProperties: false },
-          ),
+          body: ReportDecisionBody,
           response: { 200: ReportDto },
         },
       },
@@ -197,10 +104,7 @@ export function moderationRoutes(
           tags,
           summary: 'Appeal an upheld decision about you (within 90 days)',
           params: IdParams,
-          body: Type.Object(
-            { text: Type.String({ minLength: 1, maxLength: 2000 }) },
-            { additionalProperties: false },
-          ),
+          body: AppealBody,
           response: { 201: AppealDto },
         },
       },
@@ -219,13 +123,7 @@ export function moderationRoutes(
           summary: 'Appeals (moderators)',
           querystring: Type.Object(
             {
-              status: Type.Optional(
-                Type.Union([
-                  Type.Literal('pending'),
-                  Type.Literal('granted'),
-                  Type.Literal('denied'),
-                ]),
-              ),
+              status: Type.Optional(Type.Union(APPEAL_STATUSES.map((s) => Type.Literal(s)))),
               limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
             },
             { additionalProperties: false },
@@ -254,10 +152,7 @@ export function moderationRoutes(
           tags,
           summary: 'Grant (overturn the decision) or deny an appeal (moderators)',
           params: IdParams,
-          body: Type.Object(
-            { action: Type.Union([Type.Literal('grant'), Type.Literal('deny')]), note: Note },
-            { additionalProperties: false },
-          ),
+          body: AppealDecisionBody,
           response: { 200: AppealDto },
         },
       },
@@ -281,7 +176,7 @@ export function moderationRoutes(
           summary:
             'End a live space (or cancel a scheduled one) for a violation, with the reason logged (moderators)',
           params: SpaceParams,
-          body: Type.Object({ note: Note }, { additionalProperties: false }),
+          body: ModerationNoteBody,
           response: { 200: Type.Object({ ok: Type.Boolean() }) },
         },
       },
@@ -303,7 +198,7 @@ export function moderationRoutes(
           summary:
             'Suspend an account (moderators): its sessions stop working, its live spaces end',
           params: IdParams,
-          body: Type.Object({ note: Note }, { additionalProperties: false }),
+          body: ModerationNoteBody,
           response: { 200: Type.Object({ ok: Type.Boolean() }) },
         },
       },
@@ -340,23 +235,7 @@ export function moderationRoutes(
           tags,
           summary: 'Every moderation decision, with who and when (moderators)',
           querystring: Limit,
-          response: {
-            200: Type.Object({
-              data: Type.Array(
-                Type.Object({
-                  id: Type.String(),
-                  actor_id: Type.Union([Type.String(), Type.Null()]),
-                  action: Type.String(),
-                  subject_type: Type.String(),
-                  subject_id: Type.String(),
-                  note: Type.String(),
-                  created_at: Type.String({ format: 'date-time' }),
-                  actor: PersonOrNull,
-                  person: PersonOrNull,
-                }),
-              ),
-            }),
-          },
+          response: { 200: Type.Object({ data: Type.Array(ModerationLogEntryDto) }) },
         },
       },
       async (request) => {

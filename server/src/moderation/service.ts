@@ -215,7 +215,7 @@ export class ModerationService {
   ) {
     const reason = requireReason(note);
     const now = this.clock.now();
-    const status = action === 'grant' ? 'granted' : 'denied';
+    const status: AppealsTable['status'] = action === 'grant' ? 'granted' : 'denied';
     const appeal = await this.db
       .selectFrom('appeals')
       .selectAll()

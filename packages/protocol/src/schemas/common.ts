@@ -3,9 +3,17 @@
  * list, and the short form of a person that many answers carry.
  */
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { ACCOUNT_ROLES } from '../moderation.js';
 
 export const Iso = Type.String({ format: 'date-time' });
 export const IsoOrNull = Type.Union([Iso, Type.Null()]);
+
+/** One of a list of strings, in the list's order. */
+export const Literals = <T extends string>(values: readonly T[]) =>
+  Type.Union(values.map((v) => Type.Literal(v)));
+
+/** An account's role on the instance: admins run it, moderators review reports. */
+export const AccountRoleDto = Literals(ACCOUNT_ROLES);
 
 /** A page of a list: an opaque cursor for the next one, null at the end. */
 export function PageOf<T extends TSchema>(item: T) {

@@ -2,7 +2,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Id } from '../id-schema.js';
 import type { SpaceStatus } from '../spaces.js';
-import { Iso, IsoOrNull, UserSummaryDto } from './common.js';
+import { AccountRoleDto, Iso, IsoOrNull, UserSummaryDto } from './common.js';
 import { PinnedPostDto, SpaceDto } from './spaces.js';
 
 export const Handle = Type.String({
@@ -55,7 +55,7 @@ export const UserDto = Type.Object({
   display_name: Type.String(),
   bio: Type.String(),
   avatar_url: Type.Union([Type.String(), Type.Null()]),
-  role: Type.Union([Type.Literal('user'), Type.Literal('moderator'), Type.Literal('admin')]),
+  role: AccountRoleDto,
   created_at: Iso,
 });
 export type UserDto = Static<typeof UserDto>;

@@ -48,5 +48,7 @@ export type {
   NotificationPreferenceDto,
   NotificationPreferencesDto,
   NotificationPreferencesPatch,
+  PushSubscriptionBody,
   PushSubscriptionDto,
+  PushUnsubscribeBody,
 } from './schemas.js';

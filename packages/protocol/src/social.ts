@@ -6,6 +6,7 @@ import type { NotificationDto } from './schemas.js';
  * their `Static<>` types exported here.
  */
 export type {
+  ChangePasswordBody,
   ClipDto,
   ConversationDto,
   CreateClipBody,
@@ -29,6 +30,8 @@ export type {
   ReplayTimelineDto,
   SendMessageBody,
   SessionDto,
+  SignedOutDto,
+  SignOutAllBody,
   SpanDto,
   TokenDto,
   UserDto,

@@ -1,5 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { SessionDto } from '@salon/protocol/schemas';
+import {
+  ChangePasswordBody,
+  SessionDto,
+  SignedOutDto as SignedOut,
+  SignOutAllBody,
+} from '@salon/protocol/schemas';
 import { Type } from '@sinclair/typebox';
 import type { SessionsTable } from '../db/schema.js';
 import { clearSessionCookie } from '../http/cookies.js';
@@ -7,31 +12,9 @@ import { rateLimits } from '../http/limits.js';
 import { Ok } from '../http/responses.js';
 import { requireUser } from '../http/viewer.js';
 import type { Services } from '../services.js';
-import { Password } from './schemas.js';
 import { AccountSecurity } from './security.js';
 
 const tags = ['accounts'];
-const SignedOut = Type.Object({ signed_out: Type.Integer() });
-
-const ChangePasswordBody = Type.Object(
-  {
-    current_password: Type.String({ minLength: 1, maxLength: 200 }),
-    new_password: Password,
-    sign_out_others: Type.Optional(
-      Type.Boolean({ default: true, description: 'Sign out every other browser (default true)' }),
-    ),
-  },
-  { additionalProperties: false },
-);
-
-const SignOutAllBody = Type.Object(
-  {
-    include_tokens: Type.Optional(
-      Type.Boolean({ default: false, description: 'Revoke every API token too' }),
-    ),
-  },
-  { additionalProperties: false },
-);
 
 const present = (session: SessionsTable, currentId: string | null) => ({
   id: session.id.slice(0, 16),

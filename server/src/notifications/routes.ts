@@ -2,33 +2,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
   NotificationPreferencesDto as PreferencesDto,
   NotificationPreferencesPatch as PreferencesPatch,
+  PushSubscriptionBody as SubscribeBody,
   PushSubscriptionDto as SubscriptionDto,
+  PushUnsubscribeBody as UnsubscribeBody,
 } from '@salon/protocol/schemas';
 import { Type } from '@sinclair/typebox';
 import type { PushSubscriptionsTable } from '../db/schema.js';
 import { rateLimits } from '../http/limits.js';
 import { requireUser } from '../http/viewer.js';
 import type { Services } from '../services.js';
-
-const Base64Url = (maxLength: number) =>
-  Type.String({ minLength: 1, maxLength, pattern: '^[A-Za-z0-9_-]+={0,2}$' });
-
-const SubscribeBody = Type.Object(
-  {
-    endpoint: Type.String({ minLength: 1, maxLength: 2048 }),
-    keys: Type.Object(
-      { p256dh: Base64Url(120), auth: Base64Url(40) },
-      { additionalProperties: false },
-    ),
-    // PushSubscription.toJSON() has it; accepted so that a browser's object can be posted as is.
-    expirationTime: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
-  },
-  { additionalProperties: false },
-);
-const UnsubscribeBody = Type.Object(
-  { endpoint: Type.String({ minLength: 1, maxLength: 2048 }) },
-  { additionalProperties: false },
-);
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const present = (s: PushSubscriptionsTable) => ({

@@ -1,7 +1,39 @@
-/** An account's sessions, notification preferences and push subscriptions. */
+/**
+ * An account's settings: its password and sessions, notification preferences
+ * and push subscriptions.
+ */
 import { type Static, type TOptional, Type } from '@sinclair/typebox';
 import { NOTIFICATION_KINDS, type PreferenceKind } from '../notifications.js';
 import { Iso, IsoOrNull } from './common.js';
+import { Password } from './social.js';
+
+/** `PUT /me/password`. */
+export const ChangePasswordBody = Type.Object(
+  {
+    current_password: Type.String({ minLength: 1, maxLength: 200 }),
+    new_password: Password,
+    sign_out_others: Type.Optional(
+      Type.Boolean({ default: true, description: 'Sign out every other browser (default true)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ChangePasswordBody = Static<typeof ChangePasswordBody>;
+
+/** `POST /auth/sessions/sign_out_all`. */
+export const SignOutAllBody = Type.Object(
+  {
+    include_tokens: Type.Optional(
+      Type.Boolean({ default: false, description: 'Revoke every API token too' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type SignOutAllBody = Static<typeof SignOutAllBody>;
+
+/** How many sessions a password change or a sign-out everywhere ended. */
+export const SignedOutDto = Type.Object({ signed_out: Type.Integer() });
+export type SignedOutDto = Static<typeof SignedOutDto>;
 
 /** A signed-in browser (`GET /auth/sessions`). */
 export const SessionDto = Type.Object({
@@ -21,6 +53,31 @@ export const PushSubscriptionDto = Type.Object({
   last_success_at: IsoOrNull,
 });
 export type PushSubscriptionDto = Static<typeof PushSubscriptionDto>;
+
+const Base64Url = (maxLength: number) =>
+  Type.String({ minLength: 1, maxLength, pattern: '^[A-Za-z0-9_-]+={0,2}$' });
+
+/** `POST /push/subscriptions`: the browser's `PushSubscription.toJSON()`. */
+export const PushSubscriptionBody = Type.Object(
+  {
+    endpoint: Type.String({ minLength: 1, maxLength: 2048 }),
+    keys: Type.Object(
+      { p256dh: Base64Url(120), auth: Base64Url(40) },
+      { additionalProperties: false },
+    ),
+    // PushSubscription.toJSON() has it; accepted so that a browser's object can be posted as is.
+    expirationTime: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+export type PushSubscriptionBody = Static<typeof PushSubscriptionBody>;
+
+/** `DELETE /push/subscriptions`. */
+export const PushUnsubscribeBody = Type.Object(
+  { endpoint: Type.String({ minLength: 1, maxLength: 2048 }) },
+  { additionalProperties: false },
+);
+export type PushUnsubscribeBody = Static<typeof PushUnsubscribeBody>;
 
 /** Where one kind of notification arrives. */
 export const NotificationPreferenceDto = Type.Object({

@@ -5,14 +5,19 @@
  */
 
 import type {
+  ChangePasswordBody,
   CreateTokenBody,
   NotificationPreferenceDto,
   NotificationPreferencesDto,
   NotificationPreferencesPatch,
   Page,
   PreferenceKind,
+  PushSubscriptionBody,
   PushSubscriptionDto,
+  PushUnsubscribeBody,
   SessionDto,
+  SignedOutDto,
+  SignOutAllBody,
   TokenDto,
   UserDto,
 } from '@salon/protocol';
@@ -23,17 +28,14 @@ import { errorText } from '../../i18n';
 const e = encodeURIComponent;
 
 export const settingsApi = {
-  changePassword: (input: {
-    current_password: string;
-    new_password: string;
-    sign_out_others: boolean;
-  }) => request<{ signed_out: number }>('PUT', '/me/password', input),
+  changePassword: (input: ChangePasswordBody) =>
+    request<SignedOutDto>('PUT', '/me/password', input),
   sessions: () => request<{ data: SessionDto[] }>('GET', '/auth/sessions'),
   revokeSession: (id: string) => request<{ ok: boolean }>('DELETE', `/auth/sessions/${e(id)}`),
   signOutEverywhere: (includeTokens: boolean) =>
-    request<{ signed_out: number }>('POST', '/auth/sessions/sign_out_all', {
+    request<SignedOutDto>('POST', '/auth/sessions/sign_out_all', {
       include_tokens: includeTokens,
-    }),
+    } satisfies SignOutAllBody),
   tokens: () => request<{ data: TokenDto[] }>('GET', '/auth/tokens'),
   createToken: (name: string) =>
     request<TokenDto & { token: string }>('POST', '/auth/tokens', {
@@ -48,12 +50,15 @@ export const settingsApi = {
   vapidKey: () => request<{ public_key: string }>('GET', '/push/vapid_public_key'),
   pushSubscriptions: () => request<{ data: PushSubscriptionDto[] }>('GET', '/push/subscriptions'),
   subscribePush: (subscription: PushSubscriptionJSON) =>
+    // The browser types toJSON()'s fields loosely (each optional); the server checks them.
     request<PushSubscriptionDto>('POST', '/push/subscriptions', {
       endpoint: subscription.endpoint,
       keys: subscription.keys,
-    }),
+    } as PushSubscriptionBody),
   unsubscribePush: (endpoint: string) =>
-    request<{ ok: boolean }>('DELETE', '/push/subscriptions', { endpoint }),
+    request<{ ok: boolean }>('DELETE', '/push/subscriptions', {
+      endpoint,
+    } satisfies PushUnsubscribeBody),
   blocked: (cursor?: string) =>
     request<Page<UserDto>>('GET', '/me/blocks', undefined, { cursor, limit: 50 }),
   unblock: (id: string) => request<unknown>('DELETE', `/users/${e(id)}/block`),

@@ -1,5 +1,3 @@
-import type { UserSummaryDto } from './spaces.js';
-
 /**
  * Live captions (issue 14). The server transcribes each stage member's own
  * audio; lines reach the space's subscribers who may hear it (a ticketed
@@ -44,29 +42,15 @@ export type CaptionsServerMessage =
   | ({ type: 'caption'; space_id: string } & CaptionLineDto)
   | { type: 'captions_state'; space_id: string; state: CaptionsState; unavailable: string[] };
 
-/** `GET /api/v1/captions/status`: null engine means "no captions engine configured". */
-export interface CaptionsStatusDto {
-  engine: 'pocketsphinx' | 'whisper-http' | null;
-  languages: string[];
-}
-
-/** A final caption line of a transcript: live time (epoch ms) and, when recorded, where it plays in the replay. */
-export interface TranscriptLineDto {
-  utterance_id: string;
-  speaker: UserSummaryDto;
-  text: string;
-  /** Live time, epoch ms. */
-  start_ms: number;
-  end_ms: number;
-  /** Where the line plays in the replay; null when not recorded (or no replay). */
-  at_ms: number | null;
-  at_end_ms: number | null;
-}
-
-/** `GET /api/v1/spaces/:id/transcript`. */
-export interface TranscriptDto {
-  space_id: string;
-  /** The replay's length, or null without a ready replay. */
-  duration_ms: number | null;
-  lines: TranscriptLineDto[];
-}
+/**
+ * Captions over HTTP (the engine's status, transcripts, the search of what
+ * was said): TypeBox schemas in `@salon/protocol/schemas` (the server
+ * validates and documents with them), their `Static<>` types exported here.
+ */
+export type {
+  CaptionsStatusDto,
+  TranscriptDto,
+  TranscriptHitDto,
+  TranscriptLineDto,
+  TranscriptSearchPageDto,
+} from './schemas.js';

@@ -3,24 +3,16 @@
  * tab's "What was said" search and the moderator console read, their types,
  * and the pure rules they share (which line is playing, a snippet's marks).
  */
-import type { SpaceDto, TranscriptDto, TranscriptLineDto, UserSummaryDto } from '@salon/protocol';
+import type {
+  TranscriptDto,
+  TranscriptHitDto,
+  TranscriptLineDto,
+  TranscriptSearchPageDto,
+} from '@salon/protocol';
 
-export type { TranscriptDto, TranscriptLineDto };
+export type { TranscriptDto, TranscriptHitDto, TranscriptLineDto };
 
 import { API_BASE, request } from '../../../api';
-
-/** A space found by what was said: its best line's snippet, with the matched words in [ ]. */
-export interface TranscriptHitDto {
-  space: SpaceDto;
-  snippet: string;
-  at_ms: number;
-  speaker: UserSummaryDto;
-}
-
-export interface SearchPageDto {
-  data: TranscriptHitDto[];
-  next_cursor: string | null;
-}
 
 const e = encodeURIComponent;
 
@@ -34,7 +26,7 @@ export const transcriptApi = {
       guestToken,
     ),
   search: (q: string, cursor?: string) =>
-    request<SearchPageDto>('GET', '/transcripts/search', undefined, { q, cursor }),
+    request<TranscriptSearchPageDto>('GET', '/transcripts/search', undefined, { q, cursor }),
 };
 
 /** The replay's captions track (WebVTT, replay time); with `download`, the host's file. */

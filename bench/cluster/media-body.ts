@@ -19,6 +19,11 @@
  * the kill and the listener's decoded frames all happen here).
  */
 import { performance } from 'node:perf_hooks';
+import { roomIdOf } from '../../server/src/media/homes.js';
+import { JanusSession } from '../../server/src/media/janus/session.js';
+import { Streaming } from '../../server/src/media/janus/streaming.js';
+import type { JanusProcess } from '../../server/src/media/janus-process.js';
+import { relayIdOf } from '../../server/src/media/relays.js';
 import { heard } from '../../server/test/media/support/hearing.js';
 import type { Listener } from '../../server/test/media/support/listener.js';
 import { Publisher } from '../../server/test/media/support/publisher.js';
@@ -37,6 +42,7 @@ import { flag, int } from '../support/env.js';
 const quick = flag(process.env, 'BENCH_QUICK', false);
 const MUTES = int(process.env, 'BENCH_CLUSTER_MUTES', quick ? 3 : 10);
 const KILLS = int(process.env, 'BENCH_CLUSTER_KILLS', quick ? 1 : 3);
+const SPILLS = int(process.env, 'BENCH_CLUSTER_SPILLS', quick ? 2 : 8);
 const TONE = 660;
 
 /** Below this mean power (about −60 dBFS) a block is silence. */
@@ -149,4 +155,112 @@ try {
   console.log(lines.join('\n'));
 } finally {
   await salon.close();
+}
+
+/**
+ * 3. **Spill-over**: two Salon processes in front of two Janus nodes, two
+ *    WebRTC seats per Janus node. Each round: a listener takes the home's
+ *    last seat (the baseline), the next is seated on a relay made for it on
+ *    the other node, and the one after on that relay, now made; each time
+ *    from `media_listen` sent to the first 100 ms block at the listener
+ *    holding the tone. The relay listeners then leave (the relay goes) and
+ *    the home's second listener too, for the next round. Through alternating
+ *    Salon nodes, so every seat is counted across nodes.
+ */
+const spill = await startSalonProcesses(2, {
+  janusNodes: 2,
+  env: { WEBRTC_LISTENERS_PER_NODE: '2', WEBRTC_LISTENERS_PER_SPACE: '100' },
+});
+try {
+  const [a, b] = spill.nodes as [(typeof spill.nodes)[0], (typeof spill.nodes)[0]];
+  const host = await register(a.url);
+  const space = await liveSpace(host);
+  const hostRt = await connectAny([a.url], host.client);
+  await hostRt.subscribe(space.id);
+  const voice = await Publisher.mix(hostRt, space.id, TONE);
+  await must(host.client.post(`${space.path}/stage/${host.id}/unmute`), 'unmute');
+  const first = await register(a.url);
+  const firstRt = await connectAny([a.url], first.client);
+  await firstRt.subscribe(space.id);
+  const firstEar = await SalonListener.listen(firstRt, space.id);
+  await heard(firstEar, { present: [TONE], timeoutMs: 30_000 });
+  // The space's room (and home mountpoint) id, the same on every Salon node, and its relay's.
+  const room = roomIdOf(space.id, 1);
+  const viewers = async (janus: JanusProcess, id: number) => {
+    const connection = await janus.connect();
+    try {
+      return await (await Streaming.attach(await JanusSession.create(connection))).viewers(id);
+    } finally {
+      await connection.close();
+    }
+  };
+  const homes = await Promise.all(spill.janus.map((j) => viewers(j, room)));
+  const home = spill.janus[homes.indexOf(1)];
+  const other = spill.janus.find((j) => j !== home);
+  if (!home || !other) throw new Error(`no home mountpoint with the first listener (${homes})`);
+  const seats = async () => [await viewers(home, room), await viewers(other, relayIdOf(room))];
+
+  const seat: Record<'home' | 'newRelay' | 'relay', number[]> = {
+    home: [],
+    newRelay: [],
+    relay: [],
+  };
+  for (let round = 0; round < SPILLS; round++) {
+    const ears: Array<{ ear: Listener<null>; close(): Promise<void> }> = [];
+    for (const [i, kind] of (['home', 'newRelay', 'relay'] as const).entries()) {
+      const url = (round + i) % 2 === 0 ? a.url : b.url;
+      const who = await register(url);
+      const rt = await connectAny([url], who.client);
+      await rt.subscribe(space.id);
+      const sent = performance.now();
+      const ear = await SalonListener.listen(rt, space.id);
+      seat[kind].push(await toneHeardAfter(ear, sent, TONE));
+      ears.push({ ear, close: () => rt.close() });
+      // Where Janus says it was seated: the home's mountpoint, or the relay on the other node.
+      const seated = await seats();
+      const expected = { home: [2, 0], newRelay: [2, 1], relay: [2, 2] }[kind];
+      if (seated.join() !== expected.join())
+        throw new Error(`${kind}: home/relay viewers ${seated}, expected ${expected}`);
+    }
+    for (const { ear, close } of ears.reverse()) {
+      await ear.close();
+      await close();
+    }
+    // Seats freed through one Salon node are read by the other at its next census (≤ 500 ms).
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  await Promise.all([voice.close(), firstEar.close()]);
+  console.log(
+    [
+      '',
+      '## Spill-over (2 Salon processes, 2 Janus nodes with 2 WebRTC seats each)',
+      '',
+      '| `media_listen` sent → the tone heard (first 100 ms block) | p50 / p99 / max ms | n |',
+      '| --- | --- | --- |',
+      `| baseline: seated on the home node | ${ms(summarize(seat.home))} | ${seat.home.length} |`,
+      `| seated on a relay made for this listener (mountpoint + SRTP forward) | ${ms(summarize(seat.newRelay))} | ${seat.newRelay.length} |`,
+      `| seated on a relay already there | ${ms(summarize(seat.relay))} | ${seat.relay.length} |`,
+    ].join('\n'),
+  );
+} finally {
+  await spill.close();
+}
+
+/** Milliseconds from `since` to the first 100 ms block at the listener carrying the tone. */
+async function toneHeardAfter(ear: Listener<null>, since: number, frequency: number) {
+  for (const until = performance.now() + 15_000; performance.now() < until; ) {
+    const frames = ear.framesSince(since);
+    for (let i = 0; i + BLOCK_FRAMES <= frames.length; i++) {
+      const block = frames.slice(i, i + BLOCK_FRAMES);
+      const samples = new Int16Array(block.reduce((n, f) => n + f.samples.length, 0));
+      let at = 0;
+      for (const f of block) {
+        samples.set(f.samples, at);
+        at += f.samples.length;
+      }
+      if (toneShare(samples, ear.sampleRate, frequency) > 0.5) return block[0]!.at - since;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${frequency} Hz not heard within 15 s`);
 }

@@ -327,7 +327,7 @@ function findLibDir(): string {
   return found;
 }
 
-async function freeTcpPort(): Promise<number> {
+export async function freeTcpPort(): Promise<number> {
   const server = createServer();
   server.listen(0, WS_HOST);
   await once(server, 'listening');

@@ -147,3 +147,57 @@ test('a listener is seated on the second Janus node once the first is full, and 
   );
   await Promise.all([voice.close(), first.close(), third!.close()]);
 });
+
+test("the relay's Janus node is killed: its listener is told media_restart, listens again, is seated on a relay made anew and hears the stage", {
+  timeout: 180_000,
+}, async () => {
+  const host = await sc.person(1);
+  const space = await liveSpace(host, { title: 'Relay node lost' });
+  const hostRt = await sc.socket(host, 1);
+  await hostRt.subscribe(space.id);
+  const voice = await Publisher.mix(hostRt, space.id, 660);
+  await host.client.post(`${space.path}/stage/${host.id}/unmute`);
+  const plane = sc.cluster.nodes[0]!.services.media!.plane as MediaCluster;
+  const ears = [await sc.person(0), await sc.person(1)];
+  const sockets = await Promise.all(ears.map((ear, i) => sc.socket(ear, i)));
+  for (const rt of sockets) await rt.subscribe(space.id);
+
+  const first = await Listener.mix(sockets[0]!, space.id);
+  await heard(first, { present: [660] });
+  const home = sc.janus.find((j) => j.url === plane.nodeOf(space.id))!;
+  const other = sc.janus.find((j) => j !== home)!;
+  const relay = relayIdOf(plane.describe(space.id)!.room);
+  const second = await Listener.mix(sockets[1]!, space.id);
+  await heard(second, { present: [660] });
+  assert.equal(await viewersOn(other, relay), 1, 'the second listener is on the relay');
+
+  // The relay's node dies (its Janus child restarts, empty): its listener must start over.
+  const restart = sockets[1]!.waitFor(
+    (m) => m.type === 'media_restart' && 'space_id' in m && m.space_id === space.id,
+    30_000,
+  );
+  const oldPid = other.pid!;
+  process.kill(oldPid, 'SIGKILL');
+  await restart;
+  await second.close();
+  let again: Listener<null> | undefined;
+  await eventually(
+    async () => {
+      again = await Listener.mix(sockets[1]!, space.id).catch((error: { code?: string }) => {
+        // Until the node is back (up to the Janus restart), every seat is taken: HLS meanwhile.
+        if (error.code !== WEBRTC_FULL_CODE) throw error;
+        return undefined;
+      });
+      return again !== undefined;
+    },
+    'the listener seated again once the node is back',
+    30_000,
+  );
+  assert.notEqual(other.pid, oldPid, 'a new Janus process');
+  await heard(again!, { present: [660] });
+  assert.equal(await viewersOn(other, relay), 1, 'on a relay made anew on the restarted node');
+  await heard(first, { present: [660] });
+
+  await host.client.post(`${space.path}/end`);
+  await Promise.all([voice.close(), first.close(), again!.close()]);
+});

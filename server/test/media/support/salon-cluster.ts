@@ -7,7 +7,7 @@
  * behind a balancer.
  */
 import { randomBytes } from 'node:crypto';
-import type { JanusProcess } from '../../../src/media/janus-process.js';
+import { freeTcpPort, type JanusProcess } from '../../../src/media/janus-process.js';
 import { Client } from '../../support/client.js';
 import { startTestCluster, type TestCluster } from '../../support/cluster.js';
 import type { Person } from '../../support/factories.js';
@@ -49,8 +49,10 @@ export async function startSalonCluster(options: SalonClusterOptions = {}): Prom
     await Promise.allSettled(janus.map((j) => j.close()));
   };
   try {
+    // On a port of its own for good, as an external node is: a Janus restarted after a crash
+    // answers at the same JANUS_URL.
     for (let i = 0; i < (options.janusNodes ?? 1); i++)
-      janus.push(await startJanus({ apiSecret: secret }));
+      janus.push(await startJanus({ apiSecret: secret, wsPort: await freeTcpPort() }));
     cluster = await startTestCluster({
       nodes: options.salonNodes ?? 2,
       redis: true,

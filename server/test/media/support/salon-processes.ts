@@ -29,17 +29,24 @@ export interface SalonProcesses {
   nodes: SalonNode[];
   /** The nodes' DATABASE_URL (their schema in its search_path), to read their rows. */
   database: string;
+  /** The Janus nodes every Salon node is given (JANUS_URL). */
+  janus: JanusProcess[];
   /** Another node on the same database, Redis and Janus (after a kill, say). */
   start(): Promise<SalonNode>;
   /** Every publisher, socket (from `connectAny`), node and Janus, then the schema and files. */
   close(): Promise<void>;
 }
 
-export async function startSalonProcesses(count: number): Promise<SalonProcesses> {
+export async function startSalonProcesses(
+  count: number,
+  options: { janusNodes?: number; env?: Record<string, string> } = {},
+): Promise<SalonProcesses> {
   const started = new Set<ChildProcess>();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'salon-processes-'));
   const secret = randomBytes(16).toString('hex');
-  const janus: JanusProcess = await startJanus({ apiSecret: secret });
+  const janus: JanusProcess[] = [];
+  for (let i = 0; i < (options.janusNodes ?? 1); i++)
+    janus.push(await startJanus({ apiSecret: secret }));
   const schema = await createTestSchema();
   const database = `${schema.url}?options=${encodeURIComponent(`-c search_path=${schema.schema}`)}`;
   const env = {
@@ -47,9 +54,10 @@ export async function startSalonProcesses(count: number): Promise<SalonProcesses
     REDIS_URL: await redisUrl(),
     DATA_DIR: dataDir,
     MEDIA: 'external',
-    JANUS_URL: janus.url,
+    JANUS_URL: janus.map((j) => j.url).join(','),
     JANUS_API_SECRET: secret,
     HOST_MIN_FOLLOWERS: '0',
+    ...options.env,
   };
   const start = () => startEntrypoint(env, started);
   const close = async () => {
@@ -62,7 +70,7 @@ export async function startSalonProcesses(count: number): Promise<SalonProcesses
       await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
-    await janus.close();
+    await Promise.allSettled(janus.map((j) => j.close()));
     await schema.drop().catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });
   };
@@ -74,7 +82,7 @@ export async function startSalonProcesses(count: number): Promise<SalonProcesses
     await close();
     throw error;
   }
-  return { nodes, database, start, close };
+  return { nodes, database, janus, start, close };
 }
 
 /** Sockets opened by `connectAny`, closed by `SalonProcesses.close`. */

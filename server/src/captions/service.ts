@@ -1,6 +1,5 @@
 import type {
   CaptionLineDto,
-  CaptionsServerMessage,
   CaptionsSnapshotDto,
   CaptionsState,
   CaptionsStatusDto,

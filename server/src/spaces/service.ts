@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { ServerMessage, SpaceEventPayload, SpaceSnapshot } from '@salon/protocol';
+import type { SpaceEventPayload, SpaceSnapshot } from '@salon/protocol';
 import { type Kysely, sql } from 'kysely';
 import type { Viewer } from '../accounts/viewer.js';
 import type { Bus } from '../bus/bus.js';

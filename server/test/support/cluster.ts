@@ -57,20 +57,29 @@ export async function startTestCluster(options: {
   };
 
   // One after the other: the first node migrates the schema, the next find it ready.
-  for (let i = 0; i < options.nodes; i++) {
-    configs.push(
-      loadConfig({
-        PORT: '0',
-        DATA_DIR: options.sharedDataDir ? dataDir : path.join(dataDir, `node-${i}`),
-        LOG_LEVEL: 'silent',
-        RATE_LIMIT_AUTH_PER_MINUTE: '100000',
-        RATE_LIMIT_WRITES_PER_MINUTE: '100000',
-        DATABASE_URL: schema.url,
-        ...redis,
-        ...options.env,
-      }),
-    );
-    await boot(i);
+  try {
+    for (let i = 0; i < options.nodes; i++) {
+      configs.push(
+        loadConfig({
+          PORT: '0',
+          DATA_DIR: options.sharedDataDir ? dataDir : path.join(dataDir, `node-${i}`),
+          LOG_LEVEL: 'silent',
+          RATE_LIMIT_AUTH_PER_MINUTE: '100000',
+          RATE_LIMIT_WRITES_PER_MINUTE: '100000',
+          DATABASE_URL: schema.url,
+          ...redis,
+          ...options.env,
+        }),
+      );
+      await boot(i);
+    }
+  } catch (error) {
+    // The nodes already up would keep the test process alive (it then hangs until its
+    // timeout instead of failing at once): stop them, and drop what was made.
+    for (const node of nodes) await node?.stop().catch(() => undefined);
+    await schema.drop().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
   }
 
   const cluster: TestCluster = {

@@ -90,6 +90,7 @@ export class MixRelays {
   /** The room each space's relays were made from (to tear down those other nodes made). */
   private readonly rooms = new Map<string, { room: RoomId; home: RelayNode }>();
   private lastCensus = new Map<string, { space: number; freest: number }>();
+  private closed = false;
   /** Each node's mountpoints and their viewers, as Janus last said (viewersOn). */
   private readonly counted = new Map<
     string,
@@ -185,6 +186,8 @@ export class MixRelays {
    * from the old room); listeners negotiate again and are seated anew.
    */
   async dropSpace(spaceId: string): Promise<void> {
+    // Shutting down: the planes close their spaces, but the shared relays stay for the others.
+    if (this.closed) return;
     this.counted.clear();
     const known = this.rooms.get(spaceId);
     const mine = [...(this.relays.get(spaceId)?.values() ?? [])];
@@ -204,6 +207,7 @@ export class MixRelays {
 
   /** A node went away: the listeners seated on its relays must negotiate again. */
   nodeDown(node: RelayNode): void {
+    if (this.closed) return;
     const spaces: string[] = [];
     for (const [spaceId, byNode] of this.relays) {
       const relay = byNode.get(node.name);
@@ -416,8 +420,10 @@ export class MixRelays {
    * Salon node shares these Janus nodes) its relays go too.
    */
   async shutdown(destroy: boolean): Promise<void> {
+    this.closed = true;
     const all = [...this.relays.values()].flatMap((byNode) => [...byNode.values()]);
     this.relays.clear();
+    this.rooms.clear();
     await Promise.all(
       all.map(async (relay) => {
         if (destroy) return this.tearDown(relay);

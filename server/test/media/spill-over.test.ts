@@ -198,6 +198,11 @@ test("the relay's Janus node is killed: its listener is told media_restart, list
   assert.equal(await viewersOn(other, relay), 1, 'on a relay made anew on the restarted node');
   await heard(first, { present: [660] });
 
+  // Salon node 0 stops (a rolling restart): the relay node 1 made stays for its listener.
+  await sc.cluster.stop(0);
+  await heard(again!, { present: [660] });
+  assert.equal(await viewersOn(other, relay), 1, 'the shared relay outlives a Salon node');
+
   await host.client.post(`${space.path}/end`);
   await Promise.all([voice.close(), first.close(), again!.close()]);
 });

@@ -130,7 +130,7 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
       plane.on('opened', (spaceId) => this.emit('opened', spaceId));
       plane.on('closing', (spaceId) => {
         this.emit('closing', spaceId);
-        this.dropRelays(spaceId);
+        this.dropRelays(spaceId, 'ended');
       });
       plane.on('down', () => {
         this.relays.nodeDown(this.relayNodes[i]!);
@@ -142,13 +142,13 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
 
   /** Clients of these spaces negotiate again; their relays go first (they are seated anew). */
   private reset(spaceIds: string[]): void {
-    for (const spaceId of spaceIds) this.dropRelays(spaceId);
+    for (const spaceId of spaceIds) this.dropRelays(spaceId, 'reset');
     this.emit('reset', spaceIds);
   }
 
-  private dropRelays(spaceId: string): void {
+  private dropRelays(spaceId: string, why: 'ended' | 'reset'): void {
     this.relays
-      .dropSpace(spaceId)
+      .dropSpace(spaceId, why)
       .catch((error: unknown) =>
         this.nodes[0]!.logger.warn({ err: error, space: spaceId }, 'relays not torn down'),
       );
@@ -206,7 +206,8 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
       { node: node.name, spaces: moved.length },
       'media node still away; moving its spaces to the other nodes',
     );
-    for (const spaceId of moved) this.dropRelays(spaceId);
+    // Their rooms moved to other nodes: relays of the old rooms go, on every node.
+    for (const spaceId of moved) this.dropRelays(spaceId, 'ended');
     await Promise.all(
       moved.map((spaceId) =>
         this.placement
@@ -289,7 +290,7 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
     }
     const plane = this.follow(spaceId, home);
     plane.open(spaceId).then(
-      () => this.emit('reset', [spaceId]),
+      () => this.reset([spaceId]),
       (error: unknown) =>
         this.nodes[0]!.logger.warn({ err: error, space: spaceId }, 'moved space not reopened'),
     );

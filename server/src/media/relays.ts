@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { isIPv4 } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WEBRTC_FULL_CODE } from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../errors.js';
@@ -172,6 +173,16 @@ export class MixRelays {
     if (viewers === 0 && relay.listeners.size === 0) await this.tearDown(relay);
   }
 
+  /** This node's listeners leave a relay; it goes if Janus then counts no viewer on it. */
+  private async leave(relay: Relay): Promise<void> {
+    await Promise.all(
+      [...relay.listeners.values()].map((streaming) => streaming.close().catch(() => undefined)),
+    );
+    relay.listeners.clear();
+    const viewers = await relay.node.plane.control.streaming.viewers(relay.id).catch(() => 1);
+    if (viewers === 0) await this.tearDown(relay);
+  }
+
   /** A realtime connection went away: its relay listens end. */
   async drop(owner: number): Promise<void> {
     this.counted.clear();
@@ -182,10 +193,13 @@ export class MixRelays {
   }
 
   /**
-   * The space's media closed or was rebuilt: its relays go (their mix came
-   * from the old room); listeners negotiate again and are seated anew.
+   * The space's media closed (`ended`): its relays go, on every node. Or it
+   * was rebuilt here (`reset`): this node's listeners on its relays end (they
+   * negotiate again and are seated anew) and a relay left without viewers
+   * goes; the other Salon nodes' listeners keep theirs, and a relay whose
+   * forwarder died with an old room is made anew at its next seat (make).
    */
-  async dropSpace(spaceId: string): Promise<void> {
+  async dropSpace(spaceId: string, why: 'ended' | 'reset'): Promise<void> {
     // Shutting down: the planes close their spaces, but the shared relays stay for the others.
     if (this.closed) return;
     this.counted.clear();
@@ -194,6 +208,10 @@ export class MixRelays {
     this.relays.delete(spaceId);
     this.rooms.delete(spaceId);
     this.lastCensus.delete(spaceId);
+    if (why === 'reset') {
+      await Promise.all(mine.map((relay) => this.leave(relay)));
+      return;
+    }
     await Promise.all(mine.map((relay) => this.tearDown(relay)));
     if (!known) return;
     // Relays another Salon node made from the same room.
@@ -337,28 +355,21 @@ export class MixRelays {
   ): Promise<Relay> {
     const { streaming } = node.plane.control;
     const id = relayIdOf(room);
-    const srtpCrypto = randomBytes(30).toString('base64');
-    let port: number;
-    try {
-      const made = await streaming.createRtpMountpoint({
-        id,
-        description: `relay of space ${spaceId}`,
-        // Bound where the home's Janus sends; SRTP keeps anyone else's packets out.
-        iface: isIPv4(node.host) ? node.host : null,
-        srtpCrypto,
-      });
-      port = made.port;
-      try {
-        await home.plane.forwardMix(spaceId, room, { host: node.host, port, srtpCrypto });
-      } catch (error) {
-        await streaming.destroyMountpoint(id).catch(() => undefined);
-        throw error;
+    let port = await this.create(spaceId, room, home, node, id);
+    if (port === null) {
+      // Another Salon node made it: this one seats its listeners there too, if the home room
+      // forwards into it. One left without (its room died with the home's Janus, which came
+      // back with the same room id) is made anew; a forwarder being made meanwhile has 500 ms.
+      port = await portOf(streaming, id);
+      if ((await this.forwardersInto(home, room, node, port)).length === 0) {
+        await sleep(500);
+        port = await portOf(streaming, id);
+        if ((await this.forwardersInto(home, room, node, port)).length === 0) {
+          await streaming.destroyMountpoint(id).catch(() => undefined);
+          port =
+            (await this.create(spaceId, room, home, node, id)) ?? (await portOf(streaming, id));
+        }
       }
-    } catch (error) {
-      // Another Salon node made it (and its forwarder): this one seats its listeners there too.
-      if (!isJanusError(error, StreamingError.cantCreate)) throw error;
-      const media = (await streaming.info(id))['media'] as Array<{ port?: unknown }> | undefined;
-      port = typeof media?.[0]?.port === 'number' ? media[0].port : 0;
     }
     const relay: Relay = { spaceId, room, home, node, id, port, listeners: new Map() };
     let byNode = this.relays.get(spaceId);
@@ -369,6 +380,51 @@ export class MixRelays {
     byNode.set(node.name, relay);
     this.o.logger.info({ space: spaceId, node: node.name }, 'mix relayed to another media node');
     return relay;
+  }
+
+  /** Makes a relay: its mountpoint, then the forwarder into it. Null when the mountpoint exists. */
+  private async create(
+    spaceId: string,
+    room: RoomId,
+    home: RelayNode,
+    node: RelayNode,
+    id: MountpointId,
+  ): Promise<number | null> {
+    const { streaming } = node.plane.control;
+    const srtpCrypto = randomBytes(30).toString('base64');
+    let port: number;
+    try {
+      ({ port } = await streaming.createRtpMountpoint({
+        id,
+        description: `relay of space ${spaceId}`,
+        // Bound where the home's Janus sends; SRTP keeps anyone else's packets out.
+        iface: isIPv4(node.host) ? node.host : null,
+        srtpCrypto,
+      }));
+    } catch (error) {
+      if (isJanusError(error, StreamingError.cantCreate)) return null;
+      throw error;
+    }
+    try {
+      await home.plane.forwardMix(spaceId, room, { host: node.host, port, srtpCrypto });
+    } catch (error) {
+      await streaming.destroyMountpoint(id).catch(() => undefined);
+      throw error;
+    }
+    return port;
+  }
+
+  /** The home room's forwarders into a node's port (Janus lists the address it resolved). */
+  private async forwardersInto(
+    home: RelayNode,
+    room: RoomId,
+    node: RelayNode,
+    port: number,
+  ): Promise<number[]> {
+    const forwarders = await home.plane.control.audioBridge.forwarders(room);
+    const { host } = node;
+    const address = isIPv4(host) ? host : (await lookup(host, { family: 4 })).address;
+    return forwarders.filter((f) => f.host === address && f.port === port).map((f) => f.id);
   }
 
   private async tearDown(relay: Relay): Promise<void> {
@@ -388,15 +444,8 @@ export class MixRelays {
   private async stopForwarder(relay: Relay): Promise<void> {
     const { home } = relay;
     if (!home.plane.up) return;
-    const forwarders = await home.plane.control.audioBridge.forwarders(relay.room);
-    // Janus lists the address it resolved a host name to.
-    const { host } = relay.node;
-    const address = isIPv4(host) ? host : (await lookup(host, { family: 4 })).address;
-    await Promise.all(
-      forwarders
-        .filter((f) => f.host === address && f.port === relay.port)
-        .map((f) => home.plane.stopForwardingMix(relay.spaceId, relay.room, f.id)),
-    );
+    const ids = await this.forwardersInto(home, relay.room, relay.node, relay.port);
+    await Promise.all(ids.map((id) => home.plane.stopForwardingMix(relay.spaceId, relay.room, id)));
   }
 
   /** Refreshes the space's census in the background, for `counts`. */
@@ -441,4 +490,10 @@ export class MixRelays {
       if (relay.listeners.has(owner)) return relay;
     return null;
   }
+}
+
+/** The port a relay mountpoint listens on. */
+async function portOf(streaming: Streaming, id: MountpointId): Promise<number> {
+  const media = (await streaming.info(id))['media'] as Array<{ port?: unknown }> | undefined;
+  return typeof media?.[0]?.port === 'number' ? media[0].port : 0;
 }

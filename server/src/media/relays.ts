@@ -80,9 +80,10 @@ const isFull = (error: unknown) => error instanceof AppError && error.code === W
  *
  * A relay is one per space and node, shared by the Salon nodes (its id
  * derives from the room). It is torn down (mountpoint and forwarder) when its
- * last viewer leaves, as Janus counts them, when the space's media closes or
- * is rebuilt, and its listeners are told to renegotiate (`reset`) when its
- * node goes away.
+ * last viewer leaves, as Janus counts them, and when the space's media closes
+ * or moves; a room rebuilt here only takes this node's listeners off it
+ * (dropSpace). Its listeners are told to renegotiate (`reset`) when its node
+ * goes away.
  */
 export class MixRelays {
   /** The relays this Salon node knows, by space and node name. */

@@ -50,8 +50,12 @@ const SILENCE_POWER = 1_000;
 /** 100 ms of 10 ms frames. */
 const BLOCK_FRAMES = 10;
 
-/** Milliseconds from `since` to the first 100 ms block at the listener without the tone. */
-function toneGoneAfter(ear: Listener<null>, since: number, frequency: number): number {
+/** Milliseconds from `since` to the first 100 ms block at the listener that `matches`; NaN if none yet. */
+function firstBlockAfter(
+  ear: Listener<null>,
+  since: number,
+  matches: (samples: Int16Array) => boolean,
+): number {
   const frames = ear.framesSince(since);
   for (let i = 0; i + BLOCK_FRAMES <= frames.length; i++) {
     const block = frames.slice(i, i + BLOCK_FRAMES);
@@ -61,10 +65,19 @@ function toneGoneAfter(ear: Listener<null>, since: number, frequency: number): n
       samples.set(f.samples, at);
       at += f.samples.length;
     }
-    if (meanPower(samples) < SILENCE_POWER || toneShare(samples, ear.sampleRate, frequency) < 0.05)
-      return block[0]!.at - since;
+    if (matches(samples)) return block[0]!.at - since;
   }
   return Number.NaN;
+}
+
+/** Milliseconds from `since` to the first 100 ms block at the listener without the tone. */
+function toneGoneAfter(ear: Listener<null>, since: number, frequency: number): number {
+  return firstBlockAfter(
+    ear,
+    since,
+    (samples) =>
+      meanPower(samples) < SILENCE_POWER || toneShare(samples, ear.sampleRate, frequency) < 0.05,
+  );
 }
 
 async function must(reply: Promise<{ status: number; body: unknown }>, what: string) {
@@ -249,17 +262,12 @@ try {
 /** Milliseconds from `since` to the first 100 ms block at the listener carrying the tone. */
 async function toneHeardAfter(ear: Listener<null>, since: number, frequency: number) {
   for (const until = performance.now() + 15_000; performance.now() < until; ) {
-    const frames = ear.framesSince(since);
-    for (let i = 0; i + BLOCK_FRAMES <= frames.length; i++) {
-      const block = frames.slice(i, i + BLOCK_FRAMES);
-      const samples = new Int16Array(block.reduce((n, f) => n + f.samples.length, 0));
-      let at = 0;
-      for (const f of block) {
-        samples.set(f.samples, at);
-        at += f.samples.length;
-      }
-      if (toneShare(samples, ear.sampleRate, frequency) > 0.5) return block[0]!.at - since;
-    }
+    const at = firstBlockAfter(
+      ear,
+      since,
+      (samples) => toneShare(samples, ear.sampleRate, frequency) > 0.5,
+    );
+    if (!Number.isNaN(at)) return at;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${frequency} Hz not heard within 15 s`);

@@ -176,10 +176,7 @@ export class MixRelays {
 
   /** This node's listeners leave a relay; it goes if Janus then counts no viewer on it. */
   private async leave(relay: Relay): Promise<void> {
-    await Promise.all(
-      [...relay.listeners.values()].map((streaming) => streaming.close().catch(() => undefined)),
-    );
-    relay.listeners.clear();
+    await closeListeners(relay);
     const viewers = await relay.node.plane.control.streaming.viewers(relay.id).catch(() => 1);
     if (viewers === 0) await this.tearDown(relay);
   }
@@ -431,10 +428,7 @@ export class MixRelays {
   private async tearDown(relay: Relay): Promise<void> {
     const byNode = this.relays.get(relay.spaceId);
     if (byNode?.get(relay.node.name) === relay) byNode.delete(relay.node.name);
-    await Promise.all(
-      [...relay.listeners.values()].map((streaming) => streaming.close().catch(() => undefined)),
-    );
-    relay.listeners.clear();
+    await closeListeners(relay);
     await relay.node.plane.control.streaming.destroyMountpoint(relay.id).catch(() => undefined);
     this.counted.delete(relay.node.name);
     await this.stopForwarder(relay).catch(() => undefined);
@@ -477,11 +471,7 @@ export class MixRelays {
     await Promise.all(
       all.map(async (relay) => {
         if (destroy) return this.tearDown(relay);
-        await Promise.all(
-          [...relay.listeners.values()].map((streaming) =>
-            streaming.close().catch(() => undefined),
-          ),
-        );
+        await closeListeners(relay);
       }),
     );
   }
@@ -497,4 +487,11 @@ export class MixRelays {
 async function portOf(streaming: Streaming, id: MountpointId): Promise<number> {
   const media = (await streaming.info(id))['media'] as Array<{ port?: unknown }> | undefined;
   return typeof media?.[0]?.port === 'number' ? media[0].port : 0;
+}
+
+/** Ends this node's listens on a relay (their Streaming handles). */
+async function closeListeners(relay: Relay): Promise<void> {
+  const handles = [...relay.listeners.values()];
+  relay.listeners.clear();
+  await Promise.all(handles.map((streaming) => streaming.close().catch(() => undefined)));
 }

@@ -71,9 +71,7 @@ async function register(base: string, handle: string) {
 
 /** The same session, its requests sent straight to one node (past nginx). */
 function onNode(client: Client, nodeUrl: string): Client {
-  const direct = new Client(nodeUrl);
-  for (const [name, value] of client.cookies) direct.cookies.set(name, value);
-  return direct;
+  return client.at(nodeUrl);
 }
 
 const nodeHosts = () => t.nodes.map((n) => new URL(n.url).host);

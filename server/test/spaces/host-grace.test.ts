@@ -161,11 +161,7 @@ describe('two nodes', () => {
     },
   };
 
-  const onB = (client: Client) => {
-    const copy = new Client(nodeB.url);
-    for (const [name, value] of client.cookies) copy.cookies.set(name, value);
-    return copy;
-  };
+  const onB = (client: Client) => client.at(nodeB.url);
 
   test('a host who drops on one node and comes back on the other keeps the space', async () => {
     const { host, space } = await hostedSpace(nodeA, 'hgmn1host');

@@ -69,8 +69,7 @@ test('listening-now counts and listener lists are the whole cluster’s, on ever
   const url = `/api/v1/spaces/${space.id}`;
   // One person with a tab on each node, a guest on B, an incognito listener on A.
   const alice = await cluster.user(0, 'mnalice');
-  const aliceOnB = new Client(cluster.url(1));
-  for (const [name, value] of alice.client.cookies) aliceOnB.cookies.set(name, value);
+  const aliceOnB = alice.client.at(cluster.url(1));
   const tabA = await RealtimeClient.connect(cluster.url(0), alice.client);
   const tabB = await RealtimeClient.connect(cluster.url(1), aliceOnB);
   await tabA.subscribe(space.id);

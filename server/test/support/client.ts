@@ -19,6 +19,14 @@ export class Client {
 
   constructor(readonly baseUrl: string) {}
 
+  /** The same session (its cookies, as they are now) sending to another node at `baseUrl`. */
+  at(baseUrl: string): Client {
+    const copy = new Client(baseUrl);
+    for (const [name, value] of this.cookies) copy.cookies.set(name, value);
+    copy.bearer = this.bearer;
+    return copy;
+  }
+
   async request<T = any>(
     method: string,
     path: string,

@@ -8,6 +8,7 @@
 import { type Static, type TObject, Type } from '@sinclair/typebox';
 import { Id } from './id-schema.js';
 import type { FEED_CLIENT_MESSAGE_TYPES, MEDIA_CLIENT_MESSAGE_TYPES } from './media.js';
+import type { SpaceAction } from './policy.js';
 import type { CLIENT_MESSAGE_TYPES } from './spaces.js';
 
 /** An SDP is checked for content where it is used; this only bounds it (the frame is smaller anyway). */
@@ -49,6 +50,39 @@ export const CLIENT_MESSAGE_FIELDS = {
   feeds_answer: WithSdp,
   feeds_stop: SpaceOnly,
 } satisfies Record<AnyClientMessageType, TObject>;
+
+/**
+ * What each client message needs of its sender, in the space it names,
+ * checked by the server (realtime/authority.ts) for every message, not once
+ * per connection, before it is handled:
+ * - a space action: the policy answers (removed, blocked by the host, guest,
+ *   role, lifecycle, switches), with the browser's ban checked too;
+ * - `admission`: `listen` while the space is live, `view` otherwise;
+ * - `none`: the message only gives something up (unsubscribe, stop,
+ *   unpublish) or names no space. The account is still checked.
+ * In a ticketed space, `listen` and `react` also need the right to hear it
+ * (the stage, staff, a paid ticket): `ticket_required`. Exhaustive over the
+ * types: a new message type does not compile until it has a rule here.
+ */
+export type MessageRule = SpaceAction | 'admission' | 'none';
+
+export const MESSAGE_RULES: Readonly<Record<AnyClientMessageType, MessageRule>> = {
+  ping: 'none',
+  subscribe: 'admission',
+  unsubscribe: 'none',
+  react: 'react',
+  media_publish: 'publish',
+  media_unpublish: 'none',
+  media_listen: 'listen',
+  media_listen_answer: 'listen',
+  media_stop_listening: 'none',
+  feed_publish: 'publish',
+  feed_unpublish: 'none',
+  feed_standby: 'publish',
+  feeds_watch: 'listen',
+  feeds_answer: 'listen',
+  feeds_stop: 'none',
+};
 
 type ClientMessageFields = typeof CLIENT_MESSAGE_FIELDS;
 

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { ClientMessage } from '@salon/protocol';
+import { MESSAGE_RULES, type MessageRule } from '@salon/protocol/schemas';
 import type { AccountStanding } from '../accounts/standing.js';
 import type { Viewer } from '../accounts/viewer.js';
 import { AppError } from '../errors.js';
@@ -9,37 +10,11 @@ import type { SpaceService } from '../spaces/service.js';
 import type { TicketAccess } from '../tickets/access.js';
 
 /**
- * What each client message needs of its sender, in the space it names.
- * Checked for every message, not once per connection, before it is handled:
- * - a space action: the policy answers (removed, blocked by the host, guest,
- *   role, lifecycle), with the browser's ban checked too;
- * - `admission`: `listen` while the space is live, `view` otherwise;
- * - `none`: the message only gives something up (unsubscribe, stop,
- *   unpublish) or names no space. The account is still checked.
- * In a ticketed space, `listen` and `react` also need the right to hear it
- * (tickets/access.ts: the stage, staff, a paid ticket): `ticket_required`.
- * Exhaustive over the protocol's union: a new message type does not compile
- * until it has a rule here.
+ * What each client message needs of its sender (MESSAGE_RULES, in the
+ * protocol beside the messages' fields): a space action, `admission` or
+ * `none`, checked for every message before it is handled.
  */
-export type MessageRule = SpaceAction | 'admission' | 'none';
-
-export const MESSAGE_RULES: Record<ClientMessage['type'], MessageRule> = {
-  ping: 'none',
-  subscribe: 'admission',
-  unsubscribe: 'none',
-  react: 'react',
-  media_publish: 'publish',
-  media_unpublish: 'none',
-  media_listen: 'listen',
-  media_listen_answer: 'listen',
-  media_stop_listening: 'none',
-  feed_publish: 'publish',
-  feed_unpublish: 'none',
-  feed_standby: 'publish',
-  feeds_watch: 'listen',
-  feeds_answer: 'listen',
-  feeds_stop: 'none',
-};
+export { MESSAGE_RULES, type MessageRule } from '@salon/protocol/schemas';
 
 /** A message type this table does not know needs at least the right to listen. */
 export function ruleOf(type: string): MessageRule {

@@ -33,8 +33,10 @@ import type {
   SpaceDto,
   SpaceSnapshot,
   SpaceStatus,
+  SpaceSwitch,
   UserDto,
 } from '@salon/protocol';
+import { SPACE_SWITCHES } from '@salon/protocol';
 import { errorText, i18n } from './i18n';
 
 export const API_BASE = '/api/v1';
@@ -215,8 +217,11 @@ export const api = {
   /** The host hands the space to a co-host, who becomes its host. */
   handOver: (id: string, userId: string) =>
     post<SpaceDto>(`/spaces/${e(id)}/handover/${e(userId)}`),
-  setAllowGuests: (id: string, allow: boolean) =>
-    request<SpaceDto>('PUT', `/spaces/${e(id)}/guests`, { allow_guests: allow }),
+  /** Turns a switch of the space (the protocol's SPACE_SWITCHES) on or off. */
+  setSwitch: (id: string, name: SpaceSwitch, on: boolean) =>
+    request<SpaceDto>('PUT', `/spaces/${e(id)}/${SPACE_SWITCHES[name].path}`, {
+      [SPACE_SWITCHES[name].body]: on,
+    }),
   setRecording: (id: string, recording: boolean) =>
     request<SpaceDto>('PUT', `/spaces/${e(id)}/recording`, { recording }),
   requestToSpeak: (id: string) => post<SpaceDto>(`/spaces/${e(id)}/requests`),
@@ -271,8 +276,6 @@ export const api = {
   replays: (cursor?: string) => get<Page<ReplayItemDto>>('/replays', { cursor }),
   userReplays: (id: string, cursor?: string) =>
     get<Page<ReplayItemDto>>(`/users/${e(id)}/replays`, { cursor }),
-  setClipping: (id: string, clipping: boolean) =>
-    request<SpaceDto>('PUT', `/spaces/${e(id)}/clipping`, { clipping }),
 
   // Clips
   createClip: (spaceId: string, range: { from_ms: number; to_ms: number } | null, title?: string) =>

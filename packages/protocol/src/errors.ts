@@ -156,6 +156,7 @@ export const ERROR_CODES = [
   'too_many_live_spaces',
   'too_many_subscriptions',
   'too_many_topics',
+  'turned_off',
   'unauthenticated',
   'unknown_message',
   'unknown_reaction',

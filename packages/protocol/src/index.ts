@@ -9,4 +9,5 @@ export * from './policy.js';
 export * from './reducer.js';
 export * from './social.js';
 export * from './spaces.js';
+export * from './switches.js';
 export * from './tickets.js';

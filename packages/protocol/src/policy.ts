@@ -6,6 +6,7 @@
  * through, so a button and its command read the same row.
  */
 import type { SpaceStatus, StageRole } from './spaces.js';
+import { type SpaceSwitch, type SwitchFields, switchOn } from './switches.js';
 
 export const SPACE_ACTIONS = [
   'view',
@@ -43,6 +44,7 @@ export const SPACE_ACTIONS = [
   'set_clipping',
   'set_captions',
   'set_own_captions',
+  'set_speaker_requests',
 ] as const;
 export type SpaceAction = (typeof SPACE_ACTIONS)[number];
 
@@ -66,6 +68,8 @@ export interface Rule {
   evenIfExcluded?: true;
   /** Platform admins may do this to any space, for a violation. */
   adminModerates?: true;
+  /** Refused (`turned_off`) while this switch of the space is off (switches.ts). */
+  needs?: SpaceSwitch;
 }
 
 export const RULES: Readonly<Record<SpaceAction, Rule>> = {
@@ -79,7 +83,7 @@ export const RULES: Readonly<Record<SpaceAction, Rule>> = {
   end: { who: 'host', when: 'live', adminModerates: true },
   cancel: { who: 'host', when: 'scheduled', adminModerates: true },
   set_recording: { who: 'host', when: 'open' },
-  request_to_speak: { who: 'user', when: 'live' },
+  request_to_speak: { who: 'user', when: 'live', needs: 'speaker_requests' },
   cancel_request: { who: 'user', when: 'live' },
   approve_request: { who: 'moderator', when: 'live', target: true },
   decline_request: { who: 'moderator', when: 'live', target: true },
@@ -114,19 +118,28 @@ export const RULES: Readonly<Record<SpaceAction, Rule>> = {
   set_captions: { who: 'moderator', when: 'open' },
   // A stage member's own words: only they decide, while the space is open.
   set_own_captions: { who: 'stage', when: 'open' },
+  // Locking the stage (no requests, invitations only) is for the space's moderators.
+  set_speaker_requests: { who: 'moderator', when: 'open' },
 };
 
 /** Where the viewer stands in a space: on the stage, a signed-in listener, or a guest. */
 export type ViewerRole = StageRole | 'listener' | 'guest';
 
+/** What of a space the table reads: its status and its switches. */
+export type SpaceStanding = { state: SpaceStatus } & SwitchFields;
+
 /**
- * Whether the table lets `role` do `action` while the space is `state`. The
- * server checks more (a target's rank, a removal, a block); this is the part
- * a client knows from its snapshot alone.
+ * Whether the table lets `role` do `action` in `space` (its status and
+ * switches). The server checks more (a target's rank, a removal, a block);
+ * this is the part a client knows from its snapshot alone.
  */
-export function allows(action: SpaceAction, role: ViewerRole, state: SpaceStatus): boolean {
+export function allows(action: SpaceAction, role: ViewerRole, space: SpaceStanding): boolean {
   const rule = RULES[action];
-  return whoAllows(rule.who, role) && whenAllows(rule.when, state);
+  return (
+    whoAllows(rule.who, role) &&
+    whenAllows(rule.when, space.state) &&
+    (rule.needs === undefined || switchOn(space, rule.needs))
+  );
 }
 
 function whoAllows(who: Who, role: ViewerRole): boolean {

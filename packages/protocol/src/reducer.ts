@@ -1,4 +1,5 @@
 import type { ServerMessage, SpaceEventPayload, SpaceSnapshot } from './spaces.js';
+import { isSwitchEvent, switchChange } from './switches.js';
 
 /**
  * How a client keeps its copy of a space: start from a snapshot, apply each
@@ -45,6 +46,10 @@ export function applyMessage(current: SpaceSnapshot | null, message: ServerMessa
 }
 
 export function applyEvent(s: SpaceSnapshot, event: SpaceEventPayload): SpaceSnapshot {
+  if (isSwitchEvent(event)) {
+    const { name, on } = switchChange(event);
+    return { ...s, space: { ...s.space, [name]: on } };
+  }
   switch (event.type) {
     case 'space_updated':
       return {
@@ -111,12 +116,6 @@ export function applyEvent(s: SpaceSnapshot, event: SpaceEventPayload): SpaceSna
       return { ...s, space: { ...s.space, host_away_since: event.away_since } };
     case 'host_changed':
       return { ...s, space: { ...s.space, host_id: event.host_id, host: event.host } };
-    case 'settings_changed':
-      return { ...s, space: { ...s.space, allow_guests: event.allow_guests } };
-    case 'clipping_changed':
-      return { ...s, space: { ...s.space, clipping: event.clipping } };
-    case 'captions_changed':
-      return { ...s, space: { ...s.space, captions: event.captions } };
     case 'captions_opt_changed':
       return { ...s, space: { ...s.space, captions_off: event.captions_off } };
     case 'participant_removed':

@@ -28,6 +28,7 @@ import type {
   UserSummaryDto,
 } from './schemas.js';
 import type { PersonalMessage } from './social.js';
+import { SWITCH_EVENT_TYPES, type SwitchEventPayload, type SwitchEventType } from './switches.js';
 
 // ---------------------------------------------------------------------------
 // Vocabulary
@@ -163,7 +164,8 @@ export type StageChangeDto =
   | { kind: 'left'; user_id: string; reason: StageLeaveReason }
   | { kind: 'role_changed'; user_id: string; role: StageRole; previous_role: StageRole };
 
-export const SPACE_EVENT_TYPES = [
+/** The events of a space: these, and one per switch (switches.ts). */
+const CORE_EVENT_TYPES = [
   'space_updated',
   'state_changed',
   'stage_changed',
@@ -177,12 +179,13 @@ export const SPACE_EVENT_TYPES = [
   'participant_removed',
   'host_presence_changed',
   'host_changed',
-  'settings_changed',
-  'clipping_changed',
-  'captions_changed',
   'captions_opt_changed',
 ] as const;
-export type SpaceEventType = (typeof SPACE_EVENT_TYPES)[number];
+export type SpaceEventType = (typeof CORE_EVENT_TYPES)[number] | SwitchEventType;
+export const SPACE_EVENT_TYPES: readonly SpaceEventType[] = [
+  ...CORE_EVENT_TYPES,
+  ...SWITCH_EVENT_TYPES,
+];
 
 /**
  * One change to a space. The stage (at most a few dozen people) and the pins
@@ -220,11 +223,8 @@ export type SpaceEventPayload =
   | { type: 'host_presence_changed'; away_since: IsoDateTime | null }
   /** The host handed the space over; `stage_changed` follows with the new roles. */
   | { type: 'host_changed'; host_id: string; host: UserSummaryDto; previous_host_id: string }
-  | { type: 'settings_changed'; allow_guests: boolean }
-  /** The host or a co-host turned clipping on or off. */
-  | { type: 'clipping_changed'; clipping: boolean }
-  /** The host or a co-host turned captions on or off for the space. */
-  | { type: 'captions_changed'; captions: boolean }
+  /** The host or a co-host turned a switch of the space (switches.ts) on or off. */
+  | SwitchEventPayload
   /** A stage member turned their own captions off (or back on). */
   | { type: 'captions_opt_changed'; user_id: string; enabled: boolean; captions_off: string[] };
 

@@ -1,9 +1,17 @@
+import {
+  SPACE_SWITCHES,
+  type SpaceSwitch,
+  SWITCH_NAMES,
+  type SwitchBody,
+  switchEvent,
+  switchOn,
+} from '@salon/protocol';
 import { AppError } from '../errors.js';
 import { asUser, change, closeFor, type UserInput, unchanged, userIdOf } from './model.changes.js';
 import type { Command, NoInput, SpaceState } from './model.js';
 import { authorize, roleOf } from './policy.js';
 
-export const allowsGuests = (state: SpaceState): boolean => state.allow_guests !== false;
+export const allowsGuests = (state: SpaceState): boolean => switchOn(state, 'allow_guests');
 
 /**
  * The host's last connection went. Recorded in the space (not in one node's
@@ -68,41 +76,39 @@ export const handOver: Command<UserInput> = (state, actor, { user_id }) => {
   });
 };
 
-/** Turns listening without an account on or off; off sends the guests present away. */
-export const setAllowGuests: Command<{ allow_guests: boolean }> = (state, actor, input) => {
-  authorize(actor, 'set_guests', state);
-  if (allowsGuests(state) === input.allow_guests) return unchanged(state);
-  return change(state, (c) => {
-    c.state.allow_guests = input.allow_guests;
-    c.emit({ type: 'settings_changed', allow_guests: input.allow_guests });
-  });
-};
-
 /**
- * Turns clipping on or off (host or co-host), for the live space and its
- * replay alike: the setting outlives the live, so it may change after the end.
+ * Turns switch `name` of the space on or off (the protocol's SPACE_SWITCHES:
+ * its policy action, its body field and its event). What a switch then
+ * changes elsewhere follows its event: guests sent away (realtime), captions
+ * started or stopped (media effects), requests refused (a rule that `needs` it).
  */
-export const setClipping: Command<{ clipping: boolean }> = (state, actor, input) => {
-  authorize(actor, 'set_clipping', state);
-  if ((state.clipping !== false) === input.clipping) return unchanged(state);
-  return change(state, (c) => {
-    c.state.clipping = input.clipping;
-    c.emit({ type: 'clipping_changed', clipping: input.clipping });
-  });
-};
+export function setSwitch<K extends SpaceSwitch>(name: K): Command<SwitchBody<K>> {
+  const row = SPACE_SWITCHES[name];
+  return (state, actor, input) => {
+    authorize(actor, row.action, state);
+    const on = (input as Record<string, boolean>)[row.body]!;
+    if (switchOn(state, name) === on) return unchanged(state);
+    return change(state, (c) => {
+      c.state[name] = on;
+      c.emit(switchEvent(name, on));
+    });
+  };
+}
+
+/** Every switch's command, keyed by switch (the routes are made from this table). */
+export const SWITCH_COMMANDS = Object.fromEntries(
+  SWITCH_NAMES.map((name) => [name, setSwitch(name)]),
+) as { [K in SpaceSwitch]: Command<SwitchBody<K>> };
+
+/** Listening without an account on or off; off sends the guests present away. */
+export const setAllowGuests = SWITCH_COMMANDS.allow_guests;
+/** Clipping (host or co-host), live and in the replay alike: it may change after the end. */
+export const setClipping = SWITCH_COMMANDS.clipping;
+/** Live captions on or off (host or co-host) while the space is scheduled or live. */
+export const setCaptions = SWITCH_COMMANDS.captions;
 
 /** Whether the space is captioned (absent in spaces stored before the setting: off). */
-export const captionsOn = (state: SpaceState): boolean => state.captions === true;
-
-/** Turns live captions on or off (host or co-host) while the space is scheduled or live. */
-export const setCaptions: Command<{ enabled: boolean }> = (state, actor, input) => {
-  authorize(actor, 'set_captions', state);
-  if (captionsOn(state) === input.enabled) return unchanged(state);
-  return change(state, (c) => {
-    c.state.captions = input.enabled;
-    c.emit({ type: 'captions_changed', captions: input.enabled });
-  });
-};
+export const captionsOn = (state: SpaceState): boolean => switchOn(state, 'captions');
 
 /**
  * A stage member turns their own captions off (or back on). Kept in the

@@ -7,6 +7,9 @@ import {
   type SpaceStatus,
   type StageChangeDto,
   type StageRole,
+  type SwitchEventPayload,
+  type SwitchFields,
+  switchValues,
 } from '@salon/protocol';
 import { AppError } from '../errors.js';
 import { change, closeFor } from './model.changes.js';
@@ -55,7 +58,12 @@ export interface Pin {
   pinned_at: number;
 }
 
-export interface SpaceState {
+/**
+ * The switches (`allow_guests`, `clipping`, `captions`, `speaker_requests`:
+ * the protocol's SPACE_SWITCHES) are fields of the state; each may be absent
+ * in a state made before it existed, which reads as its `initial` (`switchOn`).
+ */
+export interface SpaceState extends SwitchFields {
   id: string;
   host_id: string;
   title: string;
@@ -69,22 +77,6 @@ export interface SpaceState {
   ended_at: number | null;
   ended_reason: EndedReason | null;
   recording: boolean;
-  /**
-   * Whether people without an account may listen (X's "Allow incognito").
-   * Absent in spaces stored before the setting existed: read it with `allowsGuests`.
-   */
-  allow_guests?: boolean;
-  /**
-   * Whether people may clip the space, live and in its replay (on by default,
-   * as on X). Absent in spaces stored before the setting existed: read it with
-   * `allowsClipping` (clips/access.ts).
-   */
-  clipping?: boolean;
-  /**
-   * Whether the space is captioned (issue 14; off by default). Absent in
-   * spaces stored before the setting existed, which reads as off.
-   */
-  captions?: boolean;
   /**
    * Stage members who turned their own captions off: kept in the state so
    * every node drops their lines, whichever node transcribes them.
@@ -160,9 +152,7 @@ export type SpaceEventBody =
   | { type: 'participant_removed'; participant: Participant; by: string }
   | { type: 'host_presence_changed'; away_since: number | null }
   | { type: 'host_changed'; host_id: string; previous_host_id: string }
-  | { type: 'settings_changed'; allow_guests: boolean }
-  | { type: 'clipping_changed'; clipping: boolean }
-  | { type: 'captions_changed'; captions: boolean }
+  | SwitchEventPayload
   | { type: 'captions_opt_changed'; user_id: string; enabled: boolean; captions_off: string[] };
 
 /** Every event of one command carries the version that command produced. */
@@ -309,9 +299,7 @@ export function createSpace(actor: Actor, input: CreateSpaceInput, ctx: CommandC
     ended_at: null,
     ended_reason: null,
     recording: input.recording ?? false,
-    allow_guests: true,
-    clipping: true,
-    captions: input.captions ?? false,
+    ...switchValues({ captions: input.captions ?? false }),
     captions_off: [],
     host_away_since: null,
     version: 1,
@@ -390,10 +378,12 @@ export {
   handOver,
   hostAway,
   hostBack,
+  SWITCH_COMMANDS,
   setAllowGuests,
   setCaptions,
   setClipping,
   setOwnCaptions,
+  setSwitch,
 } from './model.lifecycle.js';
 export {
   acceptInvitation,

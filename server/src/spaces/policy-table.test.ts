@@ -40,6 +40,8 @@ test('a control the table allows is a command the policy lets through, and no ot
     [live, ['host', 'cohost', 'speaker', 'listener', 'guest']],
     [{ ...live, state: 'ended' }, ['host', 'cohost', 'speaker', 'listener', 'guest']],
     [{ ...live, state: 'cancelled' }, ['host', 'cohost', 'speaker', 'listener', 'guest']],
+    // The stage locked (speaker requests off): the table reads the switch as the server does.
+    [{ ...live, speaker_requests: false }, ['host', 'cohost', 'speaker', 'listener', 'guest']],
   ];
   let compared = 0;
   for (const action of SPACE_ACTIONS) {
@@ -47,7 +49,7 @@ test('a control the table allows is a command the policy lets through, and no ot
     for (const [space, roles] of spaces) {
       for (const role of roles) {
         const server = can(ACTORS[role], action, space).ok;
-        const web = allows(action, role, space.state) && !perActionRefusal(action, role);
+        const web = allows(action, role, space) && !perActionRefusal(action, role);
         assert.equal(web, server, `${action} by ${role} while ${space.state}`);
         compared += 1;
       }

@@ -141,6 +141,7 @@ const TABLE: Record<SpaceAction, Record<RoleName, string>> = row({
   set_clipping:       [OK,         OK,     NHC,    NHC,     GUEST, NHC,           RM,     BLK,    NHC,  ANON],
   set_captions:       [OK,         OK,     NHC,    NHC,     GUEST, NHC,           RM,     BLK,    NHC,  ANON],
   set_own_captions:   [OK,         OK,     OK,     NOS,     GUEST, NOS,           RM,     BLK,    NOS,  ANON],
+  set_speaker_requests: [OK,       OK,     NHC,    NHC,     GUEST, NHC,           RM,     BLK,    NHC,  ANON],
 });
 
 function row(table: Record<SpaceAction, string[]>): Record<SpaceAction, Record<RoleName, string>> {
@@ -224,6 +225,7 @@ const LIFECYCLE: Record<SpaceAction, [scheduled: string, ended: string, cancelle
   set_clipping:       [OK,       OK,     OK],
   set_captions:       [OK,       ENDED,  ENDED],
   set_own_captions:   [OK,       ENDED,  ENDED],
+  set_speaker_requests: [OK,     ENDED,  ENDED],
 };
 
 describe('what the host may do outside a live space', () => {
@@ -393,6 +395,22 @@ describe('special cases of identity', () => {
 
   test('an incognito listener may accept an invitation, which is a deliberate choice', () => {
     assert.equal(outcome(ROLES.incognito, 'accept_invitation', space()), OK);
+  });
+
+  test('with speaker requests off, a listener may not ask to speak, and is told which switch', () => {
+    const locked = { ...space(), speaker_requests: false };
+    assert.equal(outcome(ROLES.listener, 'request_to_speak', locked), 'turned_off');
+    const decision = can(ROLES.listener, 'request_to_speak', locked);
+    assert.deepEqual(decision.ok ? null : decision.error.details, { switch: 'speaker_requests' });
+    // Who and when come first: a guest is still told to sign up, the stage that it is there.
+    assert.equal(outcome(ROLES.guest, 'request_to_speak', locked), GUEST);
+    assert.equal(outcome(ROLES.speaker, 'request_to_speak', locked), AOS);
+    // Requests already made may still be withdrawn, approved and declined.
+    assert.equal(outcome(ROLES.listener, 'cancel_request', locked), OK);
+    assert.equal(outcome(ROLES.host, 'approve_request', locked, u('l')), OK);
+    // A space stored before the switch existed takes requests.
+    const { speaker_requests: _, ...older } = space();
+    assert.equal(outcome(ROLES.listener, 'request_to_speak', older), OK);
   });
 
   test('a targeted action without a target is refused as invalid', () => {

@@ -1,4 +1,12 @@
-import { RULES, type Rule, type SpaceAction, type StageRole, type When } from '@salon/protocol';
+import {
+  RULES,
+  type Rule,
+  SPACE_SWITCHES,
+  type SpaceAction,
+  type StageRole,
+  switchOn,
+  type When,
+} from '@salon/protocol';
 import { AppError } from '../errors.js';
 import type { SpaceState } from './model.js';
 
@@ -13,7 +21,7 @@ import type { SpaceState } from './model.js';
  * belong to the model.
  *
  * Checks run in a fixed order, so each refusal names the most useful reason:
- * identity → removed/blocked → guest → role → lifecycle → target.
+ * identity → removed/blocked → guest → role → lifecycle → switch → target.
  */
 
 /** Moderators moderate spaces as admins do (end or cancel one for a violation). */
@@ -113,8 +121,18 @@ function refusal(
     if (error !== null) return error;
   }
   return (
-    lifecycleRefusal(rule.when, space) ?? targetRefusal(action, space, role, target, targetIsSelf)
+    lifecycleRefusal(rule.when, space) ??
+    switchRefusal(rule, space) ??
+    targetRefusal(action, space, role, target, targetIsSelf)
   );
+}
+
+/** A rule that `needs` a switch of the space is refused while it is off. */
+function switchRefusal(rule: Rule, space: SpaceState): AppError | null {
+  if (rule.needs === undefined || switchOn(space, rule.needs)) return null;
+  return new AppError('forbidden', 'turned_off', SPACE_SWITCHES[rule.needs].offMessage, {
+    details: { switch: rule.needs },
+  });
 }
 
 function actorRefusal(

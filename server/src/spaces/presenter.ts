@@ -7,6 +7,7 @@ import type {
   StageMemberDto,
   UserSummaryDto,
 } from '@salon/protocol';
+import { isSwitchEvent, switchChange, switchEvent, switchValues } from '@salon/protocol';
 import type { PostsTable, UsersTable } from '../db/schema.js';
 import type { TicketOffer } from '../tickets/holders.js';
 import type {
@@ -63,9 +64,7 @@ export function presentSpace(state: SpaceState, lookup: Lookup, publicUrl: strin
     ended_at: isoOrNull(state.ended_at),
     ended_reason: state.ended_reason,
     recording: state.recording,
-    allow_guests: state.allow_guests !== false,
-    clipping: state.clipping !== false,
-    captions: state.captions === true,
+    ...switchValues(state),
     captions_off: [...(state.captions_off ?? [])],
     host_away_since: isoOrNull(state.host_away_since ?? null),
     created_at: iso(state.created_at),
@@ -135,6 +134,10 @@ export function presentPins(pins: readonly Pin[], lookup: Lookup): PinnedPostDto
 
 /** A model event as it goes on the wire; null for events only the server consumes. */
 export function presentEvent(event: SpaceEvent, lookup: Lookup): SpaceEventPayload | null {
+  if (isSwitchEvent(event)) {
+    const { name, on } = switchChange(event);
+    return switchEvent(name, on);
+  }
   switch (event.type) {
     case 'space_created':
       return null;
@@ -183,12 +186,6 @@ export function presentEvent(event: SpaceEvent, lookup: Lookup): SpaceEventPaylo
         host: summary(lookup.users.get(event.host_id), event.host_id),
         previous_host_id: event.previous_host_id,
       };
-    case 'settings_changed':
-      return { type: event.type, allow_guests: event.allow_guests };
-    case 'clipping_changed':
-      return { type: event.type, clipping: event.clipping };
-    case 'captions_changed':
-      return { type: event.type, captions: event.captions };
     case 'captions_opt_changed':
       return {
         type: event.type,

@@ -1,4 +1,11 @@
-import { ENDED_REASONS, INVITATION_ROLES, SPACE_STATES, STAGE_ROLES } from '@salon/protocol';
+import {
+  ENDED_REASONS,
+  INVITATION_ROLES,
+  SPACE_STATES,
+  SPACE_SWITCHES,
+  STAGE_ROLES,
+  SWITCH_NAMES,
+} from '@salon/protocol';
 import { type TSchema, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
@@ -12,8 +19,8 @@ type Db = Kysely<Database> | Transaction<Database>;
 /**
  * The format of `spaces.data`, stored with it as `format`. Format 1 (no
  * `format` field) is every state stored before it: the settings added over
- * time (`allow_guests`, `clipping`, `captions`, `captions_off`,
- * `host_away_since`) may be absent and read as their defaults. A field added
+ * time (the switches, `captions_off`, `host_away_since`) may be absent and
+ * read as their defaults (a switch's is its `initial`). A field added
  * later gets a default here, and a change of meaning a new format with its
  * upgrade in `parseSpaceState`.
  */
@@ -40,9 +47,10 @@ const StoredSpaceState = Type.Object({
   ended_at: MsOrNull,
   ended_reason: Type.Union([literals(ENDED_REASONS), Type.Null()]),
   recording: Type.Boolean(),
-  allow_guests: Type.Boolean({ default: true }),
-  clipping: Type.Boolean({ default: true }),
-  captions: Type.Boolean({ default: false }),
+  // Every switch, its default the table's `initial`.
+  ...Object.fromEntries(
+    SWITCH_NAMES.map((name) => [name, Type.Boolean({ default: SPACE_SWITCHES[name].initial })]),
+  ),
   captions_off: Type.Array(Type.String(), { default: [] }),
   host_away_since: Type.Union([Ms, Type.Null()], { default: null }),
   version: Type.Integer(),

@@ -1,4 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { SPACE_SWITCHES, SWITCH_NAMES } from '@salon/protocol';
+import { switchBodySchema } from '@salon/protocol/schemas';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { DEVICE_COOKIE, isDeviceId } from '../accounts/device.js';
@@ -8,9 +10,7 @@ import type { Services } from '../services.js';
 import * as model from './model.js';
 import {
   CaptionsBody,
-  ClippingBody,
   EditSpaceBody,
-  GuestsBody,
   InviteBody,
   PinBody,
   RecordingBody,
@@ -109,30 +109,18 @@ export function commandRoutes(
     (_p, b) => b as { recording: boolean },
     { body: RecordingBody },
   );
-  command(
-    'PUT',
-    '/spaces/:id/guests',
-    'Allow or refuse listeners without an account (host); refusing sends the guests present away',
-    model.setAllowGuests,
-    (_p, b) => b as { allow_guests: boolean },
-    { body: GuestsBody },
-  );
-  command(
-    'PUT',
-    '/spaces/:id/clipping',
-    'Allow or refuse clipping of the space, live and in its replay (host, co-host)',
-    model.setClipping,
-    (_p, b) => b as { clipping: boolean },
-    { body: ClippingBody },
-  );
-  command(
-    'PUT',
-    '/spaces/:id/captions',
-    'Turn live captions on or off for the space (host, co-host; scheduled or live)',
-    model.setCaptions,
-    (_p, b) => b as { enabled: boolean },
-    { body: CaptionsBody },
-  );
+  // The switches, one route each from the protocol's table: PUT /spaces/:id/<path>.
+  for (const name of SWITCH_NAMES) {
+    const row = SPACE_SWITCHES[name];
+    command(
+      'PUT',
+      `/spaces/:id/${row.path}`,
+      row.summary,
+      model.SWITCH_COMMANDS[name] as model.Command<unknown>,
+      (_p, b) => b,
+      { body: switchBodySchema(name) },
+    );
+  }
   command(
     'PUT',
     '/spaces/:id/captions/me',

@@ -33,16 +33,7 @@ export const RemovalBody = Type.Object(
   { additionalProperties: false },
 );
 export const PinBody = Type.Object({ post_id: Id }, { additionalProperties: false });
-export const GuestsBody = Type.Object(
-  { allow_guests: Type.Boolean({ description: 'Whether people without an account may listen' }) },
-  { additionalProperties: false },
-);
-
-export const ClippingBody = Type.Object(
-  { clipping: Type.Boolean({ description: 'Whether people may clip the space and its replay' }) },
-  { additionalProperties: false },
-);
-
+/** A stage member's own captions (the space's switch bodies: switchBodySchema). */
 export const CaptionsBody = Type.Object(
   { enabled: Type.Boolean({ description: 'Whether captions are on' }) },
   { additionalProperties: false },

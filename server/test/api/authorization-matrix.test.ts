@@ -84,6 +84,11 @@ const ACTIONS: Record<string, Action> = {
   cancel: { method: 'POST', path: at('/cancel'), on: 'scheduled' },
   set_recording: { method: 'PUT', path: at('/recording'), body: () => ({ recording: true }) },
   set_guests: { method: 'PUT', path: at('/guests'), body: () => ({ allow_guests: false }) },
+  set_speaker_requests: {
+    method: 'PUT',
+    path: at('/speaker-requests'),
+    body: () => ({ speaker_requests: false }),
+  },
   hand_over: { method: 'POST', path: (s) => at(`/handover/${cast.people.cohost.id}`)(s) },
   request_to_speak: { method: 'POST', path: at('/requests') },
   cancel_request: { method: 'DELETE', path: at('/requests') },
@@ -160,6 +165,8 @@ const EXPECTED: Record<keyof typeof ACTIONS, Record<Role, string>> = row({
   cancel:             [OK,      NH,      NH,      NH,      NH,      GUEST,   RM,      BLK,     SUSP,     OK],
   set_recording:      [OK,      NH,      NH,      NH,      NH,      GUEST,   RM,      BLK,     SUSP,     NH],
   set_guests:         [OK,      NH,      NH,      NH,      NH,      GUEST,   RM,      BLK,     SUSP,     NH],
+  // Locking the stage to invitations is for the host and co-hosts.
+  set_speaker_requests: [OK,    OK,      NHC,     NHC,     NHC,     GUEST,   RM,      BLK,     SUSP,     NHC],
   // Only the host hands the space over, and only to a co-host.
   hand_over:          [OK,      NH,      NH,      NH,      NH,      GUEST,   RM,      BLK,     SUSP,     NH],
   request_to_speak:   [AOS,     AOS,     AOS,     OK,      OK,      GUEST,   RM,      BLK,     SUSP,     OK],

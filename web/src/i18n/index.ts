@@ -98,7 +98,16 @@ export function errorText(error: ErrorLike): string {
   for (const [key, value] of Object.entries(error.details ?? {})) {
     if (typeof value === 'string' || typeof value === 'number') values[key] = value;
   }
-  const text = i18n.t(error.code, { ns: 'errors', defaultValue: error.message, ...values });
+  // A switch the hosts turned off says which, in the words of its checkbox (space:switches).
+  const key =
+    error.code === 'turned_off' && typeof values['switch'] === 'string'
+      ? `space:switches.${values['switch']}.off`
+      : error.code;
+  const text = i18n.t(key, {
+    ns: 'errors',
+    defaultValue: i18n.t(error.code, { ns: 'errors', defaultValue: error.message }),
+    ...values,
+  });
   return error.code === 'weak_password'
     ? [text, ...passwordReasons(error.details)].join(' ')
     : text;

@@ -1,6 +1,7 @@
 /** A space, its stage and audience, what the viewer may hear, and the bodies that create and edit it. */
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, type TBoolean, Type } from '@sinclair/typebox';
 import { ENDED_REASONS, type InvitationRole, SPACE_STATES, type StageRole } from '../spaces.js';
+import { SPACE_SWITCHES, type SpaceSwitch, SWITCH_NAMES } from '../switches.js';
 import { Iso, IsoOrNull, UserSummaryDto } from './common.js';
 
 /** A ticketed space's offer, in integer minor units of the instance currency. */
@@ -14,6 +15,20 @@ export const SpaceTicketingDto = Type.Object({
   sold_out: Type.Boolean(),
 });
 export type SpaceTicketingDto = Static<typeof SpaceTicketingDto>;
+
+/** One boolean field per switch of the space, in the table's order. */
+const SWITCH_FIELDS = Object.fromEntries(SWITCH_NAMES.map((name) => [name, Type.Boolean()])) as {
+  [K in SpaceSwitch]: TBoolean;
+};
+
+/** The body of switch `name`'s command, `{ <body>: boolean }`. */
+export function switchBodySchema(name: SpaceSwitch) {
+  const row = SPACE_SWITCHES[name];
+  return Type.Object(
+    { [row.body]: Type.Boolean({ description: row.description }) },
+    { additionalProperties: false },
+  );
+}
 
 export const SpaceDto = Type.Object({
   id: Type.String(),
@@ -32,12 +47,8 @@ export const SpaceDto = Type.Object({
   ended_reason: Type.Union([...ENDED_REASONS.map((r) => Type.Literal(r)), Type.Null()]),
   /** Shown to everyone as a REC indicator while live. */
   recording: Type.Boolean(),
-  /** Whether people without an account (guests) may listen; the host turns it off during a raid. */
-  allow_guests: Type.Boolean(),
-  /** Whether people may clip the space, live and in its replay (default true); host or co-host. */
-  clipping: Type.Boolean(),
-  /** Whether the space is captioned (default false); host or co-host, while scheduled or live. */
-  captions: Type.Boolean(),
+  /** The switches (switches.ts): allow_guests, clipping, captions, speaker_requests. */
+  ...SWITCH_FIELDS,
   /** Stage members who turned their own captions off. */
   captions_off: Type.Array(Type.String()),
   /** Set while the host's connection is gone and the space waits for them (HOST_GRACE_SECONDS). */

@@ -15,7 +15,7 @@ describe('clip and embed settings of a space', () => {
     const allow = screen.getByRole('checkbox', { name: 'Allow clips' });
     expect(allow).toHaveProperty('checked', true);
     await userEvent.click(allow);
-    expect(actions.setClipping).toHaveBeenCalledWith(false);
+    expect(actions.setSwitch).toHaveBeenCalledWith('clipping', false);
   });
 
   it('shows the switch off when the host turned clipping off', () => {

@@ -1,7 +1,13 @@
-import type { SpaceSnapshot } from '@salon/protocol';
-import { useId, useState } from 'react';
+import {
+  SPACE_SWITCHES,
+  type SpaceSnapshot,
+  type SpaceSwitch,
+  SWITCH_NAMES,
+  switchOn,
+} from '@salon/protocol';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { clippingAllowed } from '../clips/clips';
+import { CheckSetting } from '../../components/CheckSetting';
 import type { SpaceActions } from './actions';
 import { Confirm } from './Confirm';
 import { SpaceCaptionsSetting } from './captions/CaptionsSetting';
@@ -21,10 +27,7 @@ export function HostTools({
 }) {
   const { t } = useTranslation('space');
   const [dialog, setDialog] = useState<'edit' | 'invite' | 'end' | null>(null);
-  const guestsHelp = useId();
-  const clipsHelp = useId();
   const anyoneUnmuted = snapshot.stage.some((m) => m.role === 'speaker' && !m.muted);
-  const allowGuests = snapshot.space.allow_guests !== false;
   return (
     <fieldset className="host-tools plain">
       <legend className="visually-hidden">{t('host.tools')}</legend>
@@ -58,38 +61,17 @@ export function HostTools({
           {t('host.end')}
         </button>
       ) : null}
-      {may(me, 'set_guests') ? (
-        <div className="host-setting">
-          {/* Each setting is a checkbox with its help (as CaptionsSetting's): written out, as each calls its own action. */}
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={allowGuests}
-              aria-describedby={guestsHelp}
-              onChange={(e) => void actions.setAllowGuests(e.target.checked)}
-            />{' '}
-            {t('host.guests')}
-          </label>
-          <p id={guestsHelp} className="muted small">
-            {t('host.guestsHelp')}
-          </p>
-        </div>
-      ) : null}
-      {/* The host and co-hosts alike may turn clipping off. */}
-      <div className="host-setting">
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={clippingAllowed(snapshot.space)}
-            aria-describedby={clipsHelp}
-            onChange={(e) => void actions.setClipping(e.target.checked)}
-          />{' '}
-          {t('host.clips')}
-        </label>
-        <p id={clipsHelp} className="muted small">
-          {t('host.clipsHelp')}
-        </p>
-      </div>
+      {/* The switches (the protocol's SPACE_SWITCHES), each shown when its action is allowed. */}
+      {SWITCH_NAMES.filter(
+        (name) => !('ownScreen' in SPACE_SWITCHES[name]) && may(me, SPACE_SWITCHES[name].action),
+      ).map((name) => (
+        <SwitchSetting
+          key={name}
+          name={name}
+          on={switchOn(snapshot.space, name)}
+          onChange={(on) => void actions.setSwitch(name, on)}
+        />
+      ))}
       {/* The host and co-hosts alike may turn captions on or off. */}
       <SpaceCaptionsSetting space={snapshot.space} />
       {dialog === 'edit' ? (
@@ -117,5 +99,29 @@ export function HostTools({
         </Confirm>
       ) : null}
     </fieldset>
+  );
+}
+
+/** One switch of the space: a checkbox with its help, worded by `space:switches.<name>`. */
+export function SwitchSetting({
+  name,
+  on,
+  disabled,
+  onChange,
+}: {
+  name: SpaceSwitch;
+  on: boolean;
+  disabled?: boolean;
+  onChange: (on: boolean) => void;
+}) {
+  const { t } = useTranslation('space');
+  return (
+    <CheckSetting
+      label={t(`switches.${name}.label`)}
+      help={t(`switches.${name}.help`)}
+      checked={on}
+      disabled={disabled}
+      onChange={onChange}
+    />
   );
 }

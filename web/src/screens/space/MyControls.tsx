@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router-dom';
 import type { SpaceActions } from './actions';
 import { OwnCaptionsSetting } from './captions/CaptionsSetting';
-import { type Me, may } from './roles';
+import { type Me, may, turnedOff } from './roles';
 
 /**
  * Your own part: ask to speak, answer an invitation, your microphone, stepping
@@ -24,7 +24,7 @@ export function MyControls({
   const location = useLocation();
   if (me.role === 'guest') {
     // Guests listen and react only: the link shows where signing in would let them ask.
-    if (!allows('request_to_speak', 'listener', me.state)) return null;
+    if (!allows('request_to_speak', 'listener', me.space)) return null;
     return (
       <div className="my-controls">
         <Link className="button" to={`/signin?next=${encodeURIComponent(location.pathname)}`}>
@@ -69,6 +69,17 @@ export function MyControls({
         <button type="button" onClick={() => actions.declineInvitation()}>
           {t('mine.decline')}
         </button>
+      </div>
+    );
+  }
+  // The hosts locked the stage: say so, where the button would be (requests already made stay).
+  const off = me.requested ? null : turnedOff(me, 'request_to_speak');
+  if (off) {
+    return (
+      <div className="my-controls">
+        <p className="muted" role="status">
+          {t(`switches.${off}.off`)}
+        </p>
       </div>
     );
   }

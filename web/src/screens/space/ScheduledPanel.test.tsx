@@ -47,7 +47,7 @@ describe('ScheduledPanel', () => {
   });
 
   it('gives a co-host no schedule tools (the table: the host only) but a reminder', async () => {
-    expect(allows('start', 'cohost', 'scheduled')).toBe(false);
+    expect(allows('start', 'cohost', { state: 'scheduled' })).toBe(false);
     renderPanel(bob.id);
     expect(await screen.findByRole('button', { name: /Remind me/ })).toBeTruthy();
     for (const name of HOST_TOOLS) expect(button(name), name).toBeNull();

@@ -120,6 +120,28 @@ describe('SpaceRoom', () => {
     expect(second.actions.cancelRequest).toHaveBeenCalled();
   });
 
+  it('lets the host lock the stage, and then tells a listener instead of offering a request', async () => {
+    const host = renderRoom({ meId: ada.id });
+    const allow = screen.getByRole('checkbox', { name: 'Allow requests to speak' });
+    expect(allow).toHaveProperty('checked', true);
+    await userEvent.click(allow);
+    expect(host.actions.setSwitch).toHaveBeenCalledWith('speaker_requests', false);
+    host.unmount();
+
+    const locked = snapshot();
+    locked.space = { ...locked.space, speaker_requests: false };
+    const listener = renderRoom({ meId: dan.id, snapshot: locked });
+    expect(button(/Request to speak/)).toBeNull();
+    expect(screen.getByText(/not taking requests to speak/).getAttribute('role')).toBe('status');
+    listener.unmount();
+
+    // A request made before the lock can still be withdrawn.
+    renderRoom({ meId: carol.id, snapshot: locked });
+    expect(button('Cancel request')).toBeTruthy();
+    // Only the hosts have the switch.
+    expect(screen.queryByRole('checkbox', { name: 'Allow requests to speak' })).toBeNull();
+  });
+
   it('shows an invitation to accept', async () => {
     const { actions } = renderRoom({
       meId: dan.id,

@@ -1,4 +1,4 @@
-import type { EditSpaceBody, InvitationRole, ReactionEmoji } from '@salon/protocol';
+import type { EditSpaceBody, InvitationRole, ReactionEmoji, SpaceSwitch } from '@salon/protocol';
 import { api, errorMessage } from '../../api';
 import { i18n } from '../../i18n';
 import type { RealtimeClient } from '../../realtime';
@@ -29,10 +29,9 @@ export interface SpaceActions {
   start(): Promise<boolean>;
   end(): Promise<boolean>;
   handOver(userId: string): Promise<boolean>;
-  setAllowGuests(allow: boolean): Promise<boolean>;
+  /** Turns a switch of the space (guests, clipping, captions, speaker requests) on or off. */
+  setSwitch(name: SpaceSwitch, on: boolean): Promise<boolean>;
   setRecording(on: boolean): Promise<boolean>;
-  /** Whether people may clip the space (the host's choice, on by default). */
-  setClipping(on: boolean): Promise<boolean>;
   pin(postId: string): Promise<boolean>;
   unpin(postId: string): Promise<boolean>;
   block(userId: string): Promise<boolean>;
@@ -77,9 +76,8 @@ export function spaceActions(
     start: run(() => api.startSpace(id)),
     end: run(() => api.endSpace(id)),
     handOver: run((userId: string) => api.handOver(id, userId)),
-    setAllowGuests: run((allow: boolean) => api.setAllowGuests(id, allow)),
+    setSwitch: run((name: SpaceSwitch, on: boolean) => api.setSwitch(id, name, on)),
     setRecording: run((on: boolean) => api.setRecording(id, on)),
-    setClipping: run((on: boolean) => api.setClipping(id, on)),
     pin: run((postId: string) => api.pin(id, postId)),
     unpin: run((postId: string) => api.unpin(id, postId)),
     block: run((userId: string) => api.blockInSpace(id, userId)),

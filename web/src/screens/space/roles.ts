@@ -1,10 +1,14 @@
 import {
   allows,
   type InvitationDto,
+  RULES,
   type SpaceAction,
   type SpaceSnapshot,
+  type SpaceStanding,
   type SpaceStatus,
+  type SpaceSwitch,
   type StageMemberDto,
+  switchOn,
 } from '@salon/protocol';
 
 export type Role = 'host' | 'cohost' | 'speaker' | 'listener' | 'guest';
@@ -20,6 +24,8 @@ export interface Me {
   invitation: InvitationDto | null;
   live: boolean;
   state: SpaceStatus;
+  /** The space's status and switches, as the policy's table reads them. */
+  space: SpaceStanding;
 }
 
 export function meIn(snapshot: SpaceSnapshot, userId: string | null): Me {
@@ -34,6 +40,7 @@ export function meIn(snapshot: SpaceSnapshot, userId: string | null): Me {
     invitation: (userId && snapshot.invitations.find((i) => i.user_id === userId)) || null,
     live: snapshot.space.state === 'live',
     state: snapshot.space.state,
+    space: snapshot.space,
   };
 }
 
@@ -43,7 +50,17 @@ export function meIn(snapshot: SpaceSnapshot, userId: string | null): Me {
  * server still checks a target's rank, removals and blocks.
  */
 export function may(me: Me, action: SpaceAction): boolean {
-  return allows(action, me.role, me.state);
+  return allows(action, me.role, me.space);
+}
+
+/**
+ * The switch that alone keeps me from `action` (the hosts turned it off), so
+ * the screen can say so (`space:switches.<name>.off`) instead of hiding the control.
+ */
+export function turnedOff(me: Me, action: SpaceAction): SpaceSwitch | null {
+  const needs = RULES[action].needs;
+  if (needs === undefined || switchOn(me.space, needs)) return null;
+  return allows(action, me.role, { ...me.space, [needs]: true }) ? needs : null;
 }
 
 /** English role names, for code outside the translated screens; screens use `space:roles.<role>`. */

@@ -1,7 +1,8 @@
 import type { SpaceDto } from '@salon/protocol';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../../api';
+import { api, errorMessage } from '../../../api';
+import { CheckSetting } from '../../../components/CheckSetting';
 import { ErrorText } from '../../../components/ErrorText';
 import { captionsApi, captionsUnavailable, useCaptionsStatus } from './captionsApi';
 
@@ -21,27 +22,19 @@ export function CaptionsCheckbox({
 }) {
   const { t } = useTranslation('captions');
   const status = useCaptionsStatus();
-  const helpId = useId();
   const why = status.data ? captionsUnavailable(status.data, language) : null;
   return (
-    <div className="host-setting captions-setting">
-      {/* A host-setting checkbox like HostTools' own: each says and does its own thing. */}
-      <label className="check">
-        <input
-          type="checkbox"
-          name="captions"
-          checked={checked}
-          // Status unknown (the question failed): the server still decides, and says why.
-          disabled={!checked && why !== null}
-          aria-describedby={helpId}
-          onChange={(e) => onChange(e.target.checked)}
-        />{' '}
-        {t('forSpace')}
-      </label>
-      <p id={helpId} className="muted small" data-testid="captions-help">
-        {why ? t(why, { language }) : t('forSpaceHelp')}
-      </p>
-    </div>
+    <CheckSetting
+      className="captions-setting"
+      name="captions"
+      label={t('forSpace')}
+      help={why ? t(why, { language }) : t('forSpaceHelp')}
+      helpTestId="captions-help"
+      checked={checked}
+      // Status unknown (the question failed): the server still decides, and says why.
+      disabled={!checked && why !== null}
+      onChange={onChange}
+    />
   );
 }
 
@@ -55,7 +48,7 @@ export function SpaceCaptionsSetting({ space }: { space: SpaceDto }) {
         language={space.language}
         onChange={(on) => {
           setError(null);
-          captionsApi.setCaptions(space.id, on).catch((e: unknown) => setError(errorMessage(e)));
+          api.setSwitch(space.id, 'captions', on).catch((e: unknown) => setError(errorMessage(e)));
         }}
       />
       <ErrorText error={error} />
@@ -67,29 +60,21 @@ export function SpaceCaptionsSetting({ space }: { space: SpaceDto }) {
 export function OwnCaptionsSetting({ space, userId }: { space: SpaceDto; userId: string }) {
   const { t } = useTranslation('captions');
   const [error, setError] = useState<string | null>(null);
-  const helpId = useId();
   if (!space.captions) return null;
-  const on = !space.captions_off.includes(userId);
   return (
-    <div className="host-setting captions-mine">
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={on}
-          aria-describedby={helpId}
-          onChange={(e) => {
-            setError(null);
-            captionsApi
-              .setOwnCaptions(space.id, e.target.checked)
-              .catch((err: unknown) => setError(errorMessage(err)));
-          }}
-        />{' '}
-        {t('mine')}
-      </label>
-      <p id={helpId} className="muted small">
-        {t('mineHelp')}
-      </p>
+    <CheckSetting
+      className="captions-mine"
+      label={t('mine')}
+      help={t('mineHelp')}
+      checked={!space.captions_off.includes(userId)}
+      onChange={(on) => {
+        setError(null);
+        captionsApi
+          .setOwnCaptions(space.id, on)
+          .catch((err: unknown) => setError(errorMessage(err)));
+      }}
+    >
       <ErrorText error={error} />
-    </div>
+    </CheckSetting>
   );
 }

@@ -7,9 +7,6 @@ const e = encodeURIComponent;
 
 export const captionsApi = {
   status: () => request<CaptionsStatusDto>('GET', '/captions/status'),
-  /** For the whole space (host, co-host). */
-  setCaptions: (spaceId: string, enabled: boolean) =>
-    request<SpaceDto>('PUT', `/spaces/${e(spaceId)}/captions`, { enabled }),
   /** For your own voice (stage members). */
   setOwnCaptions: (spaceId: string, enabled: boolean) =>
     request<SpaceDto>('PUT', `/spaces/${e(spaceId)}/captions/me`, { enabled }),

@@ -1,9 +1,8 @@
-import type { SpaceDto } from '@salon/protocol';
-import { useId, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { type SpaceDto, switchOn } from '@salon/protocol';
+import { useState } from 'react';
 import { api, errorMessage } from '../../../api';
 import { ErrorText } from '../../../components/ErrorText';
-import { clippingAllowed } from '../../clips/clips';
+import { SwitchSetting } from '../HostTools';
 
 /** The host's Allow clips switch on the replay: the setting outlives the live, and covers its replay. */
 export function ClippingSetting({
@@ -13,8 +12,6 @@ export function ClippingSetting({
   space: SpaceDto;
   onChange: (space: SpaceDto) => void;
 }) {
-  const { t } = useTranslation('space');
-  const help = useId();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -22,7 +19,7 @@ export function ClippingSetting({
     setBusy(true);
     setError(null);
     try {
-      onChange(await api.setClipping(space.id, on));
+      onChange(await api.setSwitch(space.id, 'clipping', on));
     } catch (err) {
       setError(errorMessage(err));
     } finally {
@@ -31,20 +28,13 @@ export function ClippingSetting({
   }
 
   return (
-    <div className="host-setting replay-clipping">
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={clippingAllowed(space)}
-          disabled={busy}
-          aria-describedby={help}
-          onChange={(e) => void set(e.target.checked)}
-        />{' '}
-        {t('host.clips')}
-      </label>
-      <p id={help} className="muted small">
-        {t('host.clipsHelp')}
-      </p>
+    <div className="replay-clipping">
+      <SwitchSetting
+        name="clipping"
+        on={switchOn(space, 'clipping')}
+        disabled={busy}
+        onChange={(on) => void set(on)}
+      />
       <ErrorText error={error} />
     </div>
   );

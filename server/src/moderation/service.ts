@@ -73,6 +73,25 @@ export class ModerationService {
     return this.storage.db;
   }
 
+  /**
+   * Stores a suspension (since `at`) or its lifting (null), and tells every
+   * node holding the person's connections (an account event on the bus).
+   */
+  private async setSuspended(userId: string, at: number | null): Promise<void> {
+    const result = await this.db
+      .updateTable('users')
+      .set({ suspended_at: at })
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw AppError.notFound('user');
+    if (this.bus)
+      publishToUser(this.bus, userId, {
+        kind: 'account_changed',
+        user_id: userId,
+        suspended: at !== null,
+      });
+  }
+
   private async log(entry: Omit<ModerationLogTable, 'id' | 'created_at'>, now: number) {
     await this.db
       .insertInto('moderation_log')
@@ -303,18 +322,7 @@ export class ModerationService {
     if (refusal) throw refusal;
     const reason = requireReason(note);
     const now = this.clock.now();
-    const result = await this.db
-      .updateTable('users')
-      .set({ suspended_at: now })
-      .where('id', '=', userId)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) throw AppError.notFound('user');
-    if (this.bus)
-      publishToUser(this.bus, userId, {
-        kind: 'account_changed',
-        user_id: userId,
-        suspended: true,
-      });
+    await this.setSuspended(userId, now);
     const live = await this.db
       .selectFrom('spaces')
       .select(['id', 'host_id', 'data'])
@@ -352,18 +360,7 @@ export class ModerationService {
 
   async unsuspend(moderator: UsersTable, userId: string, note: string): Promise<void> {
     const now = this.clock.now();
-    const result = await this.db
-      .updateTable('users')
-      .set({ suspended_at: null })
-      .where('id', '=', userId)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) throw AppError.notFound('user');
-    if (this.bus)
-      publishToUser(this.bus, userId, {
-        kind: 'account_changed',
-        user_id: userId,
-        suspended: false,
-      });
+    await this.setSuspended(userId, null);
     await this.log(
       {
         actor_id: moderator.id,

@@ -205,6 +205,7 @@ export function adminRoutes(
         ...write,
         schema: {
           tags,
+          // Alike in shape only: each route declares its own schema (its OpenAPI entry) and handler.
           summary: 'Ask the admins to let you host (one open request at a time)',
           body: HostingRequestBody,
           response: { 201: HostingRequestDto },

@@ -167,6 +167,7 @@ class PostgresTranscripts extends Transcripts {
   }
 }
 
+// Alike captions/service.ts's toStored() in shape: that renames a live line's fields, this copies a row and reads bigints as numbers.
 function pick(line: TranscriptLine): TranscriptLine {
   return {
     space_id: line.space_id,

@@ -102,6 +102,7 @@ export function moderationRoutes(
       {
         schema: {
           tags,
+          // Alike in shape only: each route declares its own schema (its OpenAPI entry) and handler.
           summary: 'Appeal an upheld decision about you (within 90 days)',
           params: IdParams,
           body: AppealBody,
@@ -150,6 +151,7 @@ export function moderationRoutes(
       {
         schema: {
           tags,
+          // Alike in shape only: each route declares its own schema (its OpenAPI entry) and handler.
           summary: 'Grant (overturn the decision) or deny an appeal (moderators)',
           params: IdParams,
           body: AppealDecisionBody,

@@ -31,6 +31,7 @@ export function messageRoutes(
       {
         schema: {
           tags: dms,
+          // Alike in shape only: each route declares its own schema (its OpenAPI entry) and handler.
           summary: 'Your conversations, most recent first',
           querystring: pageQuery(),
           response: { 200: ConversationPage },

@@ -89,6 +89,7 @@ const TARGETS: Partial<Record<SpaceAction, Participant>> = {
   hand_over: u('c2'),
 };
 
+// Short names for the refusal codes, one a line, so the matrix below reads in aligned columns: alike in shape only.
 const OK = 'ok';
 const ANON = 'unauthenticated';
 const GUEST = 'guest_not_allowed';

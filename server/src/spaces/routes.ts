@@ -290,6 +290,7 @@ export function spaceRoutes(
         ...write,
         schema: {
           tags,
+          // Alike in shape only: each route declares its own schema (its OpenAPI entry) and handler.
           summary: 'Send the space to someone as a DM card',
           params: SpaceParams,
           body: ShareDmBody,

@@ -289,6 +289,7 @@ export class Buying {
     await post(
       trx,
       {
+        // Alike the refund's posting (refunds.ts) in shape: the entries and their signs differ.
         key: `purchase:${ticket.checkout_id}`,
         kind: 'purchase',
         currency: ticket.currency,

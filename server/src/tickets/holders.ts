@@ -26,6 +26,7 @@ export async function isHolder(
   spaceId: string,
   userId: string,
 ): Promise<boolean> {
+  // Alike moderation/retention-facts.ts's read by space in shape only: this asks one person's paid ticket.
   const row = await db
     .selectFrom('tickets')
     .select('id')

@@ -66,6 +66,7 @@ export class RtpDecoder extends EventEmitter<RtpDecoderEvents> {
   }
 
   start(): void {
+    // Only ffmpeg's quiet flags are alike replays/card.ts's: this reads RTP from an SDP and writes 16 kHz mono PCM.
     const child = spawnTied(
       'ffmpeg',
       [

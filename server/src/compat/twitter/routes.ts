@@ -223,6 +223,7 @@ export function twitterRoutes(
       });
     });
 
+    // Alike in shape only: each Twitter endpoint reads its own parameters and answers its own shape.
     app.get<{ Params: { id: string } }>('/spaces/:id/buyers', hidden, async (request) => {
       const viewerId = viewerOf(request);
       const r = reader(request, [

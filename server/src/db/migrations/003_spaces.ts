@@ -50,6 +50,7 @@ export function spaces(_dialect: Dialect): Migration {
         .addPrimaryKeyConstraint('space_device_bans_pk', ['space_id', 'device_id'])
         .execute();
 
+      // Migrations are frozen history: 010_moderation.ts's appeals repeat these review columns on purpose, never shared.
       await db.schema
         .createTable('reports')
         .addColumn('id', 'text', (c) => c.primaryKey())

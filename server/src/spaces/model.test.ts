@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+// model.lifecycle.test.ts was split from this file by subject: both read the same support helpers, hence the same import list.
 import {
   ctx,
   HOST,

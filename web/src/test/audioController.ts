@@ -1,10 +1,10 @@
 /**
  * The audio controller as the per-speaker volume tests drive it: injected
- * media doubles (`media`, reset by `resetAudioFakes` before each test), fake
+ * media doubles (`media`, reset before each test by `withAudioFakes`), fake
  * elements, mixer, probe and microphone, and a listener or stage member.
  */
 import type { ListenTierDto } from '@salon/protocol';
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import { AudioController } from '../audio/engine/AudioController';
 import type { RoutedFeed } from '../audio/engine/feeds';
 import { DEFAULT_FLAGS } from '../audio/engine/flags';
@@ -35,6 +35,14 @@ export function resetAudioFakes(): void {
   media.playHls.mockResolvedValue({ engine: 'hls.js', setUrl: vi.fn(), close: vi.fn() });
   FakeFeedWatch.made = [];
   FakeFeedPublication.made = [];
+}
+
+/** Called once at the top of a test file: fresh fakes before each test, real timers again after it. */
+export function withAudioFakes(): void {
+  beforeEach(resetAudioFakes);
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 }
 
 export const listener: AudioTarget = {

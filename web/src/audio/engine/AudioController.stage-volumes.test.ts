@@ -1,22 +1,19 @@
 // A stage member's own feed, published on demand, and the others' feeds on the stage.
-// Its imports and fakes' reset mirror AudioController.volumes.test.ts: each test file sets up its own.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+// Its imports mirror AudioController.volumes.test.ts's: both drive the same fixture (test/audioController.ts), fakes' reset included.
+import { describe, expect, it, vi } from 'vitest';
 import { FakeFeedPublication, FakeFeedWatch, tick } from '../../test/audio';
 import {
   feedsOf,
   listener,
   media,
   onStage,
-  resetAudioFakes,
   setup,
   webrtcWorks,
+  withAudioFakes,
 } from '../../test/audioController';
 import type { AudioController } from './AudioController';
 
-beforeEach(resetAudioFakes);
-afterEach(() => {
-  vi.useRealTimers();
-});
+withAudioFakes();
 
 describe('per-speaker volume on the stage', () => {
   async function speaking() {

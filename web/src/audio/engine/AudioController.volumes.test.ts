@@ -1,22 +1,19 @@
 // How per-speaker volumes switch a listener between the mix and the speakers' feeds.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FakeFeedWatch, memoryStorage, tick } from '../../test/audio';
 import {
   feedsOf,
   listener,
   listening,
   media,
-  resetAudioFakes,
   setup,
   webrtcWorks,
+  withAudioFakes,
 } from '../../test/audioController';
 import type { AudioController } from './AudioController';
 import { MediaRequestError } from './signaling';
 
-beforeEach(resetAudioFakes);
-afterEach(() => {
-  vi.useRealTimers();
-});
+withAudioFakes();
 
 /** On fake timers: Ada's slider to `level`, and the feeds (Ada's, Bob's) come and play. */
 async function feedsPlaying(controller: AudioController, level: number) {

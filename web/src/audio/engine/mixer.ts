@@ -28,6 +28,7 @@ export interface Mixer {
   close(): void;
 }
 
+// Alike in shape only to Reactions.tsx's Floater and constants: a speaker's audio nodes and gain timing here, a floating emoji's place and timing there.
 interface Channel {
   userId: string;
   track: MediaStreamTrack;

@@ -20,6 +20,7 @@ export function SignUp() {
     >
       {(errors) => (
         <>
+          {/* Like SignIn's fields in shape, not in what they say (a name, new-password, hints): the form around them is shared. */}
           <Field
             label={t('fields.handle')}
             name="handle"

@@ -158,6 +158,7 @@ function Composer({
 
   return (
     <form className="composer" onSubmit={submit}>
+      {/* A shared quiet field (QuietTextArea here, QuietInput in the DM box), with the composer's own props. */}
       <QuietTextArea
         id="composer-text"
         label={t('composer_label')}
@@ -195,6 +196,7 @@ function Welcome() {
       <section className="hero">
         <h1>Salon</h1>
         <p>{t('welcome_pitch')}</p>
+        {/* The welcome's two links (sign up, sign in), alike the empty feed's pair above in shape only. */}
         <p className="row">
           <Link className="button primary" to="/signup">
             {t('create_account')}

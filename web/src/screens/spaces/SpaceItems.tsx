@@ -44,6 +44,7 @@ export function RecordedItem({ space, replay }: { space: SpaceDto; replay?: Repl
           <time dateTime={day}>{formatDay(day, i18n.language)}</time>
         </span>
       </div>
+      {/* Like SpaceCard's title and description, but the link goes to the replay and says so to screen readers. */}
       <h3 dir="auto">
         <Link to={`/spaces/${space.id}/replay`} className="stretched">
           <span className="visually-hidden">{t('replay_of')} </span>

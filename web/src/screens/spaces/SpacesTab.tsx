@@ -68,6 +68,7 @@ export function SpacesTab() {
         ) : null}
       </div>
       <div className="search">
+        {/* The shared quiet field (as PeopleSearch's), with this search's own props. */}
         <QuietInput
           id="space-search"
           label={t('search_label')}

@@ -14,7 +14,7 @@ export const SPACE_MESSAGE_KINDS = [
   'reactions',
   'caption',
   'captions_state',
-  'media_restart',
+  // Not `media_restart`: each Salon node tells its own clients (media/signaling.ts).
   'media_stopped',
 ] as const;
 export type SpaceMessageKind = (typeof SPACE_MESSAGE_KINDS)[number];

@@ -39,6 +39,8 @@ export class MediaSignaling implements GatewayExtension {
   readonly explain = mediaClientError;
   // Before `handlers`, which reads it as it is built.
   private readonly connections = new Map<number, RealtimeConnection>();
+  /** The connections that sent media messages about each space (told of its resets). */
+  private readonly inSpace = new Map<string, Set<number>>();
   /** Publishers whose connection dropped: their seat is released if they do not come back. */
   private readonly graceTimers = new Map<string, NodeJS.Timeout>();
   /** Commits of each space applied here, so one crossing another on the bus is not applied late. */
@@ -48,19 +50,19 @@ export class MediaSignaling implements GatewayExtension {
   // The feeds' handlers (feeds/signaling.ts) are alike in shape only: another plane (the VideoRoom's feeds, not the AudioBridge's mix) and its own seat kind.
   /** One handler per media message type, each reading its message as the schema checked it. */
   readonly handlers: HandlersOf<(typeof MEDIA_CLIENT_MESSAGE_TYPES)[number]> = {
-    media_publish: noting(this.connections, async (conn, m, requestId) => {
+    media_publish: noting(this.connections, this.inSpace, async (conn, m, requestId) => {
       const offer = sessionDescription(m.sdp);
       const { userId, muted } = await stageMember(this.o.spaces, conn.viewer, m.space_id);
       this.clearGrace(m.space_id, userId);
       const answer = await this.o.plane.publish(m.space_id, userId, conn.id, offer, muted);
       reply(conn, requestId, { type: 'media_answer', space_id: m.space_id, sdp: answer });
     }),
-    media_unpublish: noting(this.connections, async (conn, m) => {
+    media_unpublish: noting(this.connections, this.inSpace, async (conn, m) => {
       const userId = conn.viewer.kind === 'user' ? conn.viewer.user.id : null;
       if (userId && (await this.o.plane.unpublish(m.space_id, userId)))
         this.silence(m.space_id, userId);
     }),
-    media_listen: noting(this.connections, async (conn, m, requestId) => {
+    media_listen: noting(this.connections, this.inSpace, async (conn, m, requestId) => {
       const spaceId = m.space_id;
       await admitListener(this.o.spaces, conn, spaceId);
       const offer = await this.o.seats.claim(conn, spaceId, 'mix', () =>
@@ -69,12 +71,12 @@ export class MediaSignaling implements GatewayExtension {
       reply(conn, requestId, { type: 'media_offer', space_id: spaceId, sdp: offer });
       this.o.seats.offered(conn, spaceId, 'mix');
     }),
-    media_listen_answer: noting(this.connections, async (conn, m, requestId) => {
+    media_listen_answer: noting(this.connections, this.inSpace, async (conn, m, requestId) => {
       await this.o.plane.answerListen(m.space_id, conn.id, sessionDescription(m.sdp));
       this.o.seats.answered(m.space_id, conn.id, 'mix');
       reply(conn, requestId, { type: 'media_listening', space_id: m.space_id });
     }),
-    media_stop_listening: noting(this.connections, (conn, m) => {
+    media_stop_listening: noting(this.connections, this.inSpace, (conn, m) => {
       this.o.seats.released(m.space_id, conn.id, 'mix');
       return this.o.plane.stopListening(m.space_id, conn.id);
     }),
@@ -99,7 +101,14 @@ export class MediaSignaling implements GatewayExtension {
       this.broadcast({ type: 'speaking', space_id: spaceId, user_id: userId, speaking });
     });
     o.plane.on('reset', (spaceIds) => {
-      for (const spaceId of spaceIds) this.broadcast({ type: 'media_restart', space_id: spaceId });
+      // This node's connections only: their handles were on this node's planes. Every Salon
+      // node rebuilds its own (and says so to its own), so a client hears one restart, not
+      // one per node, and does not start over while its node is still rebuilding.
+      for (const spaceId of spaceIds) {
+        for (const id of this.inSpace.get(spaceId) ?? []) {
+          this.connections.get(id)?.send({ type: 'media_restart', space_id: spaceId });
+        }
+      }
     });
     o.spaces.onCommitted((state, events) => {
       this.announce(state, events).catch((error: unknown) =>
@@ -131,6 +140,7 @@ export class MediaSignaling implements GatewayExtension {
 
   disconnected(conn: RealtimeConnection): void {
     this.connections.delete(conn.id);
+    forgetConnection(this.inSpace, conn.id);
     this.o.seats.dropConnection(conn.id);
     this.o.plane
       .dropConnection(conn.id)
@@ -297,12 +307,26 @@ const UNSENDABLE =
  */
 export function noting<T extends ExtensionMessageType>(
   connections: Map<number, RealtimeConnection>,
+  inSpace: Map<string, Set<number>> | null,
   handler: ExtensionHandler<T>,
 ): ExtensionHandler<T> {
   return (conn, m, requestId) => {
     connections.set(conn.id, conn);
+    const spaceId = (m as { space_id?: unknown }).space_id;
+    if (inSpace && typeof spaceId === 'string') {
+      const ids = inSpace.get(spaceId) ?? new Set<number>();
+      inSpace.set(spaceId, ids);
+      ids.add(conn.id);
+    }
     return handler(conn, m, requestId);
   };
+}
+
+/** A connection gone: it is no longer noted in any space. */
+export function forgetConnection(inSpace: Map<string, Set<number>>, id: number): void {
+  for (const [spaceId, ids] of inSpace) {
+    if (ids.delete(id) && ids.size === 0) inSpace.delete(spaceId);
+  }
 }
 
 /** Answers a request of the mix or the feeds, with its id when it had one (so the router sends no ack). */

@@ -258,7 +258,6 @@ export class Rooms {
         space.fanout.publish(json, true, true);
         return;
       case 'reactions':
-      case 'media_restart':
       case 'media_stopped':
         space.fanout.publish(json, false);
         return;

@@ -47,13 +47,13 @@ export class FeedSignaling implements GatewayExtension {
 
   /** One handler per feeds message type, each reading its message as the schema checked it. */
   readonly handlers: HandlersOf<(typeof FEED_CLIENT_MESSAGE_TYPES)[number]> = {
-    feed_publish: noting(this.connections, async (conn, m, requestId) => {
+    feed_publish: noting(this.connections, null, async (conn, m, requestId) => {
       const offer = sessionDescription(m.sdp);
       const { userId, muted } = await stageMember(this.o.spaces, conn.viewer, m.space_id);
       const answer = await this.o.feeds.publish(m.space_id, userId, conn.id, offer, muted);
       reply(conn, requestId, { type: 'feed_answer', space_id: m.space_id, sdp: answer });
     }),
-    feed_standby: noting(this.connections, async (conn, m, requestId) => {
+    feed_standby: noting(this.connections, null, async (conn, m, requestId) => {
       const spaceId = m.space_id;
       const { userId } = await stageMember(this.o.spaces, conn.viewer, spaceId);
       // Gone meanwhile: nothing to tell it any more.
@@ -67,11 +67,11 @@ export class FeedSignaling implements GatewayExtension {
       inSpace.set(conn.id, { conn, userId, wanted });
       reply(conn, requestId, { type: 'feeds_wanted', space_id: spaceId, wanted });
     }),
-    feed_unpublish: noting(this.connections, async (conn, m) => {
+    feed_unpublish: noting(this.connections, null, async (conn, m) => {
       if (conn.viewer.kind === 'user')
         await this.o.feeds.unpublish(m.space_id, conn.viewer.user.id);
     }),
-    feeds_watch: noting(this.connections, async (conn, m, requestId) => {
+    feeds_watch: noting(this.connections, null, async (conn, m, requestId) => {
       const spaceId = m.space_id;
       await admitListener(this.o.spaces, conn, spaceId);
       const offer = await this.o.seats.claim(conn, spaceId, 'feeds', () =>
@@ -86,13 +86,13 @@ export class FeedSignaling implements GatewayExtension {
       reply(conn, requestId, { type: 'feeds_offer', space_id: spaceId, ...offer });
       this.o.seats.offered(conn, spaceId, 'feeds');
     }),
-    feeds_answer: noting(this.connections, async (conn, m, requestId) => {
+    feeds_answer: noting(this.connections, null, async (conn, m, requestId) => {
       const sdp = sessionDescription(m.sdp);
       const watching = await this.o.feeds.answer(m.space_id, conn.id, sdp);
       this.o.seats.answered(m.space_id, conn.id, 'feeds');
       reply(conn, requestId, { type: 'feeds_watching', space_id: m.space_id, feeds: watching });
     }),
-    feeds_stop: noting(this.connections, (conn, m) => {
+    feeds_stop: noting(this.connections, null, (conn, m) => {
       this.o.seats.released(m.space_id, conn.id, 'feeds');
       return this.o.feeds.stopWatching(m.space_id, conn.id);
     }),

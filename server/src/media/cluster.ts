@@ -122,6 +122,7 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
       caps: spill.caps,
       logger: nodes[0]!.logger,
       reset: (spaceIds) => this.reset(spaceIds),
+      ...(homes ? { seatLock: (spaceId, fn) => homes.withSeatLock(spaceId, fn) } : {}),
     });
     nodes.forEach((node, i) => {
       const { plane } = node;

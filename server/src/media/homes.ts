@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Storage } from '../db/database.js';
+import { KeyedLock } from '../util/keyed-lock.js';
 import type { RoomId } from './janus/audiobridge.js';
 
 /** Where a space's media lives: a Janus node (by name) and the placement's epoch. */
@@ -22,7 +24,30 @@ export interface MediaHome {
  *   back after a move does not rebuild the old one (it reads the epoch first).
  */
 export class MediaHomes {
+  /** At most two seat locks wait on the database per Salon node (each holds a connection). */
+  private readonly seats = new KeyedLock(2);
+
   constructor(private readonly storage: Storage) {}
+
+  /**
+   * Runs `fn` holding the space's seat lock across Salon nodes, so that two
+   * nodes seating listeners of one space at once do not both take the last
+   * seat (MixRelays). On PostgreSQL, a transaction-scoped advisory lock
+   * (released if its holder dies); on SQLite, one process serves the
+   * database, and the lock in memory is the whole lock.
+   */
+  withSeatLock<T>(spaceId: string, fn: () => Promise<T>): Promise<T> {
+    return this.seats.run(spaceId, () =>
+      this.storage.dialect === 'postgres'
+        ? this.db.transaction().execute(async (trx) => {
+            await sql`select pg_advisory_xact_lock(hashtextextended(${`salon-seats/${spaceId}`}, 0))`.execute(
+              trx,
+            );
+            return fn();
+          })
+        : fn(),
+    );
+  }
 
   private get db() {
     return this.storage.db;

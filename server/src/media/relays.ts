@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { isIPv4 } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -6,19 +6,14 @@ import { WEBRTC_FULL_CODE } from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../errors.js';
 import type { TierCaps } from '../streams/caps.js';
+import { KeyedLock } from '../util/keyed-lock.js';
 import type { RoomId } from './janus/audiobridge.js';
 import { isJanusError } from './janus/errors.js';
 import { StreamingError } from './janus/protocol.js';
 import { type MountpointId, Streaming } from './janus/streaming.js';
-import type { MediaPlane } from './plane.js';
+import { type RelayNode, relayIdOf, type SeatCensus, SeatCounts } from './seat-census.js';
 
-/** A Janus node of the cluster, as relays see it. */
-export interface RelayNode {
-  name: string;
-  plane: MediaPlane;
-  /** Where the other nodes' Janus reach this one's relay mountpoints (the host of its JANUS_URL). */
-  host: string;
-}
+export { type RelayNode, relayIdOf } from './seat-census.js';
 
 /** A space's mix relayed to another node: its mountpoint there, and the listeners seated on it here. */
 interface Relay {
@@ -32,22 +27,6 @@ interface Relay {
   listeners: Map<number, Streaming>;
 }
 
-/** WebRTC seats as Janus counts them: the space's (home mountpoint and relays), and each node's. */
-export interface SeatCensus {
-  space: number;
-  nodes: Map<string, number>;
-}
-
-/**
- * The mountpoint id of a space's relay on another node: the same on every
- * Salon node (so they share one relay per space and node), derived from the
- * room, and apart from room ids.
- */
-export function relayIdOf(room: RoomId): MountpointId {
-  const digest = createHash('sha256').update(`relay/${room}`).digest();
-  return digest.readUIntBE(0, 6) || 2;
-}
-
 function webrtcFullError(spaceId: string, full: 'space' | 'nodes'): AppError {
   const what = full === 'space' ? 'this space' : 'every media server';
   return AppError.conflict(
@@ -55,9 +34,6 @@ function webrtcFullError(spaceId: string, full: 'space' | 'nodes'): AppError {
     `The WebRTC seats of ${what} are taken; listen over HLS (GET /api/v1/spaces/${spaceId}/listen).`,
   );
 }
-
-/** How long a node's viewer counts read from Janus are used before they are read again. */
-const CENSUS_MS = 500;
 
 const isFull = (error: unknown) => error instanceof AppError && error.code === WEBRTC_FULL_CODE;
 
@@ -69,14 +45,16 @@ const isFull = (error: unknown) => error instanceof AppError && error.code === W
  * and new listeners are seated there; only when every node is full, or the
  * space's own cap is reached, does a listener go to HLS.
  *
- * Seats are counted by Janus, not by this process: the viewers of every
- * mountpoint on every node (the home's and the relays), read before each new
- * seat (at most every CENSUS_MS, with this node's own seats since added).
- * Every Salon node routes a space to the same nodes and reads the same
- * counts, so the caps are cluster-wide: WEBRTC_LISTENERS_PER_NODE per Janus
- * node, all spaces and relays together, and WEBRTC_LISTENERS_PER_SPACE per
- * space across the cluster. What other Salon nodes seat within CENSUS_MS is
- * seen at the next read, so a node may go over its cap by that much.
+ * Seats are counted by Janus, not by this process (SeatCounts): the viewers
+ * of every mountpoint on every node (the home's and the relays). Every Salon
+ * node routes a space to the same nodes and reads the same counts, so the
+ * caps are cluster-wide: WEBRTC_LISTENERS_PER_NODE per Janus node, all spaces
+ * and relays together, and WEBRTC_LISTENERS_PER_SPACE per space across the
+ * cluster. A seat is given under the space's seat lock (`seatLock`, held
+ * across Salon nodes), from the space's own seats read again, so the Salon
+ * nodes seating one space never both give its last seat, on its home or a
+ * relay; other spaces' seats on a node are read at most every 500 ms, so
+ * seats of other spaces given meanwhile can take a node over its cap.
  *
  * A relay is one per space and node, shared by the Salon nodes (its id
  * derives from the room). It is torn down (mountpoint and forwarder) when its
@@ -91,13 +69,10 @@ export class MixRelays {
   private readonly making = new Map<string, Promise<Relay>>();
   /** The room each space's relays were made from (to tear down those other nodes made). */
   private readonly rooms = new Map<string, { room: RoomId; home: RelayNode }>();
-  private lastCensus = new Map<string, { space: number; freest: number }>();
   private closed = false;
-  /** Each node's mountpoints and their viewers, as Janus last said (viewersOn). */
-  private readonly counted = new Map<
-    string,
-    { at: number; viewers: Promise<Map<MountpointId, number>> }
-  >();
+  private readonly counted: SeatCounts;
+  /** The seat lock: the cluster's (MediaHomes), or this process's alone when there is none. */
+  private readonly seatLock: <T>(spaceId: string, fn: () => Promise<T>) => Promise<T>;
 
   constructor(
     private readonly o: {
@@ -106,45 +81,69 @@ export class MixRelays {
       logger: FastifyBaseLogger;
       /** The clients of these spaces must negotiate again (a relay's node went away). */
       reset: (spaceIds: string[]) => void;
+      /** Runs a seat's decision alone among the Salon nodes seating the space (MediaHomes). */
+      seatLock?: <T>(spaceId: string, fn: () => Promise<T>) => Promise<T>;
     },
-  ) {}
+  ) {
+    this.counted = new SeatCounts({ nodes: o.nodes, perNode: o.caps?.perNode ?? 0 });
+    const local = new KeyedLock();
+    this.seatLock = o.seatLock ?? ((spaceId, fn) => local.run(spaceId, fn));
+  }
 
   /** Janus's offer of the mix for a new (or renegotiating) listener: on the home node, or a relay. */
   async listen(spaceId: string, owner: number, home: RelayNode): Promise<string> {
     const held = this.heldBy(spaceId, owner);
     if (held) return this.watch(held, owner);
-    const { caps } = this.o;
-    if (!caps || this.o.nodes.length < 2 || home.plane.listens(spaceId, owner))
+    if (!this.o.caps || this.o.nodes.length < 2 || home.plane.listens(spaceId, owner))
       return home.plane.listen(spaceId, owner);
     await home.plane.open(spaceId);
     const room = home.plane.describe(spaceId)?.room;
     if (room === undefined) return home.plane.listen(spaceId, owner);
     this.rooms.set(spaceId, { room, home });
-    const census = await this.census(room, home);
-    this.remember(spaceId, census);
+    // Refused at once when the last census says every seat is taken; a seat is given under
+    // the space's lock, from the space's seats read again, so that two Salon nodes do not
+    // both give its last one.
+    this.refusal(spaceId, await this.counted.census(room, home), home);
+    return this.seatLock(spaceId, async () => {
+      const census = await this.counted.census(room, home, true);
+      const others = this.refusal(spaceId, census, home);
+      if (others.home) {
+        try {
+          const offer = await home.plane.listen(spaceId, owner);
+          this.counted.seated(home, room);
+          return offer;
+        } catch (error) {
+          // Its own count (feed watchers on this Salon node) says the home is full: spill over.
+          if (!isFull(error)) throw error;
+        }
+      }
+      for (const node of others.nodes) {
+        try {
+          return await this.seat(spaceId, room, home, node, owner);
+        } catch (error) {
+          this.o.logger.warn({ err: error, space: spaceId, node: node.name }, 'relay seat failed');
+        }
+      }
+      throw webrtcFullError(spaceId, 'nodes');
+    });
+  }
+
+  /** Where a census leaves seats (the home, then the freest others first), or the refusal. */
+  private refusal(
+    spaceId: string,
+    census: SeatCensus,
+    home: RelayNode,
+  ): { home: boolean; nodes: RelayNode[] } {
+    const caps = this.o.caps!;
+    this.counted.remember(spaceId, census);
     if (census.space >= caps.perSpace) throw webrtcFullError(spaceId, 'space');
     const seats = (node: RelayNode) => census.nodes.get(node.name) ?? caps.perNode;
-    if (seats(home) < caps.perNode) {
-      try {
-        const offer = await home.plane.listen(spaceId, owner);
-        this.seated(home, room);
-        return offer;
-      } catch (error) {
-        // Its own count (feed watchers on this Salon node) says the home is full: spill over.
-        if (!isFull(error)) throw error;
-      }
-    }
-    const others = this.o.nodes
+    const nodes = this.o.nodes
       .filter((n) => n !== home && n.plane.up && seats(n) < caps.perNode)
       .sort((a, b) => seats(a) - seats(b));
-    for (const node of others) {
-      try {
-        return await this.seat(spaceId, room, home, node, owner);
-      } catch (error) {
-        this.o.logger.warn({ err: error, space: spaceId, node: node.name }, 'relay seat failed');
-      }
-    }
-    throw webrtcFullError(spaceId, 'nodes');
+    const atHome = seats(home) < caps.perNode;
+    if (!atHome && nodes.length === 0) throw webrtcFullError(spaceId, 'nodes');
+    return { home: atHome, nodes };
   }
 
   /** Whether this connection's listen of the space is on a relay (answer and stop go there). */
@@ -205,7 +204,7 @@ export class MixRelays {
     const mine = [...(this.relays.get(spaceId)?.values() ?? [])];
     this.relays.delete(spaceId);
     this.rooms.delete(spaceId);
-    this.lastCensus.delete(spaceId);
+    this.counted.forget(spaceId);
     if (why === 'reset') {
       await Promise.all(mine.map((relay) => this.leave(relay)));
       return;
@@ -236,61 +235,9 @@ export class MixRelays {
     if (spaces.length > 0) this.o.reset(spaces);
   }
 
-  /**
-   * The last census of a space (for the tier a listener is told to take):
-   * its WebRTC seats in the cluster, and the fewest seats taken on any node
-   * that is up. Null before its first WebRTC listener.
-   */
+  /** The last census of a space (SeatCounts.counts), for the tier a listener is told to take. */
   counts(spaceId: string): { space: number; freest: number } | null {
-    return this.lastCensus.get(spaceId) ?? null;
-  }
-
-  /** The seats Janus counts: every mountpoint's viewers on every node that is up. */
-  private async census(room: RoomId, home: RelayNode): Promise<SeatCensus> {
-    const relayId = relayIdOf(room);
-    const census: SeatCensus = { space: 0, nodes: new Map() };
-    await Promise.all(
-      this.o.nodes
-        .filter((n) => n.plane.up)
-        .map(async (node) => {
-          let total = 0;
-          for (const [id, viewers] of await this.viewersOn(node)) {
-            total += viewers;
-            if (id === (node === home ? room : relayId)) census.space += viewers;
-          }
-          census.nodes.set(node.name, total);
-        }),
-    );
-    return census;
-  }
-
-  /**
-   * A node's mountpoints and their viewers, read from Janus at most every
-   * CENSUS_MS (a join storm costs each node two reads a second, not one per
-   * listener and mountpoint); this node's own seats since are added to it.
-   */
-  private viewersOn(node: RelayNode): Promise<Map<MountpointId, number>> {
-    const known = this.counted.get(node.name);
-    if (known && Date.now() - known.at < CENSUS_MS) return known.viewers;
-    const { streaming } = node.plane.control;
-    const viewers = (async () => {
-      const ids = await streaming.listMountpoints();
-      const counts = await Promise.all(
-        ids.map(async (id) => [id, await streaming.viewers(id)] as const),
-      );
-      return new Map(counts);
-    })();
-    this.counted.set(node.name, { at: Date.now(), viewers });
-    viewers.catch(() => this.counted.delete(node.name));
-    return viewers;
-  }
-
-  /** A seat this node just took on `node`, counted until the next read from Janus. */
-  private seated(node: RelayNode, mountpoint: MountpointId): void {
-    this.counted
-      .get(node.name)
-      ?.viewers.then((viewers) => viewers.set(mountpoint, (viewers.get(mountpoint) ?? 0) + 1))
-      .catch(() => undefined);
+    return this.counted.counts(spaceId);
   }
 
   private async seat(
@@ -304,7 +251,7 @@ export class MixRelays {
       const relay = await this.relayOn(spaceId, room, home, node);
       try {
         const offer = await this.watch(relay, owner);
-        this.seated(node, relay.id);
+        this.counted.seated(node, relay.id);
         this.noteCensus(spaceId);
         return offer;
       } catch (error) {
@@ -430,7 +377,7 @@ export class MixRelays {
     if (byNode?.get(relay.node.name) === relay) byNode.delete(relay.node.name);
     await closeListeners(relay);
     await relay.node.plane.control.streaming.destroyMountpoint(relay.id).catch(() => undefined);
-    this.counted.delete(relay.node.name);
+    this.counted.clear(relay.node.name);
     await this.stopForwarder(relay).catch(() => undefined);
     this.noteCensus(relay.spaceId);
   }
@@ -447,16 +394,10 @@ export class MixRelays {
   private noteCensus(spaceId: string): void {
     const known = this.rooms.get(spaceId);
     if (!known || !this.o.caps) return;
-    this.census(known.room, known.home).then(
-      (census) => this.remember(spaceId, census),
+    this.counted.census(known.room, known.home).then(
+      (census) => this.counted.remember(spaceId, census),
       () => undefined,
     );
-  }
-
-  private remember(spaceId: string, census: SeatCensus): void {
-    const taken = [...census.nodes.values()];
-    const freest = taken.length > 0 ? Math.min(...taken) : (this.o.caps?.perNode ?? 0);
-    this.lastCensus.set(spaceId, { space: census.space, freest });
   }
 
   /**

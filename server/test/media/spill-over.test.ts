@@ -22,6 +22,7 @@ import { heard } from './support/hearing.js';
 import { Listener } from './support/listener.js';
 import { Publisher } from './support/publisher.js';
 import { type SalonCluster, startSalonCluster } from './support/salon-cluster.js';
+import { renegotiateOnRestart } from './support/salon-peers.js';
 
 let sc: SalonCluster;
 before(async () => {
@@ -205,4 +206,68 @@ test("the relay's Janus node is killed: its listener is told media_restart, list
 
   await host.client.post(`${space.path}/end`);
   await Promise.all([voice.close(), first.close(), again!.close()]);
+});
+
+test("the home's Janus node is killed: every listener starts over, as the web app does, and hears the stage again, one on the rebuilt home and one on a relay", {
+  timeout: 180_000,
+}, async () => {
+  // Salon node 0 stopped in the test before: start it again.
+  await sc.cluster.start(0);
+  const host = await sc.person(1);
+  const space = await liveSpace(host, { title: 'Home node lost' });
+  const hostRt = await sc.socket(host, 1);
+  await hostRt.subscribe(space.id);
+  const voice = await Publisher.mix(hostRt, space.id, 550);
+  renegotiateOnRestart(hostRt, voice);
+  await host.client.post(`${space.path}/stage/${host.id}/unmute`);
+  const plane = sc.cluster.nodes[1]!.services.media!.plane as MediaCluster;
+  const ears = [await sc.person(0), await sc.person(1)];
+  const sockets = await Promise.all(ears.map((ear, i) => sc.socket(ear, i)));
+  for (const rt of sockets) await rt.subscribe(space.id);
+  const first = await Listener.mix(sockets[0]!, space.id);
+  await heard(first, { present: [550] });
+  const home = sc.janus.find((j) => j.url === plane.nodeOf(space.id))!;
+  const other = sc.janus.find((j) => j !== home)!;
+  const room = plane.describe(space.id)!.room;
+  const relay = relayIdOf(room);
+  const second = await Listener.mix(sockets[1]!, space.id);
+  await heard(second, { present: [550] });
+  assert.equal(await viewersOn(other, relay), 1, 'the second listener is on the relay');
+
+  // Each listener negotiates again at every media_restart, as the web app does (its own
+  // Salon node's: each node rebuilds the shared room and tells its own clients); a refusal
+  // while seats are recounted is retried. Both negotiate at about the same moment: the
+  // space's seat lock gives the home's one seat once (without it both land on the home).
+  const restarts = [0, 0];
+  const listeners = [first, second];
+  for (const [i, rt] of sockets.entries()) {
+    rt.ws.on('message', (data) => {
+      if (JSON.parse(data.toString()).type !== 'media_restart') return;
+      restarts[i]! += 1;
+      const retry = async (left: number): Promise<void> => {
+        await listeners[i]!.negotiate().catch(async (error: { code?: string }) => {
+          if (error.code !== WEBRTC_FULL_CODE || left === 0) return;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+          await retry(left - 1);
+        });
+      };
+      void retry(40);
+    });
+  }
+  const oldPid = home.pid!;
+  process.kill(oldPid, 'SIGKILL');
+  await eventually(() => restarts[0]! > 0 && restarts[1]! > 0, 'media_restart at both', 30_000);
+  assert.notEqual(home.pid, oldPid, 'a new Janus process at home');
+  await eventually(
+    async () => (await viewersOn(home, room)) === 1 && (await viewersOn(other, relay)) === 1,
+    'one listener on the rebuilt home and one on a relay',
+    30_000,
+  );
+  await heard(first, { present: [550], timeoutMs: 30_000 });
+  await heard(second, { present: [550], timeoutMs: 30_000 });
+  // One media_restart each, from its own Salon node (not one per node that rebuilt the room).
+  assert.deepEqual(restarts, [1, 1]);
+
+  await host.client.post(`${space.path}/end`);
+  await Promise.all([voice.close(), first.close(), second.close()]);
 });

@@ -51,4 +51,5 @@ export type {
   PushSubscriptionBody,
   PushSubscriptionDto,
   PushUnsubscribeBody,
+  VapidKeyDto,
 } from './schemas.js';

@@ -15,7 +15,7 @@ import { Id } from './id-schema.js';
 export * from './client-messages.js';
 export * from './schemas/account.js';
 export * from './schemas/captions.js';
-export { AccountRoleDto, PageOf, UserSummaryDto } from './schemas/common.js';
+export { AccountRoleDto, OkDto, PageOf, UserSummaryDto } from './schemas/common.js';
 export * from './schemas/moderation.js';
 export * from './schemas/social.js';
 export * from './schemas/spaces.js';

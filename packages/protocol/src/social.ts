@@ -17,8 +17,10 @@ export type {
   GuestDto,
   HostingBody,
   LoginBody,
+  MarkedReadDto,
   MessageDto,
   NotificationDto,
+  OkDto,
   PersonDto,
   PostDto,
   ProfileDto,
@@ -27,6 +29,7 @@ export type {
   Relationship,
   ReminderDto,
   ReplayItemDto,
+  ReplayPlaysDto,
   ReplayTimelineDto,
   SendMessageBody,
   SessionDto,
@@ -34,7 +37,9 @@ export type {
   SignOutAllBody,
   SpanDto,
   TokenDto,
+  UnreadCountDto,
   UserDto,
+  UserEnvelopeDto,
 } from './schemas.js';
 
 /** A page of a list (`PageOf` in the schemas): null `next_cursor` at the end. */

@@ -7,6 +7,8 @@
 export type {
   AdminTicketsSummaryDto,
   CheckoutDto,
+  MyTicketDto,
+  PaidTicketDto,
   SalesDto,
   SalesTotals,
   SellerEligibilityDto,

@@ -17,7 +17,7 @@ import {
   ProfilePatch,
   RegisterBody,
   TokenDto,
-  UserDto,
+  UserEnvelopeDto,
 } from './schemas.js';
 
 const tags = ['accounts'];
@@ -36,7 +36,7 @@ export function accountRoutes(
           tags,
           summary: 'Create an account and sign in (sets the session cookie)',
           body: RegisterBody,
-          response: { 201: Type.Object({ user: UserDto }) },
+          response: { 201: UserEnvelopeDto },
         },
       },
       async (request, reply) => {
@@ -54,7 +54,7 @@ export function accountRoutes(
           tags,
           summary: 'Sign in (sets the session cookie)',
           body: LoginBody,
-          response: { 200: Type.Object({ user: UserDto }) },
+          response: { 200: UserEnvelopeDto },
         },
       },
       async (request, reply) => {
@@ -175,7 +175,7 @@ export function accountRoutes(
         schema: {
           tags,
           summary: 'The signed-in user',
-          response: { 200: Type.Object({ user: UserDto }) },
+          response: { 200: UserEnvelopeDto },
         },
       },
       async (request) => ({ user: presentUser(requireUser(request)) }),
@@ -189,7 +189,7 @@ export function accountRoutes(
           tags,
           summary: 'Edit your profile',
           body: ProfilePatch,
-          response: { 200: Type.Object({ user: UserDto }) },
+          response: { 200: UserEnvelopeDto },
         },
       },
       async (request) => {
@@ -214,7 +214,7 @@ export function accountRoutes(
             tags,
             summary: `Upload an avatar (PNG, JPEG, WebP or GIF as the raw body, at most ${config.avatarMaxBytes} bytes)`,
             consumes: [...IMAGE_TYPES],
-            response: { 200: Type.Object({ user: UserDto }) },
+            response: { 200: UserEnvelopeDto },
           },
         },
         async (request) => {
@@ -236,7 +236,7 @@ export function accountRoutes(
         schema: {
           tags,
           summary: 'Remove your avatar',
-          response: { 200: Type.Object({ user: UserDto }) },
+          response: { 200: UserEnvelopeDto },
         },
       },
       async (request) => {

@@ -21,6 +21,7 @@ export {
   Relationship,
   TokenDto,
   UserDto,
+  UserEnvelopeDto,
 } from '@salon/protocol/schemas';
 export { Id };
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ReportReceiptDto } from '@salon/protocol/schemas';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { DEVICE_COOKIE, isDeviceId } from '../accounts/device.js';
@@ -218,7 +219,7 @@ export function clipRoutes(
           summary: 'Report a clip (or someone heard in it) to the moderators',
           params: ClipParams,
           body: ReportBody,
-          response: { 201: Type.Object({ id: Type.String(), status: Type.String() }) },
+          response: { 201: ReportReceiptDto },
         },
       },
       async (request, reply) => {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ArchiveAudioDto, ReplayPlaysDto } from '@salon/protocol/schemas';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DEVICE_COOKIE, isDeviceId } from '../accounts/device.js';
@@ -33,10 +34,6 @@ const ListenTier = Type.Object({
 });
 // The replay and the page beside the player (replays/): speakers, pins at the end, the audience.
 const Replay = ReplayDetailsDto;
-const SignedUrl = Type.Object({
-  url: Type.String(),
-  expires_at: Type.String({ format: 'date-time' }),
-});
 
 /**
  * Playlists and segments at `/hls/<space>/<scope>/<token>/<file>`: plain
@@ -298,7 +295,7 @@ export function hlsApiRoutes(services: Services): FastifyPluginAsyncTypebox {
           tags,
           summary: 'Count one play of the replay (a player calls it once per play)',
           params: SpaceParams,
-          response: { 200: Type.Object({ plays: Type.Integer() }) },
+          response: { 200: ReplayPlaysDto },
         },
       },
       async (request) => {
@@ -317,7 +314,7 @@ export function hlsApiRoutes(services: Services): FastifyPluginAsyncTypebox {
             { space_id: SpaceParams.properties.id },
             { additionalProperties: false },
           ),
-          response: { 200: SignedUrl },
+          response: { 200: ArchiveAudioDto },
         },
       },
       async (request) => {

@@ -1,4 +1,2 @@
-import { Type } from '@sinclair/typebox';
-
-/** The answer of a command that has nothing else to say. */
-export const Ok = Type.Object({ ok: Type.Boolean() });
+/** The answer of a command that has nothing else to say: the protocol's, declared once. */
+export { OkDto as Ok } from '@salon/protocol/schemas';

@@ -13,6 +13,7 @@ import {
 } from '@salon/protocol/schemas';
 import { Type } from '@sinclair/typebox';
 import { Id } from '../accounts/schemas.js';
+import { Ok } from '../http/responses.js';
 import { requireModerator, requireUser } from '../http/viewer.js';
 import type { Services } from '../services.js';
 import { type LogView, ModerationViews, type ReportView } from './views.js';
@@ -179,7 +180,7 @@ export function moderationRoutes(
             'End a live space (or cancel a scheduled one) for a violation, with the reason logged (moderators)',
           params: SpaceParams,
           body: ModerationNoteBody,
-          response: { 200: Type.Object({ ok: Type.Boolean() }) },
+          response: { 200: Ok },
         },
       },
       async (request) => {
@@ -201,7 +202,7 @@ export function moderationRoutes(
             'Suspend an account (moderators): its sessions stop working, its live spaces end',
           params: IdParams,
           body: ModerationNoteBody,
-          response: { 200: Type.Object({ ok: Type.Boolean() }) },
+          response: { 200: Ok },
         },
       },
       async (request) => {
@@ -221,7 +222,7 @@ export function moderationRoutes(
           tags,
           summary: 'Lift a suspension (moderators)',
           params: IdParams,
-          response: { 200: Type.Object({ ok: Type.Boolean() }) },
+          response: { 200: Ok },
         },
       },
       async (request) => {

@@ -5,10 +5,12 @@ import {
   PushSubscriptionBody as SubscribeBody,
   PushSubscriptionDto as SubscriptionDto,
   PushUnsubscribeBody as UnsubscribeBody,
+  VapidKeyDto,
 } from '@salon/protocol/schemas';
 import { Type } from '@sinclair/typebox';
 import type { PushSubscriptionsTable } from '../db/schema.js';
 import { rateLimits } from '../http/limits.js';
+import { Ok } from '../http/responses.js';
 import { requireUser } from '../http/viewer.js';
 import type { Services } from '../services.js';
 
@@ -36,7 +38,7 @@ export function notificationRoutes(
         schema: {
           tags: push,
           summary: 'The key browsers subscribe with (`applicationServerKey`)',
-          response: { 200: Type.Object({ public_key: Type.String() }) },
+          response: { 200: VapidKeyDto },
         },
       },
       async () => ({ public_key: webPush.keys.publicKey }),
@@ -82,7 +84,7 @@ export function notificationRoutes(
           tags: push,
           summary: 'Stop push alerts to a browser',
           body: UnsubscribeBody,
-          response: { 200: Type.Object({ ok: Type.Boolean() }) },
+          response: { 200: Ok },
         },
       },
       async (request) => {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { MarkedReadDto, UnreadCountDto } from '@salon/protocol/schemas';
 import { Type } from '@sinclair/typebox';
 import { presentUser } from '../accounts/presenter.js';
 import { IdParams } from '../accounts/schemas.js';
@@ -70,7 +71,7 @@ export function messageRoutes(
         schema: {
           tags: dms,
           summary: 'How many direct messages to you are unread, over every conversation',
-          response: { 200: Type.Object({ count: Type.Integer() }) },
+          response: { 200: UnreadCountDto },
         },
       },
       async (request) => ({ count: await social.messages.unreadCount(requireUser(request).id) }),
@@ -171,7 +172,7 @@ export function messageRoutes(
         schema: {
           tags: notes,
           summary: 'How many notifications are unread',
-          response: { 200: Type.Object({ count: Type.Integer() }) },
+          response: { 200: UnreadCountDto },
         },
       },
       async (request) => ({ count: await social.unreadNotificationCount(requireUser(request).id) }),
@@ -183,7 +184,7 @@ export function messageRoutes(
           tags: notes,
           summary: 'Mark notifications read: some by id, or all',
           body: MarkReadBody,
-          response: { 200: Type.Object({ updated: Type.Integer() }) },
+          response: { 200: MarkedReadDto },
         },
       },
       async (request) => {

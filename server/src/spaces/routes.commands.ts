@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SPACE_SWITCHES, SWITCH_NAMES } from '@salon/protocol';
 import { switchBodySchema } from '@salon/protocol/schemas';
-import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { DEVICE_COOKIE, isDeviceId } from '../accounts/device.js';
 import type { rateLimits } from '../http/limits.js';
+import { Ok } from '../http/responses.js';
 import { requireUser, viewerUserId } from '../http/viewer.js';
 import type { Services } from '../services.js';
 import * as model from './model.js';
@@ -25,7 +25,6 @@ import {
 type App = Parameters<FastifyPluginAsyncTypebox>[0];
 
 export const tags = ['spaces'];
-export const Ok = Type.Object({ ok: Type.Boolean() });
 
 /** The browser's device id (its cookie), which removals and admission also bind to. */
 export const deviceOf = (request: FastifyRequest) => {

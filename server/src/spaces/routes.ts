@@ -1,14 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { JoinWarningDto, ReportReceiptDto } from '@salon/protocol/schemas';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { encodeCursor } from '../db/cursor.js';
 import { rateLimits } from '../http/limits.js';
+import { Ok } from '../http/responses.js';
 import { parseDateTime } from '../http/validation.js';
 import { requireUser } from '../http/viewer.js';
 import type { Services } from '../services.js';
 import { presentMessage, presentPost } from '../social/presenter.js';
 import { MessageDto, PostDto } from '../social/schemas.js';
-import { commandRoutes, deviceOf, Ok, tags } from './routes.commands.js';
+import { commandRoutes, deviceOf, tags } from './routes.commands.js';
 import {
   Counts,
   CreateSpaceBody,
@@ -207,17 +209,7 @@ export function spaceRoutes(
           tags,
           summary: 'Before joining: people you blocked who are on the stage',
           params: SpaceParams,
-          response: {
-            200: Type.Object({
-              blocked_on_stage: Type.Array(
-                Type.Object({
-                  id: Type.String(),
-                  handle: Type.String(),
-                  display_name: Type.String(),
-                }),
-              ),
-            }),
-          },
+          response: { 200: JoinWarningDto },
         },
       },
       async (request) => {
@@ -267,7 +259,7 @@ export function spaceRoutes(
           summary: 'Report the space, or someone in it',
           params: SpaceParams,
           body: ReportBody,
-          response: { 201: Type.Object({ id: Type.String(), status: Type.String() }) },
+          response: { 201: ReportReceiptDto },
         },
       },
       async (request, reply) => {

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { MyTicketDto, PaidTicketDto } from '@salon/protocol/schemas';
 import { Type } from '@sinclair/typebox';
 import { IdParams } from '../accounts/schemas.js';
 import { AppError } from '../errors.js';
 import { rateLimits } from '../http/limits.js';
+import { Ok } from '../http/responses.js';
 import { requireAdmin, requireUser } from '../http/viewer.js';
 import type { Services } from '../services.js';
 import { SpaceDto, SpaceParams } from '../spaces/schemas.js';
@@ -119,7 +121,7 @@ export function ticketRoutes(
           tags,
           summary: 'Pay a checkout of the built-in test provider (no money moves)',
           params: CheckoutParams,
-          response: { 200: Type.Object({ ticket: TicketDto }) },
+          response: { 200: PaidTicketDto },
         },
       },
       async (request) => ({
@@ -134,7 +136,7 @@ export function ticketRoutes(
           tags,
           summary: 'Abandon a test checkout: its seat goes back on sale',
           params: CheckoutParams,
-          response: { 200: Type.Object({ ok: Type.Boolean() }) },
+          response: { 200: Ok },
         },
       },
       async (request) => {
@@ -149,7 +151,7 @@ export function ticketRoutes(
           tags,
           summary: 'Your ticket to this space, if any',
           params: SpaceParams,
-          response: { 200: Type.Object({ ticket: Type.Union([TicketDto, Type.Null()]) }) },
+          response: { 200: MyTicketDto },
         },
       },
       async (request) => ({ ticket: await tickets.mine(request.viewer, request.params.id) }),

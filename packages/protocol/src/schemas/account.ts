@@ -54,6 +54,10 @@ export const PushSubscriptionDto = Type.Object({
 });
 export type PushSubscriptionDto = Static<typeof PushSubscriptionDto>;
 
+/** `GET /push/vapid_public_key`: the key browsers subscribe with (`applicationServerKey`). */
+export const VapidKeyDto = Type.Object({ public_key: Type.String() });
+export type VapidKeyDto = Static<typeof VapidKeyDto>;
+
 const Base64Url = (maxLength: number) =>
   Type.String({ minLength: 1, maxLength, pattern: '^[A-Za-z0-9_-]+={0,2}$' });
 

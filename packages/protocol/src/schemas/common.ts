@@ -15,6 +15,10 @@ export const Literals = <T extends string>(values: readonly T[]) =>
 /** An account's role on the instance: admins run it, moderators review reports. */
 export const AccountRoleDto = Literals(ACCOUNT_ROLES);
 
+/** The answer of a command that has nothing else to say. */
+export const OkDto = Type.Object({ ok: Type.Boolean() });
+export type OkDto = Static<typeof OkDto>;
+
 /** A page of a list: an opaque cursor for the next one, null at the end. */
 export function PageOf<T extends TSchema>(item: T) {
   return Type.Object({

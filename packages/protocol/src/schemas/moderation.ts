@@ -109,6 +109,14 @@ export const ModerationPersonDto = Type.Object({
 export type ModerationPersonDto = Static<typeof ModerationPersonDto>;
 const PersonOrNull = Type.Union([ModerationPersonDto, Type.Null()]);
 
+/** `POST /spaces/:id/reports` and `POST /clips/:id/reports`: the report made, and where it stands. */
+export const ReportReceiptDto = Type.Object({ id: Type.String(), status: Type.String() });
+export type ReportReceiptDto = Static<typeof ReportReceiptDto>;
+
+/** `GET /moderation/archives/:space_id/audio`: a short-lived URL to the audio kept for review. */
+export const ArchiveAudioDto = Type.Object({ url: Type.String(), expires_at: Iso });
+export type ArchiveAudioDto = Static<typeof ArchiveAudioDto>;
+
 const ReportBase = Type.Object({
   id: Type.String(),
   reporter_id: Type.String(),

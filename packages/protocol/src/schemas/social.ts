@@ -60,6 +60,10 @@ export const UserDto = Type.Object({
 });
 export type UserDto = Static<typeof UserDto>;
 
+/** The signed-in account, as registering, signing in, `GET /me` and editing the profile or avatar answer. */
+export const UserEnvelopeDto = Type.Object({ user: UserDto });
+export type UserEnvelopeDto = Static<typeof UserEnvelopeDto>;
+
 /** An in-app notification, as listed over HTTP and pushed over the realtime WebSocket. */
 export const NotificationDto = Type.Object({
   id: Type.String(),
@@ -72,6 +76,14 @@ export const NotificationDto = Type.Object({
   read: Type.Boolean(),
 });
 export type NotificationDto = Static<typeof NotificationDto>;
+
+/** How many are unread: `GET /notifications/unread_count` and `GET /dms/unread_count`. */
+export const UnreadCountDto = Type.Object({ count: Type.Integer() });
+export type UnreadCountDto = Static<typeof UnreadCountDto>;
+
+/** `POST /notifications/read`: how many notifications it marked read. */
+export const MarkedReadDto = Type.Object({ updated: Type.Integer() });
+export type MarkedReadDto = Static<typeof MarkedReadDto>;
 
 export const Relationship = Type.Object({
   following: Type.Boolean(),
@@ -275,6 +287,10 @@ export const ReplayDto = Type.Object({
   plays: Type.Integer(),
 });
 export type ReplayDto = Static<typeof ReplayDto>;
+
+/** `POST /spaces/:id/replay/plays`: the replay's plays, this one counted. */
+export const ReplayPlaysDto = Type.Object({ plays: Type.Integer() });
+export type ReplayPlaysDto = Static<typeof ReplayPlaysDto>;
 
 /** `GET /spaces/:id/replay`: the replay and the page beside the player (speakers, pins at the end, the audience). */
 export const ReplayDetailsDto = Type.Object({ ...ReplayDto.properties, ...ReplayExtrasDto });

@@ -127,6 +127,18 @@ export const PinnedPostDto = Type.Object({
 });
 export type PinnedPostDto = Static<typeof PinnedPostDto>;
 
+/** `GET /spaces/:id/warnings`, before joining: the people you blocked who are on the stage. */
+export const JoinWarningDto = Type.Object({
+  blocked_on_stage: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      handle: Type.String(),
+      display_name: Type.String(),
+    }),
+  ),
+});
+export type JoinWarningDto = Static<typeof JoinWarningDto>;
+
 /**
  * Whether the viewer may hear a space (ticketed spaces): `open` when it sells
  * no tickets; `host`, `stage` (co-hosts, speakers, and admins and moderators)

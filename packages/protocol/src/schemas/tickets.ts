@@ -18,6 +18,14 @@ export const TicketDto = Type.Object({
 });
 export type TicketDto = Static<typeof TicketDto>;
 
+/** `POST /tickets/test-checkouts/:id/pay`: the ticket the test checkout paid for. */
+export const PaidTicketDto = Type.Object({ ticket: TicketDto });
+export type PaidTicketDto = Static<typeof PaidTicketDto>;
+
+/** `GET /spaces/:id/tickets/mine`: your ticket to the space, null if you have none. */
+export const MyTicketDto = Type.Object({ ticket: Type.Union([TicketDto, Type.Null()]) });
+export type MyTicketDto = Static<typeof MyTicketDto>;
+
 /** `GET /tickets/eligibility`: whether the viewer may sell, why not, and the instance's limits. */
 export const SellerEligibilityDto = Type.Object({
   eligible: Type.Boolean(),

@@ -15,8 +15,10 @@ import type {
   GuestDto,
   IceServersDto,
   InvitationRole,
+  JoinWarningDto,
   ListenTierDto,
   LoginBody,
+  MarkedReadDto,
   MessageDto,
   NotificationDto,
   Page,
@@ -28,13 +30,17 @@ import type {
   ReminderDto,
   ReplayDetailsDto,
   ReplayItemDto,
+  ReplayPlaysDto,
   ReportReason,
+  ReportReceiptDto,
   SendMessageBody,
   SpaceDto,
   SpaceSnapshot,
   SpaceStatus,
   SpaceSwitch,
+  UnreadCountDto,
   UserDto,
+  UserEnvelopeDto,
 } from '@salon/protocol';
 import { SPACE_SWITCHES } from '@salon/protocol';
 import { errorText, i18n } from './i18n';
@@ -135,10 +141,10 @@ const e = encodeURIComponent;
 
 export const api = {
   // Accounts
-  me: () => get<{ user: UserDto }>('/me'),
+  me: () => get<UserEnvelopeDto>('/me'),
   // Request bodies are the protocol's types of the schemas the server validates with.
-  register: (input: RegisterBody) => post<{ user: UserDto }>('/auth/register', input),
-  login: (input: LoginBody) => post<{ user: UserDto }>('/auth/login', input),
+  register: (input: RegisterBody) => post<UserEnvelopeDto>('/auth/register', input),
+  login: (input: LoginBody) => post<UserEnvelopeDto>('/auth/login', input),
   logout: () => post<unknown>('/auth/logout'),
   guest: () => post<GuestDto>('/auth/guest'),
 
@@ -155,9 +161,9 @@ export const api = {
     get<Page<PersonDto>>(`/users/${e(id)}/${direction}`, { cursor, limit: 30 }),
   searchUsers: (q: string, cursor?: string) =>
     get<Page<PersonDto>>('/users/search', { q, cursor, limit: 20 }),
-  updateProfile: (input: ProfilePatch) => request<{ user: UserDto }>('PATCH', '/me', input),
+  updateProfile: (input: ProfilePatch) => request<UserEnvelopeDto>('PATCH', '/me', input),
   uploadAvatar: (image: Blob) => uploadAvatar(image),
-  removeAvatar: () => del<{ user: UserDto }>('/me/avatar'),
+  removeAvatar: () => del<UserEnvelopeDto>('/me/avatar'),
   userPosts: (id: string, cursor?: string) =>
     get<Page<PostDto>>(`/users/${e(id)}/posts`, { cursor }),
 
@@ -178,18 +184,15 @@ export const api = {
 
   // Notifications
   notifications: () => get<Page<NotificationDto>>('/notifications', { limit: 50 }),
-  unreadCount: () => get<{ count: number }>('/notifications/unread_count'),
-  markAllRead: () => post<{ updated: number }>('/notifications/read', { all: true }),
+  unreadCount: () => get<UnreadCountDto>('/notifications/unread_count'),
+  markAllRead: () => post<MarkedReadDto>('/notifications/read', { all: true }),
 
   // Spaces
   spaces: (state: Exclude<SpaceStatus, 'cancelled'>, cursor?: string) =>
     get<Page<SpaceDto>>('/spaces', { state, cursor, limit: 100 }),
   space: (id: string) => get<SpaceDto>(`/spaces/${e(id)}`),
   snapshot: (id: string) => get<SpaceSnapshot>(`/spaces/${e(id)}/snapshot`),
-  warnings: (id: string) =>
-    get<{ blocked_on_stage: { id: string; handle: string; display_name: string }[] }>(
-      `/spaces/${e(id)}/warnings`,
-    ),
+  warnings: (id: string) => get<JoinWarningDto>(`/spaces/${e(id)}/warnings`),
   createSpace: (input: CreateSpaceBody) => post<SpaceDto>('/spaces', input),
   editSpace: (id: string, edit: EditSpaceBody) =>
     request<SpaceDto>('PATCH', `/spaces/${e(id)}`, edit),
@@ -252,7 +255,7 @@ export const api = {
   blockInSpace: (id: string, userId: string) =>
     post<unknown>(`/spaces/${e(id)}/blocks`, { user_id: userId }),
   report: (id: string, input: { reason: ReportReason; details?: string; user_id?: string }) =>
-    post<{ id: string; status: string }>(`/spaces/${e(id)}/reports`, input),
+    post<ReportReceiptDto>(`/spaces/${e(id)}/reports`, input),
   shareByMessage: (id: string, userId: string, text?: string) =>
     post<MessageDto>(`/spaces/${e(id)}/share/dm`, { user_id: userId, ...(text ? { text } : {}) }),
   shareByPost: (id: string, text?: string) =>
@@ -272,7 +275,7 @@ export const api = {
   replay: (id: string, guestToken: string | null) =>
     request<ReplayDetailsDto>('GET', `/spaces/${e(id)}/replay`, undefined, undefined, guestToken),
   countReplayPlay: (id: string, guestToken: string | null) =>
-    request<{ plays: number }>('POST', `/spaces/${e(id)}/replay/plays`, {}, undefined, guestToken),
+    request<ReplayPlaysDto>('POST', `/spaces/${e(id)}/replay/plays`, {}, undefined, guestToken),
   replays: (cursor?: string) => get<Page<ReplayItemDto>>('/replays', { cursor }),
   userReplays: (id: string, cursor?: string) =>
     get<Page<ReplayItemDto>>(`/users/${e(id)}/replays`, { cursor }),
@@ -290,7 +293,7 @@ export const api = {
   userClips: (userId: string, cursor?: string) =>
     get<Page<ClipDto>>(`/users/${e(userId)}/clips`, { cursor }),
   reportClip: (id: string, input: { reason: ReportReason; details?: string }) =>
-    post<{ id: string; status: string }>(`/clips/${e(id)}/reports`, input),
+    post<ReportReceiptDto>(`/clips/${e(id)}/reports`, input),
   shareClipByMessage: (userId: string, clip: ClipDto) =>
     post<MessageDto>(`/dms/${e(userId)}`, { text: clip.url } satisfies SendMessageBody),
 };
@@ -298,7 +301,7 @@ export const api = {
 export type Api = typeof api;
 
 /** The avatar route takes the image itself as the body, typed by its content. */
-async function uploadAvatar(image: Blob): Promise<{ user: UserDto }> {
+async function uploadAvatar(image: Blob): Promise<UserEnvelopeDto> {
   let response: Response;
   try {
     response = await fetch(`${API_BASE}/me/avatar`, {

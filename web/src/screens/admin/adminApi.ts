@@ -12,6 +12,7 @@ import type {
   AppealDto,
   AppealStatus,
   AppealViewDto,
+  ArchiveAudioDto,
   HostingDecisionBody,
   HostingEligibilityDto,
   HostingRequestBody,
@@ -22,6 +23,7 @@ import type {
   ModerationPersonDto,
   MyDecisionDto,
   Notice,
+  OkDto,
   Page,
   ReportDecisionBody,
   ReportDto,
@@ -61,7 +63,7 @@ export const adminApi = {
       note,
     } satisfies ReportDecisionBody),
   archiveAudio: (spaceId: string) =>
-    request<{ url: string; expires_at: string }>('GET', `/moderation/archives/${e(spaceId)}/audio`),
+    request<ArchiveAudioDto>('GET', `/moderation/archives/${e(spaceId)}/audio`),
   appeals: (status: AppealStatus) =>
     request<{ data: AppealViewDto[] }>('GET', '/moderation/appeals', undefined, {
       status,
@@ -75,13 +77,13 @@ export const adminApi = {
   log: () =>
     request<{ data: ModerationLogEntryDto[] }>('GET', '/moderation/log', undefined, { limit: 200 }),
   suspend: (userId: string, note: string) =>
-    request<{ ok: boolean }>('POST', `/moderation/users/${e(userId)}/suspension`, {
+    request<OkDto>('POST', `/moderation/users/${e(userId)}/suspension`, {
       note,
     } satisfies ModerationNoteBody),
   unsuspend: (userId: string) =>
-    request<{ ok: boolean }>('DELETE', `/moderation/users/${e(userId)}/suspension`),
+    request<OkDto>('DELETE', `/moderation/users/${e(userId)}/suspension`),
   endSpace: (spaceId: string, note: string) =>
-    request<{ ok: boolean }>('POST', `/moderation/spaces/${e(spaceId)}/end`, {
+    request<OkDto>('POST', `/moderation/spaces/${e(spaceId)}/end`, {
       note,
     } satisfies ModerationNoteBody),
   people: (q: string, cursor?: string) =>
@@ -90,7 +92,7 @@ export const adminApi = {
   setRole: (id: string, role: AccountRole) =>
     request<StaffPersonDto>('PUT', `/admin/users/${e(id)}/role`, { role } satisfies RoleBody),
   setHosting: (id: string, canHost: boolean) =>
-    request<{ ok: boolean }>('PUT', `/admin/users/${e(id)}/hosting`, { can_host: canHost }),
+    request<OkDto>('PUT', `/admin/users/${e(id)}/hosting`, { can_host: canHost }),
   hostingRequests: (status: HostingRequestStatus) =>
     request<{ data: StaffHostingRequestDto[] }>('GET', '/admin/hosting_requests', undefined, {
       status,

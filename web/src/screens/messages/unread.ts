@@ -6,7 +6,7 @@
  * its messages read asks again. Asking instead of counting locally keeps it
  * right across tabs and after a missed message.
  */
-import type { NotificationDto } from '@salon/protocol';
+import type { NotificationDto, UnreadCountDto } from '@salon/protocol';
 import { useEffect, useSyncExternalStore } from 'react';
 import { request } from '../../api';
 import { useLive } from '../../live';
@@ -29,7 +29,7 @@ class UnreadMessages {
   /** Asks the server; a late answer to an older question is dropped. */
   refresh(): void {
     const round = ++this.round;
-    request<{ count: number }>('GET', '/dms/unread_count').then(
+    request<UnreadCountDto>('GET', '/dms/unread_count').then(
       ({ count }) => round === this.round && this.set(count),
       () => undefined,
     );

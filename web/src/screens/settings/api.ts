@@ -10,6 +10,7 @@ import type {
   NotificationPreferenceDto,
   NotificationPreferencesDto,
   NotificationPreferencesPatch,
+  OkDto,
   Page,
   PreferenceKind,
   PushSubscriptionBody,
@@ -20,6 +21,7 @@ import type {
   SignOutAllBody,
   TokenDto,
   UserDto,
+  VapidKeyDto,
 } from '@salon/protocol';
 import { ApiError, request } from '../../api';
 import { errorText } from '../../i18n';
@@ -31,7 +33,7 @@ export const settingsApi = {
   changePassword: (input: ChangePasswordBody) =>
     request<SignedOutDto>('PUT', '/me/password', input),
   sessions: () => request<{ data: SessionDto[] }>('GET', '/auth/sessions'),
-  revokeSession: (id: string) => request<{ ok: boolean }>('DELETE', `/auth/sessions/${e(id)}`),
+  revokeSession: (id: string) => request<OkDto>('DELETE', `/auth/sessions/${e(id)}`),
   signOutEverywhere: (includeTokens: boolean) =>
     request<SignedOutDto>('POST', '/auth/sessions/sign_out_all', {
       include_tokens: includeTokens,
@@ -41,13 +43,13 @@ export const settingsApi = {
     request<TokenDto & { token: string }>('POST', '/auth/tokens', {
       name,
     } satisfies CreateTokenBody),
-  revokeToken: (id: string) => request<{ ok: boolean }>('DELETE', `/auth/tokens/${e(id)}`),
+  revokeToken: (id: string) => request<OkDto>('DELETE', `/auth/tokens/${e(id)}`),
   preferences: () => request<NotificationPreferencesDto>('GET', '/notifications/preferences'),
   setPreference: (kind: PreferenceKind, change: Partial<NotificationPreferenceDto>) =>
     request<NotificationPreferencesDto>('PATCH', '/notifications/preferences', {
       [kind]: change,
     } satisfies NotificationPreferencesPatch),
-  vapidKey: () => request<{ public_key: string }>('GET', '/push/vapid_public_key'),
+  vapidKey: () => request<VapidKeyDto>('GET', '/push/vapid_public_key'),
   pushSubscriptions: () => request<{ data: PushSubscriptionDto[] }>('GET', '/push/subscriptions'),
   subscribePush: (subscription: PushSubscriptionJSON) =>
     // The browser types toJSON()'s fields loosely (each optional); the server checks them.
@@ -56,7 +58,7 @@ export const settingsApi = {
       keys: subscription.keys,
     } as PushSubscriptionBody),
   unsubscribePush: (endpoint: string) =>
-    request<{ ok: boolean }>('DELETE', '/push/subscriptions', {
+    request<OkDto>('DELETE', '/push/subscriptions', {
       endpoint,
     } satisfies PushUnsubscribeBody),
   blocked: (cursor?: string) =>

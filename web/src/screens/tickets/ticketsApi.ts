@@ -4,11 +4,10 @@
  * sales, and the admin console's tickets section. Kept out of api.ts so only
  * the screens that sell or buy load it.
  */
-import type { TicketingBody } from '@salon/protocol';
+import type { CheckoutDto, MyTicketDto, PaidTicketDto, TicketingBody } from '@salon/protocol';
 import { API_BASE, request } from '../../api';
 import type {
   AdminTicketsSummary,
-  Checkout,
   SalesDto,
   SellerEligibility,
   TicketDto,
@@ -28,14 +27,12 @@ export const ticketsApi = {
     request<TicketedSpace>('DELETE', `/spaces/${e(spaceId)}/ticketing`),
 
   // Buying
-  buy: (spaceId: string) =>
-    request<{ checkout: Checkout }>('POST', `/spaces/${e(spaceId)}/tickets`, {}),
+  buy: (spaceId: string) => request<CheckoutDto>('POST', `/spaces/${e(spaceId)}/tickets`, {}),
   payTest: (checkoutId: string) =>
-    request<{ ticket: TicketDto }>('POST', `/tickets/test-checkouts/${e(checkoutId)}/pay`, {}),
+    request<PaidTicketDto>('POST', `/tickets/test-checkouts/${e(checkoutId)}/pay`, {}),
   cancelTest: (checkoutId: string) =>
     request<unknown>('POST', `/tickets/test-checkouts/${e(checkoutId)}/cancel`, {}),
-  mine: (spaceId: string) =>
-    request<{ ticket: TicketDto | null }>('GET', `/spaces/${e(spaceId)}/tickets/mine`),
+  mine: (spaceId: string) => request<MyTicketDto>('GET', `/spaces/${e(spaceId)}/tickets/mine`),
   myTickets: () => request<{ data: TicketDto[] }>('GET', '/me/tickets'),
 
   // The host's sales

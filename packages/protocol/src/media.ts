@@ -140,31 +140,11 @@ export const MEDIA_CLIENT_MESSAGE_TYPES = [
 ] as const;
 
 /**
- * Which tier a listener uses (`GET /api/v1/spaces/:id/listen`). WebRTC is the
- * low-latency tier, with a cap of seats per space and per media node; past
- * it, or when the client asks (`?tier=hls`), the answer is HLS. The HLS URL
- * comes with every answer, so a client whose `media_listen` is refused with
- * `webrtc_full_use_hls` (or whose WebRTC fails) falls back without asking again.
- * The URL is signed and expires (`hls_expires_at`); ask again for a new one.
+ * Which tier a listener uses (`GET /api/v1/spaces/:id/listen`), and the ICE
+ * servers a browser gives its PeerConnections (`GET /api/v1/media/ice-servers`):
+ * declared once, as schemas (schemas/media.ts).
  */
-export interface ListenTierDto {
-  tier: 'webrtc' | 'hls';
-  reason: 'asked' | 'space_full' | 'node_full' | 'free';
-  hls_url: string;
-  hls_expires_at: string;
-}
-
-/**
- * The ICE servers a browser gives its PeerConnections
- * (`GET /api/v1/media/ice-servers`), as `RTCIceServer`s. TURN credentials may
- * be personal and expire (`expires_at`): ask again after that.
- */
-export interface IceServersDto {
-  ice_servers: Array<{ urls: string[]; username?: string; credential?: string }>;
-  expires_at: string | null;
-}
-
-export type { ReplayDetailsDto, ReplayDto } from './schemas.js';
+export type { IceServersDto, ListenTierDto, ReplayDetailsDto, ReplayDto } from './schemas.js';
 
 /** The code of a `media_listen` refused because the WebRTC seats are taken: use HLS. */
 export const WEBRTC_FULL_CODE = 'webrtc_full_use_hls';

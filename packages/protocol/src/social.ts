@@ -10,6 +10,7 @@ export type {
   ClipDto,
   ConversationDto,
   CreateClipBody,
+  CreatedTokenDto,
   CreatePostBody,
   CreateTokenBody,
   DiscoverItem,
@@ -46,6 +47,11 @@ export type {
 export interface Page<T> {
   data: T[];
   next_cursor: string | null;
+}
+
+/** A whole list (`ListOf` in the schemas): no cursor, nothing past it. */
+export interface List<T> {
+  data: T[];
 }
 
 /** Personal messages, sent only to the connections of one signed-in user. */

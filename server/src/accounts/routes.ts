@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { CreatedTokenDto, ListOf } from '@salon/protocol/schemas';
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../errors.js';
 import { clearSessionCookie, setSessionCookie } from '../http/cookies.js';
@@ -108,7 +109,7 @@ export function accountRoutes(
           description:
             'Signed in (cookie or token), or with handle and password in the body for a first token.',
           body: CreateTokenBody,
-          response: { 201: Type.Composite([TokenDto, Type.Object({ token: Type.String() })]) },
+          response: { 201: CreatedTokenDto },
         },
       },
       async (request, reply) => {
@@ -140,7 +141,7 @@ export function accountRoutes(
         schema: {
           tags,
           summary: 'List your API tokens',
-          response: { 200: Type.Object({ data: Type.Array(TokenDto) }) },
+          response: { 200: ListOf(TokenDto) },
         },
       },
       async (request) => {

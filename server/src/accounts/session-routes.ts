@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
   ChangePasswordBody,
+  ListOf,
   SessionDto,
   SignedOutDto as SignedOut,
   SignOutAllBody,
@@ -64,7 +65,7 @@ export function sessionRoutes(
         schema: {
           tags,
           summary: 'Browsers signed in to your account, most recently used first',
-          response: { 200: Type.Object({ data: Type.Array(SessionDto) }) },
+          response: { 200: ListOf(SessionDto) },
         },
       },
       async (request) => {

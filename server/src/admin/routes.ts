@@ -5,6 +5,7 @@ import {
   HostingRequestBody,
   HostingRequestDto,
   HostingRequestStatusDto,
+  ListOf,
   NoticeDto,
   PageOf,
   StaffPersonDto as PersonDto,
@@ -140,7 +141,7 @@ export function adminRoutes(
           tags,
           summary: 'Requests to host: open ones oldest first, answered ones newest first (admins)',
           querystring: StatusQuery,
-          response: { 200: Type.Object({ data: Type.Array(StaffHostingRequestDto) }) },
+          response: { 200: ListOf(StaffHostingRequestDto) },
         },
       },
       async (request) => {
@@ -223,7 +224,7 @@ export function adminRoutes(
         schema: {
           tags,
           summary: 'Notices to show you once (e.g. that you administer this instance)',
-          response: { 200: Type.Object({ data: Type.Array(NoticeDto) }) },
+          response: { 200: ListOf(NoticeDto) },
         },
       },
       async (request) => ({ data: await admin.notices(requireUser(request)) }),

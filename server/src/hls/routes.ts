@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ArchiveAudioDto, ReplayPlaysDto } from '@salon/protocol/schemas';
+import { ArchiveAudioDto, ListenTierDto, ReplayPlaysDto } from '@salon/protocol/schemas';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DEVICE_COOKIE, isDeviceId } from '../accounts/device.js';
@@ -21,17 +21,6 @@ const device = (request: FastifyRequest) => {
   return isDeviceId(value) ? value : null;
 };
 
-const ListenTier = Type.Object({
-  tier: Type.Union([Type.Literal('webrtc'), Type.Literal('hls')]),
-  reason: Type.Union([
-    Type.Literal('asked'),
-    Type.Literal('space_full'),
-    Type.Literal('node_full'),
-    Type.Literal('free'),
-  ]),
-  hls_url: Type.String(),
-  hls_expires_at: Type.String({ format: 'date-time' }),
-});
 // The replay and the page beside the player (replays/): speakers, pins at the end, the audience.
 const Replay = ReplayDetailsDto;
 
@@ -213,7 +202,7 @@ export function hlsApiRoutes(services: Services): FastifyPluginAsyncTypebox {
             },
             { additionalProperties: false },
           ),
-          response: { 200: ListenTier },
+          response: { 200: ListenTierDto },
         },
       },
       async (request) => {

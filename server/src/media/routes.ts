@@ -1,19 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { IceServersDto } from '@salon/protocol/schemas';
 import { AppError } from '../errors.js';
 import type { Services } from '../services.js';
 import { iceServersFor } from './ice.js';
-
-const IceServers = Type.Object({
-  ice_servers: Type.Array(
-    Type.Object({
-      urls: Type.Array(Type.String()),
-      username: Type.Optional(Type.String()),
-      credential: Type.Optional(Type.String()),
-    }),
-  ),
-  expires_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-});
 
 export function mediaRoutes(services: Services): FastifyPluginAsyncTypebox {
   const settings = services.config.media;
@@ -25,7 +14,7 @@ export function mediaRoutes(services: Services): FastifyPluginAsyncTypebox {
           tags: ['audio'],
           summary:
             'STUN/TURN servers for the browser’s PeerConnections (signed-in users and guests)',
-          response: { 200: IceServers },
+          response: { 200: IceServersDto },
         },
       },
       async (request, reply) => {

@@ -5,6 +5,7 @@ import {
   AppealDecisionBody,
   AppealDto,
   AppealViewDto as AppealView,
+  ListOf,
   ModerationLogEntryDto,
   ModerationNoteBody,
   MyDecisionDto as MyDecision,
@@ -63,7 +64,7 @@ export function moderationRoutes(
             },
             { additionalProperties: false },
           ),
-          response: { 200: Type.Object({ data: Type.Array(ReportDto) }) },
+          response: { 200: ListOf(ReportDto) },
         },
       },
       async (request) => {
@@ -130,7 +131,7 @@ export function moderationRoutes(
             },
             { additionalProperties: false },
           ),
-          response: { 200: Type.Object({ data: Type.Array(AppealView) }) },
+          response: { 200: ListOf(AppealView) },
         },
       },
       async (request) => {
@@ -238,7 +239,7 @@ export function moderationRoutes(
           tags,
           summary: 'Every moderation decision, with who and when (moderators)',
           querystring: Limit,
-          response: { 200: Type.Object({ data: Type.Array(ModerationLogEntryDto) }) },
+          response: { 200: ListOf(ModerationLogEntryDto) },
         },
       },
       async (request) => {
@@ -254,7 +255,7 @@ export function moderationRoutes(
           tags,
           summary:
             'Decisions about you that you may read and appeal (upheld reports, and those you appealed)',
-          response: { 200: Type.Object({ data: Type.Array(MyDecision) }) },
+          response: { 200: ListOf(MyDecision) },
         },
       },
       async (request) => {

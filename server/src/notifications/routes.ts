@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
+  ListOf,
   NotificationPreferencesDto as PreferencesDto,
   NotificationPreferencesPatch as PreferencesPatch,
   PushSubscriptionBody as SubscribeBody,
@@ -7,7 +8,6 @@ import {
   PushUnsubscribeBody as UnsubscribeBody,
   VapidKeyDto,
 } from '@salon/protocol/schemas';
-import { Type } from '@sinclair/typebox';
 import type { PushSubscriptionsTable } from '../db/schema.js';
 import { rateLimits } from '../http/limits.js';
 import { Ok } from '../http/responses.js';
@@ -70,7 +70,7 @@ export function notificationRoutes(
         schema: {
           tags: push,
           summary: 'Browsers that receive your push alerts',
-          response: { 200: Type.Object({ data: Type.Array(SubscriptionDto) }) },
+          response: { 200: ListOf(SubscriptionDto) },
         },
       },
       async (request) => ({ data: (await webPush.list(requireUser(request).id)).map(present) }),

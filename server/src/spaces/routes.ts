@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { JoinWarningDto, ReportReceiptDto } from '@salon/protocol/schemas';
-import { Type } from '@sinclair/typebox';
+import { JoinWarningDto, PageOf, ReportReceiptDto } from '@salon/protocol/schemas';
 import type { FastifyRequest } from 'fastify';
 import { encodeCursor } from '../db/cursor.js';
 import { rateLimits } from '../http/limits.js';
@@ -87,12 +86,7 @@ export function spaceRoutes(
           tags,
           summary: 'Spaces by state (live by default), newest first',
           querystring: ListSpacesQuery,
-          response: {
-            200: Type.Object({
-              data: Type.Array(SpaceDto),
-              next_cursor: Type.Union([Type.String(), Type.Null()]),
-            }),
-          },
+          response: { 200: PageOf(SpaceDto) },
         },
       },
       async (request) => {

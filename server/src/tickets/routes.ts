@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { MyTicketDto, PaidTicketDto } from '@salon/protocol/schemas';
+import { ListOf, MyTicketDto, PaidTicketDto } from '@salon/protocol/schemas';
 import { Type } from '@sinclair/typebox';
 import { IdParams } from '../accounts/schemas.js';
 import { AppError } from '../errors.js';
@@ -162,7 +162,7 @@ export function ticketRoutes(
         schema: {
           tags,
           summary: 'Your tickets, newest first, with their spaces',
-          response: { 200: Type.Object({ data: Type.Array(TicketDto) }) },
+          response: { 200: ListOf(TicketDto) },
         },
       },
       async (request) => ({ data: await tickets.myTickets(requireUser(request)) }),

@@ -1,6 +1,6 @@
 /**
  * What the domain files of the schemas share: date-time strings, a page of a
- * list, and the short form of a person that many answers carry.
+ * list (or a whole one), and the short form of a person that many answers carry.
  */
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { ACCOUNT_ROLES } from '../moderation.js';
@@ -25,6 +25,11 @@ export function PageOf<T extends TSchema>(item: T) {
     data: Type.Array(item),
     next_cursor: Type.Union([Type.String(), Type.Null()]),
   });
+}
+
+/** A whole list, in one answer: no cursor, nothing past it. */
+export function ListOf<T extends TSchema>(item: T) {
+  return Type.Object({ data: Type.Array(item) });
 }
 
 export const UserSummaryDto = Type.Object({

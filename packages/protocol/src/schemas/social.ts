@@ -128,6 +128,10 @@ export const TokenDto = Type.Object({
 });
 export type TokenDto = Static<typeof TokenDto>;
 
+/** `POST /auth/tokens`: the token made, with its secret, shown this once. */
+export const CreatedTokenDto = Type.Composite([TokenDto, Type.Object({ token: Type.String() })]);
+export type CreatedTokenDto = Static<typeof CreatedTokenDto>;
+
 /** A clip of a space: cut from its archive, expiring. */
 export const ClipDto = Type.Object({
   id: Type.String(),

@@ -18,6 +18,7 @@ import type {
   HostingRequestBody,
   HostingRequestDto,
   HostingRequestStatus,
+  List,
   ModerationLogEntryDto,
   ModerationNoteBody,
   ModerationPersonDto,
@@ -56,7 +57,7 @@ const e = encodeURIComponent;
 
 export const adminApi = {
   reports: (status: ReportStatus) =>
-    request<{ data: ReportDto[] }>('GET', '/moderation/reports', undefined, { status, limit: 100 }),
+    request<List<ReportDto>>('GET', '/moderation/reports', undefined, { status, limit: 100 }),
   decideReport: (id: string, action: ReportDecisionBody['action'], note: string) =>
     request<ReportDto>('POST', `/moderation/reports/${e(id)}/decision`, {
       action,
@@ -65,7 +66,7 @@ export const adminApi = {
   archiveAudio: (spaceId: string) =>
     request<ArchiveAudioDto>('GET', `/moderation/archives/${e(spaceId)}/audio`),
   appeals: (status: AppealStatus) =>
-    request<{ data: AppealViewDto[] }>('GET', '/moderation/appeals', undefined, {
+    request<List<AppealViewDto>>('GET', '/moderation/appeals', undefined, {
       status,
       limit: 100,
     }),
@@ -75,7 +76,7 @@ export const adminApi = {
       note,
     } satisfies AppealDecisionBody),
   log: () =>
-    request<{ data: ModerationLogEntryDto[] }>('GET', '/moderation/log', undefined, { limit: 200 }),
+    request<List<ModerationLogEntryDto>>('GET', '/moderation/log', undefined, { limit: 200 }),
   suspend: (userId: string, note: string) =>
     request<OkDto>('POST', `/moderation/users/${e(userId)}/suspension`, {
       note,
@@ -94,7 +95,7 @@ export const adminApi = {
   setHosting: (id: string, canHost: boolean) =>
     request<OkDto>('PUT', `/admin/users/${e(id)}/hosting`, { can_host: canHost }),
   hostingRequests: (status: HostingRequestStatus) =>
-    request<{ data: StaffHostingRequestDto[] }>('GET', '/admin/hosting_requests', undefined, {
+    request<List<StaffHostingRequestDto>>('GET', '/admin/hosting_requests', undefined, {
       status,
     }),
   decideHosting: (id: string, action: HostingDecisionBody['action'], note: string) =>
@@ -111,9 +112,9 @@ export const adminApi = {
       '/me/hosting_request',
       (message ? { message } : {}) satisfies HostingRequestBody,
     ),
-  notices: () => request<{ data: Notice[] }>('GET', '/me/notices'),
+  notices: () => request<List<Notice>>('GET', '/me/notices'),
   dismissNotice: (notice: string) => request<unknown>('DELETE', `/me/notices/${e(notice)}`),
-  myDecisions: () => request<{ data: MyDecisionDto[] }>('GET', '/me/moderation'),
+  myDecisions: () => request<List<MyDecisionDto>>('GET', '/me/moderation'),
   appeal: (reportId: string, text: string) =>
     request<AppealDto>('POST', `/moderation/reports/${e(reportId)}/appeal`, {
       text,

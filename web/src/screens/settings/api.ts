@@ -6,7 +6,9 @@
 
 import type {
   ChangePasswordBody,
+  CreatedTokenDto,
   CreateTokenBody,
+  List,
   NotificationPreferenceDto,
   NotificationPreferencesDto,
   NotificationPreferencesPatch,
@@ -32,15 +34,15 @@ const e = encodeURIComponent;
 export const settingsApi = {
   changePassword: (input: ChangePasswordBody) =>
     request<SignedOutDto>('PUT', '/me/password', input),
-  sessions: () => request<{ data: SessionDto[] }>('GET', '/auth/sessions'),
+  sessions: () => request<List<SessionDto>>('GET', '/auth/sessions'),
   revokeSession: (id: string) => request<OkDto>('DELETE', `/auth/sessions/${e(id)}`),
   signOutEverywhere: (includeTokens: boolean) =>
     request<SignedOutDto>('POST', '/auth/sessions/sign_out_all', {
       include_tokens: includeTokens,
     } satisfies SignOutAllBody),
-  tokens: () => request<{ data: TokenDto[] }>('GET', '/auth/tokens'),
+  tokens: () => request<List<TokenDto>>('GET', '/auth/tokens'),
   createToken: (name: string) =>
-    request<TokenDto & { token: string }>('POST', '/auth/tokens', {
+    request<CreatedTokenDto>('POST', '/auth/tokens', {
       name,
     } satisfies CreateTokenBody),
   revokeToken: (id: string) => request<OkDto>('DELETE', `/auth/tokens/${e(id)}`),
@@ -50,7 +52,7 @@ export const settingsApi = {
       [kind]: change,
     } satisfies NotificationPreferencesPatch),
   vapidKey: () => request<VapidKeyDto>('GET', '/push/vapid_public_key'),
-  pushSubscriptions: () => request<{ data: PushSubscriptionDto[] }>('GET', '/push/subscriptions'),
+  pushSubscriptions: () => request<List<PushSubscriptionDto>>('GET', '/push/subscriptions'),
   subscribePush: (subscription: PushSubscriptionJSON) =>
     // The browser types toJSON()'s fields loosely (each optional); the server checks them.
     request<PushSubscriptionDto>('POST', '/push/subscriptions', {

@@ -4,7 +4,7 @@
  * sales, and the admin console's tickets section. Kept out of api.ts so only
  * the screens that sell or buy load it.
  */
-import type { CheckoutDto, MyTicketDto, PaidTicketDto, TicketingBody } from '@salon/protocol';
+import type { CheckoutDto, List, MyTicketDto, PaidTicketDto, TicketingBody } from '@salon/protocol';
 import { API_BASE, request } from '../../api';
 import type {
   AdminTicketsSummary,
@@ -33,7 +33,7 @@ export const ticketsApi = {
   cancelTest: (checkoutId: string) =>
     request<unknown>('POST', `/tickets/test-checkouts/${e(checkoutId)}/cancel`, {}),
   mine: (spaceId: string) => request<MyTicketDto>('GET', `/spaces/${e(spaceId)}/tickets/mine`),
-  myTickets: () => request<{ data: TicketDto[] }>('GET', '/me/tickets'),
+  myTickets: () => request<List<TicketDto>>('GET', '/me/tickets'),
 
   // The host's sales
   sales: () => request<SalesDto>('GET', '/me/sales'),

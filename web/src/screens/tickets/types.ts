@@ -6,7 +6,6 @@
  */
 import type {
   AdminTicketsSummaryDto,
-  CheckoutDto,
   SalesDto,
   SalesTotals,
   SellerEligibilityDto,
@@ -44,5 +43,4 @@ export function accessOf(...sources: unknown[]): Access {
 export type SellerEligibility = SellerEligibilityDto;
 export type TicketLimits = SellerEligibility['limits'];
 export type Provider = SellerEligibility['provider'];
-export type Checkout = CheckoutDto['checkout'];
 export type AdminTicketsSummary = AdminTicketsSummaryDto;

@@ -20,7 +20,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { contentWords, sentences, speak } from '../bench/captions/speech.ts';
 import {
   assertInMediaNamespace,
@@ -28,7 +28,7 @@ import {
   newAudioPage,
   startMediaServer,
 } from './audio-support.ts';
-import { CHROMIUM, eventually, type RunningServer, SCREENSHOTS } from './support.ts';
+import { eventually, launchBrowser, type RunningServer, SCREENSHOTS } from './support.ts';
 
 const DESKTOP = { width: 1100, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -146,20 +146,11 @@ describe('live captions, read in a browser', { timeout: 600_000 }, () => {
     const wav = speechWav();
     const [hostBrowser, listenerBrowser] = await Promise.all([
       // launchAudioBrowser plays a tone; Ada's microphone plays the speech.
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-quic',
-          '--no-first-run',
-          '--use-fake-device-for-media-stream',
-          `--use-file-for-fake-audio-capture=${wav}`,
-          '--autoplay-policy=no-user-gesture-required',
-        ],
-      }),
+      launchBrowser([
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-audio-capture=${wav}`,
+        '--autoplay-policy=no-user-gesture-required',
+      ]),
       launchAudioBrowser({ autoplay: true }),
     ]);
     browsers.push(hostBrowser, listenerBrowser);

@@ -50,6 +50,7 @@ export type {
   ModerationNoteBody,
   ModerationPersonDto,
   MyDecisionDto,
+  ReportBody,
   ReportDecisionBody,
   ReportDto,
   ReportReceiptDto,

@@ -19,6 +19,7 @@ export type {
   HostingBody,
   LoginBody,
   MarkedReadDto,
+  MarkReadBody,
   MessageDto,
   NotificationDto,
   OkDto,

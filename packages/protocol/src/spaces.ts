@@ -12,13 +12,21 @@ import type { CaptionsServerMessage, CaptionsSnapshotDto } from './captions.js';
 import type { ErrorCode } from './errors.js';
 import type { MediaServerMessage } from './media.js';
 import type {
+  CaptionsBody,
   CreateSpaceBody,
   EditSpaceBody,
+  InvitationBody,
   InvitationDto,
   JoinWarningDto,
   ListenerCountsDto,
   ListenerDto,
+  PinBody,
   PinnedPostDto,
+  RecordingBody,
+  RemovalBody,
+  ScheduleBody,
+  ShareDmBody,
+  SharePostBody,
   SpaceAccess,
   SpaceAnswerDto,
   SpaceDto,
@@ -26,6 +34,7 @@ import type {
   SpeakRequestDto,
   StageMemberDto,
   TicketingBody,
+  UserIdBody,
   UserSummaryDto,
 } from './schemas.js';
 import type { PersonalMessage } from './social.js';
@@ -83,13 +92,21 @@ export type IsoDateTime = string;
  * exported here, so the web app imports types only and no TypeBox.
  */
 export type {
+  CaptionsBody,
   CreateSpaceBody,
   EditSpaceBody,
+  InvitationBody,
   InvitationDto,
   JoinWarningDto,
   ListenerCountsDto,
   ListenerDto,
+  PinBody,
   PinnedPostDto,
+  RecordingBody,
+  RemovalBody,
+  ScheduleBody,
+  ShareDmBody,
+  SharePostBody,
   SpaceAccess,
   SpaceAnswerDto,
   SpaceDto,
@@ -97,6 +114,7 @@ export type {
   SpeakRequestDto,
   StageMemberDto,
   TicketingBody,
+  UserIdBody,
   UserSummaryDto,
 };
 

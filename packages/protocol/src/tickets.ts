@@ -9,9 +9,12 @@ export type {
   CheckoutDto,
   MyTicketDto,
   PaidTicketDto,
+  PayoutBody,
   SalesDto,
   SalesTotals,
+  SellerBody,
   SellerEligibilityDto,
+  SellerGrantBody,
   SpaceSalesFigures,
   TicketDto,
 } from './schemas.js';

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ReminderDto } from '@salon/protocol/schemas';
-import { Type } from '@sinclair/typebox';
+import { ReminderDto, ScheduleBody } from '@salon/protocol/schemas';
 import { rateLimits } from '../http/limits.js';
 import { parseDateTime } from '../http/validation.js';
 import { requireUser, viewerUserId } from '../http/viewer.js';
@@ -8,10 +7,6 @@ import type { Services } from '../services.js';
 import { SpaceDto, SpaceParams } from '../spaces/schemas.js';
 
 const tags = ['spaces'];
-const ScheduleBody = Type.Object(
-  { scheduled_start: Type.String({ format: 'date-time' }) },
-  { additionalProperties: false },
-);
 
 /** Rescheduling and reminders; creating, cancelling and starting early are space commands. */
 export function scheduleRoutes(

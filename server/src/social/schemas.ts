@@ -7,27 +7,18 @@ import {
   ProfileDto,
   UserDto,
 } from '@salon/protocol/schemas';
-import { Type } from '@sinclair/typebox';
-import { Id } from '../accounts/schemas.js';
 import { PageOf } from '../http/pagination.js';
 
 /** Posts' and messages' wire shapes are the protocol's, declared once for the server and the web. */
 export {
   ConversationDto,
   CreatePostBody,
+  MarkReadBody,
   MessageDto,
   NotificationDto,
   PostDto,
   SendMessageBody,
 } from '@salon/protocol/schemas';
-
-export const MarkReadBody = Type.Union([
-  Type.Object(
-    { ids: Type.Array(Id, { minItems: 1, maxItems: 100 }) },
-    { additionalProperties: false },
-  ),
-  Type.Object({ all: Type.Literal(true) }, { additionalProperties: false }),
-]);
 
 export const UserPage = PageOf(UserDto);
 /** People in a list (search, followers, following): with your relationship, null when signed out or yourself. */

@@ -1,17 +1,26 @@
-import { REACTION_EMOJI, REPORT_REASONS } from '@salon/protocol';
+import { REACTION_EMOJI } from '@salon/protocol';
 import { Type } from '@sinclair/typebox';
 import { Id } from '../accounts/schemas.js';
 
 /** The response shapes live in the protocol, shared with the web app; routes import them from here. */
-/** The create and edit bodies too: the web app's requests are checked against their types. */
+/** The bodies the web app sends too: its requests are checked against their types. */
 export {
+  CaptionsBody,
   CreateSpaceBody,
   EditSpaceBody,
+  InvitationBody as InviteBody,
   ListenerCountsDto as Counts,
+  PinBody,
+  RecordingBody,
+  RemovalBody,
+  ReportBody,
+  ShareDmBody,
+  SharePostBody,
   SnapshotDto,
   SpaceAnswerDto,
   SpaceDto,
   TicketingBody,
+  UserIdBody,
 } from '@salon/protocol/schemas';
 
 export const SpaceParams = Type.Object({ id: Id }, { additionalProperties: false });
@@ -23,26 +32,6 @@ export const SpacePostParams = Type.Object(
   { id: Id, post_id: Id },
   { additionalProperties: false },
 );
-export const UserIdBody = Type.Object({ user_id: Id }, { additionalProperties: false });
-export const InviteBody = Type.Object(
-  { user_id: Id, role: Type.Union([Type.Literal('speaker'), Type.Literal('cohost')]) },
-  { additionalProperties: false },
-);
-export const RemovalBody = Type.Object(
-  { kind: Type.Union([Type.Literal('user'), Type.Literal('guest')]), id: Id },
-  { additionalProperties: false },
-);
-export const PinBody = Type.Object({ post_id: Id }, { additionalProperties: false });
-/** A stage member's own captions (the space's switch bodies: switchBodySchema). */
-export const CaptionsBody = Type.Object(
-  { enabled: Type.Boolean({ description: 'Whether captions are on' }) },
-  { additionalProperties: false },
-);
-
-export const RecordingBody = Type.Object(
-  { recording: Type.Boolean() },
-  { additionalProperties: false },
-);
 export const ReactionBody = Type.Object(
   {
     emoji: Type.String({
@@ -51,22 +40,6 @@ export const ReactionBody = Type.Object(
       description: `One of ${REACTION_EMOJI.join(' ')}`,
     }),
   },
-  { additionalProperties: false },
-);
-export const ReportBody = Type.Object(
-  {
-    reason: Type.Union(REPORT_REASONS.map((r) => Type.Literal(r))),
-    details: Type.Optional(Type.String({ maxLength: 1000 })),
-    user_id: Type.Optional(Id),
-  },
-  { additionalProperties: false },
-);
-export const ShareDmBody = Type.Object(
-  { user_id: Id, text: Type.Optional(Type.String({ maxLength: 1000 })) },
-  { additionalProperties: false },
-);
-export const SharePostBody = Type.Object(
-  { text: Type.Optional(Type.String({ maxLength: 280 })) },
   { additionalProperties: false },
 );
 export const ListSpacesQuery = Type.Object(

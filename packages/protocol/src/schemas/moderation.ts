@@ -4,10 +4,12 @@
  * requests, reports, appeals, the decision log, and the bodies staff send.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { Id } from '../id-schema.js';
 import {
   type AppealStatus,
   HOSTING_REQUEST_STATUSES,
   NOTICES,
+  REPORT_REASONS,
   type ReportStatus,
 } from '../moderation.js';
 import { AccountRoleDto, Iso, IsoOrNull, Literals } from './common.js';
@@ -248,3 +250,14 @@ export type AppealBody = Static<typeof AppealBody>;
 /** Ending a space or suspending an account: the reason, logged. */
 export const ModerationNoteBody = Type.Object({ note: Note }, { additionalProperties: false });
 export type ModerationNoteBody = Static<typeof ModerationNoteBody>;
+
+/** A report of a space or a person in it (`POST /spaces/:id/reports`, `user_id`) or of a clip (`POST /clips/:id/reports`). */
+export const ReportBody = Type.Object(
+  {
+    reason: Type.Union(REPORT_REASONS.map((r) => Type.Literal(r))),
+    details: Type.Optional(Type.String({ maxLength: 1000 })),
+    user_id: Type.Optional(Id),
+  },
+  { additionalProperties: false },
+);
+export type ReportBody = Static<typeof ReportBody>;

@@ -85,6 +85,16 @@ export type UnreadCountDto = Static<typeof UnreadCountDto>;
 export const MarkedReadDto = Type.Object({ updated: Type.Integer() });
 export type MarkedReadDto = Static<typeof MarkedReadDto>;
 
+/** `POST /notifications/read`'s body: these notifications, or all of them. */
+export const MarkReadBody = Type.Union([
+  Type.Object(
+    { ids: Type.Array(Id, { minItems: 1, maxItems: 100 }) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ all: Type.Literal(true) }, { additionalProperties: false }),
+]);
+export type MarkReadBody = Static<typeof MarkReadBody>;
+
 export const Relationship = Type.Object({
   following: Type.Boolean(),
   followed_by: Type.Boolean(),

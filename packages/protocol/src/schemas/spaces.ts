@@ -1,5 +1,6 @@
 /** A space, its stage and audience, what the viewer may hear, and the bodies that create and edit it. */
 import { type Static, type TBoolean, Type } from '@sinclair/typebox';
+import { Id } from '../id-schema.js';
 import { ENDED_REASONS, type InvitationRole, SPACE_STATES, type StageRole } from '../spaces.js';
 import { SPACE_SWITCHES, type SpaceSwitch, SWITCH_NAMES } from '../switches.js';
 import { Iso, IsoOrNull, UserSummaryDto } from './common.js';
@@ -226,3 +227,60 @@ export const EditSpaceBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 export type EditSpaceBody = Static<typeof EditSpaceBody>;
+
+/** `PUT /spaces/:id/schedule`: the new start (the host; up to 14 days ahead). */
+export const ScheduleBody = Type.Object(
+  { scheduled_start: Type.String({ format: 'date-time' }) },
+  { additionalProperties: false },
+);
+export type ScheduleBody = Static<typeof ScheduleBody>;
+
+/** `PUT /spaces/:id/recording`. */
+export const RecordingBody = Type.Object(
+  { recording: Type.Boolean() },
+  { additionalProperties: false },
+);
+export type RecordingBody = Static<typeof RecordingBody>;
+
+/** A stage member's own captions, `PUT /spaces/:id/captions/me` (the space's switch bodies: switchBodySchema). */
+export const CaptionsBody = Type.Object(
+  { enabled: Type.Boolean({ description: 'Whether captions are on' }) },
+  { additionalProperties: false },
+);
+export type CaptionsBody = Static<typeof CaptionsBody>;
+
+/** One person, by id: `POST /spaces/:id/cohosts`, `POST /spaces/:id/blocks`. */
+export const UserIdBody = Type.Object({ user_id: Id }, { additionalProperties: false });
+export type UserIdBody = Static<typeof UserIdBody>;
+
+/** `POST /spaces/:id/invitations`: invite someone to speak or co-host. */
+export const InvitationBody = Type.Object(
+  { user_id: Id, role: Type.Union([Type.Literal('speaker'), Type.Literal('cohost')]) },
+  { additionalProperties: false },
+);
+export type InvitationBody = Static<typeof InvitationBody>;
+
+/** `POST /spaces/:id/removals`: a person or a guest to remove from the space. */
+export const RemovalBody = Type.Object(
+  { kind: Type.Union([Type.Literal('user'), Type.Literal('guest')]), id: Id },
+  { additionalProperties: false },
+);
+export type RemovalBody = Static<typeof RemovalBody>;
+
+/** `POST /spaces/:id/pins`. */
+export const PinBody = Type.Object({ post_id: Id }, { additionalProperties: false });
+export type PinBody = Static<typeof PinBody>;
+
+/** `POST /spaces/:id/share/dm`: the space's card in a direct message. */
+export const ShareDmBody = Type.Object(
+  { user_id: Id, text: Type.Optional(Type.String({ maxLength: 1000 })) },
+  { additionalProperties: false },
+);
+export type ShareDmBody = Static<typeof ShareDmBody>;
+
+/** `POST /spaces/:id/share/post`: the space's card in a post. */
+export const SharePostBody = Type.Object(
+  { text: Type.Optional(Type.String({ maxLength: 280 })) },
+  { additionalProperties: false },
+);
+export type SharePostBody = Static<typeof SharePostBody>;

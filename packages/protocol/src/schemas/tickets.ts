@@ -1,5 +1,6 @@
 /** Tickets (notes: the tickets contract); amounts in integer minor units. */
 import { type Static, Type } from '@sinclair/typebox';
+import { Id } from '../id-schema.js';
 import { Iso, IsoOrNull, UserSummaryDto } from './common.js';
 import { SpaceDto } from './spaces.js';
 
@@ -97,3 +98,41 @@ export const AdminTicketsSummaryDto = Type.Object({
   hosts: Type.Array(Type.Object({ host: UserSummaryDto, payable_minor: Type.Integer() })),
 });
 export type AdminTicketsSummaryDto = Static<typeof AdminTicketsSummaryDto>;
+
+// ---------------------------------------------------------------------------
+// The tickets' request bodies
+// ---------------------------------------------------------------------------
+
+/** `PUT /tickets/seller`: the seller's date of birth. */
+export const SellerBody = Type.Object(
+  {
+    birth_date: Type.String({
+      pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+      description: 'YYYY-MM-DD: the seller attests being of age; stored once',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type SellerBody = Static<typeof SellerBody>;
+
+/** `POST /admin/tickets/payouts`: pay a host what they are owed. */
+export const PayoutBody = Type.Object({ host_id: Id }, { additionalProperties: false });
+export type PayoutBody = Static<typeof PayoutBody>;
+
+/** `PUT /admin/users/:id/ticketing`: an admin's grant to sell, and the Stripe account. */
+export const SellerGrantBody = Type.Object(
+  {
+    granted: Type.Optional(Type.Boolean({ description: 'Selling allowed whatever the rules' })),
+    stripe_account_id: Type.Optional(
+      Type.Union([
+        Type.String({
+          pattern: '^acct_[A-Za-z0-9]{1,64}$',
+          description: 'Stripe connected account',
+        }),
+        Type.Null(),
+      ]),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type SellerGrantBody = Static<typeof SellerGrantBody>;

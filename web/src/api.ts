@@ -14,26 +14,34 @@ import type {
   ErrorCode,
   GuestDto,
   IceServersDto,
+  InvitationBody,
   InvitationRole,
   JoinWarningDto,
   ListenTierDto,
   LoginBody,
   MarkedReadDto,
+  MarkReadBody,
   MessageDto,
   NotificationDto,
   Page,
   PersonDto,
+  PinBody,
   PostDto,
   ProfileDto,
   ProfilePatch,
+  RecordingBody,
   RegisterBody,
   ReminderDto,
+  RemovalBody,
   ReplayDetailsDto,
   ReplayItemDto,
   ReplayPlaysDto,
-  ReportReason,
+  ReportBody,
   ReportReceiptDto,
+  ScheduleBody,
   SendMessageBody,
+  ShareDmBody,
+  SharePostBody,
   SpaceDto,
   SpaceSnapshot,
   SpaceStatus,
@@ -41,6 +49,7 @@ import type {
   UnreadCountDto,
   UserDto,
   UserEnvelopeDto,
+  UserIdBody,
 } from '@salon/protocol';
 import { SPACE_SWITCHES } from '@salon/protocol';
 import { errorText, i18n } from './i18n';
@@ -185,7 +194,8 @@ export const api = {
   // Notifications
   notifications: () => get<Page<NotificationDto>>('/notifications', { limit: 50 }),
   unreadCount: () => get<UnreadCountDto>('/notifications/unread_count'),
-  markAllRead: () => post<MarkedReadDto>('/notifications/read', { all: true }),
+  markAllRead: () =>
+    post<MarkedReadDto>('/notifications/read', { all: true } satisfies MarkReadBody),
 
   // Spaces
   spaces: (state: Exclude<SpaceStatus, 'cancelled'>, cursor?: string) =>
@@ -199,7 +209,9 @@ export const api = {
   startSpace: (id: string) => post<SpaceDto>(`/spaces/${e(id)}/start`),
   cancelSpace: (id: string) => post<SpaceDto>(`/spaces/${e(id)}/cancel`),
   reschedule: (id: string, scheduledStart: string) =>
-    request<SpaceDto>('PUT', `/spaces/${e(id)}/schedule`, { scheduled_start: scheduledStart }),
+    request<SpaceDto>('PUT', `/spaces/${e(id)}/schedule`, {
+      scheduled_start: scheduledStart,
+    } satisfies ScheduleBody),
   reminder: (id: string) => get<ReminderDto>(`/spaces/${e(id)}/reminder`),
   setReminder: (id: string, on: boolean) =>
     on
@@ -226,7 +238,7 @@ export const api = {
       [SPACE_SWITCHES[name].body]: on,
     }),
   setRecording: (id: string, recording: boolean) =>
-    request<SpaceDto>('PUT', `/spaces/${e(id)}/recording`, { recording }),
+    request<SpaceDto>('PUT', `/spaces/${e(id)}/recording`, { recording } satisfies RecordingBody),
   requestToSpeak: (id: string) => post<SpaceDto>(`/spaces/${e(id)}/requests`),
   cancelRequest: (id: string) => del<SpaceDto>(`/spaces/${e(id)}/requests`),
   approve: (id: string, userId: string) =>
@@ -234,7 +246,10 @@ export const api = {
   decline: (id: string, userId: string) =>
     post<SpaceDto>(`/spaces/${e(id)}/requests/${e(userId)}/decline`),
   invite: (id: string, userId: string, role: InvitationRole) =>
-    post<SpaceDto>(`/spaces/${e(id)}/invitations`, { user_id: userId, role }),
+    post<SpaceDto>(`/spaces/${e(id)}/invitations`, {
+      user_id: userId,
+      role,
+    } satisfies InvitationBody),
   acceptInvitation: (id: string) => post<SpaceDto>(`/spaces/${e(id)}/invitation/accept`),
   declineInvitation: (id: string) => post<SpaceDto>(`/spaces/${e(id)}/invitation/decline`),
   leaveStage: (id: string) => post<SpaceDto>(`/spaces/${e(id)}/stage/leave`),
@@ -245,21 +260,25 @@ export const api = {
     post<SpaceDto>(`/spaces/${e(id)}/stage/${e(userId)}/unmute`),
   muteAll: (id: string) => post<SpaceDto>(`/spaces/${e(id)}/mute_all`),
   addCohost: (id: string, userId: string) =>
-    post<SpaceDto>(`/spaces/${e(id)}/cohosts`, { user_id: userId }),
+    post<SpaceDto>(`/spaces/${e(id)}/cohosts`, { user_id: userId } satisfies UserIdBody),
   removeCohost: (id: string, userId: string) =>
     del<SpaceDto>(`/spaces/${e(id)}/cohosts/${e(userId)}`),
-  removeFromSpace: (id: string, participant: { kind: 'user' | 'guest'; id: string }) =>
+  removeFromSpace: (id: string, participant: RemovalBody) =>
     post<SpaceDto>(`/spaces/${e(id)}/removals`, participant),
-  pin: (id: string, postId: string) => post<SpaceDto>(`/spaces/${e(id)}/pins`, { post_id: postId }),
+  pin: (id: string, postId: string) =>
+    post<SpaceDto>(`/spaces/${e(id)}/pins`, { post_id: postId } satisfies PinBody),
   unpin: (id: string, postId: string) => del<SpaceDto>(`/spaces/${e(id)}/pins/${e(postId)}`),
   blockInSpace: (id: string, userId: string) =>
-    post<unknown>(`/spaces/${e(id)}/blocks`, { user_id: userId }),
-  report: (id: string, input: { reason: ReportReason; details?: string; user_id?: string }) =>
+    post<unknown>(`/spaces/${e(id)}/blocks`, { user_id: userId } satisfies UserIdBody),
+  report: (id: string, input: ReportBody) =>
     post<ReportReceiptDto>(`/spaces/${e(id)}/reports`, input),
   shareByMessage: (id: string, userId: string, text?: string) =>
-    post<MessageDto>(`/spaces/${e(id)}/share/dm`, { user_id: userId, ...(text ? { text } : {}) }),
+    post<MessageDto>(`/spaces/${e(id)}/share/dm`, {
+      user_id: userId,
+      ...(text ? { text } : {}),
+    } satisfies ShareDmBody),
   shareByPost: (id: string, text?: string) =>
-    post<PostDto>(`/spaces/${e(id)}/share/post`, text ? { text } : {}),
+    post<PostDto>(`/spaces/${e(id)}/share/post`, (text ? { text } : {}) satisfies SharePostBody),
 
   // Audio
   listenTier: (id: string, tier: 'auto' | 'webrtc' | 'hls', guestToken: string | null) =>
@@ -292,7 +311,7 @@ export const api = {
     get<Page<ClipDto>>(`/spaces/${e(spaceId)}/clips`, { cursor }),
   userClips: (userId: string, cursor?: string) =>
     get<Page<ClipDto>>(`/users/${e(userId)}/clips`, { cursor }),
-  reportClip: (id: string, input: { reason: ReportReason; details?: string }) =>
+  reportClip: (id: string, input: Omit<ReportBody, 'user_id'>) =>
     post<ReportReceiptDto>(`/clips/${e(id)}/reports`, input),
   shareClipByMessage: (userId: string, clip: ClipDto) =>
     post<MessageDto>(`/dms/${e(userId)}`, { text: clip.url } satisfies SendMessageBody),

@@ -13,6 +13,7 @@ import type {
   AppealStatus,
   AppealViewDto,
   ArchiveAudioDto,
+  HostingBody,
   HostingDecisionBody,
   HostingEligibilityDto,
   HostingRequestBody,
@@ -93,7 +94,9 @@ export const adminApi = {
   setRole: (id: string, role: AccountRole) =>
     request<StaffPersonDto>('PUT', `/admin/users/${e(id)}/role`, { role } satisfies RoleBody),
   setHosting: (id: string, canHost: boolean) =>
-    request<OkDto>('PUT', `/admin/users/${e(id)}/hosting`, { can_host: canHost }),
+    request<OkDto>('PUT', `/admin/users/${e(id)}/hosting`, {
+      can_host: canHost,
+    } satisfies HostingBody),
   hostingRequests: (status: HostingRequestStatus) =>
     request<List<StaffHostingRequestDto>>('GET', '/admin/hosting_requests', undefined, {
       status,

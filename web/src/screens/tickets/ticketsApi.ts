@@ -4,7 +4,16 @@
  * sales, and the admin console's tickets section. Kept out of api.ts so only
  * the screens that sell or buy load it.
  */
-import type { CheckoutDto, List, MyTicketDto, PaidTicketDto, TicketingBody } from '@salon/protocol';
+import type {
+  CheckoutDto,
+  List,
+  MyTicketDto,
+  PaidTicketDto,
+  PayoutBody,
+  SellerBody,
+  SellerGrantBody,
+  TicketingBody,
+} from '@salon/protocol';
 import { API_BASE, request } from '../../api';
 import type {
   AdminTicketsSummary,
@@ -20,7 +29,9 @@ export const ticketsApi = {
   // Selling
   eligibility: () => request<SellerEligibility>('GET', '/tickets/eligibility'),
   confirmBirthDate: (birthDate: string) =>
-    request<SellerEligibility>('PUT', '/tickets/seller', { birth_date: birthDate }),
+    request<SellerEligibility>('PUT', '/tickets/seller', {
+      birth_date: birthDate,
+    } satisfies SellerBody),
   setTicketing: (spaceId: string, input: TicketingBody) =>
     request<TicketedSpace>('PUT', `/spaces/${e(spaceId)}/ticketing`, input),
   removeTicketing: (spaceId: string) =>
@@ -41,11 +52,13 @@ export const ticketsApi = {
   // Admin
   summary: () => request<AdminTicketsSummary>('GET', '/admin/tickets/summary'),
   payOut: (hostId: string) =>
-    request<unknown>('POST', '/admin/tickets/payouts', { host_id: hostId }),
+    request<unknown>('POST', '/admin/tickets/payouts', { host_id: hostId } satisfies PayoutBody),
   refund: (ticketId: string) =>
     request<TicketDto>('POST', `/admin/tickets/${e(ticketId)}/refund`, {}),
   grantSelling: (userId: string, granted: boolean) =>
-    request<unknown>('PUT', `/admin/users/${e(userId)}/ticketing`, { granted }),
+    request<unknown>('PUT', `/admin/users/${e(userId)}/ticketing`, {
+      granted,
+    } satisfies SellerGrantBody),
 };
 
 /** The ledger as CSV: a plain link (the session cookie goes with it), downloaded by the browser. */

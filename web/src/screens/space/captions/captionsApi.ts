@@ -1,5 +1,5 @@
 /** The captions routes (issue 14), kept out of api.ts with the screens that use them. */
-import type { CaptionsStatusDto, SpaceDto } from '@salon/protocol';
+import type { CaptionsBody, CaptionsStatusDto, SpaceDto } from '@salon/protocol';
 import { request } from '../../../api';
 import { useAsync } from '../../../components/useAsync';
 
@@ -9,7 +9,9 @@ export const captionsApi = {
   status: () => request<CaptionsStatusDto>('GET', '/captions/status'),
   /** For your own voice (stage members). */
   setOwnCaptions: (spaceId: string, enabled: boolean) =>
-    request<SpaceDto>('PUT', `/spaces/${e(spaceId)}/captions/me`, { enabled }),
+    request<SpaceDto>('PUT', `/spaces/${e(spaceId)}/captions/me`, {
+      enabled,
+    } satisfies CaptionsBody),
 };
 
 /** Why captions cannot be turned on for a space in `language`, or null when they can. */

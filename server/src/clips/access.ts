@@ -1,3 +1,4 @@
+import { switchOn } from '@salon/protocol';
 import type { Kysely } from 'kysely';
 import type { Viewer } from '../accounts/viewer.js';
 import type { Database } from '../db/schema.js';
@@ -13,8 +14,6 @@ export interface AccessDeps {
 }
 
 /** Whether a space lets people clip it (absent in spaces stored before the setting). */
-export const allowsClipping = (state: SpaceState): boolean => state.clipping !== false;
-
 /**
  * THE rule for hearing a clip, in one place: a clip is heard by whoever may
  * hear its space.
@@ -61,7 +60,7 @@ export async function mayClip(
   }
   await spaces.authorizeViewer(state, viewer, device, 'view');
   await ticketRule(db, viewer, state);
-  if (!allowsClipping(state)) {
+  if (!switchOn(state, 'clipping')) {
     throw AppError.forbidden('clipping_off', 'The host turned clipping off for this space.');
   }
 }

@@ -103,11 +103,11 @@ export class MixRelays {
     // Refused at once when the last census says every seat is taken; a seat is given under
     // the space's lock, from the space's seats read again, so that two Salon nodes do not
     // both give its last one.
-    this.refusal(spaceId, await this.counted.census(room, home), home);
+    this.freeSeats(spaceId, await this.counted.census(room, home), home);
     return this.seatLock(spaceId, async () => {
       const census = await this.counted.census(room, home, true);
-      const others = this.refusal(spaceId, census, home);
-      if (others.home) {
+      const free = this.freeSeats(spaceId, census, home);
+      if (free.home) {
         try {
           const offer = await home.plane.listen(spaceId, owner);
           this.counted.seated(home, room);
@@ -117,7 +117,7 @@ export class MixRelays {
           if (!isFull(error)) throw error;
         }
       }
-      for (const node of others.nodes) {
+      for (const node of free.nodes) {
         try {
           return await this.seat(spaceId, room, home, node, owner);
         } catch (error) {
@@ -128,8 +128,8 @@ export class MixRelays {
     });
   }
 
-  /** Where a census leaves seats (the home, then the freest others first), or the refusal. */
-  private refusal(
+  /** Where a census leaves seats (the home, then the freest others first); throws when none. */
+  private freeSeats(
     spaceId: string,
     census: SeatCensus,
     home: RelayNode,

@@ -36,6 +36,19 @@ describe('server errors in the person’s language', () => {
     );
   });
 
+  it('says which switch the hosts turned off, in the words of its checkbox', async () => {
+    await i18n.changeLanguage('fr');
+    const error = new ApiError(403, 'turned_off', 'The hosts are not taking requests…', {
+      switch: 'speaker_requests',
+    });
+    expect(errorMessage(error)).toBe(
+      'Les hôtes ne prennent pas de demandes de parole pour le moment ; ils peuvent vous inviter.',
+    );
+    // A switch this app has no words for: the code's own message.
+    const unknown = new ApiError(403, 'turned_off', 'Off.', { switch: 'no_such_switch' });
+    expect(errorMessage(unknown)).toBe('Les hôtes ont désactivé ceci dans ce space.');
+  });
+
   it('translates why a password is weak, by the keys the server sends', async () => {
     await i18n.changeLanguage('fr');
     const error = new ApiError(400, 'weak_password', 'This password is too easy to guess. …', {

@@ -103,11 +103,7 @@ export function errorText(error: ErrorLike): string {
     error.code === 'turned_off' && typeof values['switch'] === 'string'
       ? `space:switches.${values['switch']}.off`
       : error.code;
-  const text = i18n.t(key, {
-    ns: 'errors',
-    defaultValue: i18n.t(error.code, { ns: 'errors', defaultValue: error.message }),
-    ...values,
-  });
+  const text = i18n.t([key, error.code], { ns: 'errors', defaultValue: error.message, ...values });
   return error.code === 'weak_password'
     ? [text, ...passwordReasons(error.details)].join(' ')
     : text;

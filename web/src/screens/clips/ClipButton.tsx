@@ -1,10 +1,9 @@
-import type { SpaceDto } from '@salon/protocol';
+import { type SpaceDto, switchOn } from '@salon/protocol';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { api, errorMessage } from '../../api';
 import { ErrorText } from '../../components/ErrorText';
-import { clippingAllowed } from './clips';
 
 /**
  * "Clip the last 30 s" in a live space. Off (with the reason beside it) when
@@ -16,7 +15,8 @@ export function LiveClipButton({ space, signedIn }: { space: SpaceDto; signedIn:
   const reasonId = useId();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const allowed = clippingAllowed(space);
+  // Clipping is on unless the host (or a co-host) turned it off.
+  const allowed = switchOn(space, 'clipping');
   const reason = !allowed ? t('off') : !signedIn ? t('signInToClip') : null;
 
   async function clip() {

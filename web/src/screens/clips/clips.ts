@@ -1,18 +1,12 @@
 /**
- * What every clip screen shares: whether a space may be clipped, and a clip
- * that follows the server while it is being cut (`processing` → `ready`).
+ * What every clip screen shares: a clip that follows the server while it is being cut (`processing` → `ready`).
  */
-import type { ClipDto, SpaceDto } from '@salon/protocol';
+import type { ClipDto } from '@salon/protocol';
 import { useEffect, useState } from 'react';
 import { api, errorMessage } from '../../api';
 
 /** How often to ask again while a clip is being cut. */
 export const CLIP_POLL_MS = 2_000;
-
-/** Clipping is on unless the host (or a co-host) turned it off. */
-export function clippingAllowed(space: SpaceDto): boolean {
-  return space.clipping !== false;
-}
 
 /** "0:30", "1:05:09": a clip's or a replay's length, as players show it. */
 export function clock(ms: number): string {

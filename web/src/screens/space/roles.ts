@@ -5,7 +5,6 @@ import {
   type SpaceAction,
   type SpaceSnapshot,
   type SpaceStanding,
-  type SpaceStatus,
   type SpaceSwitch,
   type StageMemberDto,
   switchOn,
@@ -23,7 +22,6 @@ export interface Me {
   requested: boolean;
   invitation: InvitationDto | null;
   live: boolean;
-  state: SpaceStatus;
   /** The space's status and switches, as the policy's table reads them. */
   space: SpaceStanding;
 }
@@ -39,7 +37,6 @@ export function meIn(snapshot: SpaceSnapshot, userId: string | null): Me {
     requested: userId !== null && snapshot.requests.some((r) => r.user_id === userId),
     invitation: (userId && snapshot.invitations.find((i) => i.user_id === userId)) || null,
     live: snapshot.space.state === 'live',
-    state: snapshot.space.state,
     space: snapshot.space,
   };
 }

@@ -1,9 +1,9 @@
-import type { ReplayDetailsDto, SpaceDto } from '@salon/protocol';
+import { type ReplayDetailsDto, type SpaceDto, switchOn } from '@salon/protocol';
 import { type ReactNode, useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api';
 import { ErrorText } from '../../../components/ErrorText';
-import { clippingAllowed, clock } from '../../clips/clips';
+import { clock } from '../../clips/clips';
 import { ClipRangePanel } from './ClipRangePanel';
 import { SpeakerTimeline } from './SpeakerTimeline';
 import { SpeedControl } from './SpeedControl';
@@ -52,7 +52,7 @@ export function ReplayPlayer({
       .catch(() => undefined);
   };
 
-  const clipOff = !clippingAllowed(space);
+  const clipOff = !switchOn(space, 'clipping');
   // A track added after the audio loaded is not chosen by `default`: loaded by hand
   // ('hidden': an <audio> draws no captions; the line under it is ours).
   const loadCues = useCallback((track: HTMLTrackElement | null) => {

@@ -68,7 +68,7 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
     const shared = (name: string): Partial<MediaPlaneOptions> =>
       homes
         ? {
-            roomFor: (spaceId) => roomIdOf(spaceId, cluster?.epochs.get(spaceId) ?? 1),
+            roomFor: (spaceId) => cluster?.sharedRoom(spaceId) ?? roomIdOf(spaceId, 1),
             keep: (spaceId) => cluster?.keep(name, spaceId) ?? Promise.resolve(true),
           }
         : {};
@@ -411,6 +411,11 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
   /** The Janus session of the node carrying a space (the per-speaker feed room lives there too). */
   async session(spaceId: string): Promise<JanusSession> {
     return (await this.planeFor(spaceId)).session(spaceId);
+  }
+
+  /** The room id the Salon nodes share for a space, at the epoch of its placement here. */
+  sharedRoom(spaceId: string): RoomId {
+    return roomIdOf(spaceId, this.epochs.get(spaceId) ?? 1);
   }
 
   /** Counted on the node the space is on, or would be placed on (seat counts are per node). */

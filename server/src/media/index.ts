@@ -102,12 +102,13 @@ export async function startMedia(
   janus?.on('restarted', (info) => deps.logger.warn(info, 'Janus restarted'));
   // An embedded Janus is this node's alone; external ones are shared by every Salon node.
   const shared = settings.mode === 'external' && deps.storage ? deps.storage : null;
+  const nodeId = deps.nodeId ?? randomUUID();
   const hls = new HlsPackagers({
     dataDir: config.dataDir,
     settings: settings.hls,
     logger: deps.logger,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
-    ...(shared ? { leases: new PackagerLeases(shared, deps.nodeId ?? randomUUID()) } : {}),
+    ...(shared ? { leases: new PackagerLeases(shared, nodeId) } : {}),
   });
   try {
     const planeOptions = (connect: MediaPlaneOptions['connect']): MediaPlaneOptions => ({
@@ -141,11 +142,22 @@ export async function startMedia(
             },
           );
     hls.attach(plane);
-    // A feed room sits on the node of its space's mix (a cluster says which).
+    // A feed room sits on the node of its space's mix (a cluster says which), shared as the mix's is.
     const feeds = new FeedRooms({
       host: plane,
       logger: deps.logger,
       maxPublishers: config.maxStage,
+      ...(shared
+        ? {
+            cluster: {
+              roomFor: (spaceId: string) =>
+                plane instanceof MediaCluster ? plane.sharedRoom(spaceId) : roomIdOf(spaceId, 1),
+              bus: deps.bus,
+              node: nodeId,
+            },
+            secretSeed: settings.janusApiSecret,
+          }
+        : {}),
     });
     // The mix and the feeds share the seats: one per person per space, whichever they receive.
     const seats = new ListenSeats({

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { AppError } from '../../errors.js';
 import { VideoRoom } from '../janus/videoroom.js';
 import type { Publication, SpaceFeeds } from './space.js';
@@ -7,8 +8,6 @@ import type { Publication, SpaceFeeds } from './space.js';
  * unpublishing, and the server-side mute (VideoRoom `moderate`).
  */
 export class Publications {
-  private nextFeed = 1;
-
   constructor(
     private readonly o: {
       /** A feed went live or away: the watchers' subscriptions follow. */
@@ -31,7 +30,7 @@ export class Publications {
     const publication: Publication = {
       userId,
       owner,
-      id: this.nextFeed++,
+      id: feedId(),
       handle,
       mid,
       live: false,
@@ -40,6 +39,7 @@ export class Publications {
       moderation: Promise.resolve(),
     };
     space.publishers.set(userId, publication);
+    space.ownIds.add(publication.id);
     handle.handle.on('webrtcup', () => {
       if (space.publishers.get(userId) !== publication) return;
       publication.live = true;
@@ -117,4 +117,13 @@ export function singleAudioMid(sdp: string): string {
     );
   }
   return mid;
+}
+
+/**
+ * A publication's feed id: random, since the Salon nodes sharing a room
+ * (media/homes.ts) pick theirs without asking each other. 47 bits, exact as
+ * a JSON number; two alike in one room is a chance in about 10^14.
+ */
+function feedId(): number {
+  return randomInt(1, 2 ** 47);
 }

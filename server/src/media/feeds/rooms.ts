@@ -1,12 +1,21 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { FeedDto } from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Bus } from '../../bus/bus.js';
 import { AppError } from '../../errors.js';
+import { isJanusError } from '../janus/errors.js';
+import { VideoRoomError } from '../janus/protocol.js';
 import type { JanusSession } from '../janus/session.js';
-import { type FeedId, VideoRoom } from '../janus/videoroom.js';
+import {
+  type AnnouncedPublisher,
+  type FeedId,
+  VideoRoom,
+  type VideoRoomId,
+} from '../janus/videoroom.js';
 import type { SeatSource } from '../seats.js';
 import { Publications, singleAudioMid } from './publications.js';
+import { RemoteWatchers } from './remote-watchers.js';
 import type { FeedHost, FeedRoomsEvents, FeedStopReason, SpaceFeeds, ViewerKey } from './space.js';
 import { feedWatcherCost, Watchers } from './watchers.js';
 
@@ -31,7 +40,28 @@ export interface FeedRoomsOptions {
   logger: FastifyBaseLogger;
   /** Publishers per room: the stage's size. */
   maxPublishers: number;
+  /**
+   * Salon nodes that share rooms (media/homes.ts): a space's room id, the
+   * same on every node (its mix room's, in the VideoRoom plugin, so no
+   * clash); and the bus and this node's id, on which they tell each other
+   * who watches through them (remote-watchers.ts). Unset: this node's rooms
+   * are its own (an embedded Janus).
+   */
+  cluster?: { roomFor(spaceId: string): VideoRoomId; bus: Bus; node: string };
+  /**
+   * What a shared room's secret derives from (JANUS_API_SECRET), so every
+   * Salon node knows it and no other Janus client does.
+   */
+  secretSeed?: string | null;
 }
+
+/** How an observer (never a publisher) is named in a shared room. */
+const OBSERVER_DISPLAY = 'salon-node';
+/**
+ * Room for the observers beside the stage (one per Salon node in a shared
+ * room), whether or not Janus counts a participant who never publishes.
+ */
+const OBSERVER_SLOTS = 16;
 
 /** A feed forwarded to a UDP target (forwardFeed): which publication, and how to end it. */
 export interface FeedForward {
@@ -51,6 +81,8 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
     feedsChanged: (space) => this.feedsChanged(space),
   });
   private readonly watchers: Watchers;
+  /** Watchers on the other Salon nodes, with a shared room. */
+  private readonly remote: RemoteWatchers | null;
 
   constructor(private readonly o: FeedRoomsOptions) {
     super();
@@ -60,6 +92,18 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
       current: (space) => this.spaces.get(space.spaceId) === space,
       stop: (spaceId, owner) => this.stopWatching(spaceId, owner),
     });
+    this.remote = o.cluster
+      ? new RemoteWatchers({
+          bus: o.cluster.bus,
+          node: o.cluster.node,
+          local: (spaceId) =>
+            [...(this.spaces.get(spaceId)?.watchers.values() ?? [])].map((w) => w.userId),
+          // Another node's watchers came or went: the stage here is told (FeedSignaling).
+          changed: (spaceId) => this.emit('watchers', spaceId),
+        })
+      : null;
+    // This node's watchers changed (or did not: telling what was told already sends nothing).
+    this.on('watchers', (spaceId) => this.remote?.tell(spaceId));
     o.host.countSeats(this);
     o.host.on('opened', (spaceId) => {
       this.open(spaceId).catch((error: unknown) =>
@@ -93,27 +137,82 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
     return opening;
   }
 
+  /**
+   * Creates the space's room, or with a shared id joins the one another
+   * Salon node made (and observes who publishes in it).
+   */
   private async create(spaceId: string): Promise<SpaceFeeds> {
     const session = await this.o.host.session(spaceId);
     const control = await this.controlHandle(session);
-    const secret = randomBytes(16).toString('hex');
-    const room = await control.createRoom({
-      description: `feeds of space ${spaceId}`,
-      publishers: this.o.maxPublishers,
-      secret,
-    });
+    const shared = this.o.cluster?.roomFor(spaceId) ?? null;
+    const description = `feeds of space ${spaceId}`;
+    let room: number;
+    let secret: string;
+    if (shared === null) {
+      secret = randomBytes(16).toString('hex');
+      room = await control.createRoom({ description, publishers: this.o.maxPublishers, secret });
+    } else {
+      secret = sharedSecret(shared, this.o.secretSeed ?? '');
+      room = shared;
+      const publishers = this.o.maxPublishers + OBSERVER_SLOTS;
+      await control.createRoom({ room, description, publishers, secret }).catch((error) => {
+        if (!isJanusError(error, VideoRoomError.roomExists)) throw error;
+      });
+    }
     const space: SpaceFeeds = {
       spaceId,
       room,
       secret,
+      shared: shared !== null,
+      observer: null,
+      announced: new Map(),
+      ownIds: new Set(),
       session,
       control,
       publishers: new Map(),
       watchers: new Map(),
       muted: new Map(),
     };
+    if (space.shared) await this.observe(space);
     this.spaces.set(spaceId, space);
     return space;
+  }
+
+  /**
+   * In a shared room, a participant of this node's that never publishes:
+   * Janus tells it of every publisher in the room, so watchers here receive
+   * the feeds published through other Salon nodes.
+   */
+  private async observe(space: SpaceFeeds): Promise<void> {
+    const observer = await VideoRoom.attach(space.session);
+    observer.on('publishers', (list) => this.announced(space, list));
+    observer.on('unpublished', (id) => {
+      if (space.announced.delete(id) && !space.ownIds.has(id)) this.feedsChanged(space);
+    });
+    try {
+      const joined = await observer.joinAsPublisher(space.room, {
+        id: randomInt(1, 2 ** 47),
+        display: OBSERVER_DISPLAY,
+      });
+      space.observer = observer;
+      this.announced(space, joined.publishers);
+    } catch (error) {
+      await observer.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private announced(space: SpaceFeeds, list: AnnouncedPublisher[]): void {
+    let changed = false;
+    for (const p of list) {
+      if (p.display === undefined || p.display === OBSERVER_DISPLAY) continue;
+      space.announced.set(p.id, {
+        userId: p.display,
+        ...(p.mid === undefined ? {} : { mid: p.mid }),
+      });
+      if (!space.ownIds.has(p.id)) changed = true;
+    }
+    if (changed) this.feedsChanged(space);
   }
 
   /**
@@ -130,8 +229,16 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
     return undefined;
   }
 
-  /** Destroys a space's feed room: every publisher and watcher is told, then cut. Idempotent. */
-  async close(spaceId: string, reason: FeedStopReason = 'space_ended'): Promise<void> {
+  /**
+   * Destroys a space's feed room: every publisher and watcher is told, then
+   * cut. Idempotent. With `destroy` false (a shared room, at shutdown), this
+   * node's part goes and the room stays for the other Salon nodes.
+   */
+  async close(
+    spaceId: string,
+    reason: FeedStopReason = 'space_ended',
+    destroy = true,
+  ): Promise<void> {
     const space =
       this.spaces.get(spaceId) ?? (await this.opening.get(spaceId)?.catch(() => undefined));
     if (!space || this.spaces.get(spaceId) !== space) return;
@@ -141,8 +248,9 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
     await Promise.all([
       ...[...space.publishers.values()].map((p) => p.handle.close().catch(() => undefined)),
       ...[...space.watchers.values()].map((w) => w.handle?.close().catch(() => undefined)),
+      space.observer?.close().catch(() => undefined),
     ]);
-    if (!space.session.closed)
+    if (destroy && !space.session.closed)
       await space.control.destroyRoom(space.room, space.secret).catch(() => undefined);
   }
 
@@ -243,9 +351,11 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
 
   /**
    * Whether a stage member's feed is wanted: someone but them watches the
-   * space's feeds (nobody is offered their own feed), or captions need it.
+   * space's feeds, here or through another Salon node (nobody is offered
+   * their own feed), or captions need it.
    */
   wantedBy(spaceId: string, userId: string): boolean {
+    if (this.remote?.wantedBy(spaceId, userId)) return true;
     const space = this.spaces.get(spaceId);
     if (!space || space.session.closed) return false;
     if (this.captioned.has(`${spaceId}\u0000${userId}`)) return true;
@@ -334,7 +444,9 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.opening.values()].map((o) => o.catch(() => undefined)));
-    for (const spaceId of [...this.spaces.keys()]) await this.close(spaceId).catch(() => undefined);
+    this.remote?.close();
+    for (const [spaceId, space] of [...this.spaces])
+      await this.close(spaceId, 'space_ended', !space.shared).catch(() => undefined);
     const controls = [...this.controls.values()];
     this.controls.clear();
     for (const control of controls)
@@ -359,4 +471,13 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
     this.emit('feeds', space.spaceId);
     this.watchers.feedsChanged(space);
   }
+}
+
+/**
+ * A shared room's secret, the same on every Salon node: derived from the
+ * room and JANUS_API_SECRET, which only Salon nodes hold (without an API
+ * secret, any client that reaches Janus may do anything there anyway).
+ */
+function sharedSecret(room: number, seed: string): string {
+  return createHash('sha256').update(`salon-feeds/${room}/${seed}`).digest('hex').slice(0, 32);
 }

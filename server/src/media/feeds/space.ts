@@ -80,10 +80,35 @@ export interface Watcher {
   queue: Promise<unknown>;
 }
 
+/** A feed published in the room through another Salon node, as Janus announced it. */
+export interface AnnouncedFeed {
+  userId: string;
+  /** Its audio m-line; a subscription names the whole feed when Janus did not say. */
+  mid?: string;
+}
+
+/** A feed watchers may subscribe to: a live publication here, or one announced from elsewhere. */
+export interface LiveFeed {
+  id: FeedId;
+  userId: string;
+  mid?: string;
+}
+
 export interface SpaceFeeds {
   spaceId: string;
   room: VideoRoomId;
   secret: string;
+  /**
+   * The room is the space's on the whole media cluster (media/homes.ts), and
+   * other Salon nodes publish in it too: their feeds come as `announced`.
+   */
+  shared: boolean;
+  /** In a shared room, this node's participant that only hears who publishes (never publishes). */
+  observer: VideoRoom | null;
+  /** Feeds published through other Salon nodes, by feed id. */
+  announced: Map<FeedId, AnnouncedFeed>;
+  /** The ids of this node's publications in the room, so Janus's announcements of them are skipped. */
+  ownIds: Set<FeedId>;
   /** The Janus session the room lives in; once closed, the room is gone with it. */
   session: JanusSession;
   control: VideoRoom;
@@ -91,4 +116,13 @@ export interface SpaceFeeds {
   watchers: Map<number, Watcher>;
   /** Server-side mute per stage member, applied to every (re)publication. */
   muted: Map<string, boolean>;
+}
+
+/** The feeds of a space watchers may subscribe to: this node's live ones and the announced ones. */
+export function liveFeeds(space: SpaceFeeds): LiveFeed[] {
+  const feeds: LiveFeed[] = [];
+  for (const p of space.publishers.values())
+    if (p.live) feeds.push({ id: p.id, userId: p.userId, mid: p.mid });
+  for (const [id, feed] of space.announced) if (!space.ownIds.has(id)) feeds.push({ id, ...feed });
+  return feeds;
 }

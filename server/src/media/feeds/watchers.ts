@@ -10,7 +10,14 @@ import {
   type SubscriptionStream,
   VideoRoom,
 } from '../janus/videoroom.js';
-import type { FeedEvents, Publication, SpaceFeeds, ViewerKey, Watcher } from './space.js';
+import {
+  type FeedEvents,
+  type LiveFeed,
+  liveFeeds,
+  type SpaceFeeds,
+  type ViewerKey,
+  type Watcher,
+} from './space.js';
 
 /**
  * What a watcher receiving `feeds` feeds costs a Janus node, in mix
@@ -141,13 +148,13 @@ export class Watchers {
       watcher.dirty = true;
       return null;
     }
-    const live = new Map<FeedId, Publication>();
-    for (const p of space.publishers.values())
-      if (p.live && p.userId !== watcher.userId) live.set(p.id, p);
+    const live = new Map<FeedId, LiveFeed>();
+    for (const feed of liveFeeds(space))
+      if (feed.userId !== watcher.userId) live.set(feed.id, feed);
     const subscribed = new Set(watcher.streams.values());
     const subscribe = [...live.values()]
       .filter((p) => !subscribed.has(p.id))
-      .map((p) => ({ feed: p.id, mid: p.mid }));
+      .map((p) => ({ feed: p.id, ...(p.mid === undefined ? {} : { mid: p.mid }) }));
     const unsubscribe = [...watcher.streams]
       .filter(([, feed]) => !live.has(feed))
       .map(([subMid]) => ({ subMid }));
@@ -213,7 +220,8 @@ export class Watchers {
 
   /** Each subscription mid carrying a feed, with the stage member it carries. */
   private feedList(space: SpaceFeeds, watcher: Watcher): FeedDto[] {
-    const userOf = new Map([...space.publishers.values()].map((p) => [p.id, p.userId]));
+    const userOf = new Map(liveFeeds(space).map((feed) => [feed.id, feed.userId]));
+    for (const p of space.publishers.values()) userOf.set(p.id, p.userId);
     const feeds: FeedDto[] = [];
     for (const [mid, feed] of watcher.streams) {
       const userId = userOf.get(feed);

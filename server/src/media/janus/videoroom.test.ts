@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { subscriptionStreams, videoRoomBody } from './videoroom.js';
+import { announcedPublishers, subscriptionStreams, videoRoomBody } from './videoroom.js';
 
 // Each request is checked against the literals janus_videoroom.c (1.1.x)
 // compares with and the fields it reads, not against our own constants.
@@ -107,4 +107,25 @@ test('a subscription summary maps each mid to its feed, and inactive m-lines to 
     { mid: '0', type: 'audio', active: true, feedId: 4, feedMid: '0' },
     { mid: '1', type: 'audio', active: false },
   ]);
+});
+
+test('announced publishers carry their id, display and audio mid; entries without an id are skipped', () => {
+  const announced = announcedPublishers({
+    videoroom: 'event',
+    room: 7,
+    publishers: [
+      {
+        id: 41,
+        display: 'u1',
+        streams: [
+          { type: 'video', mindex: 0, mid: 'v' },
+          { type: 'audio', mindex: 1, mid: 'a' },
+        ],
+      },
+      { id: 42, streams: [] },
+      { display: 'no id' },
+    ],
+  });
+  assert.deepEqual(announced, [{ id: 41, display: 'u1', mid: 'a' }, { id: 42 }]);
+  assert.deepEqual(announcedPublishers({ videoroom: 'joined', room: 7, id: 3 }), []);
 });

@@ -48,6 +48,14 @@ export interface SubscriptionStream {
   feedMid?: string;
 }
 
+/** A publisher as Janus announces it to the room's other participants. */
+export interface AnnouncedPublisher {
+  id: FeedId;
+  display?: string;
+  /** Its audio m-line's mid, when Janus says. */
+  mid?: string;
+}
+
 export interface VideoRoomParticipant {
   id: FeedId;
   display?: string;
@@ -175,6 +183,10 @@ export interface VideoRoomEvents {
   kicked: [room: VideoRoomId];
   /** The room this handle is in was destroyed. */
   roomDestroyed: [room: VideoRoomId];
+  /** Publishers of the room started publishing (told to every participant in it). */
+  publishers: [publishers: AnnouncedPublisher[]];
+  /** A publisher of the room stopped publishing or left it. */
+  unpublished: [id: FeedId];
 }
 
 /**
@@ -225,14 +237,18 @@ export class VideoRoom extends EventEmitter<VideoRoomEvents> {
       : [];
   }
 
-  /** Joins as a publisher (not publishing yet). */
+  /**
+   * Joins as a publisher (not publishing yet). Resolves with the publishers
+   * publishing in the room then; later ones come as `publishers` events, and
+   * each that stops as `unpublished`.
+   */
   async joinAsPublisher(
     room: VideoRoomId,
     options: { id: FeedId; display?: string },
-  ): Promise<{ id: FeedId }> {
+  ): Promise<{ id: FeedId; publishers: AnnouncedPublisher[] }> {
     const { data } = await this.handle.message(videoRoomBody.joinPublisher(room, options));
     if (data['videoroom'] !== VideoRoomReply.joined) unexpected('join', data);
-    return { id: numberField(data, 'id') };
+    return { id: numberField(data, 'id'), publishers: announcedPublishers(data) };
   }
 
   /** Sends the publisher's SDP offer (with all candidates); resolves with Janus's answer. */
@@ -354,7 +370,33 @@ export class VideoRoom extends EventEmitter<VideoRoomEvents> {
     if (kind === VideoRoomReply.destroyed) this.emit('roomDestroyed', room);
     else if (kind === VideoRoomReply.event && data['reason'] === 'kicked')
       this.emit('kicked', room);
+    else if (kind === VideoRoomReply.event) {
+      if (Array.isArray(data['publishers'])) this.emit('publishers', announcedPublishers(data));
+      // `unpublished: "ok"` and `leaving: "ok"` answer this handle's own requests; another's
+      // kick comes as `kicked: <id>`.
+      for (const field of ['unpublished', 'leaving', 'kicked'])
+        if (typeof data[field] === 'number') this.emit('unpublished', data[field] as FeedId);
+    }
   }
+}
+
+/** The `publishers` list of a `joined` answer or of an event. */
+export function announcedPublishers(data: PluginBody): AnnouncedPublisher[] {
+  const list = data['publishers'];
+  if (!Array.isArray(list)) return [];
+  return (list as Array<Record<string, unknown>>)
+    .filter((p) => typeof p['id'] === 'number')
+    .map((p) => {
+      const streams = Array.isArray(p['streams'])
+        ? (p['streams'] as Array<Record<string, unknown>>)
+        : [];
+      const audio = streams.find((s) => s['type'] === 'audio' && typeof s['mid'] === 'string');
+      return {
+        id: p['id'] as FeedId,
+        ...(typeof p['display'] === 'string' ? { display: p['display'] } : {}),
+        ...(audio ? { mid: audio['mid'] as string } : {}),
+      };
+    });
 }
 
 /** Reads the `streams` summary Janus sends with a subscriber's offers. */

@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { after, before, type TestContext, test } from 'node:test';
+import { JanusSession } from '../../src/media/janus/session.js';
+import { VideoRoom } from '../../src/media/janus/videoroom.js';
+import { onStage, type Person, type Space } from '../support/factories.js';
+import { eventually, type RealtimeClient } from '../support/realtime.js';
+import { cleanups } from './support/cleanup.js';
+import { SalonFeedStandby, SalonFeedWatcher } from './support/feed-peers.js';
+import { heard } from './support/hearing.js';
+import { Publisher } from './support/publisher.js';
+import { type SalonCluster, startSalonCluster } from './support/salon-cluster.js';
+
+/**
+ * Per-speaker feeds across Salon nodes (issue 13): a space has one VideoRoom
+ * room on its media home, whichever Salon node signals its people. A
+ * watcher on node A receives the feeds of speakers signalled through A and
+ * through B; a speaker on B is told their feed is wanted when the watcher is
+ * on A; and the host's mute through A silences, in Janus, a feed whose
+ * handle B holds, while that speaker's client keeps sending.
+ *
+ * Two Janus nodes, so the room is on the space's stored home and both
+ * Salon nodes find it there.
+ */
+const A = 0;
+const B = 1;
+const TIMEOUT = { timeout: 240_000 };
+
+let c: SalonCluster;
+before(async () => {
+  c = await startSalonCluster({ salonNodes: 2, janusNodes: 2 });
+});
+after(() => c?.close());
+
+function closer(tc: TestContext) {
+  const defer = cleanups(tc);
+  return <T extends { close(): Promise<void> }>(resource: T): T => {
+    defer(() => resource.close());
+    return resource;
+  };
+}
+
+async function speakers(watcher: SalonFeedWatcher, expected: string[], what: string) {
+  const sorted = JSON.stringify([...expected].sort());
+  await eventually(() => JSON.stringify(watcher.speakers()) === sorted, what, 20_000).catch(
+    (error: unknown) => {
+      const failure = watcher.failure ? `; an offer failed: ${String(watcher.failure)}` : '';
+      throw new Error(`${what}: watching ${JSON.stringify(watcher.speakers())}${failure}`, {
+        cause: error,
+      });
+    },
+  );
+}
+
+function told(standby: SalonFeedStandby, expected: boolean[], what: string) {
+  return eventually(
+    () => JSON.stringify(standby.told) === JSON.stringify(expected),
+    `${what}: told ${JSON.stringify(standby.told)}`,
+    15_000,
+  );
+}
+
+/** The VideoRoom rooms on every Janus node, as Janus lists them to a handle of the test's own. */
+async function feedRooms(): Promise<number[]> {
+  const rooms: number[] = [];
+  for (const janus of c.janus) {
+    const connection = await janus.connect();
+    try {
+      const control = await VideoRoom.attach(await JanusSession.create(connection));
+      rooms.push(...(await control.listRooms()));
+    } finally {
+      await connection.close();
+    }
+  }
+  return rooms;
+}
+
+test(
+  'a watcher on A hears the feeds of speakers on A and on B, each on their own track; the host mutes through A a feed held by B',
+  TIMEOUT,
+  async (tc) => {
+    const closing = closer(tc);
+    const host: Person = await c.person(A);
+    const speaker: Person = await c.person(B);
+    const created = (await host.client.post('/api/v1/spaces', { title: 'Feeds across' })).body;
+    assert.ok(created.id, JSON.stringify(created));
+    const space: Space = { ...created, path: `/api/v1/spaces/${created.id}` };
+    await onStage(host, space, speaker);
+    const hostRt: RealtimeClient = await c.socket(host, A);
+    const speakerRt: RealtimeClient = await c.socket(speaker, B);
+    await hostRt.subscribe(space.id);
+    await speakerRt.subscribe(space.id);
+
+    // Nobody watches yet: neither feed is wanted.
+    const hostStandby = closing(await SalonFeedStandby.start(hostRt, space.id));
+    const speakerStandby = closing(await SalonFeedStandby.start(speakerRt, space.id));
+    assert.deepEqual(hostStandby.told, [false]);
+    assert.deepEqual(speakerStandby.told, [false]);
+
+    // A listener watches through A: the speaker on B is told their feed is wanted.
+    const listener = await c.person(A);
+    const listenerRt = await c.socket(listener, A);
+    await listenerRt.subscribe(space.id);
+    const watcher = closing(await SalonFeedWatcher.watch(listenerRt, space.id));
+    await told(hostStandby, [false, true], 'the host (on A) told their feed is wanted');
+    await told(speakerStandby, [false, true], 'the speaker (on B) told their feed is wanted');
+
+    const hostFeed = closing(await Publisher.feed(hostRt, space.id, 440));
+    const speakerFeed = closing(await Publisher.feed(speakerRt, space.id, 660));
+    await host.client.post(`${space.path}/stage/${host.id}/unmute`);
+    await speaker.client.post(`${space.path}/stage/${speaker.id}/unmute`);
+    await speakers(watcher, [host.id, speaker.id], 'both feeds offered to the watcher on A');
+    await heard(watcher.voiceOf(host.id), { present: [440], absent: [660] });
+    await heard(watcher.voiceOf(speaker.id), { present: [660], absent: [440] });
+
+    // One room for the space on the whole media cluster, the same on both Salon nodes.
+    const roomA = c.cluster.nodes[A]!.services.media!.feeds.describe(space.id)?.room;
+    const roomB = c.cluster.nodes[B]!.services.media!.feeds.describe(space.id)?.room;
+    assert.ok(roomA !== undefined);
+    assert.equal(roomB, roomA, 'both Salon nodes use one feed room');
+    assert.deepEqual(
+      (await feedRooms()).filter((room) => room === roomA),
+      [roomA],
+      'the room exists once, on one Janus node',
+    );
+
+    // The host mutes through A: B moderates the feed it holds, while the client keeps sending.
+    const muted = await host.client.post(`${space.path}/stage/${speaker.id}/mute`);
+    assert.equal(muted.status, 200, JSON.stringify(muted.body));
+    const sentAtMute = await speakerFeed.packetsSent();
+    await heard(watcher.voiceOf(speaker.id), { absent: [660] });
+    await eventually(
+      async () => (await speakerFeed.packetsSent()) > sentAtMute + 25,
+      'the muted speaker to keep sending',
+    );
+    await heard(watcher.voiceOf(speaker.id), { absent: [660] });
+    await heard(watcher.voiceOf(host.id), { present: [440] });
+    await speaker.client.post(`${space.path}/stage/${speaker.id}/unmute`);
+    await heard(watcher.voiceOf(speaker.id), { present: [660] });
+
+    // Demoted through A: B cuts the feed and the watcher on A gets an offer without it.
+    await host.client.delete(`${space.path}/stage/${speaker.id}`);
+    await speakers(watcher, [host.id], 'the demoted speaker to leave the watch on A');
+    await heard(watcher.voiceOf(host.id), { present: [440], absent: [660] });
+
+    // The watch ends on A: the host is told nobody wants their feed any more.
+    await watcher.close();
+    listenerRt.send({ type: 'feeds_stop', space_id: space.id });
+    await told(hostStandby, [false, true, false], 'the host told nobody watches any more');
+    void hostFeed;
+
+    // The end through A: no feed room is left on any Janus node.
+    const ended = await host.client.post(`${space.path}/end`);
+    assert.equal(ended.status, 200, JSON.stringify(ended.body));
+    await eventually(
+      async () => !(await feedRooms()).includes(roomA),
+      'the feed room to be destroyed',
+      15_000,
+    );
+  },
+);
+
+test(
+  'a speaker on B is told their feed is wanted while a watcher on A watches, and not after',
+  TIMEOUT,
+  async (tc) => {
+    const closing = closer(tc);
+    const host = await c.person(A);
+    const speaker = await c.person(B);
+    const created = (await host.client.post('/api/v1/spaces', { title: 'Wanted across' })).body;
+    const space: Space = { ...created, path: `/api/v1/spaces/${created.id}` };
+    await onStage(host, space, speaker);
+    const speakerRt = await c.socket(speaker, B);
+    await speakerRt.subscribe(space.id);
+    const standby = closing(await SalonFeedStandby.start(speakerRt, space.id));
+    const listener = await c.person(A);
+    const listenerRt = await c.socket(listener, A);
+    await listenerRt.subscribe(space.id);
+    const watcher = closing(await SalonFeedWatcher.watch(listenerRt, space.id));
+    await told(standby, [false, true], 'told the watcher on A wants it');
+    // The watcher's socket goes away: its node says so, and B tells the speaker.
+    await watcher.close();
+    await listenerRt.close();
+    await told(standby, [false, true, false], 'told nobody wants it once the watcher left');
+  },
+);

@@ -112,6 +112,14 @@ test(
     await heard(watcher.voiceOf(host.id), { present: [440], absent: [660] });
     await heard(watcher.voiceOf(speaker.id), { present: [660], absent: [440] });
 
+    // The watcher's seat counts on B too (the caps of the space and of its Janus node).
+    await eventually(
+      () => c.cluster.nodes[B]!.services.media!.plane.listenerCounts(space.id).space === 1,
+      'the seat of the watcher on A counted by B',
+      15_000,
+    );
+    assert.equal(c.cluster.nodes[A]!.services.media!.plane.listenerCounts(space.id).space, 1);
+
     // One room for the space on the whole media cluster, the same on both Salon nodes.
     const roomA = c.cluster.nodes[A]!.services.media!.feeds.describe(space.id)?.room;
     const roomB = c.cluster.nodes[B]!.services.media!.feeds.describe(space.id)?.room;

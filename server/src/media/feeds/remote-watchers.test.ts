@@ -4,13 +4,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Bus } from '../../bus/bus.js';
 import { MemoryBus } from '../../bus/bus.js';
 import { seal } from '../../bus/envelope.js';
-import { RemoteWatchers } from './remote-watchers.js';
+import { type RemoteWatcher, RemoteWatchers } from './remote-watchers.js';
 
 const CHANNEL = 'media:feed-watchers';
 
 /** A node on a shared bus: its own watchers, what it heard, and whether it can still talk. */
 function node(bus: Bus, name: string, options: { ttlMs?: number; refreshMs?: number } = {}) {
-  const local = new Map<string, Array<string | null>>();
+  const local = new Map<string, RemoteWatcher[]>();
   const changes: string[] = [];
   const link = { up: true };
   const gated: Bus = {
@@ -32,8 +32,12 @@ function node(bus: Bus, name: string, options: { ttlMs?: number; refreshMs?: num
     },
     ...options,
   });
+  /** This node's watchers of a space: user ids (null for a guest), each seat costing 2. */
   const set = (spaceId: string, list: Array<string | null>) => {
-    local.set(spaceId, list);
+    local.set(
+      spaceId,
+      list.map((user_id) => ({ user_id, cost: 2 })),
+    );
     watchers.tell(spaceId);
   };
   return { watchers, set, changes, link };
@@ -67,10 +71,13 @@ test('a watcher through one node makes every other stage member’s feed wanted 
   a.set('s', ['u', null]);
   await settle();
   assert.equal(b.watchers.wantedBy('s', 'u'), true, 'a guest watching wants u’s feed too');
+  assert.deepEqual(b.watchers.seats('s'), [2, 2], 'their seats, with what each costs');
+  assert.deepEqual([...b.watchers.spaceIds()], ['s']);
 
   a.set('s', []);
   await settle();
   assert.equal(b.watchers.wantedBy('s', 'v'), false, 'the last watcher on A left');
+  assert.deepEqual(b.watchers.seats('s'), []);
   assert.deepEqual(b.changes, ['s', 's', 's']);
   a.watchers.close();
   b.watchers.close();
@@ -123,13 +130,23 @@ test('a node that stops tells the others at once; a garbled or foreign notice ch
   assert.equal(b.watchers.wantedBy('s', 'v'), true);
   for (const text of [
     'feed_watchers\n{not json',
-    seal('feed_watchers', JSON.stringify({ node: 'C', space_id: 's', watchers: [1], ttl_ms: 1 })),
+    seal('feed_watchers', JSON.stringify({ node: 'C', space_id: 't', watchers: [1], ttl_ms: 1e4 })),
+    seal(
+      'feed_watchers',
+      JSON.stringify({
+        node: 'C',
+        space_id: 't',
+        watchers: [{ user_id: null, cost: -5 }],
+        ttl_ms: 1e4,
+      }),
+    ),
     seal('other_kind', JSON.stringify({ node: 'C', space_id: 't', watchers: [], ttl_ms: 1 })),
-    '{"node":"C","space_id":"t","watchers":[null],"ttl_ms":1000}',
+    '{"node":"C","space_id":"t","watchers":[{"user_id":null,"cost":1}],"ttl_ms":10000}',
   ])
     bus.publish(CHANNEL, text);
   await settle();
   assert.equal(b.watchers.wantedBy('t', 'v'), false, 'nothing counted from a bad notice');
+  assert.deepEqual(b.watchers.seats('t'), []);
   a.watchers.close();
   await settle();
   assert.equal(b.watchers.wantedBy('s', 'v'), false, 'A said it stopped');

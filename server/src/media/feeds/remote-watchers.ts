@@ -7,8 +7,10 @@ import { open, seal } from '../../bus/envelope.js';
  * feed is published only while wanted: FeedSignaling's `feeds_wanted`).
  *
  * Each node tells the others, on one bus channel, the watchers it holds in a
- * space (their user ids; null for a guest or a signed-out listener) each
- * time they change, and again every `refreshMs` while it holds some. What a
+ * space (their user ids, null for a guest or a signed-out listener, and what
+ * each seat costs the Janus node, so the seat caps count them too: media/
+ * seats.ts) each time they change, and again every `refreshMs` while it
+ * holds some (which also brings the costs up to date). What a
  * node told lasts `ttlMs`: a node that died without a word stops counting
  * then, and a node that lost the bus for a while is caught up by the next
  * refresh (or at once, when its bus reconnects).
@@ -17,11 +19,18 @@ const CHANNEL = 'media:feed-watchers';
 const KIND = 'feed_watchers';
 const KINDS: ReadonlySet<typeof KIND> = new Set([KIND]);
 
+/** A watcher as another node tells of it. */
+export interface RemoteWatcher {
+  /** Null for one who is no user. */
+  user_id: string | null;
+  /** What their seat costs the Janus node, in mix listeners (feedWatcherCost). */
+  cost: number;
+}
+
 interface WatchersNotice {
   node: string;
   space_id: string;
-  /** The watchers' user ids; null for one who is no user. */
-  watchers: Array<string | null>;
+  watchers: RemoteWatcher[];
   ttl_ms: number;
 }
 
@@ -29,8 +38,8 @@ export interface RemoteWatchersOptions {
   bus: Bus;
   /** This Salon node's id: what it tells is skipped when it comes back. */
   node: string;
-  /** The watchers this node holds in a space (user ids, null for no user). */
-  local(spaceId: string): Array<string | null>;
+  /** The watchers this node holds in a space. */
+  local(spaceId: string): RemoteWatcher[];
   /** What other nodes said of a space changed: whose feeds are wanted may have too. */
   changed(spaceId: string): void;
   ttlMs?: number;
@@ -41,7 +50,7 @@ export class RemoteWatchers {
   /** Per space, per other node: its watchers and when what it said expires. */
   private readonly remote = new Map<
     string,
-    Map<string, { watchers: Array<string | null>; expires: number }>
+    Map<string, { watchers: RemoteWatcher[]; expires: number }>
   >();
   /** What this node last told of each space with watchers: refreshed, and told when they empty. */
   private readonly told = new Map<string, string>();
@@ -66,7 +75,7 @@ export class RemoteWatchers {
    */
   tell(spaceId: string, again = false): void {
     const watchers = this.o.local(spaceId);
-    const said = JSON.stringify([...watchers].sort());
+    const said = JSON.stringify(watchers.map((w) => `${w.cost}/${w.user_id ?? ''}`).sort());
     if (watchers.length === 0) {
       if (!this.told.delete(spaceId)) return;
     } else {
@@ -80,8 +89,22 @@ export class RemoteWatchers {
   wantedBy(spaceId: string, userId: string): boolean {
     const now = Date.now();
     for (const said of this.remote.get(spaceId)?.values() ?? [])
-      if (said.expires > now && said.watchers.some((w) => w !== userId)) return true;
+      if (said.expires > now && said.watchers.some((w) => w.user_id !== userId)) return true;
     return false;
+  }
+
+  /** What the seats of a space's watchers on the other nodes cost, one entry per watcher. */
+  seats(spaceId: string): number[] {
+    const now = Date.now();
+    const costs: number[] = [];
+    for (const said of this.remote.get(spaceId)?.values() ?? [])
+      if (said.expires > now) for (const w of said.watchers) costs.push(w.cost);
+    return costs;
+  }
+
+  /** Spaces with watchers on other nodes. */
+  spaceIds(): Iterable<string> {
+    return this.remote.keys();
   }
 
   /** This node stops: the others stop counting its watchers now, not in `ttlMs`. */
@@ -93,7 +116,7 @@ export class RemoteWatchers {
     this.unreconnect();
   }
 
-  private publish(spaceId: string, watchers: Array<string | null>): void {
+  private publish(spaceId: string, watchers: RemoteWatcher[]): void {
     const notice: WatchersNotice = {
       node: this.o.node,
       space_id: spaceId,
@@ -158,13 +181,19 @@ function parseNotice(json: string): WatchersNotice | null {
     typeof v['space_id'] !== 'string' ||
     typeof v['ttl_ms'] !== 'number' ||
     !Array.isArray(watchers) ||
-    !watchers.every((w) => w === null || typeof w === 'string')
+    !watchers.every(isRemoteWatcher)
   )
     return null;
-  return {
-    node: v['node'],
-    space_id: v['space_id'],
-    watchers: watchers as Array<string | null>,
-    ttl_ms: v['ttl_ms'],
-  };
+  return { node: v['node'], space_id: v['space_id'], watchers, ttl_ms: v['ttl_ms'] };
+}
+
+function isRemoteWatcher(value: unknown): value is RemoteWatcher {
+  if (typeof value !== 'object' || value === null) return false;
+  const w = value as Record<string, unknown>;
+  return (
+    (w['user_id'] === null || typeof w['user_id'] === 'string') &&
+    typeof w['cost'] === 'number' &&
+    Number.isFinite(w['cost']) &&
+    w['cost'] >= 1
+  );
 }

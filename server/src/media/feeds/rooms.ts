@@ -97,7 +97,10 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
           bus: o.cluster.bus,
           node: o.cluster.node,
           local: (spaceId) =>
-            [...(this.spaces.get(spaceId)?.watchers.values() ?? [])].map((w) => w.userId),
+            [...(this.spaces.get(spaceId)?.watchers.values() ?? [])].map((w) => ({
+              user_id: w.userId,
+              cost: feedWatcherCost(w.streams.size),
+            })),
           // Another node's watchers came or went: the stage here is told (FeedSignaling).
           changed: (spaceId) => this.emit('watchers', spaceId),
         })
@@ -407,17 +410,25 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
     };
   }
 
+  /**
+   * The seats of the space's watchers: this node's connections, and those
+   * on the other Salon nodes as they last said (numbered -1, -2, … here),
+   * so the caps of the space and of its Janus node count them all.
+   */
   holders(spaceId: string): Iterable<number> {
-    return this.spaces.get(spaceId)?.watchers.keys() ?? [];
+    const local = [...(this.spaces.get(spaceId)?.watchers.keys() ?? [])];
+    const remote = this.remote?.seats(spaceId) ?? [];
+    return [...local, ...remote.map((_, i) => -(i + 1))];
   }
 
   /** A watcher's seat costs the node by the feeds it receives (see feedWatcherCost). */
   cost(spaceId: string, owner: number): number {
+    if (owner < 0) return this.remote?.seats(spaceId)[-owner - 1] ?? 1;
     return feedWatcherCost(this.spaces.get(spaceId)?.watchers.get(owner)?.streams.size ?? 0);
   }
 
   spaceIds(): Iterable<string> {
-    return this.spaces.keys();
+    return new Set([...this.spaces.keys(), ...(this.remote?.spaceIds() ?? [])]);
   }
 
   /** Whether this node holds feeds of the space. */

@@ -224,6 +224,26 @@ test('services.ts and config.ts are in no folder-level import cycle (the adapter
   assert.ok(cycles(withBack).some((component) => component.includes('config.ts')));
 });
 
+/** The infrastructure: what the domain folders build on, which imports none of them. */
+const INFRASTRUCTURE = ['bus', 'db', 'util', 'streams'];
+
+test('bus/, db/, util/ and streams/ import no domain folder (only each other and errors.ts)', () => {
+  const offences: string[] = [];
+  for (const [file, targets] of graph) {
+    if (!INFRASTRUCTURE.includes(nodeOf(file)) || file.endsWith('.test.ts')) continue;
+    for (const target of targets)
+      if (!INFRASTRUCTURE.includes(nodeOf(target)) && target !== 'errors.ts')
+        offences.push(`${file} imports ${target}`);
+  }
+  assert.deepEqual(offences, []);
+  // The rule is not vacuous: each folder is there, with files that import.
+  for (const folder of INFRASTRUCTURE)
+    assert.ok(
+      sources.some((file) => nodeOf(file) === folder),
+      `${folder}/ has source files`,
+    );
+});
+
 test('media/ and hls/ do not import each other (what both need is in streams/)', () => {
   const offences: string[] = [];
   for (const [file, targets] of graph) {

@@ -7,7 +7,6 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AccountService } from '../accounts/service.js';
 import type { Viewer } from '../accounts/viewer.js';
 import type { Bus } from '../bus/bus.js';
-import { type CommitMessage, onCommits } from '../bus/commits.js';
 import { publishToSpace, type SpaceMessage } from '../bus/space-channel.js';
 import { AppError } from '../errors.js';
 import type {
@@ -21,6 +20,7 @@ import { leaveStage, type SpaceEvent, type SpaceState } from '../spaces/model.js
 import type { SpaceService } from '../spaces/service.js';
 import type { MediaApi } from './api.js';
 import { mediaClientError } from './client-errors.js';
+import { type CommitMessage, onCommits } from './commits.js';
 import { EffectOrder, effectsOf } from './effects.js';
 import type { ListenSeats } from './listen-seats.js';
 

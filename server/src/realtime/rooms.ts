@@ -5,9 +5,9 @@ import type {
   SpaceEventPayload,
 } from '@salon/protocol';
 import type { Bus } from '../bus/bus.js';
-import { onCommits, shareCommits } from '../bus/commits.js';
 import { onSpace, type SpaceEnvelope } from '../bus/space-channel.js';
 import { AppError } from '../errors.js';
+import { onCommits, shareCommits } from '../media/commits.js';
 import type { SpaceState } from '../spaces/model.js';
 import type { Participant } from '../spaces/policy.js';
 import type { Reactions } from '../spaces/reactions.js';

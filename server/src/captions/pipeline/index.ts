@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Bus } from '../../bus/bus.js';
-import { onCommits } from '../../bus/commits.js';
+import { onCommits } from '../../media/commits.js';
 import type { FeedRooms } from '../../media/feeds/rooms.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { SpaceState } from '../../spaces/model.js';
@@ -17,7 +17,7 @@ export interface CaptionsPipelineOptions {
     get(id: string, current?: boolean): Promise<SpaceState>;
   };
   /**
-   * Every node's commits (bus/commits.ts): a change committed on another node
+   * Every node's commits (media/commits.ts): a change committed on another node
    * (captions turned on there, say) reaches the node holding the feeds.
    */
   bus?: Bus;

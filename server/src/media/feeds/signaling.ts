@@ -2,10 +2,10 @@ import type { FEED_CLIENT_MESSAGE_TYPES, FeedServerMessage } from '@salon/protoc
 import type { FastifyBaseLogger } from 'fastify';
 import type { Viewer } from '../../accounts/viewer.js';
 import type { Bus } from '../../bus/bus.js';
-import type { CommitMessage } from '../../bus/commits.js';
 import type { GatewayExtension, HandlersOf, RealtimeConnection } from '../../realtime/gateway.js';
 import type { SpaceService } from '../../spaces/service.js';
 import { mediaClientError } from '../client-errors.js';
+import type { CommitMessage } from '../commits.js';
 import { EffectOrder } from '../effects.js';
 import type { ListenSeats } from '../listen-seats.js';
 import {
@@ -102,7 +102,7 @@ export class FeedSignaling implements GatewayExtension {
     private readonly o: {
       feeds: FeedRooms;
       spaces: SpaceService;
-      /** Every node's commits come through it (bus/commits.ts). */
+      /** Every node's commits come through it (media/commits.ts). */
       bus: Bus;
       logger: FastifyBaseLogger;
       /** One listening seat per person per space, and the answer deadline (shared with the mix). */

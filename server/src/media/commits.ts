@@ -1,6 +1,6 @@
-import { effectsOf, type MediaEffect } from '../media/effects.js';
+import type { Bus } from '../bus/bus.js';
 import type { SpaceEvent, SpaceState } from '../spaces/model.js';
-import type { Bus } from './bus.js';
+import { effectsOf, type MediaEffect } from './effects.js';
 
 /**
  * Every committed change of every space, told to every node on one channel

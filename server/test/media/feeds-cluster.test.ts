@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, type TestContext, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { JanusSession } from '../../src/media/janus/session.js';
 import { VideoRoom } from '../../src/media/janus/videoroom.js';
 import { onStage, type Person, type Space } from '../support/factories.js';
 import { eventually, type RealtimeClient } from '../support/realtime.js';
-import { cleanups } from './support/cleanup.js';
-import { SalonFeedStandby, SalonFeedWatcher } from './support/feed-peers.js';
+import { closer } from './support/cleanup.js';
+import {
+  SalonFeedStandby,
+  SalonFeedWatcher,
+  toldWanted,
+  watchesSpeakers,
+} from './support/feed-peers.js';
 import { heard } from './support/hearing.js';
 import { Publisher } from './support/publisher.js';
 import { type SalonCluster, startSalonCluster } from './support/salon-cluster.js';
@@ -24,40 +29,15 @@ import { type SalonCluster, startSalonCluster } from './support/salon-cluster.js
 const A = 0;
 const B = 1;
 const TIMEOUT = { timeout: 240_000 };
+/** Across nodes, on a loaded machine: each wait a little longer than on one node. */
+const SPEAKERS_MS = 20_000;
+const TOLD_MS = 15_000;
 
 let c: SalonCluster;
 before(async () => {
   c = await startSalonCluster({ salonNodes: 2, janusNodes: 2 });
 });
 after(() => c?.close());
-
-function closer(tc: TestContext) {
-  const defer = cleanups(tc);
-  return <T extends { close(): Promise<void> }>(resource: T): T => {
-    defer(() => resource.close());
-    return resource;
-  };
-}
-
-async function speakers(watcher: SalonFeedWatcher, expected: string[], what: string) {
-  const sorted = JSON.stringify([...expected].sort());
-  await eventually(() => JSON.stringify(watcher.speakers()) === sorted, what, 20_000).catch(
-    (error: unknown) => {
-      const failure = watcher.failure ? `; an offer failed: ${String(watcher.failure)}` : '';
-      throw new Error(`${what}: watching ${JSON.stringify(watcher.speakers())}${failure}`, {
-        cause: error,
-      });
-    },
-  );
-}
-
-function told(standby: SalonFeedStandby, expected: boolean[], what: string) {
-  return eventually(
-    () => JSON.stringify(standby.told) === JSON.stringify(expected),
-    `${what}: told ${JSON.stringify(standby.told)}`,
-    15_000,
-  );
-}
 
 /** The VideoRoom rooms on every Janus node, as Janus lists them to a handle of the test's own. */
 async function feedRooms(): Promise<number[]> {
@@ -101,14 +81,29 @@ test(
     const listenerRt = await c.socket(listener, A);
     await listenerRt.subscribe(space.id);
     const watcher = closing(await SalonFeedWatcher.watch(listenerRt, space.id));
-    await told(hostStandby, [false, true], 'the host (on A) told their feed is wanted');
-    await told(speakerStandby, [false, true], 'the speaker (on B) told their feed is wanted');
+    await toldWanted(
+      hostStandby,
+      [false, true],
+      'the host (on A) told their feed is wanted',
+      TOLD_MS,
+    );
+    await toldWanted(
+      speakerStandby,
+      [false, true],
+      'the speaker (on B) told their feed is wanted',
+      TOLD_MS,
+    );
 
     const hostFeed = closing(await Publisher.feed(hostRt, space.id, 440));
     const speakerFeed = closing(await Publisher.feed(speakerRt, space.id, 660));
     await host.client.post(`${space.path}/stage/${host.id}/unmute`);
     await speaker.client.post(`${space.path}/stage/${speaker.id}/unmute`);
-    await speakers(watcher, [host.id, speaker.id], 'both feeds offered to the watcher on A');
+    await watchesSpeakers(
+      watcher,
+      [host.id, speaker.id],
+      'both feeds offered to the watcher on A',
+      SPEAKERS_MS,
+    );
     await heard(watcher.voiceOf(host.id), { present: [440], absent: [660] });
     await heard(watcher.voiceOf(speaker.id), { present: [660], absent: [440] });
 
@@ -147,13 +142,23 @@ test(
 
     // Demoted through A: B cuts the feed and the watcher on A gets an offer without it.
     await host.client.delete(`${space.path}/stage/${speaker.id}`);
-    await speakers(watcher, [host.id], 'the demoted speaker to leave the watch on A');
+    await watchesSpeakers(
+      watcher,
+      [host.id],
+      'the demoted speaker to leave the watch on A',
+      SPEAKERS_MS,
+    );
     await heard(watcher.voiceOf(host.id), { present: [440], absent: [660] });
 
     // The watch ends on A: the host is told nobody wants their feed any more.
     await watcher.close();
     listenerRt.send({ type: 'feeds_stop', space_id: space.id });
-    await told(hostStandby, [false, true, false], 'the host told nobody watches any more');
+    await toldWanted(
+      hostStandby,
+      [false, true, false],
+      'the host told nobody watches any more',
+      TOLD_MS,
+    );
     void hostFeed;
 
     // The end through A: no feed room is left on any Janus node.
@@ -184,10 +189,15 @@ test(
     const listenerRt = await c.socket(listener, A);
     await listenerRt.subscribe(space.id);
     const watcher = closing(await SalonFeedWatcher.watch(listenerRt, space.id));
-    await told(standby, [false, true], 'told the watcher on A wants it');
+    await toldWanted(standby, [false, true], 'told the watcher on A wants it', TOLD_MS);
     // The watcher's socket goes away: its node says so, and B tells the speaker.
     await watcher.close();
     await listenerRt.close();
-    await told(standby, [false, true, false], 'told nobody wants it once the watcher left');
+    await toldWanted(
+      standby,
+      [false, true, false],
+      'told nobody wants it once the watcher left',
+      TOLD_MS,
+    );
   },
 );

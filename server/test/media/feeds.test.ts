@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, type TestContext, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { type ServerMessage, WEBRTC_FULL_CODE } from '@salon/protocol';
 import { VideoRoom } from '../../src/media/janus/videoroom.js';
 import { eventually, RealtimeClient } from '../support/realtime.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { cleanups } from './support/cleanup.js';
-import { SalonFeedStandby, SalonFeedWatcher } from './support/feed-peers.js';
+import { closer } from './support/cleanup.js';
+import {
+  SalonFeedStandby,
+  SalonFeedWatcher,
+  toldWanted,
+  watchesSpeakers,
+} from './support/feed-peers.js';
 import { heard } from './support/hearing.js';
 import { Publisher } from './support/publisher.js';
 import { SalonListener } from './support/salon-peers.js';
@@ -29,15 +34,6 @@ before(async () => {
 });
 after(() => t.close());
 
-/** Everything a test opens closes after it, passed or failed (a tone left pumping keeps Node alive). */
-function closer(tc: TestContext) {
-  const defer = cleanups(tc);
-  return <T extends { close(): Promise<void> }>(resource: T): T => {
-    defer(() => resource.close());
-    return resource;
-  };
-}
-
 async function person(closing: ReturnType<typeof closer>, handle?: string) {
   const u = await t.user(handle);
   const rt = closing(await RealtimeClient.connect(t.url, u.client));
@@ -56,18 +52,6 @@ function feedsStopped(rt: RealtimeClient, which: 'publish' | 'watch') {
   );
 }
 
-async function speakers(watcher: SalonFeedWatcher, expected: string[], what: string) {
-  const sorted = JSON.stringify([...expected].sort());
-  await eventually(() => JSON.stringify(watcher.speakers()) === sorted, what, 15_000).catch(
-    (error: unknown) => {
-      const failure = watcher.failure ? `; an offer failed: ${String(watcher.failure)}` : '';
-      throw new Error(`${what}: watching ${JSON.stringify(watcher.speakers())}${failure}`, {
-        cause: error,
-      });
-    },
-  );
-}
-
 test('a feeds watcher hears each speaker on their own track, and mutes and demotion follow the space', async (tc) => {
   const closing = closer(tc);
   const host = await person(closing, 'fhost');
@@ -82,7 +66,7 @@ test('a feeds watcher hears each speaker on their own track, and mutes and demot
   assert.deepEqual(watcher.speakers(), []);
 
   const hostFeed = closing(await Publisher.feed(host.rt, space.id, 440));
-  await speakers(watcher, [host.id], "the host's feed to be offered");
+  await watchesSpeakers(watcher, [host.id], "the host's feed to be offered");
   // Everyone arrives on stage muted, the host too: their track is silent until they unmute.
   await heard(watcher.voiceOf(host.id), { absent: [440], timeoutMs: 10_000 });
   await host.client.post(`${url}/stage/${host.id}/unmute`);
@@ -94,7 +78,7 @@ test('a feeds watcher hears each speaker on their own track, and mutes and demot
   await host.client.post(`${url}/requests/${speaker.id}/approve`);
   const speakerFeed = closing(await Publisher.feed(speaker.rt, space.id, 660));
   await speaker.client.post(`${url}/stage/${speaker.id}/unmute`);
-  await speakers(watcher, [host.id, speaker.id], "the speaker's feed to be offered too");
+  await watchesSpeakers(watcher, [host.id, speaker.id], "the speaker's feed to be offered too");
   // By the mid → speaker map: each track carries its own speaker and not the other.
   await heard(watcher.voiceOf(host.id), { present: [440], absent: [660] });
   await heard(watcher.voiceOf(speaker.id), { present: [660], absent: [440] });
@@ -124,7 +108,7 @@ test('a feeds watcher hears each speaker on their own track, and mutes and demot
   const stopped = feedsStopped(speaker.rt, 'publish');
   await host.client.delete(`${url}/stage/${speaker.id}`);
   assert.equal((await stopped).reason, 'not_on_stage');
-  await speakers(watcher, [host.id], 'the demoted speaker to leave the offer');
+  await watchesSpeakers(watcher, [host.id], 'the demoted speaker to leave the offer');
   assert.ok(watcher.offers > offersBefore, 'a new offer went out');
   await heard(watcher.voiceOf(host.id), { present: [440], absent: [660] });
   // Back in the audience, they cannot publish a feed again.
@@ -167,12 +151,6 @@ test('stage members are told whether their feed is wanted: only while someone el
     await host.client.post(`${url}/requests/${who.id}/approve`);
     return who;
   };
-  const told = (standby: SalonFeedStandby, expected: boolean[], what: string) =>
-    eventually(
-      () => JSON.stringify(standby.told) === JSON.stringify(expected),
-      `${what}: told ${JSON.stringify(standby.told)}`,
-      10_000,
-    );
 
   // Nobody watches: no feed is wanted.
   const hostStandby = closing(await SalonFeedStandby.start(host.rt, space.id));
@@ -188,18 +166,18 @@ test('stage members are told whether their feed is wanted: only while someone el
   // A watcher before any feed: watching nothing, and every stage member is told to publish.
   const watcher = closing(await SalonFeedWatcher.watch(listener.rt, space.id));
   assert.deepEqual(watcher.speakers(), []);
-  await told(hostStandby, [false, true], 'the host told their feed is wanted');
-  await told(speakerStandby, [false, true], 'the speaker told their feed is wanted');
+  await toldWanted(hostStandby, [false, true], 'the host told their feed is wanted');
+  await toldWanted(speakerStandby, [false, true], 'the speaker told their feed is wanted');
   // They publish: the watcher gets their feeds.
   closing(await Publisher.feed(host.rt, space.id, 440));
   closing(await Publisher.feed(speaker.rt, space.id, 660));
-  await speakers(watcher, [host.id, speaker.id], 'both feeds offered once wanted');
+  await watchesSpeakers(watcher, [host.id, speaker.id], 'both feeds offered once wanted');
 
   // A second watcher changes nothing; the last one stopping does.
   const otherRt = await guest(closing);
   await otherRt.subscribe(space.id);
   const other = closing(await SalonFeedWatcher.watch(otherRt, space.id));
-  await speakers(other, [host.id, speaker.id], 'the second watcher to get both feeds');
+  await watchesSpeakers(other, [host.id, speaker.id], 'the second watcher to get both feeds');
   listener.rt.send({ type: 'feeds_stop', space_id: space.id });
   await eventually(
     () => t.server.services.media!.feeds!.describe(space.id)?.watchers === 1,
@@ -208,13 +186,17 @@ test('stage members are told whether their feed is wanted: only while someone el
   assert.deepEqual(hostStandby.told, [false, true]);
   await other.close();
   otherRt.send({ type: 'feeds_stop', space_id: space.id });
-  await told(hostStandby, [false, true, false], 'the host told nobody watches any more');
-  await told(speakerStandby, [false, true, false], 'the speaker told nobody watches any more');
+  await toldWanted(hostStandby, [false, true, false], 'the host told nobody watches any more');
+  await toldWanted(
+    speakerStandby,
+    [false, true, false],
+    'the speaker told nobody watches any more',
+  );
 
   // A stage member watching wants the others' feeds, not their own.
   const hostWatch = closing(await SalonFeedWatcher.watch(host.rt, space.id));
-  await told(speakerStandby, [false, true, false, true], 'the speaker told the host watches');
-  await speakers(hostWatch, [speaker.id], 'the host to watch the speaker');
+  await toldWanted(speakerStandby, [false, true, false, true], 'the speaker told the host watches');
+  await watchesSpeakers(hostWatch, [speaker.id], 'the host to watch the speaker');
   assert.deepEqual(hostStandby.told, [false, true, false]);
 
   // Promoted while someone watches: told at once that their feed is wanted.
@@ -230,7 +212,7 @@ test('stage members are told whether their feed is wanted: only while someone el
   );
   await hostWatch.close();
   host.rt.send({ type: 'feeds_stop', space_id: space.id });
-  await told(lateStandby, [true, false], 'the late speaker told nobody watches');
+  await toldWanted(lateStandby, [true, false], 'the late speaker told nobody watches');
   assert.deepEqual(speakerStandby.told, [false, true, false, true]);
 });
 
@@ -244,7 +226,7 @@ test('a listener who is not on the stage cannot publish a feed, and nothing of t
   const listener = await person(closing);
   await listener.rt.subscribe(space.id);
   const watcher = closing(await SalonFeedWatcher.watch(listener.rt, space.id));
-  await speakers(watcher, [host.id], "the host's feed");
+  await watchesSpeakers(watcher, [host.id], "the host's feed");
 
   const other = await person(closing);
   await other.rt.subscribe(space.id);
@@ -278,11 +260,11 @@ test('a publisher whose connection drops leaves the watchers’ offer, and a sta
   closing(await Publisher.feed(speaker.rt, space.id, 660));
   // The host watches too: they hear the speaker, never themselves.
   const hostWatch = closing(await SalonFeedWatcher.watch(host.rt, space.id));
-  await speakers(hostWatch, [speaker.id], 'the host to watch the speaker only');
+  await watchesSpeakers(hostWatch, [speaker.id], 'the host to watch the speaker only');
   await heard(hostWatch.voiceOf(speaker.id), { present: [660], absent: [440] });
 
   await speaker.rt.close();
-  await speakers(hostWatch, [], 'the dropped feed to leave the offer');
+  await watchesSpeakers(hostWatch, [], 'the dropped feed to leave the offer');
   assert.deepEqual(t.server.services.media!.feeds!.describe(space.id)?.publishers, [host.id]);
 });
 
@@ -308,7 +290,7 @@ test('when Janus restarts, feed publishers and watchers are told (media_restart)
   // As the web app does on feeds_stopped (media_restart): publish and watch again.
   await hostFeed.negotiate();
   await watcher.restart();
-  await speakers(watcher, [host.id], "the host's feed on the new Janus");
+  await watchesSpeakers(watcher, [host.id], "the host's feed on the new Janus");
   await heard(watcher.voiceOf(host.id), { present: [440] });
   const roomAfter = feeds.describe(space.id)?.room;
   assert.ok(roomAfter);

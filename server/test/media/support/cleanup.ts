@@ -23,3 +23,12 @@ export function cleanups(t: TestContext): (fn: () => unknown) => void {
     stack.push(fn);
   };
 }
+
+/** Returns `closing(resource)`: the resource, closed after the test (passed or failed) as a cleanup. */
+export function closer(t: TestContext) {
+  const defer = cleanups(t);
+  return <T extends { close(): Promise<void> }>(resource: T): T => {
+    defer(() => resource.close());
+    return resource;
+  };
+}

@@ -9,7 +9,7 @@
 import type { FeedDto, ServerMessage } from '@salon/protocol';
 import type { JanusSession } from '../../../src/media/janus/session.js';
 import { type FeedId, VideoRoom, type VideoRoomId } from '../../../src/media/janus/videoroom.js';
-import type { RealtimeClient } from '../../support/realtime.js';
+import { eventually, type RealtimeClient } from '../../support/realtime.js';
 import { ask } from './ask.js';
 import { AudioLog } from './audio-log.js';
 import type { Hearing } from './hearing.js';
@@ -293,4 +293,36 @@ export class SalonFeedStandby {
   async close(): Promise<void> {
     this.rt.ws.off('message', this.onMessage);
   }
+}
+
+/** Waits until the watcher receives exactly these speakers' feeds (and says what it got when not). */
+export async function watchesSpeakers(
+  watcher: SalonFeedWatcher,
+  expected: string[],
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const sorted = JSON.stringify([...expected].sort());
+  await eventually(() => JSON.stringify(watcher.speakers()) === sorted, what, timeoutMs).catch(
+    (error: unknown) => {
+      const failure = watcher.failure ? `; an offer failed: ${String(watcher.failure)}` : '';
+      throw new Error(`${what}: watching ${JSON.stringify(watcher.speakers())}${failure}`, {
+        cause: error,
+      });
+    },
+  );
+}
+
+/** Waits until a standing-by stage member has been told exactly this sequence of `feeds_wanted`. */
+export function toldWanted(
+  standby: SalonFeedStandby,
+  expected: boolean[],
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  return eventually(
+    () => JSON.stringify(standby.told) === JSON.stringify(expected),
+    `${what}: told ${JSON.stringify(standby.told)}`,
+    timeoutMs,
+  );
 }

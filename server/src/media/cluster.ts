@@ -104,6 +104,8 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
   /** WebRTC listeners spilled over to other nodes once a space's home is full. */
   private readonly relays: MixRelays;
   private readonly relayNodes: RelayNode[];
+  /** Seats held outside the planes' mix (the feed watchers), counted by the census too. */
+  private readonly seatSources: SeatSource[] = [];
 
   private constructor(
     private readonly nodes: ClusterNode[],
@@ -123,6 +125,7 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
       logger: nodes[0]!.logger,
       reset: (spaceIds) => this.reset(spaceIds),
       ...(homes ? { seatLock: (spaceId, fn) => homes.withSeatLock(spaceId, fn) } : {}),
+      otherSeats: (spaceId) => this.otherSeats(spaceId),
     });
     nodes.forEach((node, i) => {
       const { plane } = node;
@@ -423,8 +426,21 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
     (this.placement.get(spaceId) ?? this.leastLoaded()).claimSeat(spaceId, owner);
   }
 
+  /** The seats of a space held by other sources (feed watchers), for the census of relays.ts. */
+  private otherSeats(spaceId: string): { people: number; cost: number } {
+    let people = 0;
+    let cost = 0;
+    for (const source of this.seatSources)
+      for (const owner of source.holders(spaceId)) {
+        people += 1;
+        cost += source.cost?.(spaceId, owner) ?? 1;
+      }
+    return { people, cost };
+  }
+
   /** Another source's seats count against the caps of the node each of its spaces is on. */
   countSeats(source: SeatSource): void {
+    this.seatSources.push(source);
     for (const { plane } of this.nodes) {
       const here = (spaceId: string) => this.placement.get(spaceId) === plane;
       plane.countSeats({

@@ -83,6 +83,11 @@ export class MixRelays {
       reset: (spaceIds: string[]) => void;
       /** Runs a seat's decision alone among the Salon nodes seating the space (MediaHomes). */
       seatLock?: <T>(spaceId: string, fn: () => Promise<T>) => Promise<T>;
+      /**
+       * The space's seats Janus's census cannot count (feed watchers, of every
+       * Salon node: FeedRooms): how many, and what they cost its home node.
+       */
+      otherSeats?: (spaceId: string) => { people: number; cost: number };
     },
   ) {
     this.counted = new SeatCounts({ nodes: o.nodes, perNode: o.caps?.perNode ?? 0 });
@@ -136,8 +141,10 @@ export class MixRelays {
   ): { home: boolean; nodes: RelayNode[] } {
     const caps = this.o.caps!;
     this.counted.remember(spaceId, census);
-    if (census.space >= caps.perSpace) throw webrtcFullError(spaceId, 'space');
-    const seats = (node: RelayNode) => census.nodes.get(node.name) ?? caps.perNode;
+    const others = this.o.otherSeats?.(spaceId) ?? { people: 0, cost: 0 };
+    if (census.space + others.people >= caps.perSpace) throw webrtcFullError(spaceId, 'space');
+    const seats = (node: RelayNode) =>
+      (census.nodes.get(node.name) ?? caps.perNode) + (node === home ? others.cost : 0);
     const nodes = this.o.nodes
       .filter((n) => n !== home && n.plane.up && seats(n) < caps.perNode)
       .sort((a, b) => seats(a) - seats(b));

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { WEBRTC_FULL_CODE } from '@salon/protocol';
 import { JanusSession } from '../../src/media/janus/session.js';
 import { VideoRoom } from '../../src/media/janus/videoroom.js';
 import { onStage, type Person, type Space } from '../support/factories.js';
@@ -14,6 +15,7 @@ import {
 import { heard } from './support/hearing.js';
 import { Publisher } from './support/publisher.js';
 import { type SalonCluster, startSalonCluster } from './support/salon-cluster.js';
+import { SalonListener } from './support/salon-peers.js';
 
 /**
  * Per-speaker feeds across Salon nodes (issue 13): a space has one VideoRoom
@@ -24,7 +26,9 @@ import { type SalonCluster, startSalonCluster } from './support/salon-cluster.js
  * handle B holds, while that speaker's client keeps sending.
  *
  * Two Janus nodes, so the room is on the space's stored home and both
- * Salon nodes find it there.
+ * Salon nodes find it there, and a space's WebRTC seats may spill over to
+ * the other: the seats of feed watchers on one Salon node count when another
+ * seats listeners of the mix.
  */
 const A = 0;
 const B = 1;
@@ -35,7 +39,12 @@ const TOLD_MS = 15_000;
 
 let c: SalonCluster;
 before(async () => {
-  c = await startSalonCluster({ salonNodes: 2, janusNodes: 2 });
+  // Seats to spare for the first two tests; the third fills a space's.
+  c = await startSalonCluster({
+    salonNodes: 2,
+    janusNodes: 2,
+    env: { WEBRTC_LISTENERS_PER_SPACE: '2', WEBRTC_LISTENERS_PER_NODE: '2' },
+  });
 });
 after(() => c?.close());
 
@@ -199,5 +208,39 @@ test(
       'told nobody wants it once the watcher left',
       TOLD_MS,
     );
+  },
+);
+
+test(
+  'a feeds watcher on A takes one of the space’s two WebRTC seats: B seats one listener of the mix, then sends the next to HLS',
+  TIMEOUT,
+  async (tc) => {
+    const closing = closer(tc);
+    const host = await c.person(A);
+    const created = (await host.client.post('/api/v1/spaces', { title: 'Seats across' })).body;
+    const space: Space = { ...created, path: `/api/v1/spaces/${created.id}` };
+    const hostRt = await c.socket(host, A);
+    await hostRt.subscribe(space.id);
+    closing(await Publisher.mix(hostRt, space.id, 440));
+    await host.client.post(`${space.path}/stage/${host.id}/unmute`);
+
+    const watcherRt = await c.socket(await c.person(A), A);
+    await watcherRt.subscribe(space.id);
+    closing(await SalonFeedWatcher.watch(watcherRt, space.id));
+    // B has heard of it (it has not placed the space yet: it will, seating the first listener).
+    await eventually(
+      () => [...c.cluster.nodes[B]!.services.media!.feeds.holders(space.id)].length === 1,
+      'B to hear of the watcher on A',
+      15_000,
+    );
+
+    const firstRt = await c.socket(await c.person(B), B);
+    await firstRt.subscribe(space.id);
+    const first = closing(await SalonListener.listen(firstRt, space.id));
+    await heard(first, { present: [440] });
+    // The space's two seats are taken (a watcher on A, a listener on B): not one more, on any node.
+    const nextRt = await c.socket(await c.person(B), B);
+    await nextRt.subscribe(space.id);
+    await assert.rejects(SalonListener.listen(nextRt, space.id), { code: WEBRTC_FULL_CODE });
   },
 );

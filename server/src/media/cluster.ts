@@ -125,7 +125,7 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
       logger: nodes[0]!.logger,
       reset: (spaceIds) => this.reset(spaceIds),
       ...(homes ? { seatLock: (spaceId, fn) => homes.withSeatLock(spaceId, fn) } : {}),
-      otherSeats: (spaceId) => this.otherSeats(spaceId),
+      otherSeats: (spaceId, owner) => this.otherSeats(spaceId, owner),
     });
     nodes.forEach((node, i) => {
       const { plane } = node;
@@ -416,6 +416,13 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
     return (await this.planeFor(spaceId)).session(spaceId);
   }
 
+  /** Whether this connection listens to the space's mix here: on its home, or on a relay. */
+  listens(spaceId: string, owner: number): boolean {
+    return (
+      this.relays.holds(spaceId, owner) || this.nodes.some((n) => n.plane.listens(spaceId, owner))
+    );
+  }
+
   /** The room id the Salon nodes share for a space, at the epoch of its placement here. */
   sharedRoom(spaceId: string): RoomId {
     return roomIdOf(spaceId, this.epochs.get(spaceId) ?? 1);
@@ -426,12 +433,20 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
     (this.placement.get(spaceId) ?? this.leastLoaded()).claimSeat(spaceId, owner);
   }
 
-  /** The seats of a space held by other sources (feed watchers), for the census of relays.ts. */
-  private otherSeats(spaceId: string): { people: number; cost: number } {
+  /**
+   * The seats of a space held by other sources (feed watchers), for the
+   * census of relays.ts: but the asking connection's own, and those of this
+   * node's connections that listen to the mix too (Janus counts them once
+   * already; a client moving from the mix to the feeds holds both a while).
+   */
+  private otherSeats(spaceId: string, asking: number): { people: number; cost: number } {
+    const mixToo = (owner: number) =>
+      this.relays.holds(spaceId, owner) || this.nodes.some((n) => n.plane.listens(spaceId, owner));
     let people = 0;
     let cost = 0;
     for (const source of this.seatSources)
       for (const owner of source.holders(spaceId)) {
+        if (owner === asking || mixToo(owner)) continue;
         people += 1;
         cost += source.cost?.(spaceId, owner) ?? 1;
       }

@@ -164,6 +164,8 @@ export async function startMedia(
       answerTimeoutMs: settings.webrtcAnswerMs,
       stop: (spaceId, owner, kind) =>
         kind === 'mix' ? plane.stopListening(spaceId, owner) : feeds.stopWatching(spaceId, owner),
+      // Whether a feeds watcher here holds the mix too counts for the other Salon nodes' census.
+      changed: (spaceId) => feeds.seatsChanged(spaceId),
       logger: deps.logger,
     });
     const signaling = new MediaSignaling({

@@ -18,6 +18,8 @@ export interface ListenSeatsOptions {
   answerTimeoutMs: number;
   /** Ends a connection's listen of one kind in a space: frees its seat and its Janus handle. Idempotent. */
   stop(spaceId: string, owner: number, kind: SeatKind): Promise<void>;
+  /** A connection's seats in a space changed (a listen or watch began or ended). */
+  changed?(spaceId: string): void;
   logger: FastifyBaseLogger;
 }
 
@@ -97,6 +99,7 @@ export class ListenSeats {
       const holder = inSpace.get(key);
       if (holder?.conn.id === conn.id) holder.kinds.add(kind);
       else inSpace.set(key, { conn, kinds: new Set([kind]) });
+      this.o.changed?.(spaceId);
       return result;
     }).finally(done);
   }
@@ -133,6 +136,7 @@ export class ListenSeats {
       if (holder.kinds.size === 0) inSpace.delete(key);
     }
     if (inSpace.size === 0) this.holders.delete(spaceId);
+    this.o.changed?.(spaceId);
   }
 
   /** The connection went away (its listens end with it elsewhere). */

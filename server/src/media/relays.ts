@@ -85,9 +85,10 @@ export class MixRelays {
       seatLock?: <T>(spaceId: string, fn: () => Promise<T>) => Promise<T>;
       /**
        * The space's seats Janus's census cannot count (feed watchers, of every
-       * Salon node: FeedRooms): how many, and what they cost its home node.
+       * Salon node: FeedRooms), but `owner`'s own: how many, and what they
+       * cost its home node.
        */
-      otherSeats?: (spaceId: string) => { people: number; cost: number };
+      otherSeats?: (spaceId: string, owner: number) => { people: number; cost: number };
     },
   ) {
     this.counted = new SeatCounts({ nodes: o.nodes, perNode: o.caps?.perNode ?? 0 });
@@ -108,10 +109,10 @@ export class MixRelays {
     // Refused at once when the last census says every seat is taken; a seat is given under
     // the space's lock, from the space's seats read again, so that two Salon nodes do not
     // both give its last one.
-    this.freeSeats(spaceId, await this.counted.census(room, home), home);
+    this.freeSeats(spaceId, owner, await this.counted.census(room, home), home);
     return this.seatLock(spaceId, async () => {
       const census = await this.counted.census(room, home, true);
-      const free = this.freeSeats(spaceId, census, home);
+      const free = this.freeSeats(spaceId, owner, census, home);
       if (free.home) {
         try {
           const offer = await home.plane.listen(spaceId, owner);
@@ -136,12 +137,13 @@ export class MixRelays {
   /** Where a census leaves seats (the home, then the freest others first); throws when none. */
   private freeSeats(
     spaceId: string,
+    owner: number,
     census: SeatCensus,
     home: RelayNode,
   ): { home: boolean; nodes: RelayNode[] } {
     const caps = this.o.caps!;
     this.counted.remember(spaceId, census);
-    const others = this.o.otherSeats?.(spaceId) ?? { people: 0, cost: 0 };
+    const others = this.o.otherSeats?.(spaceId, owner) ?? { people: 0, cost: 0 };
     if (census.space + others.people >= caps.perSpace) throw webrtcFullError(spaceId, 'space');
     const seats = (node: RelayNode) =>
       (census.nodes.get(node.name) ?? caps.perNode) + (node === home ? others.cost : 0);

@@ -212,7 +212,7 @@ test(
 );
 
 test(
-  'a feeds watcher on A takes one of the space’s two WebRTC seats: B seats one listener of the mix, then sends the next to HLS',
+  'a feeds watcher on A holds one of the space’s two WebRTC seats, the mix too still one: B seats one listener of the mix, sends the next to HLS, and seats it once the first leaves',
   TIMEOUT,
   async (tc) => {
     const closing = closer(tc);
@@ -227,12 +227,9 @@ test(
     const watcherRt = await c.socket(await c.person(A), A);
     await watcherRt.subscribe(space.id);
     closing(await SalonFeedWatcher.watch(watcherRt, space.id));
-    // B has heard of it (it has not placed the space yet: it will, seating the first listener).
-    await eventually(
-      () => [...c.cluster.nodes[B]!.services.media!.feeds.holders(space.id)].length === 1,
-      'B to hear of the watcher on A',
-      15_000,
-    );
+    // B hears of the watcher's seat (it has not placed the space yet: it will, seating a listener).
+    const heardOnB = () => [...c.cluster.nodes[B]!.services.media!.feeds.holders(space.id)].length;
+    await eventually(() => heardOnB() === 1, 'B to hear of the watcher on A', 15_000);
 
     const firstRt = await c.socket(await c.person(B), B);
     await firstRt.subscribe(space.id);
@@ -242,5 +239,27 @@ test(
     const nextRt = await c.socket(await c.person(B), B);
     await nextRt.subscribe(space.id);
     await assert.rejects(SalonListener.listen(nextRt, space.id), { code: WEBRTC_FULL_CODE });
+
+    // The watcher takes the mix too (as the web app does until every feed plays): its own
+    // seat still, not a third; Janus counts it now, and B no longer counts it as a watcher's.
+    const watcherEar = closing(await SalonListener.listen(watcherRt, space.id));
+    await heard(watcherEar, { present: [440] });
+    await eventually(() => heardOnB() === 0, 'B to hear the watcher listens to the mix', 15_000);
+    // The listener on B leaves: its seat is free for the next one, who is seated through B.
+    firstRt.send({ type: 'media_stop_listening', space_id: space.id });
+    await first.close();
+    await eventually(
+      async () => {
+        try {
+          closing(await SalonListener.listen(nextRt, space.id));
+          return true;
+        } catch (error) {
+          if ((error as { code?: string }).code !== WEBRTC_FULL_CODE) throw error;
+          return false;
+        }
+      },
+      'the freed seat to be given through B',
+      15_000,
+    );
   },
 );

@@ -33,10 +33,10 @@ function node(bus: Bus, name: string, options: { ttlMs?: number; refreshMs?: num
     ...options,
   });
   /** This node's watchers of a space: user ids (null for a guest), each seat costing 2. */
-  const set = (spaceId: string, list: Array<string | null>) => {
+  const set = (spaceId: string, list: Array<string | null>, mix = false) => {
     local.set(
       spaceId,
-      list.map((user_id) => ({ user_id, cost: 2 })),
+      list.map((user_id) => ({ user_id, cost: 2, mix })),
     );
     watchers.tell(spaceId);
   };
@@ -73,12 +73,17 @@ test('a watcher through one node makes every other stage member’s feed wanted 
   assert.equal(b.watchers.wantedBy('s', 'u'), true, 'a guest watching wants u’s feed too');
   assert.deepEqual(b.watchers.seats('s'), [2, 2], 'their seats, with what each costs');
   assert.deepEqual([...b.watchers.spaceIds()], ['s']);
+  // Listening to the mix too: still wanting the feeds, but its seat is Janus's to count.
+  a.set('s', ['u', null], true);
+  await settle();
+  assert.equal(b.watchers.wantedBy('s', 'u'), true);
+  assert.deepEqual(b.watchers.seats('s'), [], 'counted by Janus as a listener of the mix');
 
   a.set('s', []);
   await settle();
   assert.equal(b.watchers.wantedBy('s', 'v'), false, 'the last watcher on A left');
   assert.deepEqual(b.watchers.seats('s'), []);
-  assert.deepEqual(b.changes, ['s', 's', 's']);
+  assert.deepEqual(b.changes, ['s', 's', 's', 's']);
   a.watchers.close();
   b.watchers.close();
 });

@@ -25,6 +25,11 @@ export interface RemoteWatcher {
   user_id: string | null;
   /** What their seat costs the Janus node, in mix listeners (feedWatcherCost). */
   cost: number;
+  /**
+   * They listen to the mix too, through their node (a client moving from the
+   * mix to the feeds holds both a while): Janus counts that seat already.
+   */
+  mix: boolean;
 }
 
 interface WatchersNotice {
@@ -75,7 +80,9 @@ export class RemoteWatchers {
    */
   tell(spaceId: string, again = false): void {
     const watchers = this.o.local(spaceId);
-    const said = JSON.stringify(watchers.map((w) => `${w.cost}/${w.user_id ?? ''}`).sort());
+    const said = JSON.stringify(
+      watchers.map((w) => JSON.stringify([w.user_id, w.cost, w.mix])).sort(),
+    );
     if (watchers.length === 0) {
       if (!this.told.delete(spaceId)) return;
     } else {
@@ -93,12 +100,15 @@ export class RemoteWatchers {
     return false;
   }
 
-  /** What the seats of a space's watchers on the other nodes cost, one entry per watcher. */
+  /**
+   * What the seats of a space's watchers on the other nodes cost, one entry
+   * per watcher, but those who listen to the mix too (counted by Janus).
+   */
   seats(spaceId: string): number[] {
     const now = Date.now();
     const costs: number[] = [];
     for (const said of this.remote.get(spaceId)?.values() ?? [])
-      if (said.expires > now) for (const w of said.watchers) costs.push(w.cost);
+      if (said.expires > now) for (const w of said.watchers) if (!w.mix) costs.push(w.cost);
     return costs;
   }
 
@@ -194,6 +204,7 @@ function isRemoteWatcher(value: unknown): value is RemoteWatcher {
     (w['user_id'] === null || typeof w['user_id'] === 'string') &&
     typeof w['cost'] === 'number' &&
     Number.isFinite(w['cost']) &&
-    w['cost'] >= 1
+    w['cost'] >= 1 &&
+    typeof w['mix'] === 'boolean'
   );
 }

@@ -100,6 +100,7 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
             [...(this.spaces.get(spaceId)?.watchers.values() ?? [])].map((w) => ({
               user_id: w.userId,
               cost: feedWatcherCost(w.streams.size),
+              mix: o.host.listens(spaceId, w.owner),
             })),
           // Another node's watchers came or went: the stage here is told (FeedSignaling).
           changed: (spaceId) => this.emit('watchers', spaceId),
@@ -419,6 +420,11 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
     const local = [...(this.spaces.get(spaceId)?.watchers.keys() ?? [])];
     const remote = this.remote?.seats(spaceId) ?? [];
     return [...local, ...remote.map((_, i) => -(i + 1))];
+  }
+
+  /** This node's seats in a space changed (a listen of the mix began or ended): the others are told. */
+  seatsChanged(spaceId: string): void {
+    this.remote?.tell(spaceId);
   }
 
   /** A watcher's seat costs the node by the feeds it receives (see feedWatcherCost). */

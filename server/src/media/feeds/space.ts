@@ -17,6 +17,8 @@ export interface FeedHost {
   open(spaceId: string): Promise<unknown>;
   /** The Janus session of the node carrying the space, once it is reachable. */
   session(spaceId: string): Promise<JanusSession>;
+  /** Whether this connection listens to the space's mix through this Salon node. */
+  listens(spaceId: string, owner: number): boolean;
   /** Refuses a new WebRTC seat past the caps (`webrtc_full`); a holder keeps theirs. */
   claimSeat(spaceId: string, owner: number): void;
   countSeats(source: SeatSource): void;

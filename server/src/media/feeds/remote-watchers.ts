@@ -7,13 +7,14 @@ import { open, seal } from '../../bus/envelope.js';
  * feed is published only while wanted: FeedSignaling's `feeds_wanted`).
  *
  * Each node tells the others, on one bus channel, the watchers it holds in a
- * space (their user ids, null for a guest or a signed-out listener, and what
- * each seat costs the Janus node, so the seat caps count them too: media/
- * seats.ts) each time they change, and again every `refreshMs` while it
- * holds some (which also brings the costs up to date). What a
- * node told lasts `ttlMs`: a node that died without a word stops counting
- * then, and a node that lost the bus for a while is caught up by the next
- * refresh (or at once, when its bus reconnects).
+ * space: their user ids (null for a guest or a signed-out listener), what
+ * each seat costs the Janus node and whether they listen to the mix too, so
+ * the seat caps count them (seats.ts, relays.ts). It tells each time they
+ * change, and again every `refreshMs` while it holds some (which also brings
+ * the costs up to date). What a node told lasts `ttlMs`: a node that died
+ * without a word stops counting then, and a node that lost the bus for a
+ * while is caught up by the next refresh (or at once, when its bus
+ * reconnects).
  */
 const CHANNEL = 'media:feed-watchers';
 const KIND = 'feed_watchers';

@@ -103,7 +103,7 @@ test(
       TOLD_MS,
     );
 
-    const hostFeed = closing(await Publisher.feed(hostRt, space.id, 440));
+    closing(await Publisher.feed(hostRt, space.id, 440));
     const speakerFeed = closing(await Publisher.feed(speakerRt, space.id, 660));
     await host.client.post(`${space.path}/stage/${host.id}/unmute`);
     await speaker.client.post(`${space.path}/stage/${speaker.id}/unmute`);
@@ -168,7 +168,6 @@ test(
       'the host told nobody watches any more',
       TOLD_MS,
     );
-    void hostFeed;
 
     // The end through A: no feed room is left on any Janus node.
     const ended = await host.client.post(`${space.path}/end`);

@@ -440,13 +440,11 @@ export class MediaCluster extends EventEmitter<MediaPlaneEvents> implements Medi
    * already; a client moving from the mix to the feeds holds both a while).
    */
   private otherSeats(spaceId: string, asking: number): { people: number; cost: number } {
-    const mixToo = (owner: number) =>
-      this.relays.holds(spaceId, owner) || this.nodes.some((n) => n.plane.listens(spaceId, owner));
     let people = 0;
     let cost = 0;
     for (const source of this.seatSources)
       for (const owner of source.holders(spaceId)) {
-        if (owner === asking || mixToo(owner)) continue;
+        if (owner === asking || this.listens(spaceId, owner)) continue;
         people += 1;
         cost += source.cost?.(spaceId, owner) ?? 1;
       }

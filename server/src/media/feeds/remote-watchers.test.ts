@@ -118,9 +118,12 @@ test('what a node said expires when it goes silent (killed), and is kept while i
   assert.equal(b.watchers.wantedBy('s', 'v'), true, 'refreshed every 50 ms');
   // A dies without a word: B stops counting its watcher once the last notice expires.
   a.link.up = false;
+  await settle(); // what A sent before is delivered
   const changesBefore = b.changes.length;
   for (let i = 0; i < 250 && b.watchers.wantedBy('s', 'v'); i++) await sleep(20);
   assert.equal(b.watchers.wantedBy('s', 'v'), false, 'expired');
+  // The expiry is news, told at B's next refresh tick: the stage is told.
+  for (let i = 0; i < 250 && b.changes.length === changesBefore; i++) await sleep(20);
   assert.ok(b.changes.length > changesBefore, 'the expiry is news: the stage is told');
   a.watchers.close();
   b.watchers.close();

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { FeedDto } from '@salon/protocol';
 import type { FastifyBaseLogger } from 'fastify';
@@ -16,6 +16,7 @@ import {
 import type { SeatSource } from '../seats.js';
 import { Publications, singleAudioMid } from './publications.js';
 import { RemoteWatchers } from './remote-watchers.js';
+import { emptied, OBSERVER_DISPLAY, OBSERVER_SLOTS, sharedSecret } from './shared-room.js';
 import type { FeedHost, FeedRoomsEvents, FeedStopReason, SpaceFeeds, ViewerKey } from './space.js';
 import { feedWatcherCost, Watchers } from './watchers.js';
 
@@ -54,14 +55,6 @@ export interface FeedRoomsOptions {
    */
   secretSeed?: string | null;
 }
-
-/** How an observer (never a publisher) is named in a shared room. */
-const OBSERVER_DISPLAY = 'salon-node';
-/**
- * Room for the observers beside the stage (one per Salon node in a shared
- * room), whether or not Janus counts a participant who never publishes.
- */
-const OBSERVER_SLOTS = 16;
 
 /** A feed forwarded to a UDP target (forwardFeed): which publication, and how to end it. */
 export interface FeedForward {
@@ -252,10 +245,15 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
     await Promise.all([
       ...[...space.publishers.values()].map((p) => p.handle.close().catch(() => undefined)),
       ...[...space.watchers.values()].map((w) => w.handle?.close().catch(() => undefined)),
-      space.observer?.close().catch(() => undefined),
     ]);
-    if (destroy && !space.session.closed)
-      await space.control.destroyRoom(space.room, space.secret).catch(() => undefined);
+    // The observer goes last: while it is in the room, this node still has handles there.
+    await space.observer?.close().catch(() => undefined);
+    if (!destroy || space.session.closed) return;
+    // A shared room is destroyed by the last Salon node to leave it. Janus 1.1.2 crashed
+    // (SIGSEGV in janus_plugin_close_pc) when one node destroyed the room while another
+    // was detaching its handles there.
+    if (space.shared && !(await emptied(space))) return;
+    await space.control.destroyRoom(space.room, space.secret).catch(() => undefined);
   }
 
   private tellEveryone(space: SpaceFeeds, reason: FeedStopReason): void {
@@ -488,13 +486,4 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
     this.emit('feeds', space.spaceId);
     this.watchers.feedsChanged(space);
   }
-}
-
-/**
- * A shared room's secret, the same on every Salon node: derived from the
- * room and JANUS_API_SECRET, which only Salon nodes hold (without an API
- * secret, any client that reaches Janus may do anything there anyway).
- */
-function sharedSecret(room: number, seed: string): string {
-  return createHash('sha256').update(`salon-feeds/${room}/${seed}`).digest('hex').slice(0, 32);
 }

@@ -249,9 +249,9 @@ export class FeedRooms extends EventEmitter<FeedRoomsEvents> implements SeatSour
     // The observer goes last: while it is in the room, this node still has handles there.
     await space.observer?.close().catch(() => undefined);
     if (!destroy || space.session.closed) return;
-    // A shared room is destroyed by the last Salon node to leave it. Janus 1.1.2 crashed
-    // (SIGSEGV in janus_plugin_close_pc) when one node destroyed the room while another
-    // was detaching its handles there.
+    // A shared room is destroyed by the last Salon node to leave it. With every node
+    // destroying it at once, Janus 1.1.2 crashed (SIGSEGV in janus_plugin_close_pc from a
+    // VideoRoom request): by the backtrace, a destroy while another node detached there.
     if (space.shared && !(await emptied(space))) return;
     await space.control.destroyRoom(space.room, space.secret).catch(() => undefined);
   }
